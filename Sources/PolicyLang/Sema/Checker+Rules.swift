@@ -1,0 +1,203 @@
+import PolicyRuntime
+
+/// Rules, alerts, playbooks and their actions.
+extension Checker {
+    mutating func checkRules() {
+        for declared in symbols.rules {
+            let rule = declared.syntax
+            let file = declared.file
+            let what = "rule `\(rule.name.text)`"
+            var condition: Condition?
+            if let expression = rule.condition {
+                condition = checkCondition(expression, file)
+            } else {
+                error(.missingProperty, "\(what) has no `when` condition", file, rule.name.span,
+                      help: "add `when …` to say which requests it applies to")
+            }
+            var effect: RuleEffect?
+            if rule.deny != nil, let second = rule.requireApproval {
+                error(.ruleWithoutEffect, "\(what) both denies and requires approval", file, second.span,
+                      help: "deny wins; keep one of the two")
+            }
+            if rule.deny != nil { effect = .deny } else if rule.requireApproval != nil { effect = .requireApproval }
+            if effect == nil, rule.redact == nil, rule.alerts.isEmpty, rule.incidents.isEmpty {
+                error(.ruleWithoutEffect, "\(what) has no effect", file, rule.name.span,
+                      help: "add `deny \"…\"`, `require_approval \"…\"`, `redact …`, `alert …` or `incident …`")
+            }
+            var reason = effect == .requireApproval ? "approval_required" : "rule"
+            if let written = rule.reason, let code = resolveWord(written, Vocabulary.reasonCodes, "reason code", file) {
+                reason = code
+            }
+            var redact: [String] = []
+            if let targets = rule.redact {
+                if let resolvedTargets = resolveTargets(targets, file) {
+                    redact = resolvedTargets.detectors + resolvedTargets.patterns
+                }
+            }
+            var alerts: [String] = []
+            for alert in rule.alerts {
+                if symbols.alerts[alert.text] != nil {
+                    alerts.append(alert.text)
+                } else {
+                    error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,
+                          help: Suggestion.help(for: alert.text, in: symbols.alertOrder))
+                }
+            }
+            let incidents = rule.incidents.compactMap { resolvePlaybook($0, file) }
+            let controls = resolveControls(rule.controls, file)
+            let message = rule.deny?.value ?? rule.requireApproval?.value ?? rule.message?.value
+            guard let condition else { continue }
+            resolved.rules.append(CompiledRule(
+                id: rule.name.text, effect: effect, reason: reason, message: message, condition: condition,
+                stage: stage(of: condition), redact: unique(redact), alerts: unique(alerts), incidents: unique(incidents),
+                controls: controls, source: file.reference(rule.span.start)))
+            ruleSpans.append((rule.name.text, file, rule.name.span))
+        }
+    }
+
+    mutating func checkAlerts() {
+        for name in symbols.alertOrder {
+            let declared = symbols.alerts[name]!
+            let alert = declared.syntax
+            let file = declared.file
+            let what = "alert `\(name)`"
+            var condition: Condition?
+            if let expression = alert.condition {
+                condition = checkCondition(expression, file)
+            } else {
+                error(.missingProperty, "\(what) has no `when` condition", file, alert.name.span)
+            }
+            let severity = severityOf(alert.severity, what, alert.name.span, file)
+            let actions = checkActions(alert.actions, what, alert.name.span, file)
+            let controls = resolveControls(alert.controls, file)
+            guard let condition, let severity, let actions else { continue }
+            resolved.alerts.append(CompiledAlert(
+                name: name, condition: condition, severity: severity, actions: actions.names, blocks: actions.blocks,
+                incidents: actions.incidents, controls: controls, source: file.reference(alert.span.start)))
+        }
+    }
+
+    mutating func checkPlaybooks() {
+        for incident in symbols.playbookOrder {
+            let declared = symbols.playbooks[incident]!
+            let playbook = declared.syntax
+            let file = declared.file
+            let what = "playbook `\(incident)`"
+            if !symbols.isIncidentType(incident) {
+                error(.unknownPlaybook, "unknown incident type `\(incident)`", file, playbook.incident.span,
+                      help: Suggestion.help(for: incident, in: symbols.incidentOrder) ?? "declare it: `incidents \(incident)`")
+            }
+            var trigger: Condition? = .constant(false)
+            if let expression = playbook.condition { trigger = checkCondition(expression, file) }
+            let severity = severityOf(playbook.severity, what, playbook.incident.span, file)
+            let actions = checkActions(playbook.actions, what, playbook.incident.span, file)
+            let controls = resolveControls(playbook.controls, file)
+            guard let trigger, let severity, let actions else { continue }
+            let reason = Vocabulary.reasonCodes.contains(incident) ? incident : "rule"
+            resolved.playbooks.append(CompiledPlaybook(
+                incident: incident, severity: severity, trigger: trigger, blocks: actions.blocks, reason: reason,
+                actions: actions.names, controls: controls, source: file.reference(playbook.span.start)))
+        }
+    }
+
+    private mutating func severityOf(_ name: Name?, _ what: String, _ span: Span, _ file: SourceFile) -> String? {
+        guard let name else {
+            error(.missingProperty, "\(what) has no `severity`", file, span, help: "add `severity low`, `medium`, `high` or `critical`")
+            return nil
+        }
+        return resolveWord(name, Vocabulary.severities, "severity", file)
+    }
+
+    /// An incident type that has a playbook, or nil after reporting P2007.
+    mutating func resolvePlaybook(_ name: Name, _ file: SourceFile) -> String? {
+        if symbols.playbooks[name.text] != nil { return name.text }
+        if symbols.isIncidentType(name.text) {
+            error(.unknownPlaybook, "incident type `\(name.text)` has no playbook", file, name.span,
+                  help: "declare `playbook \(name.text) { severity … then … }`")
+        } else {
+            error(.unknownPlaybook, "unknown playbook `\(name.text)`", file, name.span,
+                  help: Suggestion.help(for: name.text, in: symbols.playbookOrder))
+        }
+        return nil
+    }
+
+    /// Checks an action list; returns the actions in the guide's spelling, whether they block
+    /// the request, and the incidents they open.
+    private mutating func checkActions(_ actions: [ActionSyntax]?, _ what: String, _ span: Span, _ file: SourceFile)
+        -> (names: [String], blocks: Bool, incidents: [String])? {
+        guard let actions, !actions.isEmpty else {
+            error(.missingProperty, "\(what) has no actions", file, span, help: "add `then block_request, notify(security_team), …`")
+            return nil
+        }
+        var names: [String] = []
+        var incidents: [String] = []
+        var failed = false
+        for action in actions {
+            var name = action.name.text
+            var argument = action.argument
+            // The guide's spelling `notify_security_team` is `notify(security_team)`.
+            if argument == nil, name.hasPrefix("notify_"), name.count > 7 {
+                let target = String(name.dropFirst(7))
+                let start = action.name.span.start + 7
+                argument = Name(text: target, span: Span(start: start, end: action.name.span.end))
+                name = "notify"
+            }
+            if let parameter = ActionCatalog.parameterised[name] {
+                switch parameter {
+                case .channel:
+                    guard let target = argument else {
+                        error(.missingProperty, "`notify` needs a channel", file, action.span, help: "write `notify(security_team)`")
+                        failed = true
+                        continue
+                    }
+                    guard symbols.channels[target.text] != nil || SymbolTable.implicitChannels.contains(target.text) else {
+                        error(.actionWithoutHandler, "action `notify(\(target.text))` has no handler", file, action.span,
+                              help: Suggestion.help(for: target.text, in: symbols.channelOrder + SymbolTable.implicitChannels)
+                                ?? "declare where it goes: `channel \(target.text) \"mailto:…\"`")
+                        failed = true
+                        continue
+                    }
+                    names.append("notify_" + target.text)
+                case .incidentType:
+                    names.append(name)
+                    if let target = argument {
+                        if let incident = resolvePlaybook(target, file) { incidents.append(incident) } else { failed = true }
+                    }
+                }
+            } else if ActionCatalog.plain.contains(name) || symbols.customActions[name] != nil {
+                if let argument {
+                    error(.unknownAction, "action `\(name)` takes no target", file, argument.span)
+                    failed = true
+                    continue
+                }
+                names.append(name)
+            } else {
+                let known = ActionCatalog.plain + ActionCatalog.parameterised.keys.sorted() + symbols.customActionOrder
+                    + (symbols.channelOrder + SymbolTable.implicitChannels).map { "notify_" + $0 }
+                error(.unknownAction, "unknown action `\(name)`", file, action.name.span,
+                      help: Suggestion.help(for: name, in: known) ?? "declare custom actions with `actions \(name)`")
+                failed = true
+            }
+        }
+        if failed { return nil }
+        let blocks = names.contains("block_request") || names.contains("block_user_immediately")
+        return (names, blocks, unique(incidents))
+    }
+
+    /// `response` when the condition reads the model's output, else `request`.
+    func stage(of condition: Condition) -> String {
+        fields(of: condition).contains("response") ? "response" : "request"
+    }
+
+    /// Every field a condition reads.
+    func fields(of condition: Condition) -> Set<String> {
+        switch condition {
+        case .constant: return []
+        case .all(let parts), .any(let parts): return parts.reduce(into: Set()) { $0.formUnion(fields(of: $1)) }
+        case .not(let inner): return fields(of: inner)
+        case .compare(let field, _, _), .oneOf(let field, _), .includes(let field, _), .textContains(let field, _, _),
+             .has(let field, _, _, _), .isTrue(let field):
+            return [field]
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import PolicyRuntime
+
+/// Budgets, audit settings, retention and redaction placeholders.
+extension Checker {
+    mutating func checkBudgets() {
+        for declared in symbols.budgets {
+            let budget = declared.syntax
+            let file = declared.file
+            let what = "budget `\(budget.name.text)`"
+            var scope: String?
+            if let name = budget.scope {
+                scope = resolveWord(name, Vocabulary.budgetScopes, "budget scope", file)
+                if scope == "organization", let member = budget.member {
+                    error(.invalidQuantity, "the organization scope has no members", file, member.span)
+                }
+            } else {
+                error(.missingProperty, "\(what) has no `scope`", file, budget.name.span,
+                      help: "add `scope user`, `scope team`, `scope team \"platform\"`, `scope department` or `scope organization`")
+            }
+            var periodSeconds: Int?
+            var periodName: String?
+            if let name = budget.periodName {
+                if let entry = Vocabulary.budgetPeriods.first(where: { $0.name == name.text }) {
+                    (periodSeconds, periodName) = (entry.seconds, entry.name)
+                } else {
+                    _ = resolveWord(name, Vocabulary.budgetPeriods.map(\.name), "budget period", file)
+                }
+            } else if let length = budget.periodLength {
+                periodSeconds = seconds(length, "a budget period", file)
+            } else {
+                error(.missingProperty, "\(what) has no `period`", file, budget.name.span, help: "add `period monthly` or `period 30d`")
+            }
+            var limitMicros: Int?
+            var limitTokens: Int?
+            if let limit = budget.limit {
+                switch limit.unit {
+                case .money: limitMicros = micros(limit, "a budget limit", file, allowZero: false)
+                case .count: limitTokens = count(limit, "a budget limit", file)
+                default:
+                    error(.unitMismatch, "a budget limit must be money or tokens, found \(describe(limit.unit)) `\(limit.text)`",
+                          file, limit.span)
+                }
+            } else {
+                error(.missingProperty, "\(what) has no `limit`", file, budget.name.span, help: "add `limit $5000` or `limit 10M`")
+            }
+            var thresholds: [Int] = []
+            for quantity in budget.warnAt ?? [] {
+                if let value = percent(quantity, "a warning threshold", file) {
+                    if thresholds.contains(value) {
+                        warning(.duplicateEntry, "warning threshold `\(quantity.text)` is listed twice", file, quantity.span)
+                    } else {
+                        thresholds.append(value)
+                    }
+                }
+            }
+            guard let scope, let periodSeconds, limitMicros != nil || limitTokens != nil else { continue }
+            resolved.budgets.append(CompiledBudget(
+                name: budget.name.text, scope: scope, member: budget.member?.value, periodSeconds: periodSeconds,
+                periodName: periodName, limitMicros: limitMicros, limitTokens: limitTokens, warnAtPercent: thresholds.sorted(),
+                source: file.reference(budget.span.start)))
+        }
+    }
+
+    mutating func checkAudit() {
+        guard let declared = symbols.audit else { return }
+        let audit = declared.syntax
+        let file = declared.file
+        if let level = audit.defaultLevel, let value = resolveWord(level, Vocabulary.auditLevels, "audit level", file) {
+            resolved.audit.defaultLevel = value
+        }
+        if let mode = audit.logPrompts, let value = resolveWord(mode, Vocabulary.logModes, "logging mode", file) {
+            resolved.audit.logPrompts = value
+        }
+        if let mode = audit.logResponses, let value = resolveWord(mode, Vocabulary.logModes, "logging mode", file) {
+            resolved.audit.logResponses = value
+        }
+        if let refs = audit.redact, let targets = resolveTargets(refs, file) {
+            resolved.audit.redact = targets.detectors + targets.patterns
+        }
+        if let flag = audit.encrypt, let value = resolveWord(flag, ["true", "false"], "value for `encrypt`", file) {
+            resolved.audit.encrypt = value == "true"
+        }
+        if let threshold = audit.highRiskThreshold {
+            resolved.audit.highRiskThresholdPercent = percent(threshold, "`high_risk_threshold`", file)
+        }
+        if let alert = audit.highRiskAlert {
+            if symbols.alerts[alert.text] != nil {
+                resolved.audit.highRiskAlert = alert.text
+            } else {
+                error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,
+                      help: Suggestion.help(for: alert.text, in: symbols.alertOrder))
+            }
+        }
+    }
+
+    mutating func checkRetention() {
+        guard let declared = symbols.retention else { return }
+        let file = declared.file
+        var seen = Set<String>()
+        for (kind, period) in declared.syntax.entries {
+            let allowed = Vocabulary.retentionKinds + ["erasure_within"]
+            guard let key = resolveWord(kind, allowed, "retention setting", file) else { continue }
+            if !seen.insert(key).inserted {
+                error(.duplicateProperty, "`\(key)` is already set in the retention block", file, kind.span)
+                continue
+            }
+            guard let value = seconds(period, "`\(key)`", file) else { continue }
+            if key == "erasure_within" {
+                resolved.retention.erasureWithinSeconds = value
+            } else {
+                resolved.retention.periodsSeconds[key] = value
+            }
+        }
+    }
+
+    mutating func checkPlaceholders() {
+        for declared in symbols.placeholders {
+            let file = declared.file
+            for (target, text) in declared.syntax.entries {
+                if text.value.isEmpty {
+                    error(.invalidQuantity, "a placeholder must not be empty", file, text.span)
+                    continue
+                }
+                guard let targets = resolveTargets([target], file) else { continue }
+                for name in targets.detectors + targets.patterns {
+                    if resolved.placeholders[name] != nil {
+                        error(.duplicateDeclaration, "placeholder for `\(name)` is already set", file, target.span)
+                    }
+                    resolved.placeholders[name] = text.value
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// A spending or token budget for a user, team, department or the whole organization.
+public struct CompiledBudget: Codable, Sendable, Equatable {
+    /// The budget's name.
+    public var name: String
+    /// `user`, `team`, `department` or `organization`.
+    public var scope: String
+    /// The one member of the scope it applies to (e.g. team `platform`), or nil for each member.
+    public var member: String?
+    /// Length of the budget period in seconds (a month is 30 days, a year 365).
+    public var periodSeconds: Int
+    /// The period as written when it is a calendar name (`monthly`), else nil.
+    public var periodName: String?
+    /// Limit in micro-dollars, when the budget is money.
+    public var limitMicros: Int?
+    /// Limit in tokens, when the budget is tokens.
+    public var limitTokens: Int?
+    /// Warning thresholds in whole percent, ascending.
+    public var warnAtPercent: [Int]
+    /// `file:line:col` of the declaration.
+    public var source: String
+
+    /// Creates a budget entry.
+    public init(name: String, scope: String, member: String?, periodSeconds: Int, periodName: String?,
+                limitMicros: Int?, limitTokens: Int?, warnAtPercent: [Int], source: String) {
+        self.name = name
+        self.scope = scope
+        self.member = member
+        self.periodSeconds = periodSeconds
+        self.periodName = periodName
+        self.limitMicros = limitMicros
+        self.limitTokens = limitTokens
+        self.warnAtPercent = warnAtPercent
+        self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, scope, member, periodSeconds = "period_seconds", periodName = "period_name"
+        case limitMicros = "limit_micros", limitTokens = "limit_tokens", warnAtPercent = "warn_at_percent", source
+    }
+}
+
+/// Audit logging settings (SOC2 CC7.x): what is logged and how.
+public struct CompiledAudit: Codable, Sendable, Equatable {
+    /// Audit level for requests whose role sets none.
+    public var defaultLevel: String
+    /// How prompts are logged: `full`, `redacted` or `none`.
+    public var logPrompts: String
+    /// How responses are logged: `full`, `redacted` or `none`.
+    public var logResponses: String
+    /// Detectors and pattern lists redacted before anything is logged.
+    public var redact: [String]
+    /// Whether log records must be encrypted at rest.
+    public var encrypt: Bool
+    /// Risk score (whole percent) above which `high_risk_alert` is raised.
+    public var highRiskThresholdPercent: Int?
+    /// Alert raised for high-risk activity.
+    public var highRiskAlert: String?
+
+    /// Creates audit settings.
+    public init(defaultLevel: String, logPrompts: String, logResponses: String, redact: [String], encrypt: Bool,
+                highRiskThresholdPercent: Int?, highRiskAlert: String?) {
+        self.defaultLevel = defaultLevel
+        self.logPrompts = logPrompts
+        self.logResponses = logResponses
+        self.redact = redact
+        self.encrypt = encrypt
+        self.highRiskThresholdPercent = highRiskThresholdPercent
+        self.highRiskAlert = highRiskAlert
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case defaultLevel = "default_level", logPrompts = "log_prompts", logResponses = "log_responses", redact
+        case encrypt, highRiskThresholdPercent = "high_risk_threshold_percent", highRiskAlert = "high_risk_alert"
+    }
+}
+
+/// How long each kind of record is kept, and the GDPR erasure deadline; all in seconds.
+public struct CompiledRetention: Codable, Sendable, Equatable {
+    /// Retention period per record kind (`audit_logs`, `prompts`, `responses`, `usage_records`).
+    public var periodsSeconds: [String: Int]
+    /// Deadline for completing a right-to-erasure request, when set.
+    public var erasureWithinSeconds: Int?
+
+    /// Creates retention settings.
+    public init(periodsSeconds: [String: Int], erasureWithinSeconds: Int?) {
+        self.periodsSeconds = periodsSeconds
+        self.erasureWithinSeconds = erasureWithinSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case periodsSeconds = "periods_seconds", erasureWithinSeconds = "erasure_within_seconds"
+    }
+}

@@ -1,0 +1,56 @@
+/// An AI model a role may be granted, as the compiled document describes it.
+public struct CompiledModel: Codable, Sendable, Equatable {
+    /// Canonical model id, e.g. `claude-3-opus`.
+    public var id: String
+    /// Provider name, e.g. `anthropic`.
+    public var provider: String?
+    /// Context window in tokens, when declared.
+    public var contextTokens: Int?
+    /// Other names requests may use for this model.
+    public var aliases: [String]
+    /// Prices, when declared.
+    public var price: CompiledPrice?
+    /// `file:line:col` of the declaration.
+    public var source: String
+
+    /// Creates a model entry.
+    public init(id: String, provider: String?, contextTokens: Int?, aliases: [String], price: CompiledPrice?, source: String) {
+        self.id = id
+        self.provider = provider
+        self.contextTokens = contextTokens
+        self.aliases = aliases
+        self.price = price
+        self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, provider, contextTokens = "context_tokens", aliases, price, source
+    }
+}
+
+/// Exact prices in integer micro-dollars (1 USD = 1,000,000), never floating point.
+public struct CompiledPrice: Codable, Sendable, Equatable {
+    /// Price of one million input tokens, in micro-dollars.
+    public var inputMicrosPerMillionTokens: Int?
+    /// Price of one million output tokens, in micro-dollars.
+    public var outputMicrosPerMillionTokens: Int?
+    /// Flat monthly subscription, in micro-dollars.
+    public var monthlyMicros: Int?
+    /// Requests the subscription includes each month.
+    public var includedRequests: Int?
+
+    /// Creates a price entry.
+    public init(inputMicrosPerMillionTokens: Int?, outputMicrosPerMillionTokens: Int?, monthlyMicros: Int?, includedRequests: Int?) {
+        self.inputMicrosPerMillionTokens = inputMicrosPerMillionTokens
+        self.outputMicrosPerMillionTokens = outputMicrosPerMillionTokens
+        self.monthlyMicros = monthlyMicros
+        self.includedRequests = includedRequests
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputMicrosPerMillionTokens = "input_micros_per_million_tokens"
+        case outputMicrosPerMillionTokens = "output_micros_per_million_tokens"
+        case monthlyMicros = "monthly_micros"
+        case includedRequests = "included_requests"
+    }
+}

@@ -1,0 +1,25 @@
+/// One `policyc` subcommand: its name, summary, usage, options and behaviour.
+protocol Command {
+    /// The word after `policyc`.
+    static var name: String { get }
+    /// One line for `policyc --help`.
+    static var summary: String { get }
+    /// The usage line, e.g. `policyc check [options] FILE…`.
+    static var usage: String { get }
+    /// Longer description for `policyc COMMAND --help`.
+    static var details: String { get }
+    /// Accepted options.
+    static var options: [OptionSpec] { get }
+    /// Runs the command with parsed arguments.
+    static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode
+}
+
+extension Command {
+    /// The text `policyc COMMAND --help` prints.
+    static var help: String {
+        "usage: \(usage)\n\n\(summary)\n\n\(details)\n\noptions:\n\(ArgumentParser.helpLines(options))\n"
+    }
+}
+
+/// Every command, in the order `policyc --help` lists them.
+var allCommands: [any Command.Type] { [CheckCommand.self, CompileCommand.self] }
