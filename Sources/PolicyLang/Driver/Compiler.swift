@@ -47,7 +47,7 @@ public enum Compiler {
         var header: HeaderSyntax?
         if let root = syntax.first(where: { $0.file.path == rootPath }) {
             header = root.header
-            if header == nil {
+            if header == nil, !loader.oversized.contains(root.file.path) {
                 bag.report(Diagnostic(.error, .missingHeader, "`\(root.file.path)` has no `policy` header", file: root.file,
                                       span: .at(0), help: "start the file with `policy \"name\" version 1`"))
             }
@@ -72,7 +72,11 @@ public enum Compiler {
         if !bag.hasErrors, let header {
             policy = Lowering.lower(resolved, name: header.name.value, version: version, sources: files)
         }
-        return Result(files: files, diagnostics: bag.sorted(fileOrder: files.map(\.path)), policy: policy, syntax: syntax)
+        // Warnings about a file that does not even parse are noise (an empty role is empty
+        // because its block failed to parse), so only its errors are kept.
+        let unparsed = Set(bag.items.filter { $0.code.rawValue.hasPrefix("P1") && $0.severity == .error }.map(\.file.path))
+        let kept = bag.sorted(fileOrder: files.map(\.path)).filter { $0.severity != .warning || !unparsed.contains($0.file.path) }
+        return Result(files: files, diagnostics: kept, policy: policy, syntax: syntax)
     }
 }
 
@@ -82,6 +86,8 @@ struct Loader {
     let reader: SourceReader
     var diagnostics = DiagnosticBag()
     var loaded: [PolicyFileSyntax] = []
+    /// Files refused for their size (reported once; nothing else is said about them).
+    var oversized = Set<String>()
     private var loadedPaths = Set<String>()
     private var stack: [String] = []
 
@@ -98,6 +104,7 @@ struct Loader {
         case .failure(.tooLarge(let size)):
             let file = SourceFile(path: normalized, bytes: [])
             loadedPaths.insert(normalized)
+            oversized.insert(normalized)
             loaded.append(PolicyFileSyntax(file: file, header: nil, imports: [], declarations: [], comments: []))
             diagnostics.report(Diagnostic(.error, .fileTooLarge, "file is \(size) bytes; the limit is \(Limits.maxFileBytes) bytes",
                                           file: file, span: .at(0), help: "split the policy into files joined by `import`"))

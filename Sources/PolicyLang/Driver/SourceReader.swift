@@ -30,11 +30,18 @@ public enum SourceReadError: Error, Equatable, Sendable {
 
 /// Reads files from disk, checking the size before reading so a huge file is never loaded.
 public struct DiskSourceReader: SourceReader {
-    /// Creates a reader.
-    public init() {}
+    /// Directory that relative paths are resolved against; nil for the working directory.
+    public var base: String?
+
+    /// Creates a reader; relative paths resolve against `base` when given, so that tools and
+    /// tests can show short paths in messages whatever the working directory.
+    public init(base: String? = nil) {
+        self.base = base
+    }
 
     /// Reads one file.
-    public func read(_ path: String) -> Result<[UInt8], SourceReadError> {
+    public func read(_ displayPath: String) -> Result<[UInt8], SourceReadError> {
+        let path = base.map { displayPath.hasPrefix("/") ? displayPath : $0 + "/" + displayPath } ?? displayPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .failure(.notFound) }
         if isDirectory.boolValue { return .failure(.isDirectory) }

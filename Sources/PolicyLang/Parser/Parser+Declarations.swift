@@ -110,9 +110,12 @@ extension Parser {
         }
         guard expect(.leftBrace) != nil else { return nil }
         var terms: [StringLiteral] = []
-        if !at(.rightBrace) { terms = stringList("a pattern in quotes") }
+        // Items that were there but did not parse (already reported) are not "no patterns".
+        let hasItems = !at(.rightBrace)
+        if hasItems { terms = stringList("a pattern in quotes") }
         expect(.rightBrace)
-        return PatternListSyntax(name: name, wholeWord: wholeWord, terms: terms, span: start.union(previousEnd))
+        return PatternListSyntax(name: name, wholeWord: wholeWord, terms: terms, skippedItems: hasItems && terms.isEmpty,
+                                 span: start.union(previousEnd))
     }
 
     // MARK: - Property blocks
@@ -425,7 +428,7 @@ extension Parser {
                 if budget.scope == nil { (budget.scope, budget.member) = (scope, member) }
             case .period:
                 if at(.word) {
-                    let period = expectName("a period")
+                    let period = expectName("a period such as `monthly` or `30d`")
                     if budget.periodName == nil, budget.periodLength == nil { budget.periodName = period }
                 } else {
                     let length = expectQuantity("a period such as `monthly` or `30d`")

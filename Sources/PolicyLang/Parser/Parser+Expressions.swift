@@ -1,8 +1,13 @@
 /// Conditions, by precedence climbing: `or` < `and` < `not` < comparisons and tests.
 extension Parser {
+    /// Properties of blocks that hold conditions; at the start of a line they end a condition.
+    static let blockPropertyKeywords: Set<Keyword> = [
+        .when, .deny, .requireApproval, .redact, .alert, .incident, .reason, .controls, .message, .severity, .then,
+    ]
+
     /// Parses a condition. Nesting deeper than ``Limits/maxNestingDepth`` is reported once
     /// and the rest of the expression is skipped, so hostile input cannot exhaust the stack.
-    mutating func parseExpression(minimumPrecedence: Int = 1) -> Expression {
+    mutating func parseExpression(minimumPrecedence: Int = 1) -> ExpressionSyntax {
         var left = parseUnary()
         while let op = binaryOperator(), op.precedence >= minimumPrecedence {
             advance()
@@ -51,15 +56,16 @@ extension Parser {
                 if balance < 0 { return }
             case .rightBrace: return
             default:
-                if balance <= 0, at(.word), let keyword = current.keyword,
-                   Parser.declarationKeywords.contains(keyword) || keyword == .severity || keyword == .then
-                    || keyword == .deny || keyword == .requireApproval { return }
+                // The brackets of an over-deep expression are unbalanced garbage: resume at
+                // the block's next property or the next declaration whatever the balance.
+                if at(.word), let keyword = current.keyword,
+                   Parser.declarationKeywords.contains(keyword) || Parser.blockPropertyKeywords.contains(keyword) { return }
             }
             advance()
         }
     }
 
-    mutating func parseUnary() -> Expression {
+    mutating func parseUnary() -> ExpressionSyntax {
         if at(.not), peek().keyword != .in {
             let start = current.span
             advance()
@@ -67,7 +73,8 @@ extension Parser {
                 depth -= 1
                 return .bad(span: start)
             }
-            let operand = parseUnary()
+            // `not` binds looser than comparisons: `not a == b` is `not (a == b)`.
+            let operand = parseExpression(minimumPrecedence: BinaryOperator.equal.precedence)
             depth -= 1
             return .not(operand, span: start.union(operand.span))
         }
@@ -75,7 +82,7 @@ extension Parser {
     }
 
     /// An operand followed by `in`, `not in`, `contains` or `has`.
-    mutating func parsePostfix() -> Expression {
+    mutating func parsePostfix() -> ExpressionSyntax {
         let operand = parsePrimary()
         if at(.in) || (at(.not) && peek().keyword == .in) {
             let negated = at(.not)
@@ -104,7 +111,7 @@ extension Parser {
         return operand
     }
 
-    mutating func parsePrimary() -> Expression {
+    mutating func parsePrimary() -> ExpressionSyntax {
         let start = current.span
         switch current.kind {
         case .leftParen:
@@ -123,7 +130,7 @@ extension Parser {
                 depth -= 1
                 return .bad(span: start)
             }
-            var items: [Expression] = []
+            var items: [ExpressionSyntax] = []
             while !at(.rightBracket), !at(.eof) {
                 items.append(parsePrimary())
                 guard at(.comma) else { break }
@@ -132,6 +139,11 @@ extension Parser {
             depth -= 1
             expect(.rightBracket, "`]`")
             return .list(items, span: start.union(previousEnd))
+        case .word where atLineStart && current.keyword.map(Parser.blockPropertyKeywords.contains) == true:
+            // `when x >` followed by `deny "…"` on the next line: the operand is missing, and the
+            // next line is the block's next property, not a name.
+            expected("a value")
+            return .bad(span: start)
         case .word:
             var parts = [Name(text: text(current), span: current.span)]
             advance()

@@ -17,7 +17,10 @@ public struct Parser {
     public static func parse(_ file: SourceFile) -> (syntax: PolicyFileSyntax, diagnostics: [Diagnostic]) {
         var lexer = Lexer(file: file)
         let tokens = lexer.tokenize()
-        var parser = Parser(file: file, tokens: tokens, diagnostics: lexer.diagnostics, comments: lexer.comments)
+        var parser = Parser(file: file, tokens: tokens, diagnostics: [], comments: lexer.comments)
+        for diagnostic in lexer.diagnostics {
+            parser.error(diagnostic.code, diagnostic.message, at: diagnostic.span, help: diagnostic.help)
+        }
         let syntax = parser.parseFile()
         return (syntax, parser.diagnostics)
     }
@@ -71,9 +74,9 @@ public struct Parser {
 
     mutating func error(_ code: DiagnosticCode, _ message: String, at span: Span, help: String? = nil) {
         let line = file.location(of: span.start).line
-        // A second syntax error on a line is almost always noise caused by the first.
-        if code.rawValue.hasPrefix("P11"), line == lastErrorLine { return }
-        if code.rawValue.hasPrefix("P11") { lastErrorLine = line }
+        // A second lexical or syntax error on a line is almost always noise caused by the first.
+        if line == lastErrorLine { return }
+        lastErrorLine = line
         diagnostics.append(Diagnostic(.error, code, message, file: file, span: span, help: help))
     }
 

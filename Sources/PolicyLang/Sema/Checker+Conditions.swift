@@ -9,12 +9,12 @@ extension Checker {
         case string(StringLiteral)
         case quantity(Quantity)
         case boolean(Bool, Span)
-        case list([Expression], Span)
-        case other(Expression)
+        case list([ExpressionSyntax], Span)
+        case other(ExpressionSyntax)
     }
 
     /// Resolves and types a condition; nil when it has errors (already reported).
-    mutating func checkCondition(_ expression: Expression, _ file: SourceFile) -> Condition? {
+    mutating func checkCondition(_ expression: ExpressionSyntax, _ file: SourceFile) -> Condition? {
         switch expression {
         case .binary(.and, let left, let right, _), .binary(.or, let left, let right, _):
             let isAnd: Bool
@@ -52,6 +52,7 @@ extension Checker {
                 return nil
             }
         case .string, .quantity, .list:
+            if expression.containsError { return nil }  // the parser reported what is wrong inside
             error(.typeMismatch, "expected a condition, found \(describeOperand(expression))", file, expression.span,
                   help: "compare a request field with it, e.g. `request.context_tokens > 50k`")
             return nil
@@ -71,7 +72,7 @@ extension Checker {
     }
 
     /// Resolves a path to a field, a literal boolean or a bare word; reports unknown dotted paths.
-    mutating func operand(_ expression: Expression, _ file: SourceFile) -> Operand {
+    mutating func operand(_ expression: ExpressionSyntax, _ file: SourceFile) -> Operand {
         switch expression {
         case .path(let parts, let span):
             let joined = parts.map(\.text).joined(separator: ".")
@@ -91,7 +92,7 @@ extension Checker {
         }
     }
 
-    private mutating func checkComparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression, _ span: Span,
+    private mutating func checkComparison(_ op: BinaryOperator, _ left: ExpressionSyntax, _ right: ExpressionSyntax, _ span: Span,
                                           _ file: SourceFile) -> Condition? {
         var lhs = operand(left, file)
         var rhs = operand(right, file)
@@ -237,7 +238,7 @@ extension Checker {
         }
     }
 
-    func describeOperand(_ expression: Expression) -> String {
+    func describeOperand(_ expression: ExpressionSyntax) -> String {
         switch expression {
         case .string(let literal): return "the string `\(literal.value)`"
         case .quantity(let quantity): return "`\(quantity.text)`"
@@ -266,7 +267,7 @@ extension Checker {
         }
     }
 
-    private mutating func checkMembership(_ item: Expression, _ set: Expression, _ span: Span, _ file: SourceFile) -> Condition? {
+    private mutating func checkMembership(_ item: ExpressionSyntax, _ set: ExpressionSyntax, _ span: Span, _ file: SourceFile) -> Condition? {
         let lhs = operand(item, file)
         let rhs = operand(set, file)
         // `deployment_commands in request.operations` reads as `request.operations contains …`.
@@ -304,7 +305,7 @@ extension Checker {
         return failed ? nil : .oneOf(field: field.path, values: values)
     }
 
-    private mutating func checkContains(_ container: Expression, _ item: Expression, _ span: Span, _ file: SourceFile) -> Condition? {
+    private mutating func checkContains(_ container: ExpressionSyntax, _ item: ExpressionSyntax, _ span: Span, _ file: SourceFile) -> Condition? {
         guard case .field(let field, _) = operand(container, file) else {
             error(.typeMismatch, "`contains` needs a text or list field on its left", file, container.span,
                   help: "e.g. `prompt contains \"internal\"` or `request.operations contains deployment_commands`")
@@ -342,7 +343,7 @@ extension Checker {
         }
     }
 
-    private mutating func checkHas(_ subject: Expression, _ minimum: Quantity?, _ refs: [DetectorRefSyntax], _ file: SourceFile) -> Condition? {
+    private mutating func checkHas(_ subject: ExpressionSyntax, _ minimum: Quantity?, _ refs: [DetectorRefSyntax], _ file: SourceFile) -> Condition? {
         guard case .field(let field, let fieldSpan) = operand(subject, file) else {
             error(.typeMismatch, "`has` needs a text field on its left", file, subject.span,
                   help: "one of `prompt`, `messages`, `response`")

@@ -113,7 +113,7 @@ extension Checker {
         for name in symbols.patternListOrder {
             let declared = symbols.patternLists[name]!
             let list = declared.syntax
-            if list.terms.isEmpty {
+            if list.terms.isEmpty, !list.skippedItems {
                 error(.missingProperty, "pattern list `\(name)` has no patterns", declared.file, list.name.span)
             }
             for term in list.terms where term.value.isEmpty {

@@ -118,7 +118,8 @@ extension Checker {
 
     private mutating func warnAboutGrants(_ role: CompiledRole, _ declared: Declared<RoleSyntax>) {
         let file = declared.file
-        if role.models.isEmpty {
+        // A role whose only models failed to resolve has already got an error; do not pile on.
+        if role.models.isEmpty, declared.syntax.models?.isEmpty ?? true {
             warning(.emptyRole, "role `\(role.name)` grants no model, so every request with it is denied", file,
                     declared.syntax.name.span, help: "add `models \"…\"` or remove the role")
         }

@@ -23,7 +23,10 @@ extension Checker {
                 if let entry = Vocabulary.budgetPeriods.first(where: { $0.name == name.text }) {
                     (periodSeconds, periodName) = (entry.seconds, entry.name)
                 } else {
-                    _ = resolveWord(name, Vocabulary.budgetPeriods.map(\.name), "budget period", file)
+                    let periods = Vocabulary.budgetPeriods.map(\.name)
+                    error(.unknownValue, "unknown budget period `\(name.text)`", file, name.span,
+                          help: Suggestion.help(for: name.text, in: periods)
+                            ?? "expected one of: \(periods.joined(separator: ", ")), or a duration such as `14d`")
                 }
             } else if let length = budget.periodLength {
                 periodSeconds = seconds(length, "a budget period", file)

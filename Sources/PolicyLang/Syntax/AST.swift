@@ -137,6 +137,8 @@ public struct PatternListSyntax: Sendable {
     public var wholeWord: Bool
     /// The literals.
     public var terms: [StringLiteral]
+    /// Whether the parser skipped items it reported (so an empty list is not reported again).
+    public var skippedItems: Bool
     /// The whole declaration.
     public var span: Span
 }
@@ -204,7 +206,7 @@ public struct RuleSyntax: Sendable {
     /// The rule's name (its id).
     public var name: Name
     /// `when CONDITION`
-    public var condition: Expression?
+    public var condition: ExpressionSyntax?
     /// `deny "message"`
     public var deny: StringLiteral?
     /// `require_approval "message"`
@@ -230,7 +232,7 @@ public struct AlertSyntax: Sendable {
     /// The alert's name.
     public var name: Name
     /// `when CONDITION`
-    public var condition: Expression?
+    public var condition: ExpressionSyntax?
     /// `severity high`
     public var severity: Name?
     /// `then a, notify(x)`
@@ -246,7 +248,7 @@ public struct PlaybookSyntax: Sendable {
     /// The incident type it handles.
     public var incident: Name
     /// `when CONDITION` (optional: rules and alerts can start it too)
-    public var condition: Expression?
+    public var condition: ExpressionSyntax?
     /// `severity critical`
     public var severity: Name?
     /// `then a, b`

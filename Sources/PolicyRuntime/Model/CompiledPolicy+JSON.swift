@@ -6,10 +6,9 @@ extension CompiledPolicy {
     /// The same policy always gives the same bytes, so documents can be diffed and hashed.
     public func canonicalJSON() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let compact = try encoder.encode(self)
+        return Data(JSONLayout.indent([UInt8](compact)))
     }
 
     /// Loads a compiled document, checking `schema_version` before anything else so that a

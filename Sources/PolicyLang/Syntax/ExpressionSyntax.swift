@@ -1,10 +1,10 @@
 /// A condition expression as written. `bad` stands where the parser recovered from an error,
 /// so the tree is always complete and the checker can go on.
-public indirect enum Expression: Sendable {
+public indirect enum ExpressionSyntax: Sendable {
     /// `a and b`, `a or b`, `a == b`, `a < b`, …
-    case binary(BinaryOperator, Expression, Expression, span: Span)
+    case binary(BinaryOperator, ExpressionSyntax, ExpressionSyntax, span: Span)
     /// `not a`
-    case not(Expression, span: Span)
+    case not(ExpressionSyntax, span: Span)
     /// `request.model`, `contractor`, `true`
     case path([Name], span: Span)
     /// `"text"`
@@ -12,15 +12,28 @@ public indirect enum Expression: Sendable {
     /// `200k`, `$5`, `80%`, `30d`
     case quantity(Quantity)
     /// `[a, b]`
-    case list([Expression], span: Span)
+    case list([ExpressionSyntax], span: Span)
     /// `x in [a, b]` / `x not in [a, b]`
-    case membership(Expression, Expression, negated: Bool, span: Span)
+    case membership(ExpressionSyntax, ExpressionSyntax, negated: Bool, span: Span)
     /// `list contains item`, `text contains "literal"`
-    case contains(Expression, Expression, span: Span)
+    case contains(ExpressionSyntax, ExpressionSyntax, span: Span)
     /// `text has [at least N] pii, secret.jwt, my_patterns`
-    case has(Expression, minimum: Quantity?, [DetectorRefSyntax], span: Span)
+    case has(ExpressionSyntax, minimum: Quantity?, [DetectorRefSyntax], span: Span)
     /// A placeholder after a syntax error.
     case bad(span: Span)
+
+    /// Whether a `bad` placeholder is inside, i.e. the parser already reported a problem here.
+    /// Recursion is bounded by the parser's nesting cap.
+    public var containsError: Bool {
+        switch self {
+        case .bad: return true
+        case .binary(_, let left, let right, _), .membership(let left, let right, _, _), .contains(let left, let right, _):
+            return left.containsError || right.containsError
+        case .not(let inner, _), .has(let inner, _, _, _): return inner.containsError
+        case .list(let items, _): return items.contains { $0.containsError }
+        case .path, .string, .quantity: return false
+        }
+    }
 
     /// Where the expression is.
     public var span: Span {

@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+
+/// Runs the built `policyc` binary as a user would and checks output and exit codes.
+final class CLITests: XCTestCase {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The `policyc` executable built next to the test bundle.
+    static let executable: URL? = {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("policyc")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        for configuration in ["debug", "release"] {
+            let candidate = URL(fileURLWithPath: TestSupport.root + "/.build/\(configuration)/policyc")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }()
+
+    func run(_ arguments: [String], stdin: Data? = nil) throws -> Run {
+        let executable = try XCTUnwrap(CLITests.executable, "policyc was not built")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.root)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Read before waiting so a large output cannot fill the pipe and block the child.
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    func testHelpListsCommandsAndExitCodes() throws {
+        let result = try run(["--help"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.contains("check"))
+        XCTAssertTrue(result.stdout.contains("compile"))
+        XCTAssertTrue(result.stdout.contains("exit status"))
+        let commandHelp = try run(["check", "--help"])
+        XCTAssertEqual(commandHelp.status, 0)
+        XCTAssertTrue(commandHelp.stdout.contains("--format"))
+        XCTAssertTrue(commandHelp.stdout.contains("--strict"))
+    }
+
+    func testVersion() throws {
+        let result = try run(["--version"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.hasPrefix("policyc "))
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let unknownFlag = try run(["check", "--stirct", "examples/enterprise.pol"])
+        XCTAssertEqual(unknownFlag.status, 2)
+        XCTAssertTrue(unknownFlag.stderr.contains("did you mean `--strict`?"), unknownFlag.stderr)
+        XCTAssertEqual(try run(["chekc"]).status, 2)
+        XCTAssertEqual(try run(["check"]).status, 2)
+        XCTAssertEqual(try run(["check", "--format", "xml", "examples/enterprise.pol"]).status, 2)
+        let missing = try run(["check", "no/such/file.pol"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("no/such/file.pol: no such file"), missing.stderr)
+        XCTAssertEqual(try run([]).status, 2)
+    }
+
+    func testCheckExamplesSucceeds() throws {
+        let result = try run(["check", "examples/enterprise.pol", "examples/hipaa.pol"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.stdout, "2 files checked: 0 errors, 0 warnings\n")
+    }
+
+    func testCheckReportsErrorsWithExitOne() throws {
+        let result = try run(["check", "examples/invalid/unknown-model.pol"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("error[P2004]: unknown model `claude-3-opuss`"))
+        XCTAssertTrue(result.stdout.contains("help: did you mean `claude-3-opus`?"))
+    }
+
+    func testWarningsFailOnlyUnderStrict() throws {
+        XCTAssertEqual(try run(["check", "examples/invalid/empty-role.pol"]).status, 0)
+        XCTAssertEqual(try run(["check", "--strict", "examples/invalid/empty-role.pol"]).status, 1)
+    }
+
+    func testJSONFormatIsMachineReadable() throws {
+        let result = try run(["check", "--format", "json", "examples/invalid/unknown-feature.pol"])
+        XCTAssertEqual(result.status, 1)
+        guard case .object(let document)? = JSONValue.parse(Data(result.stdout.utf8)),
+              case .array(let diagnostics)? = document["diagnostics"],
+              case .object(let first)? = diagnostics.first else { return XCTFail("not JSON: \(result.stdout)") }
+        XCTAssertEqual(first["code"], .string("P2002"))
+        XCTAssertEqual(first["line"], .integer(10))
+        XCTAssertEqual(first["column"], .integer(22))
+        XCTAssertEqual(first["help"], .string("did you mean `agent_mode`?"))
+        XCTAssertEqual(document["errors"], .integer(1))
+    }
+
+    func testGitHubFormatWritesAnnotations() throws {
+        let result = try run(["check", "--format", "github", "examples/invalid/unknown-feature.pol"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.hasPrefix("::error file=examples/invalid/unknown-feature.pol,line=10,col=22,"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("title=P2002::unknown feature `agent_mod`%0Ahelp: did you mean `agent_mode`?"))
+    }
+
+    func testCompileWritesCanonicalJSONToStdoutOrAtomicallyToAFile() throws {
+        let stdout = try run(["compile", "examples/enterprise.pol"])
+        XCTAssertEqual(stdout.status, 0, stdout.stderr)
+        XCTAssertTrue(stdout.stdout.hasPrefix("{\n  \"alerts\": ["))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("enterprise.json").path
+        let toFile = try run(["compile", "examples/enterprise.pol", "-o", output])
+        XCTAssertEqual(toFile.status, 0)
+        XCTAssertEqual(try String(contentsOfFile: output, encoding: .utf8), stdout.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["enterprise.json"],
+                       "no temporary file is left behind")
+    }
+
+    func testCompileWithErrorsWritesNothing() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.json").path
+        let result = try run(["compile", "examples/invalid/unknown-model.pol", "-o", output])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("P2004"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
+
+    func testCheckAcceptsADirectory() throws {
+        let result = try run(["check", "examples/invalid"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("files checked"))
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PolicyRuntime
+import XCTest
+
+final class SHA256Tests: XCTestCase {
+    func testKnownVectors() {
+        XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)),
+                       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    func testStreamingMatchesOneShot() {
+        let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var hasher = SHA256()
+        for chunk in stride(from: 0, to: message.count, by: 37) {
+            hasher.update(message[chunk..<min(chunk + 37, message.count)])
+        }
+        let streamed = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(streamed, SHA256.hex(message))
+    }
+}
+
+final class CompiledPolicyLoadingTests: XCTestCase {
+    func testRejectsWhatIsNotJSON() {
+        XCTAssertThrowsError(try CompiledPolicy.load(from: Data("not json".utf8))) { error in
+            guard case CompiledPolicyError.notJSON = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testRequiresAKnownSchemaVersion() {
+        XCTAssertEqual(loadError("{}"), .missingSchemaVersion)
+        XCTAssertEqual(loadError(#"{"schema_version": 99}"#), .unsupportedSchemaVersion(found: 99, supported: 1))
+    }
+
+    func testNamesThePathOfAWrongField() {
+        guard case .invalidDocument(let detail)? = loadError(#"{"schema_version": 1, "policy": {"name": 5}}"#) else {
+            return XCTFail("expected an invalid document")
+        }
+        XCTAssertTrue(detail.hasPrefix("policy.name"), detail)
+    }
+
+    func testUnknownConditionOperatorIsNamed() throws {
+        let condition = Data(#"{"op": "regex", "field": "prompt", "value": "x"}"#.utf8)
+        XCTAssertThrowsError(try JSONDecoder().decode(Condition.self, from: condition))
+    }
+
+    private func loadError(_ text: String) -> CompiledPolicyError? {
+        do {
+            _ = try CompiledPolicy.load(from: Data(text.utf8))
+            return nil
+        } catch {
+            return error as? CompiledPolicyError
+        }
+    }
+}
+
+final class JSONLayoutTests: XCTestCase {
+    func testCanonicalLayout() {
+        let compact = Array(#"{"a":[],"b":{"c":"x,y:{z}","d":[1,true]},"e":{}}"#.utf8)
+        let expected = """
+            {
+              "a": [],
+              "b": {
+                "c": "x,y:{z}",
+                "d": [
+                  1,
+                  true
+                ]
+              },
+              "e": {}
+            }
+
+            """
+        XCTAssertEqual(String(decoding: JSONLayout.indent(compact), as: UTF8.self), expected)
+    }
+
+    func testEscapedQuotesStayInsideStrings() {
+        let compact = Array(#"{"a":"say \"{hi}\", \\"}"#.utf8)
+        XCTAssertEqual(String(decoding: JSONLayout.indent(compact), as: UTF8.self), "{\n  \"a\": \"say \\\"{hi}\\\", \\\\\"\n}\n")
+    }
+}
