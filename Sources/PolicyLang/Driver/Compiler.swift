@@ -32,8 +32,11 @@ public enum Compiler {
     }
 
     /// Compiles the policy whose root is `paths[0]`; further paths are added like imports.
+    /// - Parameter lower: build the compiled document; `policyc check` passes false, since it
+    ///   only needs the diagnostics and the digest costs a pass over every byte.
     /// - Throws: ``ReadFailure`` when a root file is missing, a directory or unreadable.
-    public static func compile(_ paths: [String], reader: SourceReader = DiskSourceReader()) throws(ReadFailure) -> Result {
+    public static func compile(_ paths: [String], reader: SourceReader = DiskSourceReader(),
+                               lower: Bool = true) throws(ReadFailure) -> Result {
         var loader = Loader(reader: reader)
         for path in paths {
             try loader.loadRoot(path)
@@ -69,7 +72,7 @@ public enum Compiler {
             }
         }
         var policy: CompiledPolicy?
-        if !bag.hasErrors, let header {
+        if lower, !bag.hasErrors, let header {
             policy = Lowering.lower(resolved, name: header.name.value, version: version, sources: files)
         }
         // Warnings about a file that does not even parse are noise (an empty role is empty

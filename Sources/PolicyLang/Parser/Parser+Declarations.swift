@@ -120,8 +120,21 @@ extension Parser {
 
     // MARK: - Property blocks
 
+    /// Names a block in messages ("role `contractor`"), built only when a message needs it.
+    struct BlockName: CustomStringConvertible {
+        let kind: String
+        let name: String?
+
+        init(_ kind: String, _ name: String? = nil) {
+            self.kind = kind
+            self.name = name
+        }
+
+        var description: String { name.map { "\(kind) `\($0)`" } ?? kind }
+    }
+
     /// Opens a `{ … }` block; false when there is no `{` (the error is reported).
-    mutating func beginBlock(_ what: String) -> Bool {
+    mutating func beginBlock(_ what: BlockName) -> Bool {
         guard at(.leftBrace) else {
             expected("`{` to open \(what)")
             return false
@@ -132,7 +145,7 @@ extension Parser {
 
     /// The next property keyword of a block, or nil at the block's end. Unknown words are
     /// reported with a suggestion and skipped up to the next property, `}` or declaration.
-    mutating func nextProperty(_ allowed: [Keyword], in what: String, seen: inout Set<Keyword>, repeatable: Set<Keyword> = []) -> Keyword? {
+    mutating func nextProperty(_ allowed: [Keyword], in what: BlockName, seen: inout [Keyword], repeatable: [Keyword] = []) -> Keyword? {
         while true {
             if at(.rightBrace) {
                 advance()
@@ -149,7 +162,7 @@ extension Parser {
                     error(.duplicateProperty, "`\(keyword.rawValue)` is already set in \(what)", at: token.span,
                           help: "write each property once; the first one is kept")
                 }
-                seen.insert(keyword)
+                if !seen.contains(keyword) { seen.append(keyword) }
                 return keyword
             }
             if at(.word), let keyword = current.keyword, Parser.declarationKeywords.contains(keyword), atLineStart {
@@ -176,9 +189,9 @@ extension Parser {
     mutating func parseModel(_ start: Span) -> ModelSyntax? {
         guard let id = expectString("the model's id in quotes") else { return nil }
         var model = ModelSyntax(id: id, provider: nil, context: nil, prices: [], aliases: [], span: start)
-        let what = "model `\(id.value)`"
+        let what = BlockName("model", id.value)
         guard beginBlock(what) else { return model }
-        var seen = Set<Keyword>()
+        var seen: [Keyword] = []
         while let property = nextProperty([.provider, .context, .price, .aliases], in: what, seen: &seen, repeatable: [.price]) {
             switch property {
             case .provider: model.provider = expectName("a provider name")
@@ -235,9 +248,9 @@ extension Parser {
             advance()
             role.parent = expectName("the name of the role to extend")
         }
-        let what = "role `\(name.text)`"
+        let what = BlockName("role", name.text)
         guard beginBlock(what) else { return role }
-        var seen = Set<Keyword>()
+        var seen: [Keyword] = []
         let allowed: [Keyword] = [.models, .features, .maxContext, .audit, .requiresApproval, .block]
         while let property = nextProperty(allowed, in: what, seen: &seen, repeatable: [.block]) {
             switch property {
@@ -283,9 +296,9 @@ extension Parser {
         guard let name = expectName("a rule name") else { return nil }
         var rule = RuleSyntax(name: name, condition: nil, deny: nil, requireApproval: nil, redact: nil, alerts: [],
                               incidents: [], reason: nil, controls: nil, message: nil, span: start)
-        let what = "rule `\(name.text)`"
+        let what = BlockName("rule", name.text)
         guard beginBlock(what) else { return rule }
-        var seen = Set<Keyword>()
+        var seen: [Keyword] = []
         let allowed: [Keyword] = [.when, .deny, .requireApproval, .redact, .alert, .incident, .reason, .controls, .message]
         while let property = nextProperty(allowed, in: what, seen: &seen, repeatable: [.alert, .incident]) {
             switch property {
@@ -322,9 +335,9 @@ extension Parser {
     mutating func parseAlert(_ start: Span) -> AlertSyntax? {
         guard let name = expectName("an alert name") else { return nil }
         var alert = AlertSyntax(name: name, condition: nil, severity: nil, actions: nil, controls: nil, span: start)
-        let what = "alert `\(name.text)`"
+        let what = BlockName("alert", name.text)
         guard beginBlock(what) else { return alert }
-        var seen = Set<Keyword>()
+        var seen: [Keyword] = []
         while let property = nextProperty([.when, .severity, .then, .controls], in: what, seen: &seen) {
             switch property {
             case .when:
@@ -349,9 +362,9 @@ extension Parser {
     mutating func parsePlaybook(_ start: Span) -> PlaybookSyntax? {
         guard let incident = expectName("an incident type") else { return nil }
         var playbook = PlaybookSyntax(incident: incident, condition: nil, severity: nil, actions: nil, controls: nil, span: start)
-        let what = "playbook `\(incident.text)`"
+        let what = BlockName("playbook", incident.text)
         guard beginBlock(what) else { return playbook }
-        var seen = Set<Keyword>()
+        var seen: [Keyword] = []
         while let property = nextProperty([.when, .severity, .then, .controls], in: what, seen: &seen) {
             switch property {
             case .when:
@@ -417,9 +430,9 @@ extension Parser {
         guard let name = expectName("a budget name") else { return nil }
         var budget = BudgetSyntax(name: name, scope: nil, member: nil, periodName: nil, periodLength: nil, limit: nil,
                                   warnAt: nil, span: start)
-        let what = "budget `\(name.text)`"
+        let what = BlockName("budget", name.text)
         guard beginBlock(what) else { return budget }
-        var seen = Set<Keyword>()
+        var seen: [Keyword] = []
         while let property = nextProperty([.scope, .period, .limit, .warnAt], in: what, seen: &seen) {
             switch property {
             case .scope:
@@ -454,10 +467,10 @@ extension Parser {
 
     mutating func parseAudit(_ start: Span) -> AuditSyntax {
         var audit = AuditSyntax(span: start)
-        guard beginBlock("the audit block") else { return audit }
-        var seen = Set<Keyword>()
+        guard beginBlock(BlockName("the audit block")) else { return audit }
+        var seen: [Keyword] = []
         let allowed: [Keyword] = [.defaultLevel, .logPrompts, .logResponses, .redact, .encrypt, .highRiskThreshold, .highRiskAlert]
-        while let property = nextProperty(allowed, in: "the audit block", seen: &seen) {
+        while let property = nextProperty(allowed, in: BlockName("the audit block"), seen: &seen) {
             switch property {
             case .defaultLevel:
                 let value = expectName("an audit level")
@@ -489,7 +502,7 @@ extension Parser {
 
     mutating func parseRetention(_ start: Span) -> RetentionSyntax {
         var retention = RetentionSyntax(entries: [], span: start)
-        let what = "the retention block"
+        let what = BlockName("the retention block")
         guard beginBlock(what) else { return retention }
         while !at(.rightBrace), !at(.eof) {
             if at(.word), let keyword = current.keyword, Parser.declarationKeywords.contains(keyword), atLineStart { break }
@@ -508,7 +521,7 @@ extension Parser {
 
     mutating func parsePlaceholders(_ start: Span) -> PlaceholdersSyntax {
         var placeholders = PlaceholdersSyntax(entries: [], span: start)
-        let what = "the placeholders block"
+        let what = BlockName("the placeholders block")
         guard beginBlock(what) else { return placeholders }
         while !at(.rightBrace), !at(.eof) {
             if at(.word), let keyword = current.keyword, Parser.declarationKeywords.contains(keyword), atLineStart { break }

@@ -136,7 +136,7 @@ public struct Parser {
         let token = current
         advance()
         let span = Span(start: start, end: token.span.end)
-        switch Quantity.parse(Substring(text(token)), span: span) {
+        switch Quantity.parse(bytes: file.bytes[Int(token.span.start)..<Int(token.span.end)], span: span) {
         case .success(var quantity):
             quantity.negative = negative
             if negative { quantity.text = "-" + quantity.text }

@@ -35,7 +35,7 @@ extension Checker {
             let role = CompiledRole(
                 name: name, inherits: Array(chain.dropFirst()), models: unique(grants.models!), features: unique(grants.features!),
                 maxContextTokens: grants.maxContext, auditLevel: grants.audit, requiresApproval: unique(grants.approvals!),
-                blockedPatterns: uniquePatterns(grants.blocked), source: declared.file.reference(declared.syntax.span.start))
+                blockedPatterns: unique(grants.blocked), source: declared.file.reference(declared.syntax.span.start))
             resolved.roles.append(role)
             warnAboutGrants(role, declared)
         }
@@ -109,11 +109,6 @@ extension Checker {
             }
         }
         return grants
-    }
-
-    private func uniquePatterns(_ patterns: [CompiledBlockedPattern]) -> [CompiledBlockedPattern] {
-        var seen = Set<CompiledBlockedPattern>()
-        return patterns.filter { seen.insert($0).inserted }
     }
 
     private mutating func warnAboutGrants(_ role: CompiledRole, _ declared: Declared<RoleSyntax>) {

@@ -58,14 +58,23 @@ public struct Checker {
     /// Reports entries that appear twice in one list (a warning: harmless but probably a slip).
     mutating func warnDuplicates(_ names: [(text: String, span: Span)], _ what: String, _ file: SourceFile) {
         var seen = Set<String>()
-        for name in names where !seen.insert(name.text).inserted {
-            warning(.duplicateEntry, "\(what) `\(name.text)` is listed twice", file, name.span)
+        for (index, name) in names.enumerated() {
+            let repeated = names.count <= 16 ? names[..<index].contains { $0.text == name.text } : !seen.insert(name.text).inserted
+            if repeated { warning(.duplicateEntry, "\(what) `\(name.text)` is listed twice", file, name.span) }
         }
     }
 
     /// Keeps the first occurrence of each element, in order.
-    func unique(_ items: [String]) -> [String] {
-        var seen = Set<String>()
+    /// - Complexity: O(n²) for short lists, which is what policies hold (a role's models,
+    ///   features, patterns), and cheaper there than hashing; O(n) through a set beyond that.
+    func unique<Element: Hashable>(_ items: [Element]) -> [Element] {
+        if items.count <= 16 {
+            var result: [Element] = []
+            result.reserveCapacity(items.count)
+            for item in items where !result.contains(item) { result.append(item) }
+            return result
+        }
+        var seen = Set<Element>()
         return items.filter { seen.insert($0).inserted }
     }
 }

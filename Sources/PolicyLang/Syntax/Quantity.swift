@@ -55,9 +55,15 @@ public struct Quantity: Sendable, Equatable {
         return overflow ? nil : product
     }
 
-    /// Parses a number, money or percent token's text. Returns a message on error.
+    /// Parses a number, money or percent literal from its text.
     static func parse(_ text: Substring, span: Span) -> Result<Quantity, QuantityError> {
-        var bytes = Array(text.utf8)[...]
+        parse(bytes: Array(text.utf8)[...], span: span)
+    }
+
+    /// Parses a number, money or percent token straight from the source bytes.
+    static func parse(bytes source: ArraySlice<UInt8>, span: Span) -> Result<Quantity, QuantityError> {
+        let text = String(decoding: source, as: UTF8.self)
+        var bytes = source
         var unit = Unit.count
         if bytes.first == UInt8(ascii: "$") { unit = .money; bytes = bytes.dropFirst() }
         if bytes.last == UInt8(ascii: "%") { unit = .percent; bytes = bytes.dropLast() }
@@ -82,7 +88,7 @@ public struct Quantity: Sendable, Equatable {
         }
         let suffix = String(decoding: bytes[index...], as: UTF8.self)
         var quantity = Quantity(unit: unit, mantissa: mantissa, scale: scale, negative: false, secondsPerUnit: 1,
-                                text: String(text), span: span)
+                                text: text, span: span)
         guard !suffix.isEmpty else { return .success(quantity) }
         guard unit == .count else { return .failure(.unknownSuffix(suffix)) }
         let multiplier: Int

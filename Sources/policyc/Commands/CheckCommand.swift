@@ -23,7 +23,7 @@ enum CheckCommand: Command {
         var ioFailed = false
         for path in paths {
             do {
-                let result = try Compiler.compile([path])
+                let result = try Compiler.compile([path], lower: false)
                 all += result.diagnostics
                 if renderer.format != .json { Output.out(renderer.render(result.diagnostics)) }
             } catch {
