@@ -334,56 +334,39 @@ extension Parser {
 
     mutating func parseAlert(_ start: Span) -> AlertSyntax? {
         guard let name = expectName("an alert name") else { return nil }
-        var alert = AlertSyntax(name: name, condition: nil, severity: nil, actions: nil, controls: nil, span: start)
-        let what = BlockName("alert", name.text)
-        guard beginBlock(what) else { return alert }
-        var seen: [Keyword] = []
-        while let property = nextProperty([.when, .severity, .then, .controls], in: what, seen: &seen) {
-            switch property {
-            case .when:
-                let condition = parseExpression()
-                if alert.condition == nil { alert.condition = condition }
-            case .severity:
-                let severity = expectName("a severity (low, medium, high or critical)")
-                if alert.severity == nil { alert.severity = severity }
-            case .then:
-                let actions = actionList()
-                if alert.actions == nil { alert.actions = actions }
-            case .controls:
-                let controls = stringList("a control id in quotes")
-                if alert.controls == nil { alert.controls = controls }
-            default: break
-            }
-        }
-        alert.span = start.union(previousEnd)
-        return alert
+        let body = parseResponseBody(BlockName("alert", name.text))
+        return AlertSyntax(name: name, body: body, span: start.union(previousEnd))
     }
 
     mutating func parsePlaybook(_ start: Span) -> PlaybookSyntax? {
         guard let incident = expectName("an incident type") else { return nil }
-        var playbook = PlaybookSyntax(incident: incident, condition: nil, severity: nil, actions: nil, controls: nil, span: start)
-        let what = BlockName("playbook", incident.text)
-        guard beginBlock(what) else { return playbook }
+        let body = parseResponseBody(BlockName("playbook", incident.text))
+        return PlaybookSyntax(incident: incident, body: body, span: start.union(previousEnd))
+    }
+
+    /// The `{ when … severity … then … controls … }` block of an alert or playbook.
+    mutating func parseResponseBody(_ what: BlockName) -> ResponseSyntax {
+        var body = ResponseSyntax()
+        guard beginBlock(what) else { return body }
         var seen: [Keyword] = []
         while let property = nextProperty([.when, .severity, .then, .controls], in: what, seen: &seen) {
             switch property {
             case .when:
                 let condition = parseExpression()
-                if playbook.condition == nil { playbook.condition = condition }
+                if body.condition == nil { body.condition = condition }
             case .severity:
                 let severity = expectName("a severity (low, medium, high or critical)")
-                if playbook.severity == nil { playbook.severity = severity }
+                if body.severity == nil { body.severity = severity }
             case .then:
                 let actions = actionList()
-                if playbook.actions == nil { playbook.actions = actions }
+                if body.actions == nil { body.actions = actions }
             case .controls:
                 let controls = stringList("a control id in quotes")
-                if playbook.controls == nil { playbook.controls = controls }
+                if body.controls == nil { body.controls = controls }
             default: break
             }
         }
-        playbook.span = start.union(previousEnd)
-        return playbook
+        return body
     }
 
     /// `block_request, notify(security_team), create_incident`

@@ -9,61 +9,20 @@ extension Checker {
                 switch declaration {
                 case .model(let model): collectModel(model, file)
                 case .vocabulary(let list): collectVocabulary(list, file)
-                case .patterns(let list):
-                    if let first = symbols.patternLists[list.name.text] {
-                        duplicate("pattern list", list.name, file, first.syntax.name.span, first.file)
-                    } else {
-                        symbols.patternLists[list.name.text] = Declared(syntax: list, file: file)
-                        symbols.patternListOrder.append(list.name.text)
-                    }
-                case .internalDomains(let domains):
-                    symbols.internalDomains.append(Declared(syntax: domains, file: file))
-                case .role(let role):
-                    if let first = symbols.roles[role.name.text] {
-                        duplicate("role", role.name, file, first.syntax.name.span, first.file)
-                    } else {
-                        symbols.roles[role.name.text] = Declared(syntax: role, file: file)
-                        symbols.roleOrder.append(role.name.text)
-                    }
-                case .rule(let rule):
-                    if let first = symbols.ruleNames[rule.name.text] {
-                        duplicate("rule", rule.name, file, first.syntax.name.span, first.file)
-                    } else {
-                        let declared = Declared(syntax: rule, file: file)
-                        symbols.ruleNames[rule.name.text] = declared
-                        symbols.rules.append(declared)
-                    }
-                case .alert(let alert):
-                    if let first = symbols.alerts[alert.name.text] {
-                        duplicate("alert", alert.name, file, first.syntax.name.span, first.file)
-                    } else {
-                        symbols.alerts[alert.name.text] = Declared(syntax: alert, file: file)
-                        symbols.alertOrder.append(alert.name.text)
-                    }
-                case .playbook(let playbook):
-                    if let first = symbols.playbooks[playbook.incident.text] {
-                        duplicate("playbook for", playbook.incident, file, first.syntax.incident.span, first.file)
-                    } else {
-                        symbols.playbooks[playbook.incident.text] = Declared(syntax: playbook, file: file)
-                        symbols.playbookOrder.append(playbook.incident.text)
-                    }
+                case .patterns(let list): reportDuplicate(symbols.patternLists.add(list, file), list, "pattern list", file)
+                case .internalDomains(let domains): symbols.internalDomains.append(Declared(syntax: domains, file: file))
+                case .role(let role): reportDuplicate(symbols.roles.add(role, file), role, "role", file)
+                case .rule(let rule): reportDuplicate(symbols.rules.add(rule, file), rule, "rule", file)
+                case .alert(let alert): reportDuplicate(symbols.alerts.add(alert, file), alert, "alert", file)
+                case .playbook(let playbook): reportDuplicate(symbols.playbooks.add(playbook, file), playbook, "playbook for", file)
+                case .budget(let budget): reportDuplicate(symbols.budgets.add(budget, file), budget, "budget", file)
+                case .control(let control): reportDuplicate(symbols.controls.add(control, file), control, "control", file)
                 case .channel(let channel):
-                    if let first = symbols.channels[channel.name.text] {
-                        duplicate("channel", channel.name, file, first.syntax.name.span, first.file)
-                    } else if SymbolTable.implicitChannels.contains(channel.name.text) {
+                    if SymbolTable.implicitChannels.contains(channel.name.text) {
                         error(.duplicateDeclaration, "channel `\(channel.name.text)` is built in", file, channel.name.span,
                               help: "`notify(user)` and `notify(manager)` reach the requesting user and their manager")
                     } else {
-                        symbols.channels[channel.name.text] = Declared(syntax: channel, file: file)
-                        symbols.channelOrder.append(channel.name.text)
-                    }
-                case .budget(let budget):
-                    if let first = symbols.budgetNames[budget.name.text] {
-                        duplicate("budget", budget.name, file, first.syntax.name.span, first.file)
-                    } else {
-                        let declared = Declared(syntax: budget, file: file)
-                        symbols.budgetNames[budget.name.text] = declared
-                        symbols.budgets.append(declared)
+                        reportDuplicate(symbols.channels.add(channel, file), channel, "channel", file)
                     }
                 case .audit(let audit):
                     if let first = symbols.audit {
@@ -79,14 +38,6 @@ extension Checker {
                     } else {
                         symbols.retention = Declared(syntax: retention, file: file)
                     }
-                case .control(let control):
-                    if let first = symbols.controls[control.id.value] {
-                        error(.duplicateDeclaration, "control `\(control.id.value)` is already declared", file, control.id.span,
-                              help: firstDeclared(first.file, first.syntax.id.span))
-                    } else {
-                        symbols.controls[control.id.value] = Declared(syntax: control, file: file)
-                        symbols.controlOrder.append(control.id.value)
-                    }
                 case .placeholders(let placeholders):
                     symbols.placeholders.append(Declared(syntax: placeholders, file: file))
                 }
@@ -94,22 +45,26 @@ extension Checker {
         }
     }
 
-    private mutating func duplicate(_ what: String, _ name: Name, _ file: SourceFile, _ firstSpan: Span, _ firstFile: SourceFile) {
+    /// Reports a second declaration of a name, pointing back at the first.
+    private mutating func reportDuplicate<Syntax: NamedSyntax>(_ earlier: Declared<Syntax>?, _ syntax: Syntax, _ what: String,
+                                                               _ file: SourceFile) {
+        guard let earlier else { return }
+        let name = syntax.declaredName
         error(.duplicateDeclaration, "\(what) `\(name.text)` is already declared", file, name.span,
-              help: firstDeclared(firstFile, firstSpan))
+              help: firstDeclared(earlier.file, earlier.syntax.declaredName.span))
     }
 
     private mutating func collectModel(_ model: ModelSyntax, _ file: SourceFile) {
         let id = model.id.value
-        if let existing = symbols.modelNames[id] {
-            let first = symbols.models[existing]!
-            error(.duplicateDeclaration, "model `\(id)` is already declared", file, model.id.span,
-                  help: firstDeclared(first.file, first.syntax.id.span))
+        if let owner = symbols.modelNames[id], symbols.models[id] == nil {
+            error(.duplicateDeclaration, "model name `\(id)` already refers to `\(owner)`", file, model.id.span)
             return
         }
-        symbols.models[id] = Declared(syntax: model, file: file)
+        if let earlier = symbols.models.add(model, file) {
+            reportDuplicate(earlier, model, "model", file)
+            return
+        }
         symbols.modelNames[id] = id
-        symbols.modelOrder.append(id)
         for alias in model.aliases {
             if let owner = symbols.modelNames[alias.value] {
                 error(.duplicateDeclaration, "model name `\(alias.value)` already refers to `\(owner)`", file, alias.span)
@@ -124,37 +79,21 @@ extension Checker {
             let text = name.text
             switch list.kind {
             case .features:
-                if let first = symbols.features[text] {
-                    duplicate("feature", name, file, first.name.span, first.file)
-                } else {
-                    symbols.features[text] = DeclaredName(name: name, file: file)
-                    symbols.featureOrder.append(text)
-                }
+                reportDuplicate(symbols.features.add(name, file), name, "feature", file)
             case .operations:
-                if let first = symbols.operations[text] {
-                    duplicate("operation", name, file, first.name.span, first.file)
-                } else {
-                    symbols.operations[text] = DeclaredName(name: name, file: file)
-                    symbols.operationOrder.append(text)
-                }
+                reportDuplicate(symbols.operations.add(name, file), name, "operation", file)
             case .incidents:
                 if Vocabulary.builtinIncidentTypes.contains(text) {
                     error(.duplicateDeclaration, "incident type `\(text)` is built in", file, name.span)
-                } else if let first = symbols.declaredIncidents[text] {
-                    duplicate("incident type", name, file, first.name.span, first.file)
                 } else {
-                    symbols.declaredIncidents[text] = DeclaredName(name: name, file: file)
-                    symbols.incidentOrder.append(text)
+                    reportDuplicate(symbols.incidents.add(name, file), name, "incident type", file)
                 }
             case .actions:
                 if ActionCatalog.plain.contains(text) || ActionCatalog.parameterised[text] != nil || text.hasPrefix("notify_") {
                     error(.duplicateDeclaration, "action `\(text)` is built in", file, name.span,
                           help: text.hasPrefix("notify_") ? "notifications are declared as channels: `channel \(text.dropFirst(7)) \"…\"`" : nil)
-                } else if let first = symbols.customActions[text] {
-                    duplicate("action", name, file, first.name.span, first.file)
                 } else {
-                    symbols.customActions[text] = DeclaredName(name: name, file: file)
-                    symbols.customActionOrder.append(text)
+                    reportDuplicate(symbols.customActions.add(name, file), name, "action", file)
                 }
             }
         }

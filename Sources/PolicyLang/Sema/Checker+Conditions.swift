@@ -182,7 +182,7 @@ extension Checker {
             let name = nameOf(value)!
             if symbols.roles[name.text] != nil { return .string(name.text) }
             error(.unknownRole, "unknown role `\(name.text)`", file, name.span,
-                  help: Suggestion.help(for: name.text, in: symbols.roleOrder))
+                  help: Suggestion.help(for: name.text, in: symbols.roles.names))
             return nil
         case (.feature, .word(let name)):
             return resolveVocabulary(name, file, kind: .features).map { .string($0) }

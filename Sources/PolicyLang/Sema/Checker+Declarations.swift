@@ -3,7 +3,7 @@ import PolicyRuntime
 /// Models, vocabularies, pattern lists, channels, controls and internal domains.
 extension Checker {
     mutating func checkModels() {
-        for id in symbols.modelOrder {
+        for id in symbols.models.names {
             let declared = symbols.models[id]!
             let model = declared.syntax
             let file = declared.file
@@ -59,10 +59,10 @@ extension Checker {
     }
 
     mutating func checkVocabularyLists() {
-        resolved.features = symbols.featureOrder
-        resolved.operations = symbols.operationOrder
+        resolved.features = symbols.features.names
+        resolved.operations = symbols.operations.names
         resolved.incidentTypes = symbols.incidentOrder
-        resolved.customActions = symbols.customActionOrder
+        resolved.customActions = symbols.customActions.names
     }
 
     mutating func checkInternalDomains() {
@@ -93,7 +93,7 @@ extension Checker {
     }
 
     mutating func checkChannelsAndControls() {
-        for name in symbols.channelOrder {
+        for name in symbols.channels.names {
             let declared = symbols.channels[name]!
             if declared.syntax.target.value.isEmpty {
                 error(.invalidQuantity, "channel `\(name)` has an empty target", declared.file, declared.syntax.target.span)
@@ -101,7 +101,7 @@ extension Checker {
             resolved.channels.append(CompiledChannel(name: name, target: declared.syntax.target.value,
                                                      source: declared.file.reference(declared.syntax.span.start)))
         }
-        for id in symbols.controlOrder {
+        for id in symbols.controls.names {
             let declared = symbols.controls[id]!
             if id.isEmpty { error(.invalidQuantity, "control id must not be empty", declared.file, declared.syntax.id.span) }
             resolved.controls.append(CompiledControl(id: id, description: declared.syntax.description.value, implementedBy: [],
@@ -110,7 +110,7 @@ extension Checker {
     }
 
     mutating func checkPatternLists() {
-        for name in symbols.patternListOrder {
+        for name in symbols.patternLists.names {
             let declared = symbols.patternLists[name]!
             let list = declared.syntax
             if list.terms.isEmpty, !list.skippedItems {
@@ -133,7 +133,7 @@ extension Checker {
                 result.append(tag.value)
             } else {
                 error(.unknownControl, "unknown control `\(tag.value)`", file, tag.span,
-                      help: Suggestion.help(for: tag.value, in: symbols.controlOrder)
+                      help: Suggestion.help(for: tag.value, in: symbols.controls.names)
                         ?? "declare it: `control \"\(tag.value)\" \"what it requires\"`")
             }
         }
@@ -157,7 +157,7 @@ extension Checker {
             } else {
                 failed = true
                 let candidates = DetectorCatalog.categories + DetectorCatalog.entries.map(\.name)
-                    + (allowPatternLists ? symbols.patternListOrder : [])
+                    + (allowPatternLists ? symbols.patternLists.names : [])
                 let what = ref.parts.count == 1 ? (allowPatternLists ? "detector category or pattern list" : "detector category") : "detector"
                 error(.unknownDetector, "unknown \(what) `\(text)`", file, ref.span,
                       help: Suggestion.help(for: text, in: candidates)

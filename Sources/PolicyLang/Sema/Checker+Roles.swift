@@ -14,10 +14,10 @@ extension Checker {
 
     mutating func checkRoles() {
         var own: [String: OwnGrants] = [:]
-        for name in symbols.roleOrder {
+        for name in symbols.roles.names {
             own[name] = resolveOwnGrants(symbols.roles[name]!)
         }
-        for name in symbols.roleOrder {
+        for name in symbols.roles.names {
             let declared = symbols.roles[name]!
             let chain = inheritanceChain(of: name)
             var grants = OwnGrants(models: [], features: [], maxContext: nil, audit: nil, approvals: [], blocked: [])
@@ -51,7 +51,7 @@ extension Checker {
                 // Every member of a cycle walks into it; report it once, from the member that
                 // is declared first.
                 let members = chain[index...]
-                let first = members.min { symbols.roleOrder.firstIndex(of: $0)! < symbols.roleOrder.firstIndex(of: $1)! }
+                let first = members.min { symbols.roles.names.firstIndex(of: $0)! < symbols.roles.names.firstIndex(of: $1)! }
                 if index == 0, first == name {
                     let declared = symbols.roles[current]!
                     let cycle = (chain + [parent.text]).joined(separator: " → ")
@@ -71,7 +71,7 @@ extension Checker {
         let file = declared.file
         if let parent = role.parent, symbols.roles[parent.text] == nil {
             error(.unknownRole, "unknown role `\(parent.text)`", file, parent.span,
-                  help: Suggestion.help(for: parent.text, in: symbols.roleOrder))
+                  help: Suggestion.help(for: parent.text, in: symbols.roles.names))
         }
         var grants = OwnGrants(blocked: [])
         if let models = role.models {
@@ -103,7 +103,7 @@ extension Checker {
                     }
                 } else {
                     error(.unknownPatternList, "unknown pattern list `\(name.text)`", file, name.span,
-                          help: Suggestion.help(for: name.text, in: symbols.patternListOrder)
+                          help: Suggestion.help(for: name.text, in: symbols.patternLists.names)
                             ?? "put a literal pattern in quotes: `block \"\(name.text)\"`")
                 }
             }
@@ -133,8 +133,8 @@ extension Checker {
     mutating func resolveModel(_ literal: StringLiteral, _ file: SourceFile) -> String? {
         if let id = symbols.modelNames[literal.value] { return id }
         error(.unknownModel, "unknown model `\(literal.value)`", file, literal.span,
-              help: Suggestion.help(for: literal.value, in: symbols.modelOrder + symbols.modelNames.keys.sorted())
-                ?? (symbols.modelOrder.isEmpty ? "declare it: `model \"\(literal.value)\" { … }`" : nil))
+              help: Suggestion.help(for: literal.value, in: symbols.models.names + symbols.modelNames.keys.sorted())
+                ?? (symbols.models.names.isEmpty ? "declare it: `model \"\(literal.value)\" { … }`" : nil))
         return nil
     }
 
@@ -144,12 +144,12 @@ extension Checker {
         case .features:
             if symbols.features[name.text] != nil { return name.text }
             error(.unknownFeature, "unknown feature `\(name.text)`", file, name.span,
-                  help: Suggestion.help(for: name.text, in: symbols.featureOrder)
+                  help: Suggestion.help(for: name.text, in: symbols.features.names)
                     ?? "declare it: `features \(name.text)`")
         case .operations:
             if symbols.operations[name.text] != nil { return name.text }
             error(.unknownOperation, "unknown operation `\(name.text)`", file, name.span,
-                  help: Suggestion.help(for: name.text, in: symbols.operationOrder)
+                  help: Suggestion.help(for: name.text, in: symbols.operations.names)
                     ?? "declare it: `operations \(name.text)`")
         case .incidents:
             if symbols.isIncidentType(name.text) { return name.text }

@@ -1,9 +1,19 @@
 import PolicyRuntime
 
+/// An alert's or playbook's actions after checking.
+struct CheckedActions {
+    /// Actions in the guide's spelling.
+    let names: [String]
+    /// Whether they block the request.
+    let blocks: Bool
+    /// Incident types `create_incident(…)` opens.
+    let incidents: [String]
+}
+
 /// Rules, alerts, playbooks and their actions.
 extension Checker {
     mutating func checkRules() {
-        for declared in symbols.rules {
+        for declared in symbols.rules.all {
             let rule = declared.syntax
             let file = declared.file
             let what = "rule `\(rule.name.text)`"
@@ -40,7 +50,7 @@ extension Checker {
                     alerts.append(alert.text)
                 } else {
                     error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,
-                          help: Suggestion.help(for: alert.text, in: symbols.alertOrder))
+                          help: Suggestion.help(for: alert.text, in: symbols.alerts.names))
                 }
             }
             let incidents = rule.incidents.compactMap { resolvePlaybook($0, file) }
@@ -56,48 +66,54 @@ extension Checker {
     }
 
     mutating func checkAlerts() {
-        for name in symbols.alertOrder {
-            let declared = symbols.alerts[name]!
+        for declared in symbols.alerts.all {
             let alert = declared.syntax
             let file = declared.file
-            let what = "alert `\(name)`"
-            var condition: Condition?
-            if let expression = alert.condition {
-                condition = checkCondition(expression, file)
-            } else {
-                error(.missingProperty, "\(what) has no `when` condition", file, alert.name.span)
-            }
-            let severity = severityOf(alert.severity, what, alert.name.span, file)
-            let actions = checkActions(alert.actions, what, alert.name.span, file)
-            let controls = resolveControls(alert.controls, file)
-            guard let condition, let severity, let actions else { continue }
+            guard let checked = checkResponse(alert.body, "alert `\(alert.name.text)`", alert.name.span, file,
+                                              defaultCondition: nil) else { continue }
             resolved.alerts.append(CompiledAlert(
-                name: name, condition: condition, severity: severity, actions: actions.names, blocks: actions.blocks,
-                incidents: actions.incidents, controls: controls, source: file.reference(alert.span.start)))
+                name: alert.name.text, condition: checked.condition, severity: checked.severity, actions: checked.actions.names,
+                blocks: checked.actions.blocks, incidents: checked.actions.incidents, controls: checked.controls,
+                source: file.reference(alert.span.start)))
         }
     }
 
     mutating func checkPlaybooks() {
-        for incident in symbols.playbookOrder {
-            let declared = symbols.playbooks[incident]!
+        for declared in symbols.playbooks.all {
             let playbook = declared.syntax
             let file = declared.file
-            let what = "playbook `\(incident)`"
+            let incident = playbook.incident.text
             if !symbols.isIncidentType(incident) {
                 error(.unknownPlaybook, "unknown incident type `\(incident)`", file, playbook.incident.span,
                       help: Suggestion.help(for: incident, in: symbols.incidentOrder) ?? "declare it: `incidents \(incident)`")
             }
-            var trigger: Condition? = .constant(false)
-            if let expression = playbook.condition { trigger = checkCondition(expression, file) }
-            let severity = severityOf(playbook.severity, what, playbook.incident.span, file)
-            let actions = checkActions(playbook.actions, what, playbook.incident.span, file)
-            let controls = resolveControls(playbook.controls, file)
-            guard let trigger, let severity, let actions else { continue }
+            // Without `when`, only rules' `incident` and alerts' `create_incident(…)` start it.
+            guard let checked = checkResponse(playbook.body, "playbook `\(incident)`", playbook.incident.span, file,
+                                              defaultCondition: .constant(false)) else { continue }
             let reason = Vocabulary.reasonCodes.contains(incident) ? incident : "rule"
             resolved.playbooks.append(CompiledPlaybook(
-                incident: incident, severity: severity, trigger: trigger, blocks: actions.blocks, reason: reason,
-                actions: actions.names, controls: controls, source: file.reference(playbook.span.start)))
+                incident: incident, severity: checked.severity, trigger: checked.condition, blocks: checked.actions.blocks,
+                reason: reason, actions: checked.actions.names, controls: checked.controls,
+                source: file.reference(playbook.span.start)))
         }
+    }
+
+    /// Checks what alerts and playbooks share; nil when something is wrong (reported).
+    /// - Parameter defaultCondition: the condition when `when` is absent, or nil when it is required.
+    private mutating func checkResponse(_ body: ResponseSyntax, _ what: String, _ span: Span, _ file: SourceFile,
+                                        defaultCondition: Condition?)
+        -> (condition: Condition, severity: String, actions: CheckedActions, controls: [String])? {
+        var condition = defaultCondition
+        if let expression = body.condition {
+            condition = checkCondition(expression, file)
+        } else if defaultCondition == nil {
+            error(.missingProperty, "\(what) has no `when` condition", file, span)
+        }
+        let severity = severityOf(body.severity, what, span, file)
+        let actions = checkActions(body.actions, what, span, file)
+        let controls = resolveControls(body.controls, file)
+        guard let condition, let severity, let actions else { return nil }
+        return (condition, severity, actions, controls)
     }
 
     private mutating func severityOf(_ name: Name?, _ what: String, _ span: Span, _ file: SourceFile) -> String? {
@@ -116,7 +132,7 @@ extension Checker {
                   help: "declare `playbook \(name.text) { severity … then … }`")
         } else {
             error(.unknownPlaybook, "unknown playbook `\(name.text)`", file, name.span,
-                  help: Suggestion.help(for: name.text, in: symbols.playbookOrder))
+                  help: Suggestion.help(for: name.text, in: symbols.playbooks.names))
         }
         return nil
     }
@@ -124,7 +140,7 @@ extension Checker {
     /// Checks an action list; returns the actions in the guide's spelling, whether they block
     /// the request, and the incidents they open.
     private mutating func checkActions(_ actions: [ActionSyntax]?, _ what: String, _ span: Span, _ file: SourceFile)
-        -> (names: [String], blocks: Bool, incidents: [String])? {
+        -> CheckedActions? {
         guard let actions, !actions.isEmpty else {
             error(.missingProperty, "\(what) has no actions", file, span, help: "add `then block_request, notify(security_team), …`")
             return nil
@@ -152,7 +168,7 @@ extension Checker {
                     }
                     guard symbols.channels[target.text] != nil || SymbolTable.implicitChannels.contains(target.text) else {
                         error(.actionWithoutHandler, "action `notify(\(target.text))` has no handler", file, action.span,
-                              help: Suggestion.help(for: target.text, in: symbols.channelOrder + SymbolTable.implicitChannels)
+                              help: Suggestion.help(for: target.text, in: symbols.channels.names + SymbolTable.implicitChannels)
                                 ?? "declare where it goes: `channel \(target.text) \"mailto:…\"`")
                         failed = true
                         continue
@@ -172,8 +188,8 @@ extension Checker {
                 }
                 names.append(name)
             } else {
-                let known = ActionCatalog.plain + ActionCatalog.parameterised.keys.sorted() + symbols.customActionOrder
-                    + (symbols.channelOrder + SymbolTable.implicitChannels).map { "notify_" + $0 }
+                let known = ActionCatalog.plain + ActionCatalog.parameterised.keys.sorted() + symbols.customActions.names
+                    + (symbols.channels.names + SymbolTable.implicitChannels).map { "notify_" + $0 }
                 error(.unknownAction, "unknown action `\(name)`", file, action.name.span,
                       help: Suggestion.help(for: name, in: known) ?? "declare custom actions with `actions \(name)`")
                 failed = true
@@ -181,7 +197,7 @@ extension Checker {
         }
         if failed { return nil }
         let blocks = names.contains("block_request") || names.contains("block_user_immediately")
-        return (names, blocks, unique(incidents))
+        return CheckedActions(names: names, blocks: blocks, incidents: unique(incidents))
     }
 
     /// `response` when the condition reads the model's output, else `request`.

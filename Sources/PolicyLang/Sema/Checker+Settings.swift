@@ -3,7 +3,7 @@ import PolicyRuntime
 /// Budgets, audit settings, retention and redaction placeholders.
 extension Checker {
     mutating func checkBudgets() {
-        for declared in symbols.budgets {
+        for declared in symbols.budgets.all {
             let budget = declared.syntax
             let file = declared.file
             let what = "budget `\(budget.name.text)`"
@@ -91,7 +91,7 @@ extension Checker {
                 resolved.audit.highRiskAlert = alert.text
             } else {
                 error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,
-                      help: Suggestion.help(for: alert.text, in: symbols.alertOrder))
+                      help: Suggestion.help(for: alert.text, in: symbols.alerts.names))
             }
         }
     }

@@ -4,37 +4,24 @@ import PolicyRuntime
 /// checked so that declarations may appear in any order (a role may use a model declared
 /// further down, or in an imported file).
 struct SymbolTable {
-    var models: [String: Declared<ModelSyntax>] = [:]
+    var models = DeclarationTable<ModelSyntax>()
     /// Alias or id → canonical model id.
     var modelNames: [String: String] = [:]
-    var modelOrder: [String] = []
-    var features: [String: DeclaredName] = [:]
-    var featureOrder: [String] = []
-    var operations: [String: DeclaredName] = [:]
-    var operationOrder: [String] = []
+    var features = DeclarationTable<Name>()
+    var operations = DeclarationTable<Name>()
     /// Incident types declared with `incidents` (the built-in ones are in ``Vocabulary``).
-    var declaredIncidents: [String: DeclaredName] = [:]
-    var incidentOrder: [String] = Vocabulary.builtinIncidentTypes
-    var customActions: [String: DeclaredName] = [:]
-    var customActionOrder: [String] = []
-    var patternLists: [String: Declared<PatternListSyntax>] = [:]
-    var patternListOrder: [String] = []
-    var roles: [String: Declared<RoleSyntax>] = [:]
-    var roleOrder: [String] = []
-    var rules: [Declared<RuleSyntax>] = []
-    var ruleNames: [String: Declared<RuleSyntax>] = [:]
-    var alerts: [String: Declared<AlertSyntax>] = [:]
-    var alertOrder: [String] = []
-    var playbooks: [String: Declared<PlaybookSyntax>] = [:]
-    var playbookOrder: [String] = []
-    var channels: [String: Declared<ChannelSyntax>] = [:]
-    var channelOrder: [String] = []
-    var budgets: [Declared<BudgetSyntax>] = []
-    var budgetNames: [String: Declared<BudgetSyntax>] = [:]
+    var incidents = DeclarationTable<Name>()
+    var customActions = DeclarationTable<Name>()
+    var patternLists = DeclarationTable<PatternListSyntax>()
+    var roles = DeclarationTable<RoleSyntax>()
+    var rules = DeclarationTable<RuleSyntax>()
+    var alerts = DeclarationTable<AlertSyntax>()
+    var playbooks = DeclarationTable<PlaybookSyntax>()
+    var channels = DeclarationTable<ChannelSyntax>()
+    var budgets = DeclarationTable<BudgetSyntax>()
+    var controls = DeclarationTable<ControlSyntax>()
     var audit: Declared<AuditSyntax>?
     var retention: Declared<RetentionSyntax>?
-    var controls: [String: Declared<ControlSyntax>] = [:]
-    var controlOrder: [String] = []
     var placeholders: [Declared<PlaceholdersSyntax>] = []
     var internalDomains: [Declared<InternalDomainsSyntax>] = []
 
@@ -42,7 +29,10 @@ struct SymbolTable {
     /// knows from the request's identity.
     static let implicitChannels = ["user", "manager"]
 
+    /// Built-in incident types, then declared ones.
+    var incidentOrder: [String] { Vocabulary.builtinIncidentTypes + incidents.names }
+
     func isIncidentType(_ name: String) -> Bool {
-        Vocabulary.builtinIncidentTypes.contains(name) || declaredIncidents[name] != nil
+        Vocabulary.builtinIncidentTypes.contains(name) || incidents[name] != nil
     }
 }

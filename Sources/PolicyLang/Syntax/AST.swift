@@ -231,14 +231,8 @@ public struct RuleSyntax: Sendable {
 public struct AlertSyntax: Sendable {
     /// The alert's name.
     public var name: Name
-    /// `when CONDITION`
-    public var condition: ExpressionSyntax?
-    /// `severity high`
-    public var severity: Name?
-    /// `then a, notify(x)`
-    public var actions: [ActionSyntax]?
-    /// `controls "…"`
-    public var controls: [StringLiteral]?
+    /// Its properties.
+    public var body: ResponseSyntax
     /// The whole declaration.
     public var span: Span
 }
@@ -247,16 +241,22 @@ public struct AlertSyntax: Sendable {
 public struct PlaybookSyntax: Sendable {
     /// The incident type it handles.
     public var incident: Name
-    /// `when CONDITION` (optional: rules and alerts can start it too)
+    /// Its properties; `when` is optional here (rules and alerts can start it too).
+    public var body: ResponseSyntax
+    /// The whole declaration.
+    public var span: Span
+}
+
+/// The properties alerts and playbooks share: what triggers them, how severe, what to do.
+public struct ResponseSyntax: Sendable {
+    /// `when CONDITION`
     public var condition: ExpressionSyntax?
-    /// `severity critical`
+    /// `severity high`
     public var severity: Name?
-    /// `then a, b`
+    /// `then a, notify(x)`
     public var actions: [ActionSyntax]?
     /// `controls "…"`
     public var controls: [StringLiteral]?
-    /// The whole declaration.
-    public var span: Span
 }
 
 /// `channel security_team "mailto:secops@example.com"`
