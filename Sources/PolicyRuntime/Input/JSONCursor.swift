@@ -1,0 +1,354 @@
+/// A forward-only reader of JSON bytes: the building block of ``RequestReader``.
+///
+/// Strings are validated as UTF-8 and unescaped into fresh byte arrays; numbers are read as
+/// exact integers; anything malformed is a ``RequestError`` with its offset.
+struct JSONCursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    var atEnd: Bool { index >= bytes.count }
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    func error(_ message: String) -> RequestError { RequestError(message, at: index) }
+
+    mutating func skipSpace() {
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            index += 1
+        }
+    }
+
+    mutating func expect(_ byte: UInt8, _ message: @autoclosure () -> String) throws(RequestError) {
+        skipSpace()
+        guard peek == byte else { throw error(message()) }
+        index += 1
+    }
+
+    /// True when the next value starts with `opener`; false (and consumed) when it is `null`.
+    mutating func nullOr(_ opener: UInt8, _ message: @autoclosure () -> String) throws(RequestError) -> Bool {
+        skipSpace()
+        if try readNull() { return false }
+        guard peek == opener else { throw error(message()) }
+        return true
+    }
+
+    mutating func readNull() throws(RequestError) -> Bool {
+        guard peek == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
+    private mutating func literal(_ word: StaticString) throws(RequestError) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw error("invalid JSON literal") }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
+            throw error("invalid JSON literal")
+        }
+        index += count
+    }
+
+    // MARK: - Containers
+
+    /// Reads `{ "key": value, … }`, handing each key to `body`, which must consume the value.
+    mutating func readObject(depth: Int, _ body: (JSONKey, inout JSONCursor) throws(RequestError) -> Void) throws(RequestError) {
+        guard depth <= RequestReader.maxDepth else { throw error("request is nested more than \(RequestReader.maxDepth) levels deep") }
+        try expect(UInt8(ascii: "{"), "expected an object")
+        skipSpace()
+        if peek == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipSpace()
+            guard peek == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
+            let key = try readKey()
+            try expect(UInt8(ascii: ":"), "expected `:` after a field name")
+            skipSpace()
+            try body(key, &self)
+            skipSpace()
+            guard let byte = peek else { throw error("unterminated object") }
+            index += 1
+            if byte == UInt8(ascii: "}") { return }
+            guard byte == UInt8(ascii: ",") else {
+                index -= 1
+                throw error("expected `,` or `}` in an object")
+            }
+        }
+    }
+
+    /// Reads `[ value, … ]`, calling `body` for each element, which must consume it.
+    mutating func readArray(depth: Int, _ body: (inout JSONCursor) throws(RequestError) -> Void) throws(RequestError) {
+        guard depth <= RequestReader.maxDepth else { throw error("request is nested more than \(RequestReader.maxDepth) levels deep") }
+        try expect(UInt8(ascii: "["), "expected a list")
+        skipSpace()
+        if peek == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipSpace()
+            try body(&self)
+            skipSpace()
+            guard let byte = peek else { throw error("unterminated list") }
+            index += 1
+            if byte == UInt8(ascii: "]") { return }
+            guard byte == UInt8(ascii: ",") else {
+                index -= 1
+                throw error("expected `,` or `]` in a list")
+            }
+        }
+    }
+
+    /// Skips any value, bounded by the depth limit (no recursion past it).
+    mutating func skipValue(depth: Int) throws(RequestError) {
+        skipSpace()
+        guard let byte = peek else { throw error("expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            try readObject(depth: depth + 1) { (_, cursor) throws(RequestError) in try cursor.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            try readArray(depth: depth + 1) { (cursor) throws(RequestError) in try cursor.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "\""):
+            _ = try readString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default:
+            _ = try readNumberSpan()
+        }
+    }
+
+    // MARK: - Typed values
+
+    mutating func optionalString(_ field: String) throws(RequestError) -> String? {
+        skipSpace()
+        if try readNull() { return nil }
+        guard peek == UInt8(ascii: "\"") else { throw error("`\(field)` must be a string") }
+        return String(decoding: try readString(), as: UTF8.self)
+    }
+
+    mutating func optionalText(_ field: String) throws(RequestError) -> [UInt8]? {
+        skipSpace()
+        if try readNull() { return nil }
+        guard peek == UInt8(ascii: "\"") else { throw error("`\(field)` must be a string") }
+        return try readString()
+    }
+
+    /// A whole, non-negative number (token counts).
+    mutating func optionalCount(_ field: String) throws(RequestError) -> Int? {
+        skipSpace()
+        if try readNull() { return nil }
+        guard let byte = peek, byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) else {
+            throw error("`\(field)` must be a number")
+        }
+        let start = index
+        let span = try readNumberSpan()
+        var value = 0
+        var negative = false
+        for position in span {
+            let digit = bytes[position]
+            if digit == UInt8(ascii: "-") {
+                negative = true
+                continue
+            }
+            guard digit >= 0x30, digit <= 0x39 else {
+                throw RequestError("`\(field)` must be a whole number", at: start)
+            }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int(digit - 0x30))
+            guard !overflow1, !overflow2 else { throw RequestError("`\(field)` is too large", at: start) }
+            value = sum
+        }
+        guard !negative || value == 0 else { throw RequestError("`\(field)` must not be negative", at: start) }
+        return value
+    }
+
+    /// A list of strings; `null` is an empty list.
+    mutating func stringList(_ field: String) throws(RequestError) -> [String] {
+        guard try nullOr(UInt8(ascii: "["), "`\(field)` must be a list of strings") else { return [] }
+        var items: [String] = []
+        try readArray(depth: 2) { (cursor) throws(RequestError) in
+            guard cursor.peek == UInt8(ascii: "\"") else { throw cursor.error("`\(field)` must be a list of strings") }
+            items.append(String(decoding: try cursor.readString(), as: UTF8.self))
+        }
+        return items
+    }
+
+    /// The byte range of a JSON number, validated against the JSON grammar.
+    private mutating func readNumberSpan() throws(RequestError) -> Range<Int> {
+        let start = index
+        if peek == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek, first >= 0x30, first <= 0x39 else { throw error("invalid value") }
+        index += 1
+        if first != 0x30 { while let digit = peek, digit >= 0x30, digit <= 0x39 { index += 1 } }
+        if peek == UInt8(ascii: ".") {
+            index += 1
+            guard let digit = peek, digit >= 0x30, digit <= 0x39 else { throw error("invalid number") }
+            while let digit = peek, digit >= 0x30, digit <= 0x39 { index += 1 }
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            guard let digit = peek, digit >= 0x30, digit <= 0x39 else { throw error("invalid number") }
+            while let digit = peek, digit >= 0x30, digit <= 0x39 { index += 1 }
+        }
+        return start..<index
+    }
+
+    // MARK: - Strings
+
+    /// A field name: borrowed bytes when it has no escapes (the common case), else unescaped.
+    mutating func readKey() throws(RequestError) -> JSONKey {
+        let start = index + 1
+        var scan = start
+        while scan < bytes.count {
+            let byte = bytes[scan]
+            if byte == UInt8(ascii: "\"") {
+                index = scan + 1
+                return JSONKey(bytes: UnsafeBufferPointer(rebasing: bytes[start..<scan]), owned: nil)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            scan += 1
+        }
+        return JSONKey(bytes: nil, owned: try readString())
+    }
+
+    /// Reads a string (the cursor is on its opening quote) into unescaped, validated UTF-8.
+    mutating func readString() throws(RequestError) -> [UInt8] {
+        index += 1
+        let start = index
+        // Fast path: no escapes and ASCII only, copied in one go.
+        var scan = start
+        while scan < bytes.count {
+            let byte = bytes[scan]
+            if byte == UInt8(ascii: "\"") {
+                index = scan + 1
+                return Array(UnsafeBufferPointer(rebasing: bytes[start..<scan]))
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            scan += 1
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(scan - start + 16)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<scan]))
+        index = scan
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return out
+            case UInt8(ascii: "\\"):
+                try readEscape(into: &out)
+            case 0x00..<0x20:
+                throw error("control character in a string (escape it)")
+            case 0x80...:
+                let length = utf8Length(at: index)
+                guard length > 0 else { throw error("invalid UTF-8 in a string") }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + length]))
+                index += length
+            default:
+                out.append(byte)
+                index += 1
+            }
+        }
+        throw RequestError("unterminated string", at: start - 1)
+    }
+
+    private mutating func readEscape(into out: inout [UInt8]) throws(RequestError) {
+        guard index + 1 < bytes.count else { throw error("unterminated string") }
+        let escape = bytes[index + 1]
+        index += 2
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try readHex4()
+            if scalar >= 0xD800, scalar < 0xDC00 {
+                // A high surrogate must be followed by `\u` and a low surrogate.
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw error("unpaired surrogate in a string")
+                }
+                index += 2
+                let low = try readHex4()
+                guard low >= 0xDC00, low < 0xE000 else { throw error("unpaired surrogate in a string") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if scalar >= 0xDC00, scalar < 0xE000 {
+                throw error("unpaired surrogate in a string")
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid unicode escape") }
+            UTF8.encode(unicode) { out.append($0) }
+        default:
+            index -= 2
+            throw error("invalid escape in a string")
+        }
+    }
+
+    private mutating func readHex4() throws(RequestError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("invalid unicode escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x61...0x66: digit = byte - 0x61 + 10
+            case 0x41...0x46: digit = byte - 0x41 + 10
+            default: throw error("invalid unicode escape")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    /// Length of the well-formed UTF-8 sequence at `position`, or 0 (RFC 3629).
+    private func utf8Length(at position: Int) -> Int {
+        let lead = bytes[position]
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return 0
+        }
+        guard position + length <= bytes.count else { return 0 }
+        guard bytes[position + 1] >= low, bytes[position + 1] <= high else { return 0 }
+        for offset in 2..<length where bytes[position + offset] & 0xC0 != 0x80 { return 0 }
+        return length
+    }
+}
+
+/// A field name, compared against literals without building a `String`.
+struct JSONKey {
+    let bytes: UnsafeBufferPointer<UInt8>?
+    let owned: [UInt8]?
+
+    static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
+        let count = pattern.utf8CodeUnitCount
+        if let bytes = key.bytes {
+            guard bytes.count == count else { return false }
+            for offset in 0..<count where bytes[offset] != pattern.utf8Start[offset] { return false }
+            return true
+        }
+        guard let owned = key.owned, owned.count == count else { return false }
+        for offset in 0..<count where owned[offset] != pattern.utf8Start[offset] { return false }
+        return true
+    }
+
+    static func == (key: JSONKey, pattern: StaticString) -> Bool { pattern ~= key }
+}

@@ -1,0 +1,117 @@
+import PolicyRuntime
+import XCTest
+
+final class RequestReaderTests: XCTestCase {
+    private func read(_ json: String) throws -> Request {
+        try RequestReader.read(Array(json.utf8))
+    }
+
+    private func failure(_ json: String) -> RequestError? {
+        do {
+            _ = try RequestReader.read(Array(json.utf8))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testReadsEveryField() throws {
+        let request = try read("""
+            {"user": {"id": "u1", "role": "contractor", "team": "platform", "department": "eng", "extra": [1, {"a": null}]},
+             "session_id": "s1", "action": "prompt", "model": "claude-3-haiku", "feature": "ask_mode",
+             "context_tokens": 20000, "tokens_in": 1200, "tokens_out": 0, "prompt": "hello\\nworld",
+             "response": "ok", "operations": ["database_operations"], "files_accessed": ["a.swift", "b.swift"],
+             "files_modified": [], "ip_address": "10.0.0.1", "user_agent": "cursor/1.0",
+             "timestamp": "2026-11-25T23:30:00-02:00", "unknown": {"nested": [true, false, 1.5e3]}}
+            """)
+        XCTAssertEqual(request.userID, "u1")
+        XCTAssertEqual(request.role, "contractor")
+        XCTAssertEqual(request.team, "platform")
+        XCTAssertEqual(request.department, "eng")
+        XCTAssertEqual(request.sessionID, "s1")
+        XCTAssertEqual(request.action, "prompt")
+        XCTAssertEqual(request.model, "claude-3-haiku")
+        XCTAssertEqual(request.feature, "ask_mode")
+        XCTAssertEqual(request.contextTokens, 20_000)
+        XCTAssertEqual(request.tokensIn, 1_200)
+        XCTAssertEqual(request.tokensOut, 0)
+        XCTAssertEqual(request.prompt, Array("hello\nworld".utf8))
+        XCTAssertEqual(request.response, Array("ok".utf8))
+        XCTAssertEqual(request.operations, ["database_operations"])
+        XCTAssertEqual(request.filesAccessed, ["a.swift", "b.swift"])
+        XCTAssertEqual(request.filesModified, [])
+        XCTAssertEqual(request.ipAddress, "10.0.0.1")
+        XCTAssertEqual(request.userAgent, "cursor/1.0")
+        XCTAssertEqual(request.hour, 1, "23:30 at -02:00 is 01:30 UTC")
+    }
+
+    func testMessagesInBothContentForms() throws {
+        let request = try read("""
+            {"messages": [
+              {"role": "system", "content": "be brief"},
+              {"role": "user", "content": [{"type": "text", "text": "part one"}, "part two", {"type": "image_url", "image_url": {"url": "x"}}]}
+            ]}
+            """)
+        XCTAssertEqual(request.messages, [
+            MessagePart(message: 0, role: "system", text: Array("be brief".utf8)),
+            MessagePart(message: 1, role: "user", text: Array("part one".utf8)),
+            MessagePart(message: 1, role: "user", text: Array("part two".utf8)),
+        ])
+    }
+
+    func testEscapesAndUnicode() throws {
+        let request = try read(#"{"prompt": "a\"b\\c\/d \u00e9 \ud83d\ude00 é"}"#)
+        XCTAssertEqual(String(decoding: request.prompt, as: UTF8.self), "a\"b\\c/d é 😀 é")
+    }
+
+    func testNullMeansAbsent() throws {
+        let request = try read(#"{"model": null, "context_tokens": null, "operations": null, "user": null}"#)
+        XCTAssertNil(request.model)
+        XCTAssertNil(request.contextTokens)
+        XCTAssertEqual(request.operations, [])
+    }
+
+    func testWrongTypesAreNamed() {
+        XCTAssertEqual(failure(#"{"context_tokens": "200k"}"#)?.message, "`context_tokens` must be a number")
+        XCTAssertEqual(failure(#"{"context_tokens": -5}"#)?.message, "`context_tokens` must not be negative")
+        XCTAssertEqual(failure(#"{"context_tokens": 1.5}"#)?.message, "`context_tokens` must be a whole number")
+        XCTAssertEqual(failure(#"{"context_tokens": 99999999999999999999}"#)?.message, "`context_tokens` is too large")
+        XCTAssertEqual(failure(#"{"user": {"role": 7}}"#)?.message, "`user.role` must be a string")
+        XCTAssertEqual(failure(#"{"operations": "deploy"}"#)?.message, "`operations` must be a list of strings")
+        XCTAssertEqual(failure(#"{"messages": [3]}"#)?.message, "`messages[0]` must be an object")
+        XCTAssertEqual(failure(#"{"timestamp": "yesterday"}"#)?.message,
+                       "`timestamp` must be an RFC 3339 date and time, such as 2026-11-25T10:15:00Z")
+    }
+
+    func testMalformedJSONFailsWithAnOffset() {
+        XCTAssertEqual(failure("")?.message, "a request must be a JSON object")
+        XCTAssertEqual(failure("[1]")?.message, "a request must be a JSON object")
+        XCTAssertEqual(failure(#"{"prompt": "open"#)?.message, "unterminated string")
+        XCTAssertEqual(failure(#"{"prompt": "x"} trailing"#)?.message, "unexpected data after the request object")
+        XCTAssertEqual(failure(#"{"a" 1}"#)?.offset, 5)
+        XCTAssertEqual(failure(#"{"prompt": "\q"}"#)?.message, "invalid escape in a string")
+        XCTAssertEqual(failure(#"{"prompt": "\ud800"}"#)?.message, "unpaired surrogate in a string")
+        XCTAssertEqual(failure("{\"prompt\": \"tab\there\"}")?.message, "control character in a string (escape it)")
+        XCTAssertEqual(failure(#"{"x": tru}"#)?.message, "invalid JSON literal")
+        XCTAssertEqual(failure(#"{"x": 01}"#)?.message, "expected `,` or `}` in an object")
+    }
+
+    func testInvalidUTF8IsRejected() {
+        let bytes: [UInt8] = Array(#"{"prompt": ""#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8)
+        XCTAssertThrowsError(try RequestReader.read(bytes)) { error in
+            XCTAssertEqual((error as? RequestError)?.message, "invalid UTF-8 in a string")
+        }
+    }
+
+    func testAbsurdNestingIsRejectedWithoutRecursionBlowUp() {
+        let deep = "{\"x\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        XCTAssertEqual(failure(deep)?.message, "request is nested more than \(RequestReader.maxDepth) levels deep")
+    }
+
+    func testTimestampForms() {
+        XCTAssertEqual(try read(#"{"timestamp": "2026-11-25T10:15:00Z"}"#).hour, 10)
+        XCTAssertEqual(try read(#"{"timestamp": "2026-11-25T10:15:00.123+05:30"}"#).hour, 4)
+        XCTAssertNotNil(failure(#"{"timestamp": "2026-13-25T10:15:00Z"}"#))
+        XCTAssertNotNil(failure(#"{"timestamp": "2026-11-25T24:00:00Z"}"#))
+    }
+}
