@@ -1,0 +1,69 @@
+@testable import PolicyRuntime
+import XCTest
+
+final class LiteralMatcherTests: XCTestCase {
+    private func matches(_ patterns: [String], _ text: String, wholeWord: Bool = false) -> [String] {
+        let matcher = LiteralMatcher(patterns.map { LiteralMatcher.Pattern(Array($0.utf8), wholeWord: wholeWord) })
+        let bytes = Array(text.utf8)
+        return matcher.allMatches(in: bytes).map { "\(patterns[$0.pattern])@\($0.start)-\($0.end)" }
+    }
+
+    /// Every occurrence by brute force, for comparison.
+    private func reference(_ patterns: [[UInt8]], _ text: [UInt8]) -> [String] {
+        let folded = ASCIIFold.fold(text)
+        var found: [String] = []
+        for start in 0..<folded.count {
+            for (index, pattern) in patterns.enumerated() where !pattern.isEmpty && start + pattern.count <= folded.count {
+                if Array(folded[start..<start + pattern.count]) == ASCIIFold.fold(pattern) { found.append("\(index)@\(start)") }
+            }
+        }
+        return found.sorted()
+    }
+
+    func testCaseInsensitiveAnywhereIncludingInsideWords() {
+        XCTAssertEqual(matches(["production", "customer_data"], "PRODUCTION db; preproductions and Customer_Data"),
+                       ["production@0-10", "production@18-28", "customer_data@34-47"])
+    }
+
+    func testWholeWordRespectsBoundaries() {
+        XCTAssertEqual(matches(["orion"], "orion, orions, xorion, (Orion)", wholeWord: true), ["orion@0-5", "orion@24-29"])
+    }
+
+    func testOverlappingAndNestedOccurrences() {
+        XCTAssertEqual(matches(["aa", "aaa"], "aaaa"), ["aa@0-2", "aaa@0-3", "aa@1-3", "aaa@1-4", "aa@2-4"])
+    }
+
+    func testShortPatternsAndEdges() {
+        XCTAssertEqual(matches(["x"], "xax"), ["x@0-1", "x@2-3"])
+        XCTAssertEqual(matches(["abc"], "ab"), [])
+        XCTAssertEqual(matches([""], "anything"), [], "an empty pattern matches nothing")
+        XCTAssertEqual(matches(["é"], "café É"), ["é@3-5"], "non-ASCII bytes match exactly")
+    }
+
+    func testAgreesWithBruteForceOnRandomInput() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcAB_- ".utf8)
+        for round in 0..<300 {
+            let patternCount = round % 3 == 0 ? 200 : Int.random(in: 1...8, using: &generator)
+            let patterns = (0..<patternCount).map { _ in
+                (0..<Int.random(in: 1...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            }
+            let text = (0..<Int.random(in: 0...400, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let matcher = LiteralMatcher(patterns.map { LiteralMatcher.Pattern($0) })
+            let found = matcher.allMatches(in: text).map { "\($0.pattern)@\($0.start)" }.sorted()
+            XCTAssertEqual(found, reference(patterns, text), "round \(round)")
+        }
+    }
+
+    func testStopsWhenAsked() {
+        let matcher = LiteralMatcher(literals: ["a"])
+        var seen = 0
+        Array("aaaa".utf8).withUnsafeBufferPointer { text in
+            matcher.scan(text) { _, _, _ in
+                seen += 1
+                return false
+            }
+        }
+        XCTAssertEqual(seen, 1)
+    }
+}
