@@ -1,0 +1,105 @@
+import Foundation
+
+/// A compiled policy, validated and prepared for deciding requests: names interned to
+/// integers, model, feature and operation sets as bit sets, every literal pattern of every role
+/// and pattern list merged into one matcher, conditions resolved to field slots.
+///
+/// Build it once (`let plan = try Plan(compiled)`) and call ``evaluate(_:)`` from any number of
+/// threads: the plan is immutable, and evaluation takes no locks.
+public final class Plan: Sendable {
+    /// The document the plan was built from.
+    public let compiled: CompiledPolicy
+    let roles: [PlannedRole]
+    let roleIndex: [String: Int]
+    /// Model ids and aliases → index into `compiled.models`.
+    let modelIndex: [String: Int]
+    let featureIndex: [String: Int]
+    let operationIndex: [String: Int]
+    /// Every distinct literal (role blocks, pattern lists, `contains` tests), ASCII case-folded.
+    let literals: LiteralMatcher
+    /// For each literal, the pattern lists it belongs to (detection types `pattern.<list>`).
+    let literalLists: [[Int]]
+    let rules: [PlannedRule]
+    let alerts: [PlannedAlert]
+    let playbooks: [PlannedPlaybook]
+    /// Detectors some condition or redaction uses; the others are never run.
+    let usedDetectors: BitSet
+    /// Text fields some condition, role or redaction reads.
+    let scannedFields: Set<TextField>
+    let detectorScanner: DetectorScanner
+    /// Placeholder per detector index and per pattern-list index, for redaction.
+    let detectorPlaceholders: [String]
+    let listPlaceholders: [String]
+
+    /// Plans a compiled document.
+    /// - Throws: ``PlanError`` naming the JSON path of the first inconsistency found.
+    public init(_ compiled: CompiledPolicy) throws(PlanError) {
+        var builder = PlanBuilder(compiled)
+        try builder.build()
+        self.compiled = compiled
+        self.roles = builder.roles
+        self.roleIndex = builder.roleIndex
+        self.modelIndex = builder.modelIndex
+        self.featureIndex = builder.featureIndex
+        self.operationIndex = builder.operationIndex
+        self.literals = LiteralMatcher(builder.literalPatterns)
+        self.literalLists = builder.literalLists
+        self.rules = builder.rules
+        self.alerts = builder.alerts
+        self.playbooks = builder.playbooks
+        self.usedDetectors = builder.usedDetectors
+        self.scannedFields = builder.scannedFields
+        self.detectorScanner = DetectorScanner(internalDomains: compiled.internalDomains)
+        self.detectorPlaceholders = DetectorCatalog.entries.map { compiled.placeholders[$0.name] ?? $0.placeholder }
+        self.listPlaceholders = compiled.patterns.map { compiled.placeholders[$0.name] ?? "[REDACTED]" }
+    }
+
+    /// Loads and plans a compiled JSON document.
+    /// - Throws: ``CompiledPolicyError`` for an unreadable document, ``PlanError`` for an inconsistent one.
+    public convenience init(json: Data) throws {
+        try self.init(try CompiledPolicy.load(from: json))
+    }
+
+    /// Name, version and digest of the policy.
+    public var identity: PolicyIdentity { compiled.policy }
+}
+
+/// A role, planned.
+struct PlannedRole: Sendable {
+    let name: String
+    let models: BitSet
+    let features: BitSet
+    let maxContextTokens: Int?
+    let auditLevel: String
+    /// Operations that need approval, as operation indexes.
+    let approvals: BitSet
+    /// Literal indexes this role blocks.
+    let blocked: BitSet
+    let hasBlockedPatterns: Bool
+    let source: String
+}
+
+/// A rule, planned.
+struct PlannedRule: Sendable {
+    let rule: CompiledRule
+    let condition: PlannedCondition
+    /// Detector and literal sets to redact when the rule matches.
+    let redactDetectors: BitSet
+    let redactLiterals: BitSet
+    /// Playbook indexes the rule's `incidents` start.
+    let playbooks: [Int]
+}
+
+/// An alert, planned.
+struct PlannedAlert: Sendable {
+    let alert: CompiledAlert
+    let condition: PlannedCondition
+    /// Playbook indexes `create_incident(…)` starts.
+    let playbooks: [Int]
+}
+
+/// A playbook, planned.
+struct PlannedPlaybook: Sendable {
+    let playbook: CompiledPlaybook
+    let trigger: PlannedCondition
+}

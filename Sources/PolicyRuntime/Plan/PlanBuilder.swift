@@ -1,0 +1,320 @@
+/// Validates a compiled document and builds a plan's tables. Every reference is checked, so a
+/// corrupt or hand-edited document fails here with its JSON path, never later in a request.
+struct PlanBuilder {
+    let compiled: CompiledPolicy
+    var roles: [PlannedRole] = []
+    var roleIndex: [String: Int] = [:]
+    var modelIndex: [String: Int] = [:]
+    var featureIndex: [String: Int] = [:]
+    var operationIndex: [String: Int] = [:]
+    var literalPatterns: [LiteralMatcher.Pattern] = []
+    var literalLists: [[Int]] = []
+    private var literalIndex: [LiteralKey: Int] = [:]
+    var listLiterals: [BitSet] = []
+    var listIndex: [String: Int] = [:]
+    var rules: [PlannedRule] = []
+    var alerts: [PlannedAlert] = []
+    var playbooks: [PlannedPlaybook] = []
+    var usedDetectors = BitSet(capacity: DetectorCatalog.entries.count)
+    var scannedFields: Set<TextField> = []
+    private var detectorIndex: [String: Int] = [:]
+    private var playbookIndex: [String: Int] = [:]
+    private var alertIndex: [String: Int] = [:]
+
+    private struct LiteralKey: Hashable {
+        let bytes: [UInt8]
+        let wholeWord: Bool
+    }
+
+    init(_ compiled: CompiledPolicy) {
+        self.compiled = compiled
+        for (index, entry) in DetectorCatalog.entries.enumerated() { detectorIndex[entry.name] = index }
+    }
+
+    mutating func build() throws(PlanError) {
+        try indexVocabularies()
+        try buildPatternLists()
+        try buildRoles()
+        for (index, playbook) in compiled.playbooks.enumerated() {
+            guard playbookIndex[playbook.incident] == nil else { throw PlanError("playbooks[\(index)]: second playbook for `\(playbook.incident)`") }
+            playbookIndex[playbook.incident] = index
+        }
+        for (index, alert) in compiled.alerts.enumerated() {
+            guard alertIndex[alert.name] == nil else { throw PlanError("alerts[\(index)]: duplicate alert `\(alert.name)`") }
+            alertIndex[alert.name] = index
+        }
+        for (index, playbook) in compiled.playbooks.enumerated() {
+            try checkSeverity(playbook.severity, "playbooks[\(index)]")
+            try checkReason(playbook.reason, "playbooks[\(index)]")
+            let trigger = try plan(playbook.trigger, "playbooks[\(index)].trigger")
+            playbooks.append(PlannedPlaybook(playbook: playbook, trigger: trigger))
+        }
+        for (index, alert) in compiled.alerts.enumerated() {
+            try checkSeverity(alert.severity, "alerts[\(index)]")
+            let condition = try plan(alert.condition, "alerts[\(index)].condition")
+            let started = try alert.incidents.map { (incident) throws(PlanError) -> Int in
+                guard let playbook = playbookIndex[incident] else {
+                    throw PlanError("alerts[\(index)].incidents: no playbook for `\(incident)`")
+                }
+                return playbook
+            }
+            alerts.append(PlannedAlert(alert: alert, condition: condition, playbooks: started))
+        }
+        for (index, rule) in compiled.rules.enumerated() {
+            let path = "rules[\(index)]"
+            try checkReason(rule.reason, path)
+            let condition = try plan(rule.condition, path + ".condition")
+            var redactDetectors = BitSet(capacity: DetectorCatalog.entries.count)
+            var redactLiterals = BitSet(capacity: 0)
+            var redactLists: [Int] = []
+            for target in rule.redact {
+                if let detector = detectorIndex[target] {
+                    redactDetectors.insert(detector)
+                    usedDetectors.insert(detector)
+                } else if let list = listIndex[target] {
+                    redactLists.append(list)
+                } else {
+                    throw PlanError("\(path).redact: unknown detector or pattern list `\(target)`")
+                }
+            }
+            if !redactLists.isEmpty {
+                redactLiterals = BitSet(capacity: literalPatterns.count,
+                                        members: literalLists.indices.filter { literal in redactLists.contains { literalLists[literal].contains($0) } })
+            }
+            if !rule.redact.isEmpty { scannedFields.insert(.prompt) }
+            for alert in rule.alerts where alertIndex[alert] == nil { throw PlanError("\(path).alerts: unknown alert `\(alert)`") }
+            let started = try rule.incidents.map { (incident) throws(PlanError) -> Int in
+                guard let playbook = playbookIndex[incident] else { throw PlanError("\(path).incidents: no playbook for `\(incident)`") }
+                return playbook
+            }
+            rules.append(PlannedRule(rule: rule, condition: condition, redactDetectors: redactDetectors,
+                                     redactLiterals: redactLiterals, playbooks: started))
+        }
+    }
+
+    private mutating func indexVocabularies() throws(PlanError) {
+        for (index, model) in compiled.models.enumerated() {
+            for name in [model.id] + model.aliases {
+                guard modelIndex[name] == nil else { throw PlanError("models[\(index)]: model name `\(name)` is used twice") }
+                modelIndex[name] = index
+            }
+        }
+        for (index, feature) in compiled.features.enumerated() {
+            guard featureIndex[feature] == nil else { throw PlanError("features[\(index)]: duplicate feature `\(feature)`") }
+            featureIndex[feature] = index
+        }
+        for (index, operation) in compiled.operations.enumerated() {
+            guard operationIndex[operation] == nil else { throw PlanError("operations[\(index)]: duplicate operation `\(operation)`") }
+            operationIndex[operation] = index
+        }
+        for (index, level) in [compiled.audit.defaultLevel].enumerated() where !Vocabulary.auditLevels.contains(level) {
+            throw PlanError("audit.default_level[\(index)]: unknown audit level `\(level)`")
+        }
+    }
+
+    /// The index of a literal in the shared matcher, adding it if new.
+    private mutating func literal(_ text: String, wholeWord: Bool) -> Int {
+        let key = LiteralKey(bytes: ASCIIFold.fold(Array(text.utf8)), wholeWord: wholeWord)
+        if let index = literalIndex[key] { return index }
+        let index = literalPatterns.count
+        literalIndex[key] = index
+        literalPatterns.append(LiteralMatcher.Pattern(key.bytes, wholeWord: wholeWord))
+        literalLists.append([])
+        return index
+    }
+
+    private mutating func buildPatternLists() throws(PlanError) {
+        var members: [[Int]] = []
+        for (index, list) in compiled.patterns.enumerated() {
+            guard listIndex[list.name] == nil else { throw PlanError("patterns[\(index)]: duplicate pattern list `\(list.name)`") }
+            listIndex[list.name] = index
+            var ids: [Int] = []
+            for (termIndex, term) in list.terms.enumerated() {
+                guard !term.isEmpty else { throw PlanError("patterns[\(index)].terms[\(termIndex)]: empty pattern") }
+                let id = literal(term, wholeWord: list.wholeWord)
+                if !literalLists[id].contains(index) { literalLists[id].append(index) }
+                ids.append(id)
+            }
+            members.append(ids)
+        }
+        // Capacity is fixed later, once every literal is known; keep member lists until then.
+        pendingListMembers = members
+    }
+
+    private var pendingListMembers: [[Int]] = []
+
+    private mutating func buildRoles() throws(PlanError) {
+        var planned: [(CompiledRole, [Int])] = []
+        for (index, role) in compiled.roles.enumerated() {
+            let path = "roles[\(index)]"
+            guard roleIndex[role.name] == nil else { throw PlanError("\(path): duplicate role `\(role.name)`") }
+            roleIndex[role.name] = index
+            var blocked: [Int] = []
+            for (patternIndex, pattern) in role.blockedPatterns.enumerated() {
+                guard !pattern.text.isEmpty else { throw PlanError("\(path).blocked_patterns[\(patternIndex)]: empty pattern") }
+                blocked.append(literal(pattern.text, wholeWord: pattern.wholeWord))
+            }
+            planned.append((role, blocked))
+        }
+        // `contains` literals are added while planning conditions; role and list bit sets only
+        // need the literals known now, since those are the only ones they can hold.
+        for (index, (role, blocked)) in planned.enumerated() {
+            let path = "roles[\(index)]"
+            let models = try role.models.map { (model) throws(PlanError) -> Int in
+                guard let id = modelIndex[model] else { throw PlanError("\(path).models: unknown model `\(model)`") }
+                return id
+            }
+            let features = try role.features.map { (feature) throws(PlanError) -> Int in
+                guard let id = featureIndex[feature] else { throw PlanError("\(path).features: unknown feature `\(feature)`") }
+                return id
+            }
+            let approvals = try role.requiresApproval.map { (operation) throws(PlanError) -> Int in
+                guard let id = operationIndex[operation] else { throw PlanError("\(path).requires_approval: unknown operation `\(operation)`") }
+                return id
+            }
+            if let level = role.auditLevel, !Vocabulary.auditLevels.contains(level) {
+                throw PlanError("\(path).audit_level: unknown audit level `\(level)`")
+            }
+            if let limit = role.maxContextTokens, limit < 0 { throw PlanError("\(path).max_context_tokens: negative limit") }
+            roles.append(PlannedRole(
+                name: role.name, models: BitSet(capacity: compiled.models.count, members: models),
+                features: BitSet(capacity: compiled.features.count, members: features), maxContextTokens: role.maxContextTokens,
+                auditLevel: role.auditLevel ?? compiled.audit.defaultLevel,
+                approvals: BitSet(capacity: compiled.operations.count, members: approvals),
+                blocked: BitSet(capacity: literalPatterns.count, members: blocked), hasBlockedPatterns: !blocked.isEmpty,
+                source: role.source))
+            if !blocked.isEmpty { scannedFields.insert(.prompt) }
+        }
+        listLiterals = pendingListMembers.map { BitSet(capacity: literalPatterns.count, members: $0) }
+    }
+
+    private func checkSeverity(_ severity: String, _ path: String) throws(PlanError) {
+        guard Vocabulary.severities.contains(severity) else { throw PlanError("\(path).severity: unknown severity `\(severity)`") }
+    }
+
+    private func checkReason(_ reason: String, _ path: String) throws(PlanError) {
+        guard Vocabulary.reasonCodes.contains(reason) else { throw PlanError("\(path).reason: unknown reason code `\(reason)`") }
+    }
+
+    // MARK: - Conditions
+
+    /// Resolves a condition, checking that every field exists and every value has its type.
+    mutating func plan(_ condition: Condition, _ path: String, depth: Int = 0) throws(PlanError) -> PlannedCondition {
+        guard depth < 256 else { throw PlanError("\(path): condition nested too deeply") }
+        switch condition {
+        case .constant(let value):
+            return .constant(value)
+        case .all(let parts):
+            var planned: [PlannedCondition] = []
+            for (index, part) in parts.enumerated() { planned.append(try plan(part, "\(path).all[\(index)]", depth: depth + 1)) }
+            return .all(planned)
+        case .any(let parts):
+            var planned: [PlannedCondition] = []
+            for (index, part) in parts.enumerated() { planned.append(try plan(part, "\(path).any[\(index)]", depth: depth + 1)) }
+            return .any(planned)
+        case .not(let part):
+            return .not(try plan(part, "\(path).not", depth: depth + 1))
+        case .compare(let field, let op, let value):
+            if let slot = PlanBuilder.integerFields[field] {
+                guard case .integer(let number) = value else { throw PlanError("\(path): `\(field)` compares with integers") }
+                return .integer(slot, op, number)
+            }
+            if let slot = PlanBuilder.stringFields[field] {
+                guard case .string(let text) = value else { throw PlanError("\(path): `\(field)` compares with strings") }
+                guard op == .eq || op == .ne else { throw PlanError("\(path): `\(field)` supports only eq and ne") }
+                return .string(slot, equal: op == .eq, try canonical(text, slot, path))
+            }
+            if field == "budget.exceeded" {
+                guard case .boolean(let flag) = value, op == .eq || op == .ne else {
+                    throw PlanError("\(path): `budget.exceeded` compares with eq/ne and a boolean")
+                }
+                return .budgetExceeded(op == .eq ? flag : !flag)
+            }
+            throw PlanError("\(path): unknown or non-scalar field `\(field)`")
+        case .oneOf(let field, let values):
+            if let slot = PlanBuilder.integerFields[field] {
+                var numbers = Set<Int>()
+                for value in values {
+                    guard case .integer(let number) = value else { throw PlanError("\(path): `\(field)` compares with integers") }
+                    numbers.insert(number)
+                }
+                return .integerIn(slot, numbers)
+            }
+            if let slot = PlanBuilder.stringFields[field] {
+                var texts = Set<String>()
+                for value in values {
+                    guard case .string(let text) = value else { throw PlanError("\(path): `\(field)` compares with strings") }
+                    texts.insert(try canonical(text, slot, path))
+                }
+                return .stringIn(slot, texts)
+            }
+            throw PlanError("\(path): `in` needs a scalar field, not `\(field)`")
+        case .includes(let field, let value):
+            guard let slot = PlanBuilder.listFields[field] else { throw PlanError("\(path): `\(field)` is not a list field") }
+            if slot == .operations, operationIndex[value] == nil { throw PlanError("\(path): unknown operation `\(value)`") }
+            return .includes(slot, value)
+        case .textContains(let field, let text, let wholeWord):
+            guard let slot = PlanBuilder.textFields[field] else { throw PlanError("\(path): `\(field)` is not a text field") }
+            guard !text.isEmpty else { throw PlanError("\(path): empty text") }
+            scannedFields.insert(slot)
+            return .textContains(slot, literal: literal(text, wholeWord: wholeWord))
+        case .has(let field, let detectors, let patterns, let minCount):
+            guard let slot = PlanBuilder.textFields[field] else { throw PlanError("\(path): `\(field)` is not a text field") }
+            guard minCount >= 1 else { throw PlanError("\(path): min_count must be at least 1") }
+            var detectorSet = BitSet(capacity: DetectorCatalog.entries.count)
+            for detector in detectors {
+                guard let index = detectorIndex[detector] else { throw PlanError("\(path): unknown detector `\(detector)`") }
+                detectorSet.insert(index)
+                usedDetectors.insert(index)
+            }
+            var literalMembers: [Int] = []
+            for pattern in patterns {
+                guard let list = listIndex[pattern] else { throw PlanError("\(path): unknown pattern list `\(pattern)`") }
+                literalMembers += pendingListMembers[list]
+            }
+            scannedFields.insert(slot)
+            return .has(slot, detectors: detectorSet, literals: BitSet(capacity: literalPatterns.count, members: literalMembers),
+                        minCount: minCount)
+        case .isTrue(let field):
+            guard field == "budget.exceeded" else { throw PlanError("\(path): `\(field)` is not a boolean field") }
+            return .budgetExceeded(true)
+        }
+    }
+
+    /// Checks names against the vocabularies; models become canonical ids.
+    private func canonical(_ text: String, _ slot: StringField, _ path: String) throws(PlanError) -> String {
+        switch slot {
+        case .model:
+            guard let index = modelIndex[text] else { throw PlanError("\(path): unknown model `\(text)`") }
+            return compiled.models[index].id
+        case .role:
+            guard roleIndex[text] != nil else { throw PlanError("\(path): unknown role `\(text)`") }
+        case .feature:
+            guard featureIndex[text] != nil else { throw PlanError("\(path): unknown feature `\(text)`") }
+        case .action:
+            guard Vocabulary.requestActions.contains(text) else { throw PlanError("\(path): unknown request action `\(text)`") }
+        default:
+            break
+        }
+        return text
+    }
+
+    static let integerFields: [String: IntField] = [
+        "request.context_tokens": .contextTokens, "request.tokens_in": .tokensIn, "request.tokens_out": .tokensOut,
+        "request.cost": .cost, "request.files_accessed.count": .filesAccessedCount,
+        "request.files_modified.count": .filesModifiedCount, "request.hour": .hour, "budget.used": .budgetUsed,
+        "risk_score": .riskScore,
+    ]
+
+    static let stringFields: [String: StringField] = [
+        "user.id": .userID, "user.role": .role, "user.team": .team, "user.department": .department,
+        "request.session_id": .sessionID, "request.action": .action, "request.model": .model, "request.feature": .feature,
+        "request.ip_address": .ipAddress, "request.user_agent": .userAgent,
+    ]
+
+    static let listFields: [String: ListField] = [
+        "request.operations": .operations, "request.files_accessed": .filesAccessed, "request.files_modified": .filesModified,
+    ]
+
+    static let textFields: [String: TextField] = ["prompt": .prompt, "messages": .messages, "response": .response]
+}

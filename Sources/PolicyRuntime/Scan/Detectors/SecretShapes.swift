@@ -1,0 +1,186 @@
+/// Secrets recognised by their shape after a keyword trigger.
+enum SecretShapes {
+    /// `AKIA`/`ASIA` and 16 upper-case letters or digits, as a whole token.
+    static func awsKey(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
+        guard ByteClass.boundaryBefore(text, start), start + 20 <= text.count else { return nil }
+        // The trigger matched case-insensitively; key ids are upper case.
+        for offset in 0..<4 where !ByteClass.isUpper(text[start + offset]) { return nil }
+        for offset in 4..<20 {
+            let byte = text[start + offset]
+            guard ByteClass.isUpper(byte) || ByteClass.isDigit(byte) else { return nil }
+        }
+        guard ByteClass.boundaryAfter(text, start + 20) else { return nil }
+        return Finding(detector: .awsAccessKey, start: start, end: start + 20)
+    }
+
+    /// `ghp_` (and gho/ghu/ghs/ghr) and 36 alphanumerics.
+    static func githubToken(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
+        guard ByteClass.boundaryBefore(text, start), text[start] == 0x67, text[start + 1] == 0x68 else { return nil }
+        let end = ByteClass.run(text, from: start + 4, ByteClass.isAlnum)
+        guard end - (start + 4) >= 36, end - (start + 4) <= 251, ByteClass.boundaryAfter(text, end) else { return nil }
+        return Finding(detector: .githubToken, start: start, end: end)
+    }
+
+    /// `github_pat_` and at least 22 of `[A-Za-z0-9_]`.
+    static func githubPAT(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
+        guard ByteClass.boundaryBefore(text, start), text[start] == 0x67 else { return nil }
+        let end = ByteClass.run(text, from: start + 11, ByteClass.isWord)
+        guard end - (start + 11) >= 22 else { return nil }
+        return Finding(detector: .githubToken, start: start, end: end)
+    }
+
+    /// A PEM block `-----BEGIN … PRIVATE KEY-----` through its END line (or the end of the text
+    /// when it is cut off: a truncated key is still a leaked key). Public keys and certificates
+    /// do not match.
+    static func privateKey(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
+        let labelStart = start + 11
+        var index = labelStart
+        while index < text.count, index - labelStart < 40, text[index] != 0x2D, text[index] != 0x0A { index += 1 }
+        guard index + 5 <= text.count, (0..<5).allSatisfy({ text[index + $0] == 0x2D }) else { return nil }
+        let label = Array(UnsafeBufferPointer(rebasing: text[labelStart..<index]))
+        guard label.count >= 11, Array(label.suffix(11)) == Array("PRIVATE KEY".utf8) else { return nil }
+        // Find the matching END marker.
+        let endMarker = Array("-----END ".utf8)
+        var scan = index + 5
+        while scan + endMarker.count <= text.count {
+            if text[scan] == 0x2D, (0..<endMarker.count).allSatisfy({ text[scan + $0] == endMarker[$0] }) {
+                var close = scan + endMarker.count
+                while close < text.count, text[close] != 0x0A, close - scan < 60 {
+                    if close + 5 <= text.count, (0..<5).allSatisfy({ text[close + $0] == 0x2D }) {
+                        return Finding(detector: .privateKey, start: start, end: close + 5)
+                    }
+                    close += 1
+                }
+                return Finding(detector: .privateKey, start: start, end: close)
+            }
+            scan += 1
+        }
+        return Finding(detector: .privateKey, start: start, end: text.count)
+    }
+
+    /// Three base64url parts separated by dots whose first part decodes to a JSON object
+    /// naming an algorithm (`{"alg":…}`).
+    static func jwt(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
+        guard ByteClass.boundaryBefore(text, start) || text[start - 1] == 0x2E else { return nil }
+        guard text[start] == 0x65, text[start + 1] == 0x79, text[start + 2] == 0x4A else { return nil }  // "eyJ" = base64 of `{"`
+        let headerEnd = ByteClass.run(text, from: start, ByteClass.isBase64URL)
+        guard headerEnd - start >= 10, headerEnd < text.count, text[headerEnd] == 0x2E else { return nil }
+        let payloadEnd = ByteClass.run(text, from: headerEnd + 1, ByteClass.isBase64URL)
+        guard payloadEnd - headerEnd > 4, payloadEnd < text.count, text[payloadEnd] == 0x2E else { return nil }
+        let signatureEnd = ByteClass.run(text, from: payloadEnd + 1, ByteClass.isBase64URL)
+        guard signatureEnd - payloadEnd > 8 else { return nil }
+        guard let header = Base64URL.decode(UnsafeBufferPointer(rebasing: text[start..<headerEnd])),
+              header.first == 0x7B, header.last == 0x7D, containsAscii(header, "\"alg\"") || containsAscii(header, "\"typ\"") else {
+            return nil
+        }
+        return Finding(detector: .jwt, start: start, end: signatureEnd)
+    }
+
+    /// OpenAI (`sk-…`, `sk-proj-…`), Anthropic (`sk-ant-…`), Stripe (`sk_live_…`), Slack
+    /// (`xoxb-…`) and Google (`AIza` + 35) key shapes.
+    static func apiKey(_ kind: DetectorScanner.TriggerKind, _ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
+        guard ByteClass.boundaryBefore(text, start) else { return nil }
+        switch kind {
+        case .openAI:
+            guard text[start] == 0x73 else { return nil }  // lower-case "sk-"
+            let end = ByteClass.run(text, from: start + 3) { ByteClass.isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
+            let body = UnsafeBufferPointer(rebasing: text[(start + 3)..<end])
+            // Long and mixed: at least 20 characters with both letters and digits.
+            guard body.count >= 20, body.contains(where: ByteClass.isDigit), body.contains(where: ByteClass.isLetter) else { return nil }
+            return Finding(detector: .apiKey, start: start, end: end)
+        case .stripe:
+            guard text[start] == 0x73 || text[start] == 0x72 else { return nil }
+            let end = ByteClass.run(text, from: start + 8, ByteClass.isAlnum)
+            guard end - (start + 8) >= 16 else { return nil }
+            return Finding(detector: .apiKey, start: start, end: end)
+        case .slack:
+            guard text[start] == 0x78 else { return nil }
+            let end = ByteClass.run(text, from: start + 5) { ByteClass.isAlnum($0) || $0 == 0x2D }
+            guard end - (start + 5) >= 20 else { return nil }
+            return Finding(detector: .apiKey, start: start, end: end)
+        case .google:
+            guard text[start] == 0x41, text[start + 1] == 0x49, text[start + 2] == 0x7A, text[start + 3] == 0x61 else { return nil }
+            let end = ByteClass.run(text, from: start + 4, ByteClass.isBase64URL)
+            guard end - start == 39 else { return nil }
+            return Finding(detector: .apiKey, start: start, end: end)
+        default:
+            return nil
+        }
+    }
+
+    /// `password = "…"`, `secret: …`, `api_key=…` with a value that looks real: at least 8
+    /// characters, not a placeholder (`****`, `<password>`, `${VAR}`, `changeme`, `xxx…`).
+    static func passwordAssignment(_ text: UnsafeBufferPointer<UInt8>, keyword: Int, keywordEnd: Int) -> Finding? {
+        // The keyword may be part of an identifier such as DB_PASSWORD or client_secret.
+        var index = ByteClass.run(text, from: keywordEnd, limit: 24, ByteClass.isWord)
+        index = ByteClass.run(text, from: index, limit: 4) { $0 == 0x20 || $0 == 0x09 || $0 == 0x22 || $0 == 0x27 }
+        guard index < text.count, text[index] == 0x3D || text[index] == 0x3A else { return nil }  // = or :
+        index += 1
+        if index < text.count, text[index] == 0x3D { index += 1 }  // ==
+        index = ByteClass.run(text, from: index, limit: 8) { $0 == 0x20 || $0 == 0x09 }
+        var quote: UInt8?
+        if index < text.count, text[index] == 0x22 || text[index] == 0x27 || text[index] == 0x60 {
+            quote = text[index]
+            index += 1
+        }
+        let valueStart = index
+        let valueEnd = ByteClass.run(text, from: index, limit: 256) { byte in
+            if let quote { return byte != quote && byte != 0x0A }
+            return !ByteClass.isSpace(byte) && byte != 0x2C && byte != 0x3B && byte != 0x22 && byte != 0x27
+        }
+        let value = Array(UnsafeBufferPointer(rebasing: text[valueStart..<valueEnd]))
+        guard value.count >= 8, !isPlaceholder(value) else { return nil }
+        return Finding(detector: .password, start: keyword, end: valueEnd)
+    }
+
+    /// Values that are obviously not secrets.
+    static func isPlaceholder(_ value: [UInt8]) -> Bool {
+        let folded = ASCIIFold.fold(value)
+        if Set(folded).count <= 2 { return true }  // ********, xxxxxxxx, aaaa1111…
+        if folded.first == 0x3C || folded.first == 0x7B || folded.first == 0x5B { return true }  // <…> {…} […]
+        if folded.starts(with: Array("${".utf8)) || folded.starts(with: Array("$(".utf8)) || folded.starts(with: Array("%(".utf8)) {
+            return true
+        }
+        let words = ["changeme", "password", "example", "placeholder", "redacted", "your_", "your-", "dummy", "process.env",
+                     "os.environ", "getenv", "env[", "secrets."]
+        return words.contains { word in containsAscii(folded, word) }
+    }
+
+    static func containsAscii(_ haystack: [UInt8], _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard pattern.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
+            if Array(haystack[start..<start + pattern.count]) == pattern { return true }
+        }
+        return false
+    }
+}
+
+/// Base64url decoding (padding optional), for JWT headers.
+enum Base64URL {
+    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in text {
+            let value: UInt32
+            switch byte {
+            case 0x41...0x5A: value = UInt32(byte - 0x41)
+            case 0x61...0x7A: value = UInt32(byte - 0x61 + 26)
+            case 0x30...0x39: value = UInt32(byte - 0x30 + 52)
+            case 0x2D, 0x2B: value = 62
+            case 0x5F, 0x2F: value = 63
+            case 0x3D: continue
+            default: return nil
+            }
+            buffer = buffer << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+}
