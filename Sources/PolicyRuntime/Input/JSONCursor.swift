@@ -139,6 +139,21 @@ struct JSONCursor {
         return try readString()
     }
 
+    /// `true` or `false`.
+    mutating func optionalBool(_ field: String) throws(RequestError) -> Bool? {
+        skipSpace()
+        if try readNull() { return nil }
+        if peek == UInt8(ascii: "t") {
+            try literal("true")
+            return true
+        }
+        if peek == UInt8(ascii: "f") {
+            try literal("false")
+            return false
+        }
+        throw error("`\(field)` must be true or false")
+    }
+
     /// A whole, non-negative number (token counts).
     mutating func optionalCount(_ field: String) throws(RequestError) -> Int? {
         skipSpace()

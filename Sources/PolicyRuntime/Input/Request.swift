@@ -47,6 +47,10 @@ public struct Request: Sendable, Equatable {
     public var timestamp: String?
     /// UTC hour of `timestamp`, when it parses.
     public var hour: Int?
+    /// `budget.used_percent`: the tightest applicable budget's use, from the gateway's usage store.
+    public var budgetUsedPercent: Int?
+    /// `budget.exceeded`: whether an applicable budget is exhausted, from the gateway's usage store.
+    public var budgetExceeded: Bool?
 
     /// An empty request; set the fields that apply.
     public init() {

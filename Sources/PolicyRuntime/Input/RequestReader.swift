@@ -60,6 +60,15 @@ public enum RequestReader {
         case "files_modified": request.filesModified = try cursor.stringList("files_modified")
         case "ip_address": request.ipAddress = try cursor.optionalString("ip_address")
         case "user_agent": request.userAgent = try cursor.optionalString("user_agent")
+        case "budget":
+            guard try cursor.nullOr(UInt8(ascii: "{"), "`budget` must be an object") else { return }
+            try cursor.readObject(depth: 2) { (field, cursor) throws(RequestError) in
+                switch field {
+                case "used_percent": request.budgetUsedPercent = try cursor.optionalCount("budget.used_percent")
+                case "exceeded": request.budgetExceeded = try cursor.optionalBool("budget.exceeded")
+                default: try cursor.skipValue(depth: 2)
+                }
+            }
         case "timestamp":
             let start = cursor.index
             request.timestamp = try cursor.optionalString("timestamp")
