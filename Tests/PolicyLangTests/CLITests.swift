@@ -150,4 +150,71 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("files checked"))
     }
+
+    func testEvalDecidesEachLineInOrderAndSurvivesBadLines() throws {
+        let result = try run(["eval", "--policy", "examples/enterprise.pol", "--request", "examples/requests/contractor.jsonl"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 5)
+        let outcomes = lines.map { line -> String in
+            guard case .object(let decision)? = JSONValue.parse(Data(line.utf8)), case .string(let outcome)? = decision["decision"] else {
+                return "?"
+            }
+            return outcome
+        }
+        XCTAssertEqual(outcomes, ["allow", "deny", "require_approval", "deny", "deny"])
+        XCTAssertTrue(lines[4].contains("\"invalid_request\""))
+        XCTAssertFalse(result.stdout.contains("jane.doe@example.com"), "a decision never echoes what it detected")
+    }
+
+    func testEvalReadsStandardInputAndAPrettyPrintedRequest() throws {
+        let request = """
+            {
+              "user": {"role": "contractor"},
+              "model": "claude-3-haiku",
+              "feature": "ask_mode",
+              "context_tokens": 100,
+              "prompt": "hi"
+            }
+            """
+        let result = try run(["eval", "--policy", "examples/enterprise.pol"], stdin: Data(request.utf8))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix(#"{"decision":"allow""#), result.stdout)
+        XCTAssertEqual(result.stdout.split(separator: "\n").count, 1)
+    }
+
+    func testEvalAcceptsACompiledDocumentAndExplains() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let compiled = directory.appendingPathComponent("enterprise.json").path
+        XCTAssertEqual(try run(["compile", "examples/enterprise.pol", "-o", compiled]).status, 0)
+        let line = #"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1,"prompt":"x"}"#
+        let result = try run(["eval", "--policy", compiled, "--explain"], stdin: Data(line.utf8))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        guard case .object(let decision)? = JSONValue.parse(Data(result.stdout.utf8)),
+              case .array(let explain)? = decision["explain"] else { return XCTFail(result.stdout) }
+        let names = explain.compactMap { item -> String? in
+            guard case .object(let entry) = item, case .string(let name)? = entry["name"] else { return nil }
+            return name
+        }
+        XCTAssertEqual(names.first, "contractor")
+        XCTAssertTrue(names.contains("no_sensitive_data_to_models"))
+        XCTAssertTrue(names.contains("prompt_injection"))
+    }
+
+    func testEvalWithAnUnloadablePolicyExitsTwo() throws {
+        let broken = try run(["eval", "--policy", "examples/invalid/unknown-model.pol"], stdin: Data("{}".utf8))
+        XCTAssertEqual(broken.status, 2)
+        XCTAssertTrue(broken.stderr.contains("P2004"), broken.stderr)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let corrupt = directory.appendingPathComponent("corrupt.json").path
+        try Data(#"{"schema_version": 1, "policy": 3}"#.utf8).write(to: URL(fileURLWithPath: corrupt))
+        let result = try run(["eval", "--policy", corrupt], stdin: Data("{}".utf8))
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("invalid compiled policy: policy"), result.stderr)
+        XCTAssertEqual(try run(["eval"]).status, 2)
+    }
 }

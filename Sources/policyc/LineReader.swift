@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads lines from a file descriptor in 64 KiB chunks, so a million-line input is never held
+/// in memory. Lines longer than `maxLineBytes` are reported as too long and skipped without
+/// being buffered whole.
+struct LineReader {
+    /// One line, or the fact that it was too long.
+    enum Line {
+        case bytes([UInt8])
+        case tooLong(Int)
+    }
+
+    let descriptor: Int32
+    let maxLineBytes: Int
+    private var buffer = [UInt8](repeating: 0, count: 65_536)
+    private var start = 0
+    private var end = 0
+    private var finished = false
+
+    init(descriptor: Int32, maxLineBytes: Int) {
+        self.descriptor = descriptor
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// The next line without its newline (a final line without one counts), or nil at the end.
+    mutating func next() -> Line? {
+        var line: [UInt8] = []
+        var length = 0
+        var overflowed = false
+        while true {
+            if start == end {
+                if finished { return length > 0 || overflowed ? finish(line, length, overflowed) : nil }
+                refill()
+                continue
+            }
+            let available = buffer[start..<end]
+            if let newline = available.firstIndex(of: 0x0A) {
+                append(&line, &length, &overflowed, buffer[start..<newline])
+                start = newline + 1
+                return finish(line, length, overflowed)
+            }
+            append(&line, &length, &overflowed, available)
+            start = end
+        }
+    }
+
+    private func finish(_ line: [UInt8], _ length: Int, _ overflowed: Bool) -> Line {
+        if overflowed { return .tooLong(length) }
+        if line.last == 0x0D { return .bytes(Array(line.dropLast())) }
+        return .bytes(line)
+    }
+
+    private func append(_ line: inout [UInt8], _ length: inout Int, _ overflowed: inout Bool, _ bytes: ArraySlice<UInt8>) {
+        length += bytes.count
+        if length > maxLineBytes {
+            overflowed = true
+            line = []
+        } else if !overflowed {
+            line.append(contentsOf: bytes)
+        }
+    }
+
+    private mutating func refill() {
+        start = 0
+        let count = buffer.withUnsafeMutableBytes { raw in
+            var result: Int
+            repeat { result = read(descriptor, raw.baseAddress, raw.count) } while result < 0 && errno == EINTR
+            return result
+        }
+        if count <= 0 {
+            end = 0
+            finished = true
+        } else {
+            end = count
+        }
+    }
+}
+
+/// Buffered writes to standard output, flushed in 64 KiB blocks and at the end.
+struct OutputBuffer {
+    private var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(1 << 17)
+    }
+
+    mutating func append(_ line: [UInt8]) {
+        bytes.append(contentsOf: line)
+        bytes.append(0x0A)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var offset = 0
+        bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let written = write(1, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
