@@ -1,4 +1,5 @@
 import Foundation
+import PolicyLang
 import PolicyRuntime
 
 /// `policyc-bench runtime --data DIR`: the runtime workloads of `../shared/bench`, on the data its
@@ -6,11 +7,15 @@ import PolicyRuntime
 func runRuntimeBench(_ arguments: [String]) {
     var data: String?
     var iterations = 5
+    var writeDirectory: String?
+    var only: String?
     var rest = arguments[...]
     while let argument = rest.popFirst() {
         switch argument {
         case "--data": data = rest.popFirst()
         case "--iterations": iterations = max(1, Int(rest.popFirst() ?? "") ?? iterations)
+        case "--write": writeDirectory = rest.popFirst()
+        case "--only": only = rest.popFirst()
         default: fail("unknown option `\(argument)`")
         }
     }
@@ -20,6 +25,12 @@ func runRuntimeBench(_ arguments: [String]) {
         return [UInt8](contents)
     }
 
+    if only == nil || only == "w1" {
+        runDecisionBench(data: data, load: load, iterations: iterations, writeDirectory: writeDirectory)
+    }
+    if only == nil || only == "plan" { runPlanBench(load: load) }
+    if only == nil || only == "w2b" { runDetectorBench(load: load, iterations: iterations) }
+    guard only == nil || only == "w2a" else { return }
     print("W2a: literal patterns, ASCII case-insensitive, every occurrence counted (MB = 10^6 bytes)")
     for patternsFile in ["patterns_50.txt", "patterns_1000.txt"] {
         let literals = String(decoding: load(patternsFile), as: UTF8.self).split(separator: "\n").map(String.init)
@@ -40,4 +51,144 @@ func runRuntimeBench(_ arguments: [String]) {
             print("  \(literals.count) patterns, \(corpus): \(String(format: "%8.1f", rate)) MB/s  \(count) matches")
         }
     }
+}
+
+/// The W1 policy (the guide's JSON role format) as `.pol` source.
+func policySource(fromRoleTable json: [UInt8], name: String) -> String {
+    guard let table = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: [String: Any]] else {
+        fail("cannot parse the role table")
+    }
+    let roleNames = table.keys.sorted()
+    var models = Set<String>()
+    var features = Set<String>()
+    var operations = Set<String>()
+    for role in table.values {
+        models.formUnion(role["models"] as? [String] ?? [])
+        features.formUnion(role["features"] as? [String] ?? [])
+        operations.formUnion(role["requires_approval"] as? [String] ?? [])
+    }
+    func quoted(_ items: [String]) -> String { items.map { "\"\($0)\"" }.joined(separator: ", ") }
+    var text = "policy \"\(name)\" version 1\n"
+    for model in models.sorted() { text += "model \"\(model)\" { provider bench }\n" }
+    text += "features " + features.sorted().joined(separator: ", ") + "\n"
+    if !operations.isEmpty { text += "operations " + operations.sorted().joined(separator: ", ") + "\n" }
+    for name in roleNames {
+        let role = table[name]!
+        text += "role \(name) {\n  models \(quoted(role["models"] as? [String] ?? []))\n"
+        text += "  features \((role["features"] as? [String] ?? []).joined(separator: ", "))\n"
+        if let limit = role["max_context_size"] as? Int { text += "  max_context \(limit)\n" }
+        if let approvals = role["requires_approval"] as? [String], !approvals.isEmpty {
+            text += "  requires_approval \(approvals.joined(separator: ", "))\n"
+        }
+        if let blocked = role["blocked_patterns"] as? [String], !blocked.isEmpty { text += "  block \(quoted(blocked))\n" }
+        text += "}\n"
+    }
+    return text
+}
+
+/// Compiles `.pol` source in memory.
+func compilePolicy(_ source: String) -> CompiledPolicy {
+    guard let result = try? Compiler.compile(["bench.pol"], reader: MemorySourceReader(["bench.pol": source])),
+          let policy = result.policy else { fail("the generated policy does not compile") }
+    return policy
+}
+
+/// W1: one decision (role, model, feature, context, the role's blocked patterns over a ~2 KB
+/// prompt) per request, in-process, on pre-parsed requests (as the peers get a dict).
+func runDecisionBench(data: String, load: (String) -> [UInt8], iterations: Int, writeDirectory: String?) {
+    let source = policySource(fromRoleTable: load("policy_1000.json"), name: "w1")
+    let compiled = compilePolicy(source)
+    guard let plan = try? Plan(compiled) else { fail("cannot plan the W1 policy") }
+    var requests: [Request] = []
+    var expected: [Bool] = []
+    var requestLines: [UInt8] = []
+    for line in String(decoding: load("requests_10000.jsonl"), as: UTF8.self).split(separator: "\n") {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+        var request = Request()
+        request.role = object["role"] as? String
+        request.model = object["model"] as? String
+        request.feature = object["feature"] as? String
+        request.contextTokens = object["context_size"] as? Int
+        request.action = "prompt"
+        request.prompt = Array((object["prompt"] as? String ?? "").utf8)
+        requests.append(request)
+        expected.append(object["expected"] as? Bool ?? false)
+        let runtimeForm: [String: Any] = [
+            "user": ["id": "user_\(object["id"] ?? 0)", "role": request.role ?? "", "team": "bench"], "action": "prompt",
+            "model": request.model ?? "", "feature": request.feature ?? "", "context_tokens": request.contextTokens ?? 0,
+            "prompt": object["prompt"] as? String ?? "",
+        ]
+        if let json = try? JSONSerialization.data(withJSONObject: runtimeForm) {
+            requestLines.append(contentsOf: json)
+            requestLines.append(0x0A)
+        }
+    }
+    if let directory = writeDirectory {
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: directory + "/w1.pol", contents: Data(source.utf8))
+        _ = FileManager.default.createFile(atPath: directory + "/w1.json", contents: try? compiled.canonicalJSON())
+        _ = FileManager.default.createFile(atPath: directory + "/w1-requests.jsonl", contents: Data(requestLines))
+    }
+    var mismatches = 0
+    for (request, allow) in zip(requests, expected) where (plan.evaluate(request).outcome == .allow) != allow { mismatches += 1 }
+    // Throughput: a plain loop; latency: each call timed.
+    var sink = 0
+    let loopSeconds = measure(iterations) {
+        for request in requests where plan.evaluate(request).outcome == .allow { sink += 1 }
+    }
+    var samples: [Double] = []
+    samples.reserveCapacity(requests.count)
+    for request in requests {
+        let start = DispatchTime.now().uptimeNanoseconds
+        sink &+= plan.evaluate(request).reasons.count
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000)
+    }
+    samples.sort()
+    let perSecond = Double(requests.count) / loopSeconds
+    print("W1: \(requests.count) decisions, policy of \(compiled.roles.count) roles; mismatches with the reference: \(mismatches)")
+    print(String(format: "  %.0f decisions/s; median %.2f µs/decision; p99 %.2f µs", perSecond,
+                 samples[samples.count / 2], samples[samples.count * 99 / 100]))
+    if sink == -1 { print("") }
+}
+
+/// Planning time and memory for the 10,000-role policy.
+func runPlanBench(load: (String) -> [UInt8]) {
+    let compiled = compilePolicy(policySource(fromRoleTable: load("policy_10000.json"), name: "w3"))
+    var plans: [Plan] = []
+    let before = residentBytes()
+    let seconds = measure(5) {
+        if let plan = try? Plan(compiled) { plans.append(plan) }
+    }
+    let after = residentBytes()
+    print(String(format: "Plan: %d roles planned in %.1f ms (median of 5); about %.1f MB resident per plan",
+                 compiled.roles.count, seconds * 1000, Double(after - before) / Double(max(plans.count, 1)) / 1e6))
+}
+
+/// W2b: every built-in detector, with its validation, over the corpora.
+func runDetectorBench(load: (String) -> [UInt8], iterations: Int) {
+    let source = """
+        policy "w2b" version 1
+        rule everything { when prompt has pii, secret, network, injection deny "found" }
+        """
+    guard let plan = try? Plan(compilePolicy(source)) else { fail("cannot plan the detector policy") }
+    print("W2b: every detector with its validation (MB = 10^6 bytes)")
+    for corpus in ["corpus_1MiB.txt", "corpus_16MiB.txt"] {
+        var request = Request()
+        request.role = "none"
+        request.prompt = load(corpus)
+        var counts: [String: Int] = [:]
+        let seconds = measure(iterations) {
+            counts = [:]
+            for detection in plan.evaluate(request).detections { counts[detection.type, default: 0] += 1 }
+        }
+        let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        print(String(format: "  %@: %8.1f MB/s  %@", corpus, Double(request.prompt.count) / seconds / 1e6, summary))
+    }
+}
+
+/// Resident set size from /proc/self/statm.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }

@@ -11,7 +11,7 @@ case "compiler":
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
-               policyc-bench runtime --data DIR [--iterations K]
+               policyc-bench runtime --data DIR [--iterations K] [--only w1|plan|w2a|w2b] [--write DIR]
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)

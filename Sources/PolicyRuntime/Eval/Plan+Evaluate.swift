@@ -60,29 +60,28 @@ extension Plan {
             decidesApproval = true
         }
 
-        // Content: one pass of the literal matcher and one of the detectors per text.
-        let scan = scanTexts(request, blocking: role?.hasBlockedPatterns ?? false)
+        // Content: the role's blocked patterns, then one pass of the policy's literals and one of
+        // the detectors over each text some condition reads.
         var detections: [Detection] = []
-        var blockedHit = false
+        if let role, let matcher = role.blockedMatcher {
+            let before = detections.count
+            findBlocked(request, roleMatchers[matcher], into: &detections)
+            if detections.count > before {
+                deny("blocked_pattern", "role:" + role.name, "the prompt contains a pattern blocked for role `\(role.name)`", role.source)
+            }
+        }
+        let scan = scanTexts(request)
         for field in TextField.allCases {
             for located in scan[findings: field] {
                 detections.append(Detection(type: DetectorCatalog.entries[located.finding.detector.rawValue].name, field: field.name,
                                             message: located.message, start: located.finding.start, end: located.finding.end))
             }
             for hit in scan[literals: field] {
-                if let role, field != .response, role.blocked.contains(hit.literal) {
-                    blockedHit = true
-                    detections.append(Detection(type: "blocked_pattern", field: field.name, message: hit.message, start: hit.start,
-                                                end: hit.end))
-                }
                 for list in literalLists[hit.literal] {
                     detections.append(Detection(type: "pattern." + compiled.patterns[list].name, field: field.name,
                                                 message: hit.message, start: hit.start, end: hit.end))
                 }
             }
-        }
-        if blockedHit, let role {
-            deny("blocked_pattern", "role:" + role.name, "the prompt contains a pattern blocked for role `\(role.name)`", role.source)
         }
 
         // Rules.
@@ -213,16 +212,33 @@ extension Plan {
         return risk
     }
 
-    /// Scans the texts some condition or role check reads.
-    func scanTexts(_ request: Request, blocking: Bool) -> ScanResults {
-        var results = ScanResults()
-        let detectorsWanted = !usedDetectors.isEmpty
+    /// Finds the role's blocked patterns in the prompt and the chat messages.
+    func findBlocked(_ request: Request, _ matcher: LiteralMatcher, into detections: inout [Detection]) {
         func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
             text.withUnsafeBufferPointer { buffer in
-                literals.scan(buffer) { literal, start, end in
-                    results.literals[field.rawValue].append(ScanResults.LiteralHit(literal: literal, start: start, end: end,
-                                                                                   message: message))
+                matcher.scan(buffer) { _, start, end in
+                    detections.append(Detection(type: "blocked_pattern", field: field.name, message: message, start: start, end: end))
                     return true
+                }
+            }
+        }
+        scanOne(request.prompt, .prompt, message: nil)
+        for part in request.messages { scanOne(part.text, .messages, message: part.message) }
+    }
+
+    /// Scans the texts some condition or redaction reads, with the policy's literals and detectors.
+    func scanTexts(_ request: Request) -> ScanResults {
+        var results = ScanResults()
+        let detectorsWanted = !usedDetectors.isEmpty
+        let literalsWanted = !literals.patterns.isEmpty
+        func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
+            text.withUnsafeBufferPointer { buffer in
+                if literalsWanted {
+                    literals.scan(buffer) { literal, start, end in
+                        results.literals[field.rawValue].append(ScanResults.LiteralHit(literal: literal, start: start, end: end,
+                                                                                       message: message))
+                        return true
+                    }
                 }
                 if detectorsWanted {
                     for finding in detectorScanner.scan(buffer, enabled: usedDetectors) {
@@ -231,8 +247,8 @@ extension Plan {
                 }
             }
         }
-        if blocking || scannedFields.contains(.prompt) { scanOne(request.prompt, .prompt, message: nil) }
-        if blocking || scannedFields.contains(.messages) {
+        if scannedFields.contains(.prompt) { scanOne(request.prompt, .prompt, message: nil) }
+        if scannedFields.contains(.messages) {
             for part in request.messages { scanOne(part.text, .messages, message: part.message) }
         }
         if scannedFields.contains(.response), let response = request.response { scanOne(response, .response, message: nil) }

@@ -20,7 +20,7 @@ extension Plan {
     public func explain(_ request: Request) -> [Explanation] {
         let decision = evaluate(request)
         let role = request.role.flatMap { roleIndex[$0] }.map { roles[$0] }
-        let scan = scanTexts(request, blocking: role?.hasBlockedPatterns ?? false)
+        let scan = scanTexts(request)
         let modelID = request.model.flatMap { modelIndex[$0] }.map { compiled.models[$0].id }
         let context = EvaluationContext(request: request, modelID: modelID,
                                         cost: cost(request, request.model.flatMap { modelIndex[$0] }),

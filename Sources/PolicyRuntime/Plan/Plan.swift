@@ -15,8 +15,12 @@ public final class Plan: Sendable {
     let modelIndex: [String: Int]
     let featureIndex: [String: Int]
     let operationIndex: [String: Int]
-    /// Every distinct literal (role blocks, pattern lists, `contains` tests), ASCII case-folded.
+    /// Every distinct literal of pattern lists and `contains` tests, ASCII case-folded.
     let literals: LiteralMatcher
+    /// Each role's blocked patterns in a matcher of their own (roles with the same patterns
+    /// share one): a request scans its prompt for its role's few patterns only, which lets the
+    /// window jump by almost a whole pattern per step.
+    let roleMatchers: [LiteralMatcher]
     /// For each literal, the pattern lists it belongs to (detection types `pattern.<list>`).
     let literalLists: [[Int]]
     let rules: [PlannedRule]
@@ -43,6 +47,7 @@ public final class Plan: Sendable {
         self.featureIndex = builder.featureIndex
         self.operationIndex = builder.operationIndex
         self.literals = LiteralMatcher(builder.literalPatterns)
+        self.roleMatchers = builder.roleMatchers
         self.literalLists = builder.literalLists
         self.rules = builder.rules
         self.alerts = builder.alerts
@@ -73,9 +78,8 @@ struct PlannedRole: Sendable {
     let auditLevel: String
     /// Operations that need approval, as operation indexes.
     let approvals: BitSet
-    /// Literal indexes this role blocks.
-    let blocked: BitSet
-    let hasBlockedPatterns: Bool
+    /// Index into the plan's role matchers, when the role blocks patterns.
+    let blockedMatcher: Int?
     let source: String
 }
 

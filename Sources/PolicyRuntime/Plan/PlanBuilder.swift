@@ -9,6 +9,8 @@ struct PlanBuilder {
     var operationIndex: [String: Int] = [:]
     var literalPatterns: [LiteralMatcher.Pattern] = []
     var literalLists: [[Int]] = []
+    var roleMatchers: [LiteralMatcher] = []
+    private var roleMatcherIndex: [[LiteralMatcher.Pattern]: Int] = [:]
     private var literalIndex: [LiteralKey: Int] = [:]
     var listLiterals: [BitSet] = []
     var listIndex: [String: Int] = [:]
@@ -144,21 +146,29 @@ struct PlanBuilder {
     private var pendingListMembers: [[Int]] = []
 
     private mutating func buildRoles() throws(PlanError) {
-        var planned: [(CompiledRole, [Int])] = []
+        var planned: [(CompiledRole, Int?)] = []
         for (index, role) in compiled.roles.enumerated() {
             let path = "roles[\(index)]"
             guard roleIndex[role.name] == nil else { throw PlanError("\(path): duplicate role `\(role.name)`") }
             roleIndex[role.name] = index
-            var blocked: [Int] = []
+            var patterns: [LiteralMatcher.Pattern] = []
             for (patternIndex, pattern) in role.blockedPatterns.enumerated() {
                 guard !pattern.text.isEmpty else { throw PlanError("\(path).blocked_patterns[\(patternIndex)]: empty pattern") }
-                blocked.append(literal(pattern.text, wholeWord: pattern.wholeWord))
+                patterns.append(LiteralMatcher.Pattern(ASCIIFold.fold(Array(pattern.text.utf8)), wholeWord: pattern.wholeWord))
             }
-            planned.append((role, blocked))
+            var matcher: Int?
+            if !patterns.isEmpty {
+                if let shared = roleMatcherIndex[patterns] {
+                    matcher = shared
+                } else {
+                    matcher = roleMatchers.count
+                    roleMatcherIndex[patterns] = roleMatchers.count
+                    roleMatchers.append(LiteralMatcher(patterns))
+                }
+            }
+            planned.append((role, matcher))
         }
-        // `contains` literals are added while planning conditions; role and list bit sets only
-        // need the literals known now, since those are the only ones they can hold.
-        for (index, (role, blocked)) in planned.enumerated() {
+        for (index, (role, blockedMatcher)) in planned.enumerated() {
             let path = "roles[\(index)]"
             let models = try role.models.map { (model) throws(PlanError) -> Int in
                 guard let id = modelIndex[model] else { throw PlanError("\(path).models: unknown model `\(model)`") }
@@ -181,9 +191,7 @@ struct PlanBuilder {
                 features: BitSet(capacity: compiled.features.count, members: features), maxContextTokens: role.maxContextTokens,
                 auditLevel: role.auditLevel ?? compiled.audit.defaultLevel,
                 approvals: BitSet(capacity: compiled.operations.count, members: approvals),
-                blocked: BitSet(capacity: literalPatterns.count, members: blocked), hasBlockedPatterns: !blocked.isEmpty,
-                source: role.source))
-            if !blocked.isEmpty { scannedFields.insert(.prompt) }
+                blockedMatcher: blockedMatcher, source: role.source))
         }
         listLiterals = pendingListMembers.map { BitSet(capacity: literalPatterns.count, members: $0) }
     }

@@ -9,7 +9,7 @@
 /// The matcher is immutable and `Sendable`; scanning allocates nothing.
 public struct LiteralMatcher: Sendable {
     /// One pattern as given.
-    public struct Pattern: Sendable, Equatable {
+    public struct Pattern: Sendable, Hashable {
         /// The literal bytes (matched ASCII case-insensitively).
         public var bytes: [UInt8]
         /// Whether a match must start and end at word boundaries.
@@ -28,12 +28,15 @@ public struct LiteralMatcher: Sendable {
     private let window: Int
     /// Bytes hashed per step.
     private let blockSize: Int
+    /// log2 of the shift table's size.
+    private let tableBits: Int
     /// How far the window may move for each block hash.
     private let shifts: [UInt8]
-    /// For each block hash with shift 0, the patterns whose window ends in that block:
-    /// `bucketStarts[h]..<bucketStarts[h + 1]` indexes `bucketPatterns`.
-    private let bucketStarts: [Int32]
-    private let bucketPatterns: [Int32]
+    /// `hash << 32 | pattern` for each pattern, by the hash of the block that ends its window; sorted.
+    private let candidates: [UInt64]
+    /// For large sets, where windows that cannot jump are common: the first candidate of each
+    /// hash (`tableSize + 1` entries), instead of a binary search. Empty for small sets.
+    private let candidateStarts: [Int32]
 
     /// Builds the matcher. Empty patterns are ignored (they would match everywhere).
     /// - Complexity: O(total pattern length + table size).
@@ -46,32 +49,44 @@ public struct LiteralMatcher: Sendable {
         // Longer blocks make rarer hashes (longer jumps); a block never exceeds the window.
         let blockSize = min(3, max(window, 1))
         self.blockSize = blockSize
-        let tableSize = 1 << LiteralMatcher.tableBits
+        // Size the table to the number of blocks: about 1/16 occupied, so most hashes allow a
+        // full jump; 64 KiB at most, which stays in the L2 cache. A role's 5 patterns take 1 KiB.
+        let blocks = max(1, folded.count * max(1, window - blockSize + 1))
+        var bits = 8
+        while bits < 16, (1 << bits) < blocks * 16 { bits += 1 }
+        self.tableBits = bits
+        let tableSize = 1 << bits
         let defaultShift = UInt8(clamping: max(window - blockSize + 1, 0))
         var shifts = [UInt8](repeating: defaultShift, count: tableSize)
-        var buckets = [[Int32]](repeating: [], count: tableSize)
+        var entries: [UInt64] = []
         if window > 0 {
             for (index, pattern) in folded.enumerated() where !pattern.bytes.isEmpty {
                 let bytes = pattern.bytes
                 // Every block inside the pattern's first `window` bytes limits the jump.
                 for end in (blockSize - 1)..<window {
-                    let hash = LiteralMatcher.hash(LiteralMatcher.blockWord(bytes, end: end, blockSize: blockSize))
+                    let hash = LiteralMatcher.hash(LiteralMatcher.blockWord(bytes, end: end, blockSize: blockSize), bits: bits)
                     shifts[hash] = min(shifts[hash], UInt8(clamping: window - 1 - end))
                 }
-                let last = LiteralMatcher.hash(LiteralMatcher.blockWord(bytes, end: window - 1, blockSize: blockSize))
-                buckets[last].append(Int32(index))
+                let last = LiteralMatcher.hash(LiteralMatcher.blockWord(bytes, end: window - 1, blockSize: blockSize), bits: bits)
+                entries.append(UInt64(last) << 32 | UInt64(index))
             }
         }
         self.shifts = shifts
-        var starts = [Int32](repeating: 0, count: tableSize + 1)
-        var flat: [Int32] = []
-        for hash in 0..<tableSize {
-            starts[hash] = Int32(flat.count)
-            flat.append(contentsOf: buckets[hash])
+        // Sorted by hash then pattern: the candidates of a hash are one contiguous run, found by
+        // binary search only when the window cannot jump (rare), and pattern order is kept.
+        entries.sort()
+        self.candidates = entries
+        if folded.count > 64 {
+            var starts = [Int32](repeating: Int32(entries.count), count: tableSize + 1)
+            for (slot, entry) in entries.enumerated().reversed() { starts[Int(entry >> 32)] = Int32(slot) }
+            // Hashes without candidates point at the next hash's run (which does not match them).
+            for hash in stride(from: tableSize - 1, through: 0, by: -1) where starts[hash] == Int32(entries.count) {
+                starts[hash] = starts[hash + 1]
+            }
+            self.candidateStarts = starts
+        } else {
+            self.candidateStarts = []
         }
-        starts[tableSize] = Int32(flat.count)
-        self.bucketStarts = starts
-        self.bucketPatterns = flat
     }
 
     /// Convenience: plain literals, none whole-word.
@@ -79,8 +94,6 @@ public struct LiteralMatcher: Sendable {
         self.init(literals.map { Pattern(Array($0.utf8)) })
     }
 
-    /// Size of the shift table: 64 KiB of jumps, which stays in the L2 cache.
-    private static let tableBits = 16
 
     /// The block ending at `end` as a little-endian word, each byte loosely folded with `| 0x20`
     /// (which merges letters with their upper case, and a few punctuation pairs — harmless for
@@ -96,8 +109,8 @@ public struct LiteralMatcher: Sendable {
 
     /// Multiplicative hash of a block word into the table.
     @inline(__always)
-    private static func hash(_ word: UInt32) -> Int {
-        Int((word &* 0x9E37_79B1) >> UInt32(32 - tableBits))
+    private static func hash(_ word: UInt32, bits: Int) -> Int {
+        Int((word &* 0x9E37_79B1) >> UInt32(32 - bits))
     }
 
     /// Calls `onMatch(pattern, start, end)` for every occurrence, in order of `start`
@@ -107,37 +120,50 @@ public struct LiteralMatcher: Sendable {
         guard window > 0, count >= window, let base = text.baseAddress else { return }
         let raw = UnsafeRawPointer(base)
         let block = blockSize
+        let hashShift = UInt32(32 - tableBits)
         let blockMask: UInt32 = block >= 4 ? 0xFFFF_FFFF : (UInt32(1) << (8 * UInt32(block))) &- 1
         ASCIIFold.table.withUnsafeBufferPointer { fold in
             shifts.withUnsafeBufferPointer { shifts in
-                bucketStarts.withUnsafeBufferPointer { starts in
-                    bucketPatterns.withUnsafeBufferPointer { bucket in
+                candidates.withUnsafeBufferPointer { candidates in
+                    candidateStarts.withUnsafeBufferPointer { candidateStarts in
                         var position = window - 1
+                        // Positions whose block can be read with one 4-byte load without overrunning the text.
+                        let fastLimit = count + block - 4
+                        let back = block - 1
                         while position < count {
-                            // The block ends at `position`; read the word that starts at its first byte.
-                            // Near the end of the text, where a 4-byte load would overrun, build it by hand.
-                            let first = position - block + 1
-                            var word: UInt32
-                            if first + 4 <= count {
-                                word = raw.loadUnaligned(fromByteOffset: first, as: UInt32.self)
-                            } else {
-                                word = 0
-                                for offset in 0..<block { word |= UInt32(base[first + offset]) << (8 * UInt32(offset)) }
-                            }
-                            word = (word | 0x2020_2020) & blockMask
-                            let hash = Int((word &* 0x9E37_79B1) >> UInt32(32 - LiteralMatcher.tableBits))
-                            let shift = Int(shifts[hash])
-                            if shift > 0 {
+                            // The hot loop: jump while the block's hash allows it.
+                            var shift = 0
+                            var hash = 0
+                            while position < fastLimit {
+                                let word = (raw.loadUnaligned(fromByteOffset: position - back, as: UInt32.self) | 0x2020_2020) & blockMask
+                                hash = Int((word &* 0x9E37_79B1) >> hashShift)
+                                shift = Int(shifts[hash])
+                                if shift == 0 { break }
                                 position += shift
-                                continue
+                            }
+                            if position >= count { break }
+                            if position >= fastLimit {
+                                // Near the end of the text: build the block byte by byte.
+                                var word: UInt32 = 0
+                                for offset in 0..<block { word |= UInt32(base[position - back + offset]) << (8 * UInt32(offset)) }
+                                word = (word | 0x2020_2020) & blockMask
+                                hash = Int((word &* 0x9E37_79B1) >> hashShift)
+                                shift = Int(shifts[hash])
+                                if shift > 0 {
+                                    position += shift
+                                    continue
+                                }
                             }
                             let start = position - window + 1
-                            for slot in Int(starts[hash])..<Int(starts[hash + 1]) {
-                                let index = Int(bucket[slot])
+                            var slot = candidateStarts.isEmpty
+                                ? LiteralMatcher.firstCandidate(candidates, hash: hash) : Int(candidateStarts[hash])
+                            while slot < candidates.count, Int(candidates[slot] >> 32) == hash {
+                                let index = Int(candidates[slot] & 0xFFFF_FFFF)
                                 if matches(index, at: start, in: base, count: count, fold: fold),
                                    !onMatch(index, start, start + patterns[index].bytes.count) {
                                     return
                                 }
+                                slot += 1
                             }
                             position += 1
                         }
@@ -145,6 +171,19 @@ public struct LiteralMatcher: Sendable {
                 }
             }
         }
+    }
+
+    /// Index of the first candidate with `hash` (or of the next larger), by binary search.
+    @inline(__always)
+    private static func firstCandidate(_ candidates: UnsafeBufferPointer<UInt64>, hash: Int) -> Int {
+        var low = 0
+        var high = candidates.count
+        let key = UInt64(hash) << 32
+        while low < high {
+            let middle = (low + high) / 2
+            if candidates[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     @inline(__always)
