@@ -36,13 +36,16 @@ struct LineReader {
                 refill()
                 continue
             }
-            let available = buffer[start..<end]
-            if let newline = available.firstIndex(of: 0x0A) {
+            // memchr finds the newline with the C library's vectorised search.
+            let newline: Int? = buffer.withUnsafeBytes { raw in
+                memchr(raw.baseAddress! + start, 0x0A, end - start).map { UnsafeRawPointer($0) - raw.baseAddress! }
+            }
+            if let newline {
                 append(&line, &length, &overflowed, buffer[start..<newline])
                 start = newline + 1
                 return finish(line, length, overflowed)
             }
-            append(&line, &length, &overflowed, available)
+            append(&line, &length, &overflowed, buffer[start..<end])
             start = end
         }
     }

@@ -234,25 +234,23 @@ struct JSONCursor {
     }
 
     /// Reads a string (the cursor is on its opening quote) into unescaped, validated UTF-8.
+    /// Plain ASCII runs are found eight bytes at a time and copied in bulk.
     mutating func readString() throws(RequestError) -> [UInt8] {
         index += 1
         let start = index
-        // Fast path: no escapes and ASCII only, copied in one go.
-        var scan = start
-        while scan < bytes.count {
-            let byte = bytes[scan]
-            if byte == UInt8(ascii: "\"") {
-                index = scan + 1
-                return Array(UnsafeBufferPointer(rebasing: bytes[start..<scan]))
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-            scan += 1
+        var scan = plainRunEnd(from: start)
+        if scan < bytes.count, bytes[scan] == UInt8(ascii: "\"") {
+            // The common case: no escapes, ASCII only, copied in one go.
+            index = scan + 1
+            return Array(UnsafeBufferPointer(rebasing: bytes[start..<scan]))
         }
         var out: [UInt8] = []
-        out.reserveCapacity(scan - start + 16)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<scan]))
-        index = scan
-        while index < bytes.count {
+        out.reserveCapacity(scan - start + 64)
+        index = start
+        while true {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<scan]))
+            index = scan
+            guard index < bytes.count else { throw RequestError("unterminated string", at: start - 1) }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -262,17 +260,40 @@ struct JSONCursor {
                 try readEscape(into: &out)
             case 0x00..<0x20:
                 throw error("control character in a string (escape it)")
-            case 0x80...:
+            default:
                 let length = utf8Length(at: index)
                 guard length > 0 else { throw error("invalid UTF-8 in a string") }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + length]))
                 index += length
-            default:
-                out.append(byte)
-                index += 1
             }
+            scan = plainRunEnd(from: index)
         }
-        throw RequestError("unterminated string", at: start - 1)
+    }
+
+    /// The end of the run of plain bytes (printable ASCII other than `"` and `\\`) from `position`.
+    private func plainRunEnd(from position: Int) -> Int {
+        var index = position
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return index }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // A byte below 0x20, a quote, a backslash, or one with the high bit set stops the run.
+            let control = (word &- ones &* 0x20) & ~word
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special = (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | word) & highs
+            if special != 0 { break }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte >= 0x80 { break }
+            index += 1
+        }
+        return index
     }
 
     private mutating func readEscape(into out: inout [UInt8]) throws(RequestError) {
