@@ -10,7 +10,18 @@ struct PlanBuilder {
     var literalPatterns: [LiteralMatcher.Pattern] = []
     var literalLists: [[Int]] = []
     var roleMatchers: [LiteralMatcher] = []
-    private var roleMatcherIndex: [[LiteralMatcher.Pattern]: Int] = [:]
+    /// Role pattern sets already built, by their folded bytes (roles often share sets).
+    private var roleMatcherIndex: [ByteKey: Int] = [:]
+
+    /// Bytes as a dictionary key, hashed in bulk (an array of arrays hashes byte by byte) and
+    /// compared exactly (a `String` key would equate canonically equivalent spellings).
+    private struct ByteKey: Hashable {
+        let bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
     private var literalIndex: [LiteralKey: Int] = [:]
     var listLiterals: [BitSet] = []
     var listIndex: [String: Int] = [:]
@@ -158,12 +169,19 @@ struct PlanBuilder {
             }
             var matcher: Int?
             if !patterns.isEmpty {
-                if let shared = roleMatcherIndex[patterns] {
+                var key: [UInt8] = []
+                for pattern in patterns {
+                    key.append(pattern.wholeWord ? 1 : 0)
+                    key.append(contentsOf: pattern.bytes)
+                    key.append(0)
+                }
+                let keyText = ByteKey(bytes: key)
+                if let shared = roleMatcherIndex[keyText] {
                     matcher = shared
                 } else {
                     matcher = roleMatchers.count
-                    roleMatcherIndex[patterns] = roleMatchers.count
-                    roleMatchers.append(LiteralMatcher(patterns))
+                    roleMatcherIndex[keyText] = roleMatchers.count
+                    roleMatchers.append(LiteralMatcher(folded: patterns))
                 }
             }
             planned.append((role, matcher))

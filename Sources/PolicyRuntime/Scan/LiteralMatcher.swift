@@ -41,7 +41,11 @@ public struct LiteralMatcher: Sendable {
     /// Builds the matcher. Empty patterns are ignored (they would match everywhere).
     /// - Complexity: O(total pattern length + table size).
     public init(_ patterns: [Pattern]) {
-        let folded = patterns.map { Pattern(ASCIIFold.fold($0.bytes), wholeWord: $0.wholeWord) }
+        self.init(folded: patterns.map { Pattern(ASCIIFold.fold($0.bytes), wholeWord: $0.wholeWord) })
+    }
+
+    /// Builds the matcher from patterns already ASCII-folded (the plan folds them once).
+    init(folded: [Pattern]) {
         self.patterns = folded
         let lengths = folded.map(\.bytes.count).filter { $0 > 0 }
         let window = lengths.min() ?? 0
