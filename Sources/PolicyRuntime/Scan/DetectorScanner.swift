@@ -1,75 +1,218 @@
-/// Runs the built-in detectors over a text in one pass of triggers: a literal matcher finds the
-/// keywords that start secrets and injection phrases, and a byte loop finds the characters that
-/// start structured values (`@` for e-mail, digits for numbers and addresses, `:` for IPv6 and
-/// URLs). Each candidate is then validated (Luhn, mod 97, address ranges, base64 JSON headers…)
-/// so that look-alikes — git SHAs, UUIDs, versions, dates, order numbers — stay clean.
+/// Runs the built-in detectors over a text in one pass.
+///
+/// Every structured secret or identifier has an *anchor* byte that ordinary prose rarely
+/// contains: `@` for e-mail, digits for numbers and addresses, `:` for URLs and IPv6, `_` and `-`
+/// for token prefixes, `=`/`:` for password assignments, capital letters for key ids and IBANs,
+/// `J` for JWTs (`eyJ`). A word-at-a-time test skips eight bytes at once while none of them can
+/// be an anchor (lower-case letters, spaces, most punctuation); at an anchor the candidate is
+/// validated (Luhn, mod 97, address ranges, base64 JSON headers…) so that look-alikes — git SHAs,
+/// UUIDs, versions, dates, order numbers — stay clean. Injection phrases, which have no anchor,
+/// are found by a literal matcher whose long patterns let it jump a dozen bytes per step.
 struct DetectorScanner: Sendable {
-    /// Keywords that start a candidate, with the detector family that checks it.
-    private let triggers: LiteralMatcher
-    private let triggerKinds: [TriggerKind]
+    private let phrases: LiteralMatcher
+    private let phraseKinds: [DetectorID]
     let internalDomains: [[UInt8]]
 
-    enum TriggerKind: Sendable {
-        case aws, github, githubPAT, privateKey, jwt, url, openAI, stripe, slack, google, password, override, jailbreak
-    }
+    /// Identifier endings that make an assignment a password (`DB_PASSWORD = …`).
+    static let passwordKeywords: [[UInt8]] = ["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_token",
+                                             "auth_token", "client_secret"].map { Array($0.utf8) }
 
     init(internalDomains: [String]) {
         var patterns: [LiteralMatcher.Pattern] = []
-        var kinds: [TriggerKind] = []
-        func add(_ words: [String], _ kind: TriggerKind, wholeWord: Bool = false) {
-            for word in words {
-                patterns.append(LiteralMatcher.Pattern(Array(word.utf8), wholeWord: wholeWord))
-                kinds.append(kind)
-            }
+        var kinds: [DetectorID] = []
+        for phrase in InjectionPhrases.overrides {
+            patterns.append(LiteralMatcher.Pattern(Array(phrase.utf8), wholeWord: true))
+            kinds.append(.instructionOverride)
         }
-        add(["akia", "asia"], .aws)
-        add(["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], .github)
-        add(["github_pat_"], .githubPAT)
-        add(["-----begin "], .privateKey)
-        add(["eyj"], .jwt)
-        add(["://"], .url)
-        add(["sk-"], .openAI)
-        add(["sk_live_", "sk_test_", "rk_live_", "rk_test_"], .stripe)
-        add(["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"], .slack)
-        add(["aiza"], .google)
-        add(["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_token", "auth_token", "client_secret"], .password)
-        add(InjectionPhrases.overrides, .override)
-        add(InjectionPhrases.jailbreaks, .jailbreak)
-        triggers = LiteralMatcher(patterns)
-        triggerKinds = kinds
+        for phrase in InjectionPhrases.jailbreaks {
+            patterns.append(LiteralMatcher.Pattern(Array(phrase.utf8), wholeWord: true))
+            kinds.append(.jailbreak)
+        }
+        phrases = LiteralMatcher(patterns)
+        phraseKinds = kinds
         self.internalDomains = internalDomains.map { ASCIIFold.fold(Array($0.utf8)) }
     }
 
     /// Every finding of the `enabled` detectors in `text`, ordered by start.
     func scan(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet) -> [Finding] {
         var findings: [Finding] = []
-        func wants(_ detector: DetectorID) -> Bool { enabled.contains(detector.rawValue) }
-        triggers.scan(text) { pattern, start, end in
-            if let finding = check(triggerKinds[pattern], text, start: start, end: end, wants: wants) {
-                for item in finding where wants(item.detector) { findings.append(item) }
+        if enabled.contains(DetectorID.instructionOverride.rawValue) || enabled.contains(DetectorID.jailbreak.rawValue) {
+            phrases.scan(text) { pattern, start, end in
+                if enabled.contains(phraseKinds[pattern].rawValue) {
+                    findings.append(Finding(detector: phraseKinds[pattern], start: start, end: end))
+                }
+                return true
             }
-            return true
         }
-        StructuredScan.scan(text, internalDomains: internalDomains, wants: wants) { findings.append($0) }
-        if wants(.hiddenText) { HiddenText.scan(text) { findings.append($0) } }
+        scanAnchors(text, enabled: enabled, into: &findings)
         findings.sort { $0.start != $1.start ? $0.start < $1.start : $0.detector.rawValue < $1.detector.rawValue }
         return deduplicated(findings)
     }
 
-    private func check(_ kind: TriggerKind, _ text: UnsafeBufferPointer<UInt8>, start: Int, end: Int,
-                       wants: (DetectorID) -> Bool) -> [Finding]? {
-        switch kind {
-        case .aws: return wants(.awsAccessKey) ? SecretShapes.awsKey(text, start).map { [$0] } : nil
-        case .github: return wants(.githubToken) ? SecretShapes.githubToken(text, start).map { [$0] } : nil
-        case .githubPAT: return wants(.githubToken) ? SecretShapes.githubPAT(text, start).map { [$0] } : nil
-        case .privateKey: return wants(.privateKey) ? SecretShapes.privateKey(text, start).map { [$0] } : nil
-        case .jwt: return wants(.jwt) ? SecretShapes.jwt(text, start).map { [$0] } : nil
-        case .url: return URLScan.check(text, schemeSeparator: start, internalDomains: internalDomains, wants: wants)
-        case .openAI, .stripe, .slack, .google: return wants(.apiKey) ? SecretShapes.apiKey(kind, text, start).map { [$0] } : nil
-        case .password: return wants(.password) ? SecretShapes.passwordAssignment(text, keyword: start, keywordEnd: end).map { [$0] } : nil
-        case .override: return [Finding(detector: .instructionOverride, start: start, end: end)]
-        case .jailbreak: return [Finding(detector: .jailbreak, start: start, end: end)]
+    /// The anchor loop.
+    private func scanAnchors(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet, into findings: inout [Finding]) {
+        guard let base = text.baseAddress else { return }
+        func wants(_ detector: DetectorID) -> Bool { enabled.contains(detector.rawValue) }
+        func report(_ finding: Finding?) {
+            if let finding, wants(finding.detector) { findings.append(finding) }
         }
+        let email = wants(.email)
+        let numbers = wants(.ssn) || wants(.creditCard) || wants(.phone) || wants(.ipAddress)
+        let upper = wants(.awsAccessKey) || wants(.apiKey) || wants(.iban) || wants(.jwt)
+        let underscore = wants(.githubToken) || wants(.apiKey)
+        let dash = wants(.privateKey) || wants(.apiKey)
+        let colon = wants(.internalURL) || wants(.connectionString) || wants(.ipAddress) || wants(.password)
+        let equals = wants(.password)
+        let hidden = wants(.hiddenText)
+        let raw = UnsafeRawPointer(base)
+        let count = text.count
+        var index = 0
+        var numbersResumeAt = 0
+        var hiddenResumeAt = 0
+        while index < count {
+            if index + 8 <= count {
+                // Bytes 0x28–0x5F (digits, capitals, `( + - : = @ _` …) and non-ASCII bytes may be
+                // anchors; lower-case letters, spaces and the rest of prose never are.
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let low = word & 0x7F7F_7F7F_7F7F_7F7F
+                let candidates = (((low &+ 0x5858_5858_5858_5858) & ~(low &+ 0x2020_2020_2020_2020)) | word) & 0x8080_8080_8080_8080
+                if candidates == 0 {
+                    index += 8
+                    continue
+                }
+                index += candidates.trailingZeroBitCount >> 3
+            }
+            let byte = base[index]
+            switch byte {
+            case 0x40:
+                if email { report(Email.find(text, at: index)) }
+            case 0x30...0x39, 0x2B, 0x28:
+                if numbers, index >= numbersResumeAt {
+                    if let found = Numbers.find(text, at: index, wants: wants) {
+                        report(found)
+                        numbersResumeAt = found.end
+                    } else if byte >= 0x30 {
+                        numbersResumeAt = ByteClass.run(text, from: index, ByteClass.isDigit)
+                    }
+                }
+            case 0x41...0x5A:
+                if upper { checkCapital(text, at: index, wants: wants, report: report) }
+            case 0x5F:
+                if underscore { checkUnderscore(text, at: index, wants: wants, report: report) }
+            case 0x2D:
+                if dash { checkDash(text, at: index, wants: wants, report: report) }
+            case 0x3A:
+                if colon {
+                    if index + 2 < count, base[index + 1] == 0x2F, base[index + 2] == 0x2F {
+                        for finding in URLScan.check(text, schemeSeparator: index, internalDomains: internalDomains, wants: wants) ?? [] {
+                            report(finding)
+                        }
+                    }
+                    if wants(.ipAddress) { report(IPv6Scan.find(text, colon: index)) }
+                    if wants(.password) { report(passwordAssignment(text, operator: index)) }
+                }
+            case 0x3D:
+                if equals { report(passwordAssignment(text, operator: index)) }
+            case 0xF3:
+                if hidden, index >= hiddenResumeAt {
+                    HiddenText.scan(UnsafeBufferPointer(rebasing: text[index..<min(count, index + 4 * 4096)])) { finding in
+                        if finding.start == 0 {
+                            report(Finding(detector: .hiddenText, start: index, end: index + finding.end))
+                            hiddenResumeAt = index + finding.end
+                        }
+                    }
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+    }
+
+    private func matches(_ text: UnsafeBufferPointer<UInt8>, _ at: Int, _ literal: StaticString) -> Bool {
+        let length = literal.utf8CodeUnitCount
+        guard at >= 0, at + length <= text.count else { return false }
+        for offset in 0..<length where text[at + offset] != literal.utf8Start[offset] { return false }
+        return true
+    }
+
+    /// Capital letters: AWS key ids (`AKIA`/`ASIA`), Google keys (`AIza`), IBANs, and the `J` of a JWT's `eyJ`.
+    private func checkCapital(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
+                              report: (Finding?) -> Void) {
+        let byte = text[index]
+        if byte == 0x41, index + 4 <= text.count {
+            if wants(.awsAccessKey), text[index + 2] == 0x49, text[index + 3] == 0x41,
+               text[index + 1] == 0x4B || text[index + 1] == 0x53 {
+                report(SecretShapes.awsKey(text, index))
+            }
+            if wants(.apiKey), matches(text, index, "AIza") { report(SecretShapes.apiKey(.google, text, index)) }
+        }
+        if byte == 0x4A, wants(.jwt), index >= 2, text[index - 2] == 0x65, text[index - 1] == 0x79 {
+            report(SecretShapes.jwt(text, index - 2))
+        }
+        if wants(.iban), index + 3 < text.count, ByteClass.isUpper(text[index + 1]), ByteClass.isDigit(text[index + 2]),
+           ByteClass.boundaryBefore(text, index) {
+            report(IBAN.find(text, at: index))
+        }
+    }
+
+    /// `_`: GitHub tokens (`ghp_…`, `github_pat_…`) and Stripe keys (`sk_live_…`).
+    private func checkUnderscore(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
+                                 report: (Finding?) -> Void) {
+        if wants(.githubToken), index >= 3, text[index - 3] == 0x67, text[index - 2] == 0x68 {
+            let kind = text[index - 1]
+            if kind == 0x70 || kind == 0x6F || kind == 0x75 || kind == 0x73 || kind == 0x72 {
+                report(SecretShapes.githubToken(text, index - 3))
+            }
+        }
+        if wants(.githubToken), matches(text, index - 6, "github_pat_") { report(SecretShapes.githubPAT(text, index - 6)) }
+        if wants(.apiKey), index >= 2,
+           matches(text, index - 2, "sk_live_") || matches(text, index - 2, "sk_test_")
+            || matches(text, index - 2, "rk_live_") || matches(text, index - 2, "rk_test_") {
+            report(SecretShapes.apiKey(.stripe, text, index - 2))
+        }
+    }
+
+    /// `-`: PEM private keys (`-----BEGIN …`), OpenAI and Anthropic keys (`sk-…`), Slack tokens (`xoxb-…`).
+    private func checkDash(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
+                           report: (Finding?) -> Void) {
+        if wants(.privateKey), index == 0 || text[index - 1] != 0x2D, matches(text, index, "-----BEGIN ") {
+            report(SecretShapes.privateKey(text, index))
+        }
+        guard wants(.apiKey) else { return }
+        if index >= 2, text[index - 2] == 0x73, text[index - 1] == 0x6B { report(SecretShapes.apiKey(.openAI, text, index - 2)) }
+        if index >= 4, matches(text, index - 4, "xox") {
+            let kind = text[index - 1]
+            if kind == 0x62 || kind == 0x70 || kind == 0x61 || kind == 0x72 || kind == 0x73 {
+                report(SecretShapes.apiKey(.slack, text, index - 4))
+            }
+        }
+    }
+
+    /// `name = value` / `name: value` where the name contains a password keyword.
+    private func passwordAssignment(_ text: UnsafeBufferPointer<UInt8>, operator index: Int) -> Finding? {
+        // `==` and `:=` are read from their first character only.
+        if index > 0, text[index - 1] == 0x3D || text[index - 1] == 0x3A { return nil }
+        var nameEnd = index
+        while nameEnd > 0, index - nameEnd < 4, text[nameEnd - 1] == 0x20 || text[nameEnd - 1] == 0x09
+            || text[nameEnd - 1] == 0x22 || text[nameEnd - 1] == 0x27 { nameEnd -= 1 }
+        var nameStart = nameEnd
+        while nameStart > 0, nameEnd - nameStart < 40, ByteClass.isWord(text[nameStart - 1]) { nameStart -= 1 }
+        guard nameEnd - nameStart >= 3 else { return nil }
+        let name = ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[nameStart..<nameEnd])))
+        // The earliest keyword in the name, the longest at that place (`client_secret` over `secret`).
+        var best: (offset: Int, length: Int)?
+        for keyword in DetectorScanner.passwordKeywords where keyword.count <= name.count {
+            for offset in 0...(name.count - keyword.count) where name[offset] == keyword[0] {
+                guard Array(name[offset..<offset + keyword.count]) == keyword else { continue }
+                if best == nil || offset < best!.offset || (offset == best!.offset && keyword.count > best!.length) {
+                    best = (offset, keyword.count)
+                }
+                break
+            }
+        }
+        guard let best else { return nil }
+        return SecretShapes.passwordAssignment(text, keyword: nameStart + best.offset, keywordEnd: nameStart + best.offset + best.length)
     }
 
     /// Merges findings of the same detector that overlap (a key inside a URL found twice, say).

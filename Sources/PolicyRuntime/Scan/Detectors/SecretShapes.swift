@@ -78,7 +78,12 @@ enum SecretShapes {
 
     /// OpenAI (`sk-…`, `sk-proj-…`), Anthropic (`sk-ant-…`), Stripe (`sk_live_…`), Slack
     /// (`xoxb-…`) and Google (`AIza` + 35) key shapes.
-    static func apiKey(_ kind: DetectorScanner.TriggerKind, _ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
+    /// Key families recognised by their prefix.
+    enum APIKeyKind {
+        case openAI, stripe, slack, google
+    }
+
+    static func apiKey(_ kind: APIKeyKind, _ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
         guard ByteClass.boundaryBefore(text, start) else { return nil }
         switch kind {
         case .openAI:
@@ -103,8 +108,6 @@ enum SecretShapes {
             let end = ByteClass.run(text, from: start + 4, ByteClass.isBase64URL)
             guard end - start == 39 else { return nil }
             return Finding(detector: .apiKey, start: start, end: end)
-        default:
-            return nil
         }
     }
 

@@ -1,41 +1,5 @@
-/// Structured values found by their characters rather than a keyword: e-mail addresses around
-/// `@`; SSNs, card numbers, phone numbers and IPv4 addresses in runs of digits; IPv6 addresses
-/// around `:`; IBANs after two capital letters.
-enum StructuredScan {
-    static func scan(_ text: UnsafeBufferPointer<UInt8>, internalDomains: [[UInt8]], wants: (DetectorID) -> Bool,
-                     _ report: (Finding) -> Void) {
-        let email = wants(.email)
-        let numbers = wants(.ssn) || wants(.creditCard) || wants(.phone) || wants(.ipAddress)
-        let iban = wants(.iban)
-        let ipv6 = wants(.ipAddress)
-        let count = text.count
-        var index = 0
-        // Numbers already consumed, so a card number is not re-read from its second digit.
-        var numbersResumeAt = 0
-        while index < count {
-            let byte = text[index]
-            if byte == 0x40 {
-                if email, let found = Email.find(text, at: index) { report(found) }
-            } else if numbers, index >= numbersResumeAt, ByteClass.isDigit(byte) || byte == 0x2B || byte == 0x28 {
-                if let found = Numbers.find(text, at: index, wants: wants) {
-                    report(found)
-                    numbersResumeAt = found.end
-                } else if ByteClass.isDigit(byte) {
-                    numbersResumeAt = ByteClass.run(text, from: index, ByteClass.isDigit)
-                }
-            } else if iban, ByteClass.isUpper(byte), index + 1 < count, ByteClass.isUpper(text[index + 1]),
-                      ByteClass.boundaryBefore(text, index) {
-                if let found = IBAN.find(text, at: index) { report(found) }
-            }
-            if ipv6, byte == 0x3A, let found = IPv6Scan.find(text, colon: index) {
-                report(found)
-                index = max(index + 1, found.end)
-                continue
-            }
-            index += 1
-        }
-    }
-}
+/// Structured values — e-mail addresses, SSNs, payment cards, phone numbers, IP addresses and
+/// IBANs — validated from the anchor byte where ``DetectorScanner`` found them.
 
 /// `local@domain.tld`.
 enum Email {
