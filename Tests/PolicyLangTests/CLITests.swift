@@ -167,6 +167,12 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(result.stdout.contains("jane.doe@example.com"), "a decision never echoes what it detected")
     }
 
+    func testEvalOutputMatchesItsGoldenFile() throws {
+        let result = try run(["eval", "--policy", "examples/enterprise.pol", "--request", "examples/requests/contractor.jsonl"])
+        XCTAssertEqual(result.status, 0)
+        TestSupport.assertGolden(result.stdout, "Tests/PolicyLangTests/testdata/decisions/contractor.jsonl")
+    }
+
     func testEvalReadsStandardInputAndAPrettyPrintedRequest() throws {
         let request = """
             {

@@ -1,3 +1,5 @@
+import PolicyRuntime
+
 /// Turns a source file's bytes into tokens.
 ///
 /// Works on UTF-8 bytes with an index, never on `Character`s. It never throws and always
@@ -235,28 +237,8 @@ public struct Lexer {
         }
     }
 
-    /// Length of the well-formed UTF-8 sequence at `index`, or 0 when it is not well formed
-    /// (overlong forms, surrogates and values above U+10FFFF are rejected, per RFC 3629).
     private func utf8SequenceLength(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let lead = buffer[index]
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch lead {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return 0
-        }
-        guard index + length <= buffer.count else { return 0 }
-        let second = buffer[index + 1]
-        guard second >= low, second <= high else { return 0 }
-        for offset in 2..<length where buffer[index + offset] & 0xC0 != 0x80 { return 0 }
-        return length
+        UTF8Validation.sequenceLength(buffer, at: index)
     }
 
     private mutating func report(_ code: DiagnosticCode, _ message: String, _ start: Int, _ end: Int, help: String? = nil) {

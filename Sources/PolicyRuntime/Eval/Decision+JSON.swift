@@ -8,37 +8,24 @@ extension Decision {
     public func writeJSON(into out: inout [UInt8]) {
         out.append(contentsOf: #"{"decision":""#.utf8)
         out.append(contentsOf: outcome.rawValue.utf8)
-        out.append(contentsOf: #"","reasons":["#.utf8)
-        for (index, reason) in reasons.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"code":"#.utf8)
-            JSONWriter.string(reason.code, into: &out)
-            out.append(contentsOf: #","rule":"#.utf8)
-            JSONWriter.string(reason.rule, into: &out)
-            out.append(contentsOf: #","message":"#.utf8)
-            JSONWriter.string(reason.message, into: &out)
-            out.append(contentsOf: #","source":"#.utf8)
-            JSONWriter.string(reason.source, into: &out)
-            out.append(UInt8(ascii: "}"))
+        out.append(contentsOf: #"","reasons":"#.utf8)
+        JSONWriter.objects(reasons, into: &out) { reason, out in
+            JSONWriter.field("code", reason.code, into: &out, first: true)
+            JSONWriter.field("rule", reason.rule, into: &out)
+            JSONWriter.field("message", reason.message, into: &out)
+            JSONWriter.field("source", reason.source, into: &out)
         }
-        out.append(contentsOf: #"],"alerts":["#.utf8)
-        for (index, alert) in alerts.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"name":"#.utf8)
-            JSONWriter.string(alert.name, into: &out)
-            out.append(contentsOf: #","severity":"#.utf8)
-            JSONWriter.string(alert.severity, into: &out)
+        out.append(contentsOf: #","alerts":"#.utf8)
+        JSONWriter.objects(alerts, into: &out) { alert, out in
+            JSONWriter.field("name", alert.name, into: &out, first: true)
+            JSONWriter.field("severity", alert.severity, into: &out)
             out.append(contentsOf: #","actions":"#.utf8)
             JSONWriter.strings(alert.actions, into: &out)
-            out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: #"],"detections":["#.utf8)
-        for (index, detection) in detections.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"type":"#.utf8)
-            JSONWriter.string(detection.type, into: &out)
-            out.append(contentsOf: #","field":"#.utf8)
-            JSONWriter.string(detection.field, into: &out)
+        out.append(contentsOf: #","detections":"#.utf8)
+        JSONWriter.objects(detections, into: &out) { detection, out in
+            JSONWriter.field("type", detection.type, into: &out, first: true)
+            JSONWriter.field("field", detection.field, into: &out)
             if let message = detection.message {
                 out.append(contentsOf: #","message":"#.utf8)
                 JSONWriter.integer(message, into: &out)
@@ -47,22 +34,17 @@ extension Decision {
             JSONWriter.integer(detection.start, into: &out)
             out.append(contentsOf: #","end":"#.utf8)
             JSONWriter.integer(detection.end, into: &out)
-            out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: #"],"approvals":"#.utf8)
+        out.append(contentsOf: #","approvals":"#.utf8)
         JSONWriter.strings(approvals, into: &out)
         out.append(contentsOf: #","audit_level":"#.utf8)
         JSONWriter.string(auditLevel, into: &out)
-        out.append(contentsOf: #","playbooks":["#.utf8)
-        for (index, playbook) in playbooks.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"name":"#.utf8)
-            JSONWriter.string(playbook.name, into: &out)
+        out.append(contentsOf: #","playbooks":"#.utf8)
+        JSONWriter.objects(playbooks, into: &out) { playbook, out in
+            JSONWriter.field("name", playbook.name, into: &out, first: true)
             out.append(contentsOf: #","actions":"#.utf8)
             JSONWriter.strings(playbook.actions, into: &out)
-            out.append(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "]"))
         if let redactedPrompt {
             out.append(contentsOf: #","redacted_prompt":"#.utf8)
             JSONWriter.string(redactedPrompt, into: &out)
@@ -122,6 +104,27 @@ enum JSONWriter {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// A JSON array of objects, each written by `body` between its braces.
+    static func objects<Item>(_ items: [Item], into out: inout [UInt8], _ body: (Item, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
+            body(item, &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `"name":"value"`, preceded by a comma unless it is the object's first field.
+    static func field(_ name: StaticString, _ value: String, into out: inout [UInt8], first: Bool = false) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: #"":"#.utf8)
+        string(value, into: &out)
     }
 
     /// A JSON array of strings.

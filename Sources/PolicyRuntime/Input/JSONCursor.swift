@@ -347,25 +347,8 @@ struct JSONCursor {
         return value
     }
 
-    /// Length of the well-formed UTF-8 sequence at `position`, or 0 (RFC 3629).
     private func utf8Length(at position: Int) -> Int {
-        let lead = bytes[position]
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return 0
-        }
-        guard position + length <= bytes.count else { return 0 }
-        guard bytes[position + 1] >= low, bytes[position + 1] <= high else { return 0 }
-        for offset in 2..<length where bytes[position + offset] & 0xC0 != 0x80 { return 0 }
-        return length
+        UTF8Validation.sequenceLength(bytes, at: position)
     }
 }
 

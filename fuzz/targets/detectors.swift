@@ -1,0 +1,40 @@
+// libFuzzer target: every detector, the policy literals and redaction on arbitrary bytes
+// (not necessarily UTF-8: embedders may hand the runtime raw bytes). Findings must lie inside
+// the text and come out in order. Built by scripts/fuzz.sh; not part of `swift test`.
+import PolicyLang
+import PolicyRuntime
+
+let detectorPlan: Plan = {
+    let source = """
+        policy "fuzz" version 1
+        patterns words { "production", "customer_data", "a" }
+        rule everything {
+          when    prompt has pii, secret, network, injection, words or response has pii, secret or messages has injection
+          redact  pii, secret, network, injection, words
+        }
+        """
+    guard let result = try? Compiler.compile(["fuzz.pol"], reader: MemorySourceReader(["fuzz.pol": source])),
+          let compiled = result.policy, let plan = try? Plan(compiled) else { fatalError("the fuzz policy does not compile") }
+    return plan
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzDetectors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    var request = Request()
+    request.role = "none"
+    request.prompt = bytes
+    request.response = bytes
+    request.messages = [MessagePart(message: 0, role: "user", text: bytes)]
+    let decision = detectorPlan.evaluate(request)
+    var previous = -1
+    for detection in decision.detections where detection.field == "prompt" {
+        guard detection.start >= 0, detection.start < detection.end, detection.end <= bytes.count else {
+            fatalError("detection outside the text")
+        }
+        guard detection.start >= previous || detection.type.hasPrefix("pattern.") else { fatalError("detections out of order") }
+        previous = detection.type.hasPrefix("pattern.") ? previous : detection.start
+    }
+    _ = decision.jsonBytes()
+    return 0
+}
