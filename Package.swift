@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "PolicyLang", dependencies: ["PolicyRuntime"]),
         .executableTarget(name: "policyc", dependencies: ["PolicyLang", "PolicyRuntime"]),
         .executableTarget(name: "policyc-bench", dependencies: ["PolicyLang", "PolicyRuntime"]),
-        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"]),
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], exclude: ["testdata"]),
         .testTarget(
             name: "PolicyLangTests",
             dependencies: ["PolicyLang", "PolicyRuntime", "policyc"],

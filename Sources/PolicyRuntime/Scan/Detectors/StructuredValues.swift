@@ -182,6 +182,7 @@ enum Phone {
 
     /// `(ddd) ddd-dddd`, `ddd-ddd-dddd`, `ddd.ddd.dddd`, `ddd ddd dddd`; area and exchange codes start with 2–9.
     static func northAmerican(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        guard start < text.count else { return nil }  // `+1.` at the very end of a text
         var index = start
         var digits: [Int] = []
         func take(_ count: Int) -> Bool {
