@@ -8,9 +8,11 @@ extension Plan {
         var approvals: [String] = []
         var decidesDeny = false
         var decidesApproval = false
+        var risk = 0
         func deny(_ code: String, _ rule: String, _ message: String, _ source: String) {
             reasons.append(Reason(code: code, rule: rule, message: message, source: source))
             decidesDeny = true
+            risk = max(risk, Plan.riskWeight(reason: code))
         }
 
         // Identity and role-based access.
@@ -67,12 +69,14 @@ extension Plan {
             let before = detections.count
             findBlocked(request, roleMatchers[matcher], into: &detections)
             if detections.count > before {
+                risk = max(risk, 60)
                 deny("blocked_pattern", "role:" + role.name, "the prompt contains a pattern blocked for role `\(role.name)`", role.source)
             }
         }
         let scan = scanTexts(request)
         for field in TextField.allCases {
             for located in scan[findings: field] {
+                risk = max(risk, Plan.riskWeight(detector: located.finding.detector))
                 detections.append(Detection(type: DetectorCatalog.entries[located.finding.detector.rawValue].name, field: field.name,
                                             message: located.message, start: located.finding.start, end: located.finding.end))
             }
@@ -84,43 +88,47 @@ extension Plan {
             }
         }
 
-        // Rules.
-        var context = EvaluationContext(request: request, modelID: modelID, cost: cost(request, modelSlot), riskPercent: 0,
-                                         scan: scan)
+        // Rules, then risk, then alerts and playbooks (which may read it). A policy with none of
+        // them (the role table alone) skips building the condition context.
         var raised: [Int] = []
         var started: [Int] = []
         var redactDetectors = BitSet(capacity: DetectorCatalog.entries.count)
         var redactLiterals: [BitSet] = []
-        for planned in rules where context.holds(planned.condition) {
-            let rule = planned.rule
-            let message = rule.message ?? "rule `\(rule.id)` matched"
-            switch rule.effect {
-            case .deny: deny(rule.reason, rule.id, message, rule.source)
-            case .requireApproval:
-                reasons.append(Reason(code: rule.reason, rule: rule.id, message: message, source: rule.source))
-                decidesApproval = true
-            case nil: break
-            }
-            for alert in rule.alerts {
-                if let index = alerts.firstIndex(where: { $0.alert.name == alert }), !raised.contains(index) { raised.append(index) }
-            }
-            for playbook in planned.playbooks where !started.contains(playbook) { started.append(playbook) }
-            if !rule.redact.isEmpty {
-                for detector in DetectorID.allCases where planned.redactDetectors.contains(detector.rawValue) {
-                    redactDetectors.insert(detector.rawValue)
+        if !(rules.isEmpty && alerts.isEmpty && playbooks.isEmpty) {
+            var context = EvaluationContext(request: request, modelID: modelID, cost: cost(request, modelSlot), riskPercent: 0,
+                                             scan: scan)
+            for planned in rules where context.holds(planned.condition) {
+                let rule = planned.rule
+                let message = rule.message ?? "rule `\(rule.id)` matched"
+                switch rule.effect {
+                case .deny: deny(rule.reason, rule.id, message, rule.source)
+                case .requireApproval:
+                    reasons.append(Reason(code: rule.reason, rule: rule.id, message: message, source: rule.source))
+                    decidesApproval = true
+                case nil: break
                 }
-                redactLiterals.append(planned.redactLiterals)
+                for alert in rule.alerts {
+                    if let index = alerts.firstIndex(where: { $0.alert.name == alert }), !raised.contains(index) { raised.append(index) }
+                }
+                for playbook in planned.playbooks where !started.contains(playbook) { started.append(playbook) }
+                if !rule.redact.isEmpty {
+                    for detector in DetectorID.allCases where planned.redactDetectors.contains(detector.rawValue) {
+                        redactDetectors.insert(detector.rawValue)
+                    }
+                    redactLiterals.append(planned.redactLiterals)
+                }
             }
-        }
-
-        // Risk, then alerts and playbooks (which may read it).
-        context.riskPercent = Plan.risk(reasons: reasons, detections: detections)
-        for (index, planned) in alerts.enumerated() where !raised.contains(index) && context.holds(planned.condition) {
-            raised.append(index)
-        }
-        if let threshold = compiled.audit.highRiskThresholdPercent, let name = compiled.audit.highRiskAlert,
-           context.riskPercent > threshold, let index = alerts.firstIndex(where: { $0.alert.name == name }), !raised.contains(index) {
-            raised.append(index)
+            context.riskPercent = risk
+            for (index, planned) in alerts.enumerated() where !raised.contains(index) && context.holds(planned.condition) {
+                raised.append(index)
+            }
+            if let threshold = compiled.audit.highRiskThresholdPercent, let name = compiled.audit.highRiskAlert,
+               risk > threshold, let index = alerts.firstIndex(where: { $0.alert.name == name }), !raised.contains(index) {
+                raised.append(index)
+            }
+            for (index, planned) in playbooks.enumerated() where !started.contains(index) && context.holds(planned.trigger) {
+                started.append(index)
+            }
         }
         raised.sort()
         for index in raised {
@@ -128,16 +136,12 @@ extension Plan {
             if alert.blocks { deny("rule", "alert:" + alert.name, "blocked by alert `\(alert.name)`", alert.source) }
             for playbook in alerts[index].playbooks where !started.contains(playbook) { started.append(playbook) }
         }
-        for (index, planned) in playbooks.enumerated() where !started.contains(index) && context.holds(planned.trigger) {
-            started.append(index)
-        }
         started.sort()
         for index in started where playbooks[index].playbook.blocks {
             let playbook = playbooks[index].playbook
             deny(playbook.reason, "playbook:" + playbook.incident, "blocked by the `\(playbook.incident)` incident playbook",
                  playbook.source)
         }
-        context.riskPercent = Plan.risk(reasons: reasons, detections: detections)
 
         let outcome: Decision.Outcome = decidesDeny ? .deny : (decidesApproval ? .requireApproval : .allow)
         let redacted = redactDetectors.isEmpty && redactLiterals.allSatisfy(\.isEmpty)
@@ -149,7 +153,7 @@ extension Plan {
             detections: detections, approvals: approvals,
             auditLevel: role?.auditLevel ?? "comprehensive",
             playbooks: started.map { StartedPlaybook(name: playbooks[$0].playbook.incident, actions: playbooks[$0].playbook.actions) },
-            redactedPrompt: redacted, riskPercent: context.riskPercent, policy: compiled.policy)
+            redactedPrompt: redacted, riskPercent: risk, policy: compiled.policy)
     }
 
     /// Decides a request given as JSON; a request that cannot be read is denied with
@@ -187,29 +191,27 @@ extension Plan {
         return overflow ? Int.max : sum
     }
 
-    /// Risk in whole percent: the weight of the most serious thing found (docs/runtime.md).
-    static func risk(reasons: [Reason], detections: [Detection]) -> Int {
-        var risk = 0
-        for detection in detections {
-            let weight: Int
-            if detection.type.hasPrefix("secret.") { weight = 90 }
-            else if detection.type.hasPrefix("injection.") { weight = 85 }
-            else if detection.type.hasPrefix("pii.") { weight = 70 }
-            else if detection.type == "blocked_pattern" { weight = 60 }
-            else if detection.type.hasPrefix("network.") { weight = 50 }
-            else { weight = 30 }
-            risk = max(risk, weight)
+    /// Risk weight of a finding (docs/runtime.md): secrets 90, injection 85, personal data 70,
+    /// network identifiers 50.
+    static func riskWeight(detector: DetectorID) -> Int {
+        switch detector {
+        case .awsAccessKey, .githubToken, .privateKey, .jwt, .connectionString, .apiKey, .password: return 90
+        case .instructionOverride, .jailbreak, .hiddenText: return 85
+        case .email, .phone, .ssn, .creditCard, .iban: return 70
+        case .ipAddress, .internalURL: return 50
         }
-        for reason in reasons {
-            switch reason.code {
-            case "data_exfiltration", "invalid_request": risk = max(risk, 100)
-            case "prompt_injection": risk = max(risk, 90)
-            case "unknown_role": risk = max(risk, 50)
-            case "model_not_allowed", "feature_not_allowed", "context_limit_exceeded": risk = max(risk, 30)
-            default: break
-            }
+    }
+
+    /// Risk weight of a denial reason: exfiltration and unreadable requests 100, injection 90,
+    /// unknown role 50, other role checks 30.
+    static func riskWeight(reason code: String) -> Int {
+        switch code {
+        case "data_exfiltration", "invalid_request": return 100
+        case "prompt_injection": return 90
+        case "unknown_role": return 50
+        case "model_not_allowed", "feature_not_allowed", "context_limit_exceeded": return 30
+        default: return 0
         }
-        return risk
     }
 
     /// Finds the role's blocked patterns in the prompt and the chat messages.

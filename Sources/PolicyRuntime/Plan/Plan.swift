@@ -69,8 +69,9 @@ public final class Plan: Sendable {
     public var identity: PolicyIdentity { compiled.policy }
 }
 
-/// A role, planned.
-struct PlannedRole: Sendable {
+/// A role, planned. A class so that a request's evaluation holds one reference to it rather
+/// than copying its sets.
+final class PlannedRole: Sendable {
     let name: String
     let models: BitSet
     let features: BitSet
@@ -81,6 +82,18 @@ struct PlannedRole: Sendable {
     /// Index into the plan's role matchers, when the role blocks patterns.
     let blockedMatcher: Int?
     let source: String
+
+    init(name: String, models: BitSet, features: BitSet, maxContextTokens: Int?, auditLevel: String, approvals: BitSet,
+         blockedMatcher: Int?, source: String) {
+        self.name = name
+        self.models = models
+        self.features = features
+        self.maxContextTokens = maxContextTokens
+        self.auditLevel = auditLevel
+        self.approvals = approvals
+        self.blockedMatcher = blockedMatcher
+        self.source = source
+    }
 }
 
 /// A rule, planned.
