@@ -14,7 +14,7 @@ if ! command -v swiftc >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swiftc ]]; th
 fi
 build=.build/fuzz
 mkdir -p "$build" "$build/corpus-$target" "fuzz/corpus/$target" "fuzz/crashes/$target"
-flags=(-O -g -sanitize=fuzzer,address -parse-as-library -wmo -swift-version 6)
+flags=(-O -g -sanitize=fuzzer,address -parse-as-library -wmo -swift-version 6 -package-name PolicyLang)
 
 # Each module is compiled whole into one object, as SwiftPM would, but instrumented.
 swiftc "${flags[@]}" -module-name PolicyRuntime -emit-module -emit-module-path "$build/PolicyRuntime.swiftmodule" \

@@ -3,7 +3,8 @@
 
 /// `local@domain.tld`.
 enum Email {
-    static func find(_ text: UnsafeBufferPointer<UInt8>, at at: Int) -> Finding? {
+    static func find(_ text: UnsafeBufferPointer<UInt8>, at anchor: Int) -> Finding? {
+        let at = anchor
         var start = at
         while start > 0, at - start < 64 {
             let byte = text[start - 1]
