@@ -114,4 +114,15 @@ final class RequestReaderTests: XCTestCase {
         XCTAssertNotNil(failure(#"{"timestamp": "2026-13-25T10:15:00Z"}"#))
         XCTAssertNotNil(failure(#"{"timestamp": "2026-11-25T24:00:00Z"}"#))
     }
+
+    func testStringsAgreeWithFoundationOnRandomText() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [String] = ["a", "Z", " ", "\n", "\t", "\"", "\\", "/", "é", "😀", "\u{7}", "\u{1F}", "日本", "x\ny", "\u{E0041}"]
+        for round in 0..<300 {
+            let text = (0..<Int.random(in: 0...300, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let encoded = try JSONEncoder().encode(["prompt": text])
+            let request = try RequestReader.read([UInt8](encoded))
+            XCTAssertEqual(String(decoding: request.prompt, as: UTF8.self), text, "round \(round)")
+        }
+    }
 }

@@ -6,62 +6,62 @@ extension Decision {
 
     /// The decision as JSON bytes, appended to `out` (for writers that reuse one buffer).
     public func writeJSON(into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"decision":""#.utf8)
+        JSONWriter.raw(#"{"decision":""#, into: &out)
         out.append(contentsOf: outcome.rawValue.utf8)
-        out.append(contentsOf: #"","reasons":"#.utf8)
+        JSONWriter.raw(#"","reasons":"#, into: &out)
         JSONWriter.objects(reasons, into: &out) { reason, out in
             JSONWriter.field("code", reason.code, into: &out, first: true)
             JSONWriter.field("rule", reason.rule, into: &out)
             JSONWriter.field("message", reason.message, into: &out)
             JSONWriter.field("source", reason.source, into: &out)
         }
-        out.append(contentsOf: #","alerts":"#.utf8)
+        JSONWriter.raw(#","alerts":"#, into: &out)
         JSONWriter.objects(alerts, into: &out) { alert, out in
             JSONWriter.field("name", alert.name, into: &out, first: true)
             JSONWriter.field("severity", alert.severity, into: &out)
-            out.append(contentsOf: #","actions":"#.utf8)
+            JSONWriter.raw(#","actions":"#, into: &out)
             JSONWriter.strings(alert.actions, into: &out)
         }
-        out.append(contentsOf: #","detections":"#.utf8)
+        JSONWriter.raw(#","detections":"#, into: &out)
         JSONWriter.objects(detections, into: &out) { detection, out in
             JSONWriter.field("type", detection.type, into: &out, first: true)
             JSONWriter.field("field", detection.field, into: &out)
             if let message = detection.message {
-                out.append(contentsOf: #","message":"#.utf8)
+                JSONWriter.raw(#","message":"#, into: &out)
                 JSONWriter.integer(message, into: &out)
             }
-            out.append(contentsOf: #","start":"#.utf8)
+            JSONWriter.raw(#","start":"#, into: &out)
             JSONWriter.integer(detection.start, into: &out)
-            out.append(contentsOf: #","end":"#.utf8)
+            JSONWriter.raw(#","end":"#, into: &out)
             JSONWriter.integer(detection.end, into: &out)
         }
-        out.append(contentsOf: #","approvals":"#.utf8)
+        JSONWriter.raw(#","approvals":"#, into: &out)
         JSONWriter.strings(approvals, into: &out)
-        out.append(contentsOf: #","audit_level":"#.utf8)
+        JSONWriter.raw(#","audit_level":"#, into: &out)
         JSONWriter.string(auditLevel, into: &out)
-        out.append(contentsOf: #","playbooks":"#.utf8)
+        JSONWriter.raw(#","playbooks":"#, into: &out)
         JSONWriter.objects(playbooks, into: &out) { playbook, out in
             JSONWriter.field("name", playbook.name, into: &out, first: true)
-            out.append(contentsOf: #","actions":"#.utf8)
+            JSONWriter.raw(#","actions":"#, into: &out)
             JSONWriter.strings(playbook.actions, into: &out)
         }
         if let redactedPrompt {
-            out.append(contentsOf: #","redacted_prompt":"#.utf8)
+            JSONWriter.raw(#","redacted_prompt":"#, into: &out)
             JSONWriter.string(redactedPrompt, into: &out)
         }
-        out.append(contentsOf: #","risk_score":"#.utf8)
+        JSONWriter.raw(#","risk_score":"#, into: &out)
         let clamped = min(100, max(0, riskPercent))
         JSONWriter.integer(clamped / 100, into: &out)
         out.append(UInt8(ascii: "."))
         out.append(UInt8(ascii: "0") + UInt8(clamped % 100 / 10))
         out.append(UInt8(ascii: "0") + UInt8(clamped % 10))
-        out.append(contentsOf: #","policy":{"name":"#.utf8)
+        JSONWriter.raw(#","policy":{"name":"#, into: &out)
         JSONWriter.string(policy.name, into: &out)
-        out.append(contentsOf: #","version":"#.utf8)
+        JSONWriter.raw(#","version":"#, into: &out)
         JSONWriter.integer(policy.version, into: &out)
-        out.append(contentsOf: #","digest":"#.utf8)
+        JSONWriter.raw(#","digest":"#, into: &out)
         JSONWriter.string(policy.digest, into: &out)
-        out.append(contentsOf: "}}".utf8)
+        JSONWriter.raw("}}", into: &out)
     }
 
     /// The decision as JSON bytes.
@@ -90,20 +90,26 @@ enum JSONWriter {
         }
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case UInt8(ascii: "\""): JSONWriter.raw(#"\""#, into: &out)
+            case UInt8(ascii: "\\"): JSONWriter.raw(#"\\"#, into: &out)
+            case 0x0A: JSONWriter.raw(#"\n"#, into: &out)
+            case 0x0D: JSONWriter.raw(#"\r"#, into: &out)
+            case 0x09: JSONWriter.raw(#"\t"#, into: &out)
             case 0x00..<0x20, 0x7F:
                 let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
+                JSONWriter.raw(#"\u00"#, into: &out)
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0x0F)])
             default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a literal's bytes in one copy (appending a `String`'s UTF-8 view goes byte by byte).
+    @inline(__always)
+    static func raw(_ literal: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// A JSON array of objects, each written by `body` between its braces.
@@ -123,7 +129,7 @@ enum JSONWriter {
         if !first { out.append(UInt8(ascii: ",")) }
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        out.append(contentsOf: #"":"#.utf8)
+        JSONWriter.raw(#"":"#, into: &out)
         string(value, into: &out)
     }
 
