@@ -24,6 +24,8 @@ swiftc "${flags[@]}" -I "$build" -module-name PolicyLang -emit-module -emit-modu
 swiftc "${flags[@]}" -I "$build" -module-name "Fuzz_$target" "fuzz/targets/$target.swift" \
   "$build/PolicyRuntime.o" "$build/PolicyLang.o" -o "$build/fuzz-$target"
 
+# Leaks are failures, except the one-time plan each target keeps in a global (see the file).
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: memory blow-ups are failures.
 exec "$build/fuzz-$target" "$build/corpus-$target" "fuzz/corpus/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
   -max_len=65536 -artifact_prefix="fuzz/crashes/$target/" -print_final_stats=1 "$@"
