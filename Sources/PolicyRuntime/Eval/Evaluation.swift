@@ -14,11 +14,48 @@ struct ScanResults {
         let message: Int?
     }
 
-    var findings: [[Located]] = [[], [], []]
-    var literals: [[LiteralHit]] = [[], [], []]
+    // One array per field rather than an array of arrays, so a request whose texts need no
+    // scanning allocates nothing here.
+    private var promptFindings: [Located] = []
+    private var messageFindings: [Located] = []
+    private var responseFindings: [Located] = []
+    private var promptLiterals: [LiteralHit] = []
+    private var messageLiterals: [LiteralHit] = []
+    private var responseLiterals: [LiteralHit] = []
 
-    subscript(findings field: TextField) -> [Located] { findings[field.rawValue] }
-    subscript(literals field: TextField) -> [LiteralHit] { literals[field.rawValue] }
+    subscript(findings field: TextField) -> [Located] {
+        switch field {
+        case .prompt: return promptFindings
+        case .messages: return messageFindings
+        case .response: return responseFindings
+        }
+    }
+
+    subscript(literals field: TextField) -> [LiteralHit] {
+        switch field {
+        case .prompt: return promptLiterals
+        case .messages: return messageLiterals
+        case .response: return responseLiterals
+        }
+    }
+
+    /// Appends in place (a get/set subscript would copy the array on every append).
+    mutating func append(_ located: Located, to field: TextField) {
+        switch field {
+        case .prompt: promptFindings.append(located)
+        case .messages: messageFindings.append(located)
+        case .response: responseFindings.append(located)
+        }
+    }
+
+    /// Appends in place.
+    mutating func append(_ hit: LiteralHit, to field: TextField) {
+        switch field {
+        case .prompt: promptLiterals.append(hit)
+        case .messages: messageLiterals.append(hit)
+        case .response: responseLiterals.append(hit)
+        }
+    }
 }
 
 /// Everything a condition may read about one request, resolved once.

@@ -237,14 +237,13 @@ extension Plan {
             text.withUnsafeBufferPointer { buffer in
                 if literalsWanted {
                     literals.scan(buffer) { literal, start, end in
-                        results.literals[field.rawValue].append(ScanResults.LiteralHit(literal: literal, start: start, end: end,
-                                                                                       message: message))
+                        results.append(ScanResults.LiteralHit(literal: literal, start: start, end: end, message: message), to: field)
                         return true
                     }
                 }
                 if detectorsWanted {
                     for finding in detectorScanner.scan(buffer, enabled: usedDetectors) {
-                        results.findings[field.rawValue].append(ScanResults.Located(finding: finding, message: message))
+                        results.append(ScanResults.Located(finding: finding, message: message), to: field)
                     }
                 }
             }
