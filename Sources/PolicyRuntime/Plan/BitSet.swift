@@ -25,10 +25,4 @@ struct BitSet: Sendable, Equatable {
     }
 
     var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
-
-    /// Whether the two sets share a member.
-    func intersects(_ other: BitSet) -> Bool {
-        for index in 0..<min(words.count, other.words.count) where words[index] & other.words[index] != 0 { return true }
-        return false
-    }
 }

@@ -23,7 +23,6 @@ struct PlanBuilder {
         }
     }
     private var literalIndex: [LiteralKey: Int] = [:]
-    var listLiterals: [BitSet] = []
     var listIndex: [String: Int] = [:]
     var rules: [PlannedRule] = []
     var alerts: [PlannedAlert] = []
@@ -150,11 +149,11 @@ struct PlanBuilder {
             }
             members.append(ids)
         }
-        // Capacity is fixed later, once every literal is known; keep member lists until then.
-        pendingListMembers = members
+        listMembers = members
     }
 
-    private var pendingListMembers: [[Int]] = []
+    /// The literal indexes of each pattern list, for `has` conditions.
+    private var listMembers: [[Int]] = []
 
     private mutating func buildRoles() throws(PlanError) {
         var planned: [(CompiledRole, Int?)] = []
@@ -211,7 +210,6 @@ struct PlanBuilder {
                 approvals: BitSet(capacity: compiled.operations.count, members: approvals),
                 blockedMatcher: blockedMatcher, source: role.source))
         }
-        listLiterals = pendingListMembers.map { BitSet(capacity: literalPatterns.count, members: $0) }
     }
 
     private func checkSeverity(_ severity: String, _ path: String) throws(PlanError) {
@@ -296,7 +294,7 @@ struct PlanBuilder {
             var literalMembers: [Int] = []
             for pattern in patterns {
                 guard let list = listIndex[pattern] else { throw PlanError("\(path): unknown pattern list `\(pattern)`") }
-                literalMembers += pendingListMembers[list]
+                literalMembers += listMembers[list]
             }
             scannedFields.insert(slot)
             return .has(slot, detectors: detectorSet, literals: BitSet(capacity: literalPatterns.count, members: literalMembers),
