@@ -44,9 +44,12 @@ final class LiteralMatcherTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abcAB_- ".utf8)
         for round in 0..<300 {
-            let patternCount = round % 3 == 0 ? 200 : Int.random(in: 1...8, using: &generator)
+            // Small sets, large sets (over 64: direct candidate index) and long patterns (4-byte blocks).
+            let patternCount = round % 3 == 0 ? 200 : (round % 3 == 1 ? Int.random(in: 17...40, using: &generator)
+                                                                        : Int.random(in: 1...8, using: &generator))
+            let lengths = round % 5 == 0 ? 12...20 : 1...9
             let patterns = (0..<patternCount).map { _ in
-                (0..<Int.random(in: 1...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+                (0..<Int.random(in: lengths, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
             }
             let text = (0..<Int.random(in: 0...400, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
             let matcher = LiteralMatcher(patterns.map { LiteralMatcher.Pattern($0) })

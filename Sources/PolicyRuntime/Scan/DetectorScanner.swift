@@ -71,11 +71,17 @@ struct DetectorScanner: Sendable {
         var hiddenResumeAt = 0
         while index < count {
             if index + 8 <= count {
-                // Bytes 0x28–0x5F (digits, capitals, `( + - : = @ _` …) and non-ASCII bytes may be
-                // anchors; lower-case letters, spaces and the rest of prose never are.
+                // Anchors are the bytes 0x30–0x5F (digits, capitals, `: = @ _` …), `(` `)` `*` `+`
+                // (0x28–0x2B), `-` and any non-ASCII byte; lower-case letters, spaces, `.` and `,`
+                // — most of prose — are not. Each test below is exact per byte (no carries
+                // between bytes), on the low seven bits.
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 let low = word & 0x7F7F_7F7F_7F7F_7F7F
-                let candidates = (((low &+ 0x5858_5858_5858_5858) & ~(low &+ 0x2020_2020_2020_2020)) | word) & 0x8080_8080_8080_8080
+                let digitsToUnderscore = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x2020_2020_2020_2020)
+                let parenToPlus = (low &+ 0x5858_5858_5858_5858) & ~(low &+ 0x5454_5454_5454_5454)
+                let dashes = low ^ 0x2D2D_2D2D_2D2D_2D2D
+                let isDash = ~(dashes | (dashes &+ 0x7F7F_7F7F_7F7F_7F7F))
+                let candidates = (digitsToUnderscore | parenToPlus | isDash | word) & 0x8080_8080_8080_8080
                 if candidates == 0 {
                     index += 8
                     continue

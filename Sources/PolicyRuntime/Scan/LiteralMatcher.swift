@@ -51,7 +51,7 @@ public struct LiteralMatcher: Sendable {
         let window = lengths.min() ?? 0
         self.window = window
         // Longer blocks make rarer hashes (longer jumps); a block never exceeds the window.
-        let blockSize = min(folded.count <= 16 ? 2 : 3, max(window, 1))
+        let blockSize = min(folded.count <= 16 ? 2 : (window >= 12 ? 4 : 3), max(window, 1))
         self.blockSize = blockSize
         // Size the table to the number of blocks: about 1/16 occupied, so most hashes allow a
         // full jump; 64 KiB at most, which stays in the L2 cache. A role's 5 patterns take 1 KiB.
