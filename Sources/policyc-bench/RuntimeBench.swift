@@ -129,6 +129,16 @@ func runDecisionBench(data: String, load: (String) -> [UInt8], iterations: Int, 
         _ = FileManager.default.createFile(atPath: directory + "/w1.json", contents: try? compiled.canonicalJSON())
         _ = FileManager.default.createFile(atPath: directory + "/w1-requests.jsonl", contents: Data(requestLines))
     }
+    // Reading: the byte-level reader over the same requests in the runtime's JSON format.
+    let lines = requestLines.split(separator: 0x0A).map { Array($0) }
+    var parsed = 0
+    let readSeconds = measure(iterations) {
+        parsed = 0
+        for line in lines where (try? RequestReader.read(line)) != nil { parsed += 1 }
+    }
+    print(String(format: "Reading: %d requests (%.1f MB) in %.1f ms: %.2f µs per request, %.0f MB/s", parsed,
+                 Double(requestLines.count) / 1e6, readSeconds * 1000, readSeconds / Double(max(lines.count, 1)) * 1e6,
+                 Double(requestLines.count) / readSeconds / 1e6))
     var mismatches = 0
     for (request, allow) in zip(requests, expected) where (plan.evaluate(request).outcome == .allow) != allow { mismatches += 1 }
     // Throughput: a plain loop; latency: each call timed.

@@ -234,68 +234,40 @@ struct JSONCursor {
     }
 
     /// Reads a string (the cursor is on its opening quote) into unescaped, validated UTF-8.
-    /// Plain ASCII runs are found eight bytes at a time and copied in bulk; a string with escapes
-    /// is measured first, so its bytes are written once into an array of the right size.
+    /// Plain ASCII runs are found eight bytes at a time and copied in bulk.
     mutating func readString() throws(RequestError) -> [UInt8] {
         index += 1
         let start = index
-        let scan = plainRunEnd(from: start)
+        var scan = plainRunEnd(from: start)
         if scan < bytes.count, bytes[scan] == UInt8(ascii: "\"") {
             // The common case: no escapes, ASCII only, copied in one go.
             index = scan + 1
             return Array(UnsafeBufferPointer(rebasing: bytes[start..<scan]))
         }
-        // Find the closing quote: the output is never longer than the input.
-        var end = scan
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") { break }
-            end = plainRunEnd(from: end + (byte == UInt8(ascii: "\\") ? 2 : 1))
-        }
-        guard end < bytes.count else { throw RequestError("unterminated string", at: start - 1) }
-        var failure: RequestError?
-        let result = [UInt8](unsafeUninitializedCapacity: end - start) { output, initialized in
-            var written = 0
-            var position = start
-            var run = scan
-            while true {
-                let length = run - position
-                if length > 0 {
-                    (output.baseAddress! + written).update(from: bytes.baseAddress! + position, count: length)
-                    written += length
-                }
-                position = run
-                if position >= end { break }
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\\") {
-                    index = position
-                    do throws(RequestError) {
-                        try readEscape { output[written] = $0; written += 1 }
-                    } catch {
-                        failure = error
-                        break
-                    }
-                    position = index
-                } else if byte < 0x20 {
-                    failure = RequestError("control character in a string (escape it)", at: position)
-                    break
-                } else {
-                    let sequence = utf8Length(at: position)
-                    guard sequence > 0 else {
-                        failure = RequestError("invalid UTF-8 in a string", at: position)
-                        break
-                    }
-                    for offset in 0..<sequence { output[written + offset] = bytes[position + offset] }
-                    written += sequence
-                    position += sequence
-                }
-                run = min(plainRunEnd(from: position), end)
+        var out: [UInt8] = []
+        out.reserveCapacity(scan - start + 64)
+        index = start
+        while true {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<scan]))
+            index = scan
+            guard index < bytes.count else { throw RequestError("unterminated string", at: start - 1) }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return out
+            case UInt8(ascii: "\\"):
+                try readEscape(into: &out)
+            case 0x00..<0x20:
+                throw error("control character in a string (escape it)")
+            default:
+                let length = utf8Length(at: index)
+                guard length > 0 else { throw error("invalid UTF-8 in a string") }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + length]))
+                index += length
             }
-            initialized = written
+            scan = plainRunEnd(from: index)
         }
-        if let failure { throw failure }
-        index = end + 1
-        return result
     }
 
     /// The end of the run of plain bytes (printable ASCII other than `"` and `\\`) from `position`.
@@ -324,18 +296,17 @@ struct JSONCursor {
         return index
     }
 
-    /// Decodes the escape at `index` (a backslash), passing its UTF-8 bytes to `emit`.
-    private mutating func readEscape(_ emit: (UInt8) -> Void) throws(RequestError) {
+    private mutating func readEscape(into out: inout [UInt8]) throws(RequestError) {
         guard index + 1 < bytes.count else { throw error("unterminated string") }
         let escape = bytes[index + 1]
         index += 2
         switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): emit(escape)
-        case UInt8(ascii: "b"): emit(0x08)
-        case UInt8(ascii: "f"): emit(0x0C)
-        case UInt8(ascii: "n"): emit(0x0A)
-        case UInt8(ascii: "r"): emit(0x0D)
-        case UInt8(ascii: "t"): emit(0x09)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
         case UInt8(ascii: "u"):
             var scalar = try readHex4()
             if scalar >= 0xD800, scalar < 0xDC00 {
@@ -351,7 +322,7 @@ struct JSONCursor {
                 throw error("unpaired surrogate in a string")
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid unicode escape") }
-            UTF8.encode(unicode) { emit($0) }
+            UTF8.encode(unicode) { out.append($0) }
         default:
             index -= 2
             throw error("invalid escape in a string")
