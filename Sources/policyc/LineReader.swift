@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,8 @@ struct LineReader {
     private var start = 0
     private var end = 0
     private var finished = false
+    /// The line being assembled; its storage is reused from one line to the next.
+    private var line: [UInt8] = []
 
     init(descriptor: Int32, maxLineBytes: Int) {
         self.descriptor = descriptor
@@ -27,7 +30,7 @@ struct LineReader {
 
     /// The next line without its newline (a final line without one counts), or nil at the end.
     mutating func next() -> Line? {
-        var line: [UInt8] = []
+        line.removeAll(keepingCapacity: true)
         var length = 0
         var overflowed = false
         while true {
@@ -41,11 +44,11 @@ struct LineReader {
                 memchr(raw.baseAddress! + start, 0x0A, end - start).map { UnsafeRawPointer($0) - raw.baseAddress! }
             }
             if let newline {
-                append(&line, &length, &overflowed, buffer[start..<newline])
+                append(&length, &overflowed, buffer[start..<newline])
                 start = newline + 1
                 return finish(line, length, overflowed)
             }
-            append(&line, &length, &overflowed, buffer[start..<end])
+            append(&length, &overflowed, buffer[start..<end])
             start = end
         }
     }
@@ -56,7 +59,7 @@ struct LineReader {
         return .bytes(line)
     }
 
-    private func append(_ line: inout [UInt8], _ length: inout Int, _ overflowed: inout Bool, _ bytes: ArraySlice<UInt8>) {
+    private mutating func append(_ length: inout Int, _ overflowed: inout Bool, _ bytes: ArraySlice<UInt8>) {
         length += bytes.count
         if length > maxLineBytes {
             overflowed = true
@@ -92,6 +95,13 @@ struct OutputBuffer {
 
     mutating func append(_ line: [UInt8]) {
         bytes.append(contentsOf: line)
+        bytes.append(0x0A)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes a decision line straight into the buffer.
+    mutating func append(_ decision: Decision) {
+        decision.writeJSON(into: &bytes)
         bytes.append(0x0A)
         if bytes.count >= 1 << 16 { flush() }
     }

@@ -46,14 +46,14 @@ enum EvalCommand: Command {
             lineNumber += 1
             switch line {
             case .tooLong(let length):
-                output.append(plan.invalidRequest("line \(lineNumber): request is over \(length) bytes; the limit is \(RequestReader.maxBytes)").jsonBytes())
+                output.append(plan.invalidRequest("line \(lineNumber): request is over \(length) bytes; the limit is \(RequestReader.maxBytes)"))
             case .bytes(let bytes):
                 if var document = pending {
                     // Accumulating one pretty-printed request: decide once it reads as a whole.
                     document.append(0x0A)
                     document.append(contentsOf: bytes)
                     if (try? RequestReader.read(document)) != nil || document.count > RequestReader.maxBytes {
-                        output.append(decide(plan, document, explain: explain))
+                        decide(plan, document, explain: explain, into: &output)
                         pending = nil
                     } else {
                         pending = document
@@ -65,22 +65,26 @@ enum EvalCommand: Command {
                     pending = bytes
                     continue
                 }
-                output.append(decide(plan, bytes, explain: explain))
+                decide(plan, bytes, explain: explain, into: &output)
             }
         }
-        if let document = pending { output.append(decide(plan, document, explain: explain)) }
+        if let document = pending { decide(plan, document, explain: explain, into: &output) }
         output.flush()
         return .success
     }
 
-    /// The decision line for one request.
-    static func decide(_ plan: Plan, _ bytes: [UInt8], explain: Bool) -> [UInt8] {
-        guard explain else { return plan.evaluate(json: bytes).jsonBytes() }
+    /// Writes the decision line for one request.
+    static func decide(_ plan: Plan, _ bytes: [UInt8], explain: Bool, into output: inout OutputBuffer) {
+        guard explain else {
+            output.append(plan.evaluate(json: bytes))
+            return
+        }
         let request: Request
         do {
             request = try RequestReader.read(bytes)
         } catch {
-            return plan.invalidRequest(error.description).jsonBytes()
+            output.append(plan.invalidRequest(error.description))
+            return
         }
         var out = plan.evaluate(request).jsonBytes()
         out.removeLast()  // the closing brace; the explanation joins the object
@@ -90,7 +94,7 @@ enum EvalCommand: Command {
             explanation.writeJSON(into: &out)
         }
         out.append(contentsOf: "]}".utf8)
-        return out
+        output.append(out)
     }
 
     /// Whether the first line opens an object it does not close: the start of a pretty-printed
