@@ -189,6 +189,19 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(result.stdout.split(separator: "\n").count, 1)
     }
 
+    func testEvalSkipsAnOversizedLineAndDecidesTheNext() throws {
+        var input = Data(#"{"prompt": ""#.utf8)
+        input.append(Data(repeating: UInt8(ascii: "a"), count: 17 * 1024 * 1024))
+        input.append(Data("\"}\n".utf8))
+        input.append(Data(#"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1,"prompt":"hi"}"#.utf8))
+        let result = try run(["eval", "--policy", "examples/enterprise.pol"], stdin: input)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(lines.first?.contains("line 1: request is over") ?? false, String(lines.first ?? ""))
+        XCTAssertTrue(lines.last?.hasPrefix(#"{"decision":"allow""#) ?? false)
+    }
+
     func testEvalAcceptsACompiledDocumentAndExplains() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
