@@ -20,7 +20,7 @@ extension Plan {
         let modelSlot = request.model.flatMap { modelIndex[$0] }
         let modelID = modelSlot.map { compiled.models[$0].id }
         if let role {
-            let rule = "role:" + role.name
+            let rule = role.rule
             if let requested = request.model {
                 if modelSlot.map({ !role.models.contains($0) }) ?? true {
                     deny("model_not_allowed", rule, "model `\(Plan.shown(requested))` is not allowed for role `\(role.name)`", role.source)
@@ -56,7 +56,7 @@ extension Plan {
             deny("unknown_role", "role", "the request names no role", "")
         }
         if !approvals.isEmpty, let role {
-            reasons.append(Reason(code: "approval_required", rule: "role:" + role.name,
+            reasons.append(Reason(code: "approval_required", rule: role.rule,
                                   message: "operations need approval for role `\(role.name)`: \(approvals.joined(separator: ", "))",
                                   source: role.source))
             decidesApproval = true
@@ -70,7 +70,7 @@ extension Plan {
             findBlocked(request, roleMatchers[matcher], into: &detections)
             if detections.count > before {
                 risk = max(risk, 60)
-                deny("blocked_pattern", "role:" + role.name, "the prompt contains a pattern blocked for role `\(role.name)`", role.source)
+                deny("blocked_pattern", role.rule, role.blockedMessage, role.source)
             }
         }
         let scan = scanTexts(request)

@@ -82,9 +82,15 @@ final class PlannedRole: Sendable {
     /// Index into the plan's role matchers, when the role blocks patterns.
     let blockedMatcher: Int?
     let source: String
+    /// `role:NAME`, the `rule` its reasons cite (built once, not per request).
+    let rule: String
+    /// The message of a blocked-pattern denial (built once).
+    let blockedMessage: String
 
     init(name: String, models: BitSet, features: BitSet, maxContextTokens: Int?, auditLevel: String, approvals: BitSet,
          blockedMatcher: Int?, source: String) {
+        self.rule = "role:" + name
+        self.blockedMessage = "the prompt contains a pattern blocked for role `\(name)`"
         self.name = name
         self.models = models
         self.features = features
