@@ -107,9 +107,7 @@ extension Plan {
                     decidesApproval = true
                 case nil: break
                 }
-                for alert in rule.alerts {
-                    if let index = alerts.firstIndex(where: { $0.alert.name == alert }), !raised.contains(index) { raised.append(index) }
-                }
+                for index in planned.alerts where !raised.contains(index) { raised.append(index) }
                 for playbook in planned.playbooks where !started.contains(playbook) { started.append(playbook) }
                 if !rule.redact.isEmpty {
                     for detector in DetectorID.allCases where planned.redactDetectors.contains(detector.rawValue) {
@@ -130,13 +128,13 @@ extension Plan {
                 started.append(index)
             }
         }
-        raised.sort()
+        if raised.count > 1 { raised.sort() }
         for index in raised {
             let alert = alerts[index].alert
             if alert.blocks { deny("rule", "alert:" + alert.name, "blocked by alert `\(alert.name)`", alert.source) }
             for playbook in alerts[index].playbooks where !started.contains(playbook) { started.append(playbook) }
         }
-        started.sort()
+        if started.count > 1 { started.sort() }
         for index in started where playbooks[index].playbook.blocks {
             let playbook = playbooks[index].playbook
             deny(playbook.reason, "playbook:" + playbook.incident, "blocked by the `\(playbook.incident)` incident playbook",

@@ -109,6 +109,8 @@ struct PlannedRule: Sendable {
     /// Detector and literal sets to redact when the rule matches.
     let redactDetectors: BitSet
     let redactLiterals: BitSet
+    /// Alert indexes the rule raises.
+    let alerts: [Int]
     /// Playbook indexes the rule's `incidents` start.
     let playbooks: [Int]
 }

@@ -94,13 +94,16 @@ struct PlanBuilder {
                                         members: literalLists.indices.filter { literal in redactLists.contains { literalLists[literal].contains($0) } })
             }
             if !rule.redact.isEmpty { scannedFields.insert(.prompt) }
-            for alert in rule.alerts where alertIndex[alert] == nil { throw PlanError("\(path).alerts: unknown alert `\(alert)`") }
+            let raised = try rule.alerts.map { (alert) throws(PlanError) -> Int in
+                guard let index = alertIndex[alert] else { throw PlanError("\(path).alerts: unknown alert `\(alert)`") }
+                return index
+            }
             let started = try rule.incidents.map { (incident) throws(PlanError) -> Int in
                 guard let playbook = playbookIndex[incident] else { throw PlanError("\(path).incidents: no playbook for `\(incident)`") }
                 return playbook
             }
             rules.append(PlannedRule(rule: rule, condition: condition, redactDetectors: redactDetectors,
-                                     redactLiterals: redactLiterals, playbooks: started))
+                                     redactLiterals: redactLiterals, alerts: raised, playbooks: started))
         }
     }
 
