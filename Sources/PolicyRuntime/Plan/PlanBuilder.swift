@@ -64,12 +64,7 @@ struct PlanBuilder {
         for (index, alert) in compiled.alerts.enumerated() {
             try checkSeverity(alert.severity, "alerts[\(index)]")
             let condition = try plan(alert.condition, "alerts[\(index)].condition")
-            let started = try alert.incidents.map { (incident) throws(PlanError) -> Int in
-                guard let playbook = playbookIndex[incident] else {
-                    throw PlanError("alerts[\(index)].incidents: no playbook for `\(incident)`")
-                }
-                return playbook
-            }
+            let started = try resolve(alert.incidents, playbookIndex, "alerts[\(index)].incidents", "no playbook for")
             alerts.append(PlannedAlert(alert: alert, condition: condition, playbooks: started))
         }
         for (index, rule) in compiled.rules.enumerated() {
@@ -94,14 +89,8 @@ struct PlanBuilder {
                                         members: literalLists.indices.filter { literal in redactLists.contains { literalLists[literal].contains($0) } })
             }
             if !rule.redact.isEmpty { scannedFields.insert(.prompt) }
-            let raised = try rule.alerts.map { (alert) throws(PlanError) -> Int in
-                guard let index = alertIndex[alert] else { throw PlanError("\(path).alerts: unknown alert `\(alert)`") }
-                return index
-            }
-            let started = try rule.incidents.map { (incident) throws(PlanError) -> Int in
-                guard let playbook = playbookIndex[incident] else { throw PlanError("\(path).incidents: no playbook for `\(incident)`") }
-                return playbook
-            }
+            let raised = try resolve(rule.alerts, alertIndex, path + ".alerts", "unknown alert")
+            let started = try resolve(rule.incidents, playbookIndex, path + ".incidents", "no playbook for")
             rules.append(PlannedRule(rule: rule, condition: condition, redactDetectors: redactDetectors,
                                      redactLiterals: redactLiterals, alerts: raised, playbooks: started))
         }
@@ -190,18 +179,9 @@ struct PlanBuilder {
         }
         for (index, (role, blockedMatcher)) in planned.enumerated() {
             let path = "roles[\(index)]"
-            let models = try role.models.map { (model) throws(PlanError) -> Int in
-                guard let id = modelIndex[model] else { throw PlanError("\(path).models: unknown model `\(model)`") }
-                return id
-            }
-            let features = try role.features.map { (feature) throws(PlanError) -> Int in
-                guard let id = featureIndex[feature] else { throw PlanError("\(path).features: unknown feature `\(feature)`") }
-                return id
-            }
-            let approvals = try role.requiresApproval.map { (operation) throws(PlanError) -> Int in
-                guard let id = operationIndex[operation] else { throw PlanError("\(path).requires_approval: unknown operation `\(operation)`") }
-                return id
-            }
+            let models = try resolve(role.models, modelIndex, path + ".models", "unknown model")
+            let features = try resolve(role.features, featureIndex, path + ".features", "unknown feature")
+            let approvals = try resolve(role.requiresApproval, operationIndex, path + ".requires_approval", "unknown operation")
             if let level = role.auditLevel, !Vocabulary.auditLevels.contains(level) {
                 throw PlanError("\(path).audit_level: unknown audit level `\(level)`")
             }
@@ -213,6 +193,17 @@ struct PlanBuilder {
                 approvals: BitSet(capacity: compiled.operations.count, members: approvals),
                 blockedMatcher: blockedMatcher, source: role.source))
         }
+    }
+
+    /// Each name's index in `table`, or the first unknown one as `path: problem `name``.
+    private func resolve(_ names: [String], _ table: [String: Int], _ path: String, _ problem: String) throws(PlanError) -> [Int] {
+        var indexes: [Int] = []
+        indexes.reserveCapacity(names.count)
+        for name in names {
+            guard let index = table[name] else { throw PlanError("\(path): \(problem) `\(name)`") }
+            indexes.append(index)
+        }
+        return indexes
     }
 
     private func checkSeverity(_ severity: String, _ path: String) throws(PlanError) {
