@@ -123,9 +123,7 @@ final class CLITests: XCTestCase {
         let stdout = try run(["compile", "examples/enterprise.pol"])
         XCTAssertEqual(stdout.status, 0, stdout.stderr)
         XCTAssertTrue(stdout.stdout.hasPrefix("{\n  \"alerts\": ["))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try makeTemporaryDirectory()
         let output = directory.appendingPathComponent("enterprise.json").path
         let toFile = try run(["compile", "examples/enterprise.pol", "-o", output])
         XCTAssertEqual(toFile.status, 0)
@@ -135,9 +133,7 @@ final class CLITests: XCTestCase {
     }
 
     func testCompileWithErrorsWritesNothing() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try makeTemporaryDirectory()
         let output = directory.appendingPathComponent("out.json").path
         let result = try run(["compile", "examples/invalid/unknown-model.pol", "-o", output])
         XCTAssertEqual(result.status, 1)
@@ -203,9 +199,7 @@ final class CLITests: XCTestCase {
     }
 
     func testEvalAcceptsACompiledDocumentAndExplains() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try makeTemporaryDirectory()
         let compiled = directory.appendingPathComponent("enterprise.json").path
         XCTAssertEqual(try run(["compile", "examples/enterprise.pol", "-o", compiled]).status, 0)
         let line = #"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1,"prompt":"x"}"#
@@ -226,9 +220,7 @@ final class CLITests: XCTestCase {
         let broken = try run(["eval", "--policy", "examples/invalid/unknown-model.pol"], stdin: Data("{}".utf8))
         XCTAssertEqual(broken.status, 2)
         XCTAssertTrue(broken.stderr.contains("P2004"), broken.stderr)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try makeTemporaryDirectory()
         let corrupt = directory.appendingPathComponent("corrupt.json").path
         try Data(#"{"schema_version": 1, "policy": 3}"#.utf8).write(to: URL(fileURLWithPath: corrupt))
         let result = try run(["eval", "--policy", corrupt], stdin: Data("{}".utf8))

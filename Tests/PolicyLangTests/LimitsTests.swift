@@ -5,9 +5,7 @@ import XCTest
 /// Hostile and broken input: every case ends with diagnostics (never a crash or hang).
 final class LimitsTests: XCTestCase {
     private func compileFile(_ bytes: [UInt8]) throws -> Compiler.Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try makeTemporaryDirectory()
         let path = directory.appendingPathComponent("input.pol").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return try Compiler.compile([path])

@@ -69,3 +69,13 @@ enum TestSupport {
         }
     }
 }
+
+extension XCTestCase {
+    /// A fresh directory under the system's temporary directory, removed when the test ends.
+    func makeTemporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        return directory
+    }
+}

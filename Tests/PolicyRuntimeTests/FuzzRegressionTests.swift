@@ -15,7 +15,10 @@ final class FuzzRegressionTests: XCTestCase {
         for name in names {
             let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
             let decision = plan.evaluate(json: bytes)
-            XCTAssertFalse(decision.jsonBytes().isEmpty, name)
+            let object = try? JSONSerialization.jsonObject(with: Data(decision.jsonBytes())) as? [String: Any]
+            XCTAssertTrue(["allow", "deny", "require_approval"].contains(object?["decision"] as? String ?? ""), name)
+            // Without a role, every one of these inputs must fail closed.
+            if (try? RequestReader.read(bytes))?.role == nil { XCTAssertEqual(decision.outcome, .deny, name) }
         }
     }
 

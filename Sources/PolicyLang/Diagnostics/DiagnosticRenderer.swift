@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 
 /// Prints diagnostics as text for people, JSON for tools, or GitHub Actions annotations.
 public struct DiagnosticRenderer: Sendable {
@@ -81,13 +82,13 @@ public struct DiagnosticRenderer: Sendable {
         let (line, column) = diagnostic.file.location(of: diagnostic.span.start)
         let (endLine, endColumn) = diagnostic.file.location(of: diagnostic.span.end)
         var fields = [
-            "\"file\": \(JSONText.quote(diagnostic.file.path))",
+            "\"file\": \(JSONWriter.quoted(diagnostic.file.path))",
             "\"line\": \(line)", "\"column\": \(column)", "\"end_line\": \(endLine)", "\"end_column\": \(endColumn)",
             "\"offset\": \(diagnostic.span.start)", "\"end_offset\": \(diagnostic.span.end)",
             "\"severity\": \"\(diagnostic.severity.rawValue)\"", "\"code\": \"\(diagnostic.code.rawValue)\"",
-            "\"message\": \(JSONText.quote(diagnostic.message))",
+            "\"message\": \(JSONWriter.quoted(diagnostic.message))",
         ]
-        fields.append("\"help\": " + (diagnostic.help.map(JSONText.quote) ?? "null"))
+        fields.append("\"help\": " + (diagnostic.help.map(JSONWriter.quoted) ?? "null"))
         return "{" + fields.joined(separator: ", ") + "}"
     }
 
@@ -110,30 +111,5 @@ public struct DiagnosticRenderer: Sendable {
 
     private func escapeProperty(_ text: String) -> String {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
-    }
-}
-
-/// Minimal JSON string quoting for hand-built JSON output.
-enum JSONText {
-    /// A JSON string literal for `text`.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

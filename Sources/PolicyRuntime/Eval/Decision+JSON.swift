@@ -73,10 +73,10 @@ extension Decision {
     }
 }
 
-/// Small helpers for writing JSON by hand.
-enum JSONWriter {
+/// Small helpers for writing JSON by hand; the compiler's diagnostics use them too.
+package enum JSONWriter {
     /// A JSON string literal, escaping quotes, backslashes and control characters.
-    static func string(_ text: String, into out: inout [UInt8]) {
+    package static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings (names, codes, digests) need no escaping: copy them in one go.
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
@@ -104,6 +104,14 @@ enum JSONWriter {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// `text` as a JSON string literal.
+    package static func quoted(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 2)
+        string(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends a literal's bytes in one copy (appending a `String`'s UTF-8 view goes byte by byte).

@@ -17,8 +17,10 @@ extension Plan {
 
     /// Explains how `request` is evaluated. The texts never include request content: tests on
     /// text fields are shown with their detector or pattern names and the number of findings.
-    public func explain(_ request: Request) -> [Explanation] {
-        let decision = evaluate(request)
+    /// - Parameter decision: the request's decision when the caller already has it, so that the
+    ///   request is not evaluated twice.
+    public func explain(_ request: Request, decision: Decision? = nil) -> [Explanation] {
+        let decision = decision ?? evaluate(request)
         let role = request.role.flatMap { roleIndex[$0] }.map { roles[$0] }
         let scan = scanTexts(request)
         let modelID = request.model.flatMap { modelIndex[$0] }.map { compiled.models[$0].id }

@@ -86,10 +86,11 @@ enum EvalCommand: Command {
             output.append(plan.invalidRequest(error.description))
             return
         }
-        var out = plan.evaluate(request).jsonBytes()
+        let decision = plan.evaluate(request)
+        var out = decision.jsonBytes()
         out.removeLast()  // the closing brace; the explanation joins the object
         out.append(contentsOf: #","explain":["#.utf8)
-        for (index, explanation) in plan.explain(request).enumerated() {
+        for (index, explanation) in plan.explain(request, decision: decision).enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             explanation.writeJSON(into: &out)
         }
