@@ -58,6 +58,42 @@ final class LiteralMatcherTests: XCTestCase {
         }
     }
 
+    func testSmallSetsRejectFoldingLookAlikesAndMatchesPastTheEnd() {
+        // The rare-pair filter compares bytes `| 0x20`, which also merges `@` with `` ` ``, `[` with
+        // `{` and NUL with space; verification must reject each, and the zero padding of the
+        // text's tail must not produce a match past the end.
+        XCTAssertEqual(matches(["a@b"], "a`b A@B"), ["a@b@4-7"])
+        XCTAssertEqual(matches(["x[y"], "x{y x[y"), ["x[y@4-7"])
+        XCTAssertEqual(matches(["ab "], "ab\u{0}ab"), [])
+        XCTAssertEqual(matches(["end "], String(repeating: "filler ", count: 5) + "end"), [])
+        XCTAssertEqual(matches(["end "], String(repeating: "filler ", count: 5) + "end "), ["end @35-39"])
+    }
+
+    func testSmallSetsAgreeWithBruteForceAtEveryTextLength() {
+        // Lengths around the 16- and 32-position blocks and the tail, with look-alike bytes.
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("abAB @`[{ ".utf8) + [0x00, 0xC3, 0xA9]
+        for round in 0..<400 {
+            let patterns = (0..<Int.random(in: 1...RarePairFilter.maximumPatterns, using: &generator)).map { _ in
+                (0..<Int.random(in: 1...(round % 4 == 0 ? 30 : 5), using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            }
+            let text = (0..<(round % 100)).map { _ in alphabet.randomElement(using: &generator)! }
+            let matcher = LiteralMatcher(patterns.map { LiteralMatcher.Pattern($0) })
+            let found = matcher.allMatches(in: text).map { "\($0.pattern)@\($0.start)" }.sorted()
+            XCTAssertEqual(found, reference(patterns, text), "round \(round)")
+        }
+    }
+
+    func testRarestPairAvoidsCommonLetters() {
+        // "production": the pair is its two least frequent letters in English, `p` and `u`.
+        let word = Array("production".utf8)
+        let (first, second) = RarePairFilter.rarestPair(word)
+        XCTAssertEqual([word[first], word[second]], Array("pu".utf8))
+        let code = Array("customer_data".utf8)
+        XCTAssertTrue(RarePairFilter.rarestPair(code).1 == 8, "`_` is rare in prose")
+        XCTAssertEqual(RarePairFilter.rarestPair(Array("x".utf8)).0, 0, "a one-byte pattern uses its byte twice")
+    }
+
     func testStopsWhenAsked() {
         let matcher = LiteralMatcher(literals: ["a"])
         var seen = 0

@@ -1,11 +1,17 @@
 /// A fixed-size set of small integers, for model, feature, operation and pattern membership
 /// tests in one load and a mask.
+///
+/// Members below 64 live in an inline word, so a set of a policy's detectors, models or features
+/// (rarely more than 64) never allocates — the evaluator builds one per request.
 struct BitSet: Sendable, Equatable {
-    private var words: [UInt64]
+    /// Members 0..<64.
+    private var low: UInt64 = 0
+    /// Members from 64 on, 64 per word; empty (no allocation) for capacities up to 64.
+    private var high: [UInt64]
 
     /// An empty set able to hold `0..<capacity`.
     init(capacity: Int) {
-        words = [UInt64](repeating: 0, count: max(1, (capacity + 63) / 64))
+        high = capacity > 64 ? [UInt64](repeating: 0, count: (capacity - 1) / 64) : []
     }
 
     /// A set holding `members`, able to hold `0..<capacity`.
@@ -15,14 +21,19 @@ struct BitSet: Sendable, Equatable {
     }
 
     mutating func insert(_ member: Int) {
-        words[member >> 6] |= 1 << UInt64(member & 63)
+        if member < 64 {
+            low |= 1 << UInt64(member)
+        } else {
+            high[(member >> 6) - 1] |= 1 << UInt64(member & 63)
+        }
     }
 
     @inline(__always)
     func contains(_ member: Int) -> Bool {
-        let word = member >> 6
-        return word < words.count && words[word] & (1 << UInt64(member & 63)) != 0
+        if member < 64 { return member >= 0 && low & (1 << UInt64(member)) != 0 }
+        let word = (member >> 6) - 1
+        return word < high.count && high[word] & (1 << UInt64(member & 63)) != 0
     }
 
-    var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+    var isEmpty: Bool { low == 0 && high.allSatisfy { $0 == 0 } }
 }

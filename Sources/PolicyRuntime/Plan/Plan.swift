@@ -10,16 +10,15 @@ public final class Plan: Sendable {
     /// The document the plan was built from.
     public let compiled: CompiledPolicy
     let roles: [PlannedRole]
-    let roleIndex: [String: Int]
+    let roleIndex: NameIndex
     /// Model ids and aliases → index into `compiled.models`.
-    let modelIndex: [String: Int]
-    let featureIndex: [String: Int]
-    let operationIndex: [String: Int]
+    let modelIndex: NameIndex
+    let featureIndex: NameIndex
+    let operationIndex: NameIndex
     /// Every distinct literal of pattern lists and `contains` tests, ASCII case-folded.
     let literals: LiteralMatcher
     /// Each role's blocked patterns in a matcher of their own (roles with the same patterns
-    /// share one): a request scans its prompt for its role's few patterns only, which lets the
-    /// window jump by almost a whole pattern per step.
+    /// share one): a request scans its prompt for its role's few patterns only.
     let roleMatchers: [LiteralMatcher]
     /// For each literal, the pattern lists it belongs to (detection types `pattern.<list>`).
     let literalLists: [[Int]]
@@ -42,10 +41,10 @@ public final class Plan: Sendable {
         try builder.build()
         self.compiled = compiled
         self.roles = builder.roles
-        self.roleIndex = builder.roleIndex
-        self.modelIndex = builder.modelIndex
-        self.featureIndex = builder.featureIndex
-        self.operationIndex = builder.operationIndex
+        self.roleIndex = NameIndex(builder.roleIndex)
+        self.modelIndex = NameIndex(builder.modelIndex)
+        self.featureIndex = NameIndex(builder.featureIndex)
+        self.operationIndex = NameIndex(builder.operationIndex)
         self.literals = LiteralMatcher(builder.literalPatterns)
         self.roleMatchers = builder.roleMatchers
         self.literalLists = builder.literalLists

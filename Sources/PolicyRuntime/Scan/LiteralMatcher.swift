@@ -6,8 +6,12 @@
 /// On ordinary text the window moves several bytes per step, so the scan is sub-linear in
 /// practice and linear in the worst case (O(n × patterns sharing a hash)).
 ///
+/// Sets of up to `RarePairFilter.maximumPatterns` patterns (a role's blocked patterns) are found
+/// instead by comparing each pattern's two rarest bytes at 16 positions at once, which is several
+/// times faster on prose than hashing blocks.
+///
 /// The matcher is immutable and `Sendable`; scanning allocates nothing.
-public struct LiteralMatcher: Sendable {
+public final class LiteralMatcher: Sendable {
     /// One pattern as given.
     public struct Pattern: Sendable, Hashable {
         /// The literal bytes (matched ASCII case-insensitively).
@@ -37,10 +41,13 @@ public struct LiteralMatcher: Sendable {
     /// For large sets, where windows that cannot jump are common: the first candidate of each
     /// hash (`tableSize + 1` entries), instead of a binary search. Empty for small sets.
     private let candidateStarts: [Int32]
+    /// For small sets: the rare-pair filter over the non-empty patterns, and their indexes here.
+    private let pairFilter: RarePairFilter?
+    private let pairFilterPatterns: [Int]
 
     /// Builds the matcher. Empty patterns are ignored (they would match everywhere).
     /// - Complexity: O(total pattern length + table size).
-    public init(_ patterns: [Pattern]) {
+    public convenience init(_ patterns: [Pattern]) {
         self.init(folded: patterns.map { Pattern(ASCIIFold.fold($0.bytes), wholeWord: $0.wholeWord) })
     }
 
@@ -50,11 +57,20 @@ public struct LiteralMatcher: Sendable {
         let lengths = folded.map(\.bytes.count).filter { $0 > 0 }
         let window = lengths.min() ?? 0
         self.window = window
+        let nonEmpty = folded.indices.filter { !folded[$0].bytes.isEmpty }
+        if !nonEmpty.isEmpty, nonEmpty.count <= RarePairFilter.maximumPatterns {
+            self.pairFilter = RarePairFilter(patterns: nonEmpty.map { folded[$0].bytes })
+            self.pairFilterPatterns = nonEmpty
+            (blockSize, tableBits, shifts, candidates, candidateStarts) = (0, 0, [], [], [])
+            return
+        }
+        self.pairFilter = nil
+        self.pairFilterPatterns = []
         // Longer blocks make rarer hashes (longer jumps); a block never exceeds the window.
         let blockSize = min(folded.count <= 16 ? 2 : (window >= 12 ? 4 : 3), max(window, 1))
         self.blockSize = blockSize
         // Size the table to the number of blocks: about 1/16 occupied, so most hashes allow a
-        // full jump; 64 KiB at most, which stays in the L2 cache. A role's 5 patterns take 1 KiB.
+        // full jump; 64 KiB at most, which stays in the L2 cache.
         let blocks = max(1, folded.count * max(1, window - blockSize + 1))
         var bits = 8
         while bits < 16, (1 << bits) < blocks * 16 { bits += 1 }
@@ -94,7 +110,7 @@ public struct LiteralMatcher: Sendable {
     }
 
     /// Convenience: plain literals, none whole-word.
-    public init(literals: [String]) {
+    public convenience init(literals: [String]) {
         self.init(literals.map { Pattern(Array($0.utf8)) })
     }
 
@@ -122,6 +138,16 @@ public struct LiteralMatcher: Sendable {
     public func scan(_ text: UnsafeBufferPointer<UInt8>, _ onMatch: (Int, Int, Int) -> Bool) {
         let count = text.count
         guard window > 0, count >= window, let base = text.baseAddress else { return }
+        if let pairFilter {
+            ASCIIFold.table.withUnsafeBufferPointer { fold in
+                pairFilter.forEachCandidate(text) { start, filterIndex in
+                    let index = pairFilterPatterns[filterIndex]
+                    guard matches(index, at: start, in: base, count: count, fold: fold) else { return true }
+                    return onMatch(index, start, start + patterns[index].bytes.count)
+                }
+            }
+            return
+        }
         let raw = UnsafeRawPointer(base)
         let block = blockSize
         let hashShift = UInt32(32 - tableBits)
