@@ -11,10 +11,11 @@ final class LiteralMatcherTests: XCTestCase {
     /// Every occurrence by brute force, for comparison.
     private func reference(_ patterns: [[UInt8]], _ text: [UInt8]) -> [String] {
         let folded = ASCIIFold.fold(text)
+        let foldedPatterns = patterns.map(ASCIIFold.fold)
         var found: [String] = []
         for start in 0..<folded.count {
-            for (index, pattern) in patterns.enumerated() where !pattern.isEmpty && start + pattern.count <= folded.count {
-                if Array(folded[start..<start + pattern.count]) == ASCIIFold.fold(pattern) { found.append("\(index)@\(start)") }
+            for (index, pattern) in foldedPatterns.enumerated() where !pattern.isEmpty && start + pattern.count <= folded.count {
+                if folded[start..<start + pattern.count].elementsEqual(pattern) { found.append("\(index)@\(start)") }
             }
         }
         return found.sorted()
@@ -92,6 +93,43 @@ final class LiteralMatcherTests: XCTestCase {
         let code = Array("customer_data".utf8)
         XCTAssertTrue(RarePairFilter.rarestPair(code).1 == 8, "`_` is rare in prose")
         XCTAssertEqual(RarePairFilter.rarestPair(Array("x".utf8)).0, 0, "a one-byte pattern uses its byte twice")
+    }
+
+    func testLongTextsScannedAsTwoStreamsReportEveryMatchInOrder() {
+        // From `twoStreamMinimum` bytes on, the hashed matcher runs two interleaved streams; the
+        // second's matches wait for the first's. Plant matches across the middle and at both ends.
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdAB_ ".utf8)
+        for round in 0..<12 {
+            let patterns = (0..<Int.random(in: 9...60, using: &generator)).map { _ in
+                (0..<Int.random(in: 2...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            }
+            let length = LiteralMatcher.twoStreamMinimum + Int.random(in: 0...5_000, using: &generator)
+            var text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            for anchor in [0, length / 2 - 5, length / 2, length / 2 + 3, length - 12] {
+                let pattern = patterns.randomElement(using: &generator)!
+                for (offset, byte) in pattern.enumerated() where anchor + offset < length { text[anchor + offset] = byte }
+            }
+            let matcher = LiteralMatcher(patterns.map { LiteralMatcher.Pattern($0) })
+            let found = matcher.allMatches(in: text)
+            XCTAssertEqual(found.map { "\($0.pattern)@\($0.start)" }.sorted(), reference(patterns, text), "round \(round)")
+            XCTAssertEqual(found.map(\.start), found.map(\.start).sorted(), "in order of start, round \(round)")
+        }
+    }
+
+    func testStopsWhenAskedInEitherStream() {
+        let text = Array((String(repeating: "x", count: 5_000) + "needle" + String(repeating: "y", count: 5_000)).utf8)
+        for (bytes, expected) in [(text, 5_000), (Array("needle".utf8) + text, 0)] {
+            let matcher = LiteralMatcher(literals: (0..<20).map { "absent\($0)" } + ["needle"])
+            var starts: [Int] = []
+            bytes.withUnsafeBufferPointer { buffer in
+                matcher.scan(buffer) { _, start, _ in
+                    starts.append(start)
+                    return false
+                }
+            }
+            XCTAssertEqual(starts, [expected])
+        }
     }
 
     func testStopsWhenAsked() {

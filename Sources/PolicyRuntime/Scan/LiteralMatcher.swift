@@ -150,58 +150,120 @@ public final class LiteralMatcher: Sendable {
         }
         let raw = UnsafeRawPointer(base)
         let block = blockSize
+        let back = block - 1
         let hashShift = UInt32(32 - tableBits)
         let blockMask: UInt32 = block >= 4 ? 0xFFFF_FFFF : (UInt32(1) << (8 * UInt32(block))) &- 1
+        // Window ends whose block can be read with one 4-byte load without overrunning the text.
+        let fastLimit = count + block - 4
+        let window = window
         ASCIIFold.table.withUnsafeBufferPointer { fold in
             shifts.withUnsafeBufferPointer { shifts in
                 candidates.withUnsafeBufferPointer { candidates in
                     candidateStarts.withUnsafeBufferPointer { candidateStarts in
-                        var position = window - 1
-                        // Positions whose block can be read with one 4-byte load without overrunning the text.
-                        let fastLimit = count + block - 4
-                        let back = block - 1
-                        while position < count {
-                            // The hot loop: jump while the block's hash allows it.
-                            var shift = 0
-                            var hash = 0
-                            while position < fastLimit {
-                                let word = (raw.loadUnaligned(fromByteOffset: position - back, as: UInt32.self) | 0x2020_2020) & blockMask
-                                hash = Int((word &* 0x9E37_79B1) >> hashShift)
-                                shift = Int(shifts[hash])
-                                if shift == 0 { break }
-                                position += shift
-                            }
-                            if position >= count { break }
-                            if position >= fastLimit {
-                                // Near the end of the text: build the block byte by byte.
-                                var word: UInt32 = 0
-                                for offset in 0..<block { word |= UInt32(base[position - back + offset]) << (8 * UInt32(offset)) }
-                                word = (word | 0x2020_2020) & blockMask
-                                hash = Int((word &* 0x9E37_79B1) >> hashShift)
-                                shift = Int(shifts[hash])
-                                if shift > 0 {
-                                    position += shift
-                                    continue
-                                }
-                            }
+                        /// The hash of the block ending at `position` (one load; `position < fastLimit`).
+                        @inline(__always) func fastHash(_ position: Int) -> Int {
+                            let word = (raw.loadUnaligned(fromByteOffset: position &- back, as: UInt32.self) | 0x2020_2020) & blockMask
+                            return Int((word &* 0x9E37_79B1) >> hashShift)
+                        }
+                        /// The same near the end of the text, byte by byte.
+                        func slowHash(_ position: Int) -> Int {
+                            var word: UInt32 = 0
+                            for offset in 0..<block { word |= UInt32(base[position - back + offset]) << (8 * UInt32(offset)) }
+                            return Int((((word | 0x2020_2020) & blockMask) &* 0x9E37_79B1) >> hashShift)
+                        }
+                        /// Verifies the patterns of `hash` at the window ending at `position`; false when stopped.
+                        func verify(_ hash: Int, _ position: Int, _ report: (Int, Int, Int) -> Bool) -> Bool {
                             let start = position - window + 1
                             var slot = candidateStarts.isEmpty
                                 ? LiteralMatcher.firstCandidate(candidates, hash: hash) : Int(candidateStarts[hash])
                             while slot < candidates.count, Int(candidates[slot] >> 32) == hash {
                                 let index = Int(candidates[slot] & 0xFFFF_FFFF)
                                 if matches(index, at: start, in: base, count: count, fold: fold),
-                                   !onMatch(index, start, start + patterns[index].bytes.count) {
-                                    return
+                                   !report(index, start, start + patterns[index].bytes.count) {
+                                    return false
                                 }
                                 slot += 1
                             }
-                            position += 1
+                            return true
                         }
+                        /// One stream over the window ends `from..<to`; false when stopped.
+                        func stream(from: Int, to: Int) -> Bool {
+                            var position = from
+                            let fastEnd = min(to, fastLimit)
+                            while position < to {
+                                // The hot loop: jump while the block's hash allows it.
+                                var shift = 0
+                                var hash = 0
+                                while position < fastEnd {
+                                    hash = fastHash(position)
+                                    shift = Int(shifts[hash])
+                                    if shift == 0 { break }
+                                    position &+= shift
+                                }
+                                if position >= to { break }
+                                if position >= fastLimit {
+                                    hash = slowHash(position)
+                                    shift = Int(shifts[hash])
+                                    if shift > 0 {
+                                        position += shift
+                                        continue
+                                    }
+                                }
+                                if !verify(hash, position, onMatch) { return false }
+                                position += 1
+                            }
+                            return true
+                        }
+
+                        guard count >= LiteralMatcher.twoStreamMinimum else {
+                            _ = stream(from: window - 1, to: count)
+                            return
+                        }
+                        // Two streams in lockstep, over the first and the second half of the
+                        // starts: one stream's steps wait on a load, a multiply and a second
+                        // load; two independent streams overlap those latencies. Matches of
+                        // the second half wait (in order) until the first half is done.
+                        let secondFrom = count / 2 + window - 1
+                        var first = window - 1
+                        var second = secondFrom
+                        var waiting: [(Int, Int, Int)] = []
+                        while first < secondFrom, second < fastLimit {
+                            let firstHash = fastHash(first)
+                            let secondHash = fastHash(second)
+                            let firstShift = Int(shifts[firstHash])
+                            let secondShift = Int(shifts[secondHash])
+                            if firstShift != 0, secondShift != 0 {
+                                first &+= firstShift
+                                second &+= secondShift
+                                continue
+                            }
+                            if firstShift == 0 {
+                                if !verify(firstHash, first, onMatch) { return }
+                                first += 1
+                            } else {
+                                first += firstShift
+                            }
+                            if secondShift == 0 {
+                                _ = verify(secondHash, second) { pattern, start, end in
+                                    waiting.append((pattern, start, end))
+                                    return true
+                                }
+                                second += 1
+                            } else {
+                                second += secondShift
+                            }
+                        }
+                        guard stream(from: first, to: secondFrom) else { return }
+                        for match in waiting where !onMatch(match.0, match.1, match.2) { return }
+                        _ = stream(from: second, to: count)
                     }
                 }
             }
         }
     }
+
+    /// Texts at least this long are scanned as two interleaved streams.
+    static let twoStreamMinimum = 4096
 
     /// Index of the first candidate with `hash` (or of the next larger), by binary search.
     @inline(__always)
