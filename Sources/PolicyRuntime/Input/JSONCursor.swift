@@ -245,7 +245,9 @@ struct JSONCursor {
             return Array(UnsafeBufferPointer(rebasing: bytes[start..<scan]))
         }
         var out: [UInt8] = []
-        out.reserveCapacity(scan - start + 64)
+        // The decoded string is never longer than the rest of the input; reserving that (up to
+        // 64 KiB) saves regrowing once per escape run in a prompt with many line breaks.
+        out.reserveCapacity(min(bytes.count - start, max(scan - start + 64, 1 << 16)))
         index = start
         while true {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<scan]))
@@ -276,17 +278,18 @@ struct JSONCursor {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return index }
         let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // A byte below 0x20, a quote, a backslash, or one with the high bit set stops the run.
-            let control = (word &- ones &* 0x20) & ~word
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let special = (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | word) & highs
-            if special != 0 { break }
-            index += 8
+        // 16 bytes per step; a byte below 0x20, a quote, a backslash or a non-ASCII byte stops the run.
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let high = SIMD16<UInt8>(repeating: 0x80)
+        while index + 16 <= count {
+            let chunk = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            let special = (chunk .< space) .| (chunk .== quote) .| (chunk .== backslash) .| (chunk .>= high)
+            let lanes = unsafeBitCast(special, to: (UInt64, UInt64).self)
+            if lanes.0 != 0 { return index + lanes.0.trailingZeroBitCount >> 3 }
+            if lanes.1 != 0 { return index + 8 + lanes.1.trailingZeroBitCount >> 3 }
+            index += 16
         }
         while index < count {
             let byte = bytes[index]
