@@ -88,19 +88,19 @@ final class CLITests: XCTestCase {
     }
 
     func testCheckReportsErrorsWithExitOne() throws {
-        let result = try run(["check", "examples/invalid/unknown-model.pol"])
+        let result = try run(["check", "Tests/PolicyLangTests/testdata/invalid/unknown-model.pol"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("error[P2004]: unknown model `claude-3-opuss`"))
         XCTAssertTrue(result.stdout.contains("help: did you mean `claude-3-opus`?"))
     }
 
     func testWarningsFailOnlyUnderStrict() throws {
-        XCTAssertEqual(try run(["check", "examples/invalid/empty-role.pol"]).status, 0)
-        XCTAssertEqual(try run(["check", "--strict", "examples/invalid/empty-role.pol"]).status, 1)
+        XCTAssertEqual(try run(["check", "Tests/PolicyLangTests/testdata/invalid/empty-role.pol"]).status, 0)
+        XCTAssertEqual(try run(["check", "--strict", "Tests/PolicyLangTests/testdata/invalid/empty-role.pol"]).status, 1)
     }
 
     func testJSONFormatIsMachineReadable() throws {
-        let result = try run(["check", "--format", "json", "examples/invalid/unknown-feature.pol"])
+        let result = try run(["check", "--format", "json", "Tests/PolicyLangTests/testdata/invalid/unknown-feature.pol"])
         XCTAssertEqual(result.status, 1)
         guard case .object(let document)? = JSONValue.parse(Data(result.stdout.utf8)),
               case .array(let diagnostics)? = document["diagnostics"],
@@ -113,9 +113,9 @@ final class CLITests: XCTestCase {
     }
 
     func testGitHubFormatWritesAnnotations() throws {
-        let result = try run(["check", "--format", "github", "examples/invalid/unknown-feature.pol"])
+        let result = try run(["check", "--format", "github", "Tests/PolicyLangTests/testdata/invalid/unknown-feature.pol"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stdout.hasPrefix("::error file=examples/invalid/unknown-feature.pol,line=10,col=22,"), result.stdout)
+        XCTAssertTrue(result.stdout.hasPrefix("::error file=Tests/PolicyLangTests/testdata/invalid/unknown-feature.pol,line=10,col=22,"), result.stdout)
         XCTAssertTrue(result.stdout.contains("title=P2002::unknown feature `agent_mod`%0Ahelp: did you mean `agent_mode`?"))
     }
 
@@ -135,14 +135,14 @@ final class CLITests: XCTestCase {
     func testCompileWithErrorsWritesNothing() throws {
         let directory = try makeTemporaryDirectory()
         let output = directory.appendingPathComponent("out.json").path
-        let result = try run(["compile", "examples/invalid/unknown-model.pol", "-o", output])
+        let result = try run(["compile", "Tests/PolicyLangTests/testdata/invalid/unknown-model.pol", "-o", output])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("P2004"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: output))
     }
 
     func testCheckAcceptsADirectory() throws {
-        let result = try run(["check", "examples/invalid"])
+        let result = try run(["check", "Tests/PolicyLangTests/testdata/invalid"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("files checked"))
     }
@@ -217,7 +217,7 @@ final class CLITests: XCTestCase {
     }
 
     func testEvalWithAnUnloadablePolicyExitsTwo() throws {
-        let broken = try run(["eval", "--policy", "examples/invalid/unknown-model.pol"], stdin: Data("{}".utf8))
+        let broken = try run(["eval", "--policy", "Tests/PolicyLangTests/testdata/invalid/unknown-model.pol"], stdin: Data("{}".utf8))
         XCTAssertEqual(broken.status, 2)
         XCTAssertTrue(broken.stderr.contains("P2004"), broken.stderr)
         let directory = try makeTemporaryDirectory()

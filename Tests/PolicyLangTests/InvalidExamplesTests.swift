@@ -2,10 +2,10 @@ import Foundation
 @testable import PolicyLang
 import XCTest
 
-/// `examples/invalid/NAME.pol` must produce exactly the diagnostics in `NAME.expected`, and
+/// `Tests/PolicyLangTests/testdata/invalid/NAME.pol` must produce exactly the diagnostics in `NAME.expected`, and
 /// together the invalid examples must exercise every diagnostic code.
 final class InvalidExamplesTests: XCTestCase {
-    private let files = TestSupport.polFiles(in: "examples/invalid")
+    private let files = TestSupport.polFiles(in: "Tests/PolicyLangTests/testdata/invalid")
 
     /// Codes that cannot be shown by a small committed file; each has its own test.
     private let testedElsewhere: Set<DiagnosticCode> = [

@@ -1,5 +1,5 @@
 /// Stable diagnostic codes. Tools and CI filters match on them, so a code never changes meaning;
-/// grammar.md lists every one with an example in `examples/invalid/`.
+/// grammar.md lists every one with an example in `Tests/PolicyLangTests/testdata/invalid/`.
 public enum DiagnosticCode: String, Sendable, CaseIterable {
     // Lexical problems and input limits.
     /// A byte that starts no token.

@@ -24,6 +24,7 @@ extension Parser {
                 continue
             }
             let start = current.span
+            layoutBreaks.append(start.start)
             advance()
             switch keyword {
             case .policy:
@@ -67,7 +68,9 @@ extension Parser {
                 break
             }
         }
-        return PolicyFileSyntax(file: file, header: header, imports: imports, declarations: declarations, comments: comments)
+        var syntax = PolicyFileSyntax(file: file, header: header, imports: imports, declarations: declarations, comments: comments)
+        syntax.layoutBreaks = layoutBreaks
+        return syntax
     }
 
     /// The end of the previous token, for spans of list declarations.
@@ -113,6 +116,8 @@ extension Parser {
         // Items that were there but did not parse (already reported) are not "no patterns".
         let hasItems = !at(.rightBrace)
         if hasItems { terms = stringList("a pattern in quotes") }
+        layoutBreaks += terms.map(\.span.start)
+        if at(.rightBrace) { layoutBreaks.append(current.span.start) }
         expect(.rightBrace)
         return PatternListSyntax(name: name, wholeWord: wholeWord, terms: terms, skippedItems: hasItems && terms.isEmpty,
                                  span: start.union(previousEnd))
@@ -148,6 +153,7 @@ extension Parser {
     mutating func nextProperty(_ allowed: [Keyword], in what: BlockName, seen: inout [Keyword], repeatable: [Keyword] = []) -> Keyword? {
         while true {
             if at(.rightBrace) {
+                layoutBreaks.append(current.span.start)
                 advance()
                 return nil
             }
@@ -157,6 +163,7 @@ extension Parser {
             }
             if at(.word), let keyword = current.keyword, allowed.contains(keyword) {
                 let token = current
+                layoutBreaks.append(token.span.start)
                 advance()
                 if seen.contains(keyword), !repeatable.contains(keyword) {
                     error(.duplicateProperty, "`\(keyword.rawValue)` is already set in \(what)", at: token.span,
@@ -489,6 +496,7 @@ extension Parser {
         guard beginBlock(what) else { return retention }
         while !at(.rightBrace), !at(.eof) {
             if at(.word), let keyword = current.keyword, Parser.declarationKeywords.contains(keyword), atLineStart { break }
+            layoutBreaks.append(current.span.start)
             guard let kind = expectName("a record kind such as `audit_logs`") else {
                 advance()
                 continue
@@ -497,6 +505,7 @@ extension Parser {
                 retention.entries.append((kind, period))
             }
         }
+        if at(.rightBrace) { layoutBreaks.append(current.span.start) }
         expect(.rightBrace, "`}` to close \(what)")
         retention.span = start.union(previousEnd)
         return retention
@@ -508,6 +517,7 @@ extension Parser {
         guard beginBlock(what) else { return placeholders }
         while !at(.rightBrace), !at(.eof) {
             if at(.word), let keyword = current.keyword, Parser.declarationKeywords.contains(keyword), atLineStart { break }
+            layoutBreaks.append(current.span.start)
             guard let target = detectorRef() else {
                 advance()
                 continue
@@ -516,6 +526,7 @@ extension Parser {
                 placeholders.entries.append((target, text))
             }
         }
+        if at(.rightBrace) { layoutBreaks.append(current.span.start) }
         expect(.rightBrace, "`}` to close \(what)")
         placeholders.span = start.union(previousEnd)
         return placeholders

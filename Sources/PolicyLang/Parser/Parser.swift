@@ -12,6 +12,9 @@ public struct Parser {
     var lastErrorLine = -1
     var depth = 0
     var comments: [Span]
+    /// Where the canonical layout starts a line: each declaration, each property of a block, each
+    /// item of a pattern list, and each block's closing `}` (byte offsets, for the formatter).
+    var layoutBreaks: [UInt32] = []
 
     /// Parses one file: lexing, then parsing. Diagnostics include the lexer's.
     public static func parse(_ file: SourceFile) -> (syntax: PolicyFileSyntax, diagnostics: [Diagnostic]) {

@@ -11,6 +11,9 @@ public struct PolicyFileSyntax: Sendable {
     public var declarations: [Declaration]
     /// Comment spans, for the formatter.
     public var comments: [Span]
+    /// Byte offsets of the tokens the canonical layout starts a line with: declarations, block
+    /// properties, pattern-list items and closing braces.
+    public var layoutBreaks: [UInt32] = []
 }
 
 /// A word used as a name, with its span.

@@ -1,0 +1,62 @@
+import Foundation
+import XCTest
+
+/// `policyc fmt` as a user runs it: printing, `-w`, `--check`, standard input, refusing.
+extension CLITests {
+    private static let messy = "policy \"p\" version 1\nfeatures a,b\nrole r { features a }\n"
+    private static let tidy = "policy \"p\" version 1\nfeatures a, b\n\nrole r {\n  features  a\n}\n"
+
+    func testFmtPrintsTheCanonicalLayout() throws {
+        let directory = try makeTemporaryDirectory().path
+        let path = directory + "/p.pol"
+        try CLITests.messy.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try run(["fmt", path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, CLITests.tidy)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), CLITests.messy, "printing changes nothing")
+        XCTAssertEqual(try run(["fmt", "-"], stdin: Data(CLITests.messy.utf8)).stdout, CLITests.tidy)
+    }
+
+    func testFmtCheckListsFilesThatWouldChange() throws {
+        let directory = try makeTemporaryDirectory().path
+        try CLITests.messy.write(toFile: directory + "/messy.pol", atomically: true, encoding: .utf8)
+        try CLITests.tidy.write(toFile: directory + "/tidy.pol", atomically: true, encoding: .utf8)
+        let result = try run(["fmt", "--check", directory])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stdout, directory + "/messy.pol\n")
+        XCTAssertEqual(try run(["fmt", "--check", directory + "/tidy.pol"]).status, 0)
+        XCTAssertEqual(try run(["fmt", "--check", "examples"]).status, 0, "the examples are formatted")
+    }
+
+    func testFmtWriteRewritesOnlyWhatChangesAndKeepsPermissions() throws {
+        let directory = try makeTemporaryDirectory().path
+        let messy = directory + "/messy.pol"
+        let tidy = directory + "/tidy.pol"
+        try CLITests.messy.write(toFile: messy, atomically: true, encoding: .utf8)
+        try CLITests.tidy.write(toFile: tidy, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: messy)
+        let tidyModified = try FileManager.default.attributesOfItem(atPath: tidy)[.modificationDate] as? Date
+        let result = try run(["fmt", "-w", directory])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertEqual(try String(contentsOfFile: messy, encoding: .utf8), CLITests.tidy)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: messy)[.posixPermissions] as? Int, 0o640)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: tidy)[.modificationDate] as? Date, tidyModified,
+                       "a formatted file is not rewritten")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["messy.pol", "tidy.pol"],
+                       "no temporary file is left behind")
+    }
+
+    func testFmtRefusesFilesWithSyntaxErrorsAndChangesNothing() throws {
+        let directory = try makeTemporaryDirectory().path
+        let broken = directory + "/broken.pol"
+        let text = "policy \"p\" version 1\nrole r { features }\n"
+        try text.write(toFile: broken, atomically: true, encoding: .utf8)
+        let result = try run(["fmt", "-w", broken])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("broken.pol:2:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("error[P"), result.stderr)
+        XCTAssertEqual(try String(contentsOfFile: broken, encoding: .utf8), text)
+        XCTAssertEqual(try run(["fmt", "-w", "--check", broken]).status, 2, "the two modes exclude each other")
+    }
+}
