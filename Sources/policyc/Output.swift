@@ -28,12 +28,26 @@ enum Output {
         }
     }
 
-    /// Writes `data` to `path` atomically: a temporary file in the same directory, then a
-    /// rename, so readers never see a half-written file.
+    /// Writes `data` to a sibling temporary file, gives it the permissions of the file it
+    /// replaces (if any), and renames it over `path`: a reader, or a crash, never sees a
+    /// half-written file.
     static func writeAtomically(_ data: Data, to path: String) throws(CommandFailure) {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try data.write(to: temporary)
+            if let permissions = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] {
+                try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
+            }
+            guard rename(temporary.path, path) == 0 else {
+                throw CommandFailure.usage("cannot replace `\(path)`: \(String(cString: strerror(errno)))")
+            }
+        } catch let failure as CommandFailure {
+            try? FileManager.default.removeItem(at: temporary)
+            throw failure
         } catch {
+            try? FileManager.default.removeItem(at: temporary)
             throw .usage("cannot write `\(path)`: \(error.localizedDescription)")
         }
     }

@@ -59,12 +59,7 @@ enum FmtCommand: Command {
                     if path == "-" { Output.out(formatted) }
                     continue
                 }
-                do {
-                    try replaceAtomically(path, with: Data(formatted.utf8))
-                } catch {
-                    Output.err("policyc: \(error.message)\n")
-                    return .usage
-                }
+                try Output.writeAtomically(Data(formatted.utf8), to: path)
             } else {
                 Output.out(formatted)
             }
@@ -76,28 +71,5 @@ enum FmtCommand: Command {
         if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
         guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read `\(path)`") }
         return [UInt8](data)
-    }
-
-    /// Writes a sibling temporary file with the original's permissions and renames it over the
-    /// original, so a reader (or a crash) never sees a half-written policy.
-    private static func replaceAtomically(_ path: String, with data: Data) throws(CommandFailure) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).fmt-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try data.write(to: temporary)
-            if let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] {
-                try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
-            }
-            guard rename(temporary.path, path) == 0 else {
-                throw CommandFailure.usage("cannot replace `\(path)`: \(String(cString: strerror(errno)))")
-            }
-        } catch let failure as CommandFailure {
-            try? FileManager.default.removeItem(at: temporary)
-            throw failure
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw .usage("cannot write `\(path)`: \(error.localizedDescription)")
-        }
     }
 }

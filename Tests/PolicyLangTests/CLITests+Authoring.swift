@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// `policyc fmt` as a user runs it: printing, `-w`, `--check`, standard input, refusing.
+/// The authoring commands as a user runs them. `fmt`: printing, `-w`, `--check`, standard input, refusing.
 extension CLITests {
     private static let messy = "policy \"p\" version 1\nfeatures a,b\nrole r { features a }\n"
     private static let tidy = "policy \"p\" version 1\nfeatures a, b\n\nrole r {\n  features  a\n}\n"
@@ -58,5 +58,23 @@ extension CLITests {
         XCTAssertTrue(result.stderr.contains("error[P"), result.stderr)
         XCTAssertEqual(try String(contentsOfFile: broken, encoding: .utf8), text)
         XCTAssertEqual(try run(["fmt", "-w", "--check", broken]).status, 2, "the two modes exclude each other")
+    }
+}
+
+/// `policyc import` as a user runs it.
+extension CLITests {
+    func testImportWritesACheckedPolicyOrReportsWhere() throws {
+        let directory = try makeTemporaryDirectory().path
+        let output = directory + "/roles.pol"
+        let result = try run(["import", "examples/import/enterprise-ai-policy.json", "-o", output])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try run(["check", "--strict", output]).status, 0)
+        XCTAssertEqual(try run(["fmt", "--check", output]).status, 0)
+
+        let bad = try run(["import", "-"], stdin: Data("{\"roles\": {\n  \"r\": {\"models\": 5}}}".utf8))
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.stderr, "<stdin>:2:19: error: `models` of role `r` must be an array of strings\n")
+        XCTAssertEqual(bad.stdout, "")
+        XCTAssertEqual(try run(["import", directory + "/missing.json"]).status, 2)
     }
 }
