@@ -78,3 +78,47 @@ extension CLITests {
         XCTAssertEqual(try run(["import", directory + "/missing.json"]).status, 2)
     }
 }
+
+/// `policyc test` as CI runs it.
+extension CLITests {
+    func testTheExamplesTestsPassWithFullCoverage() throws {
+        let result = try run(["test", "--coverage", "examples"])
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix(" passed, 0 failed\n"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("not exercised"), result.stdout)
+        XCTAssertTrue(result.stdout.contains(" total "), result.stdout)
+        let total = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.contains(" total ") })
+        XCTAssertTrue(total.hasSuffix("(100.0%)"), String(total))
+    }
+
+    func testFailuresCoverageAndJUnit() throws {
+        let directory = try makeTemporaryDirectory().path
+        try """
+            policy "p" version 1
+            model "m" { provider x }
+            features ask
+            role r { models "m" features ask block "forbidden" }
+            rule never { when request.tokens_in > 1M deny "too big" }
+            test passes { role r expect allow }
+            test fails { role r prompt "a <forbidden> word" expect allow }
+            """.write(toFile: directory + "/p.pol", atomically: true, encoding: .utf8)
+        try "test orphan { expect deny }\n".write(toFile: directory + "/part.pol", atomically: true, encoding: .utf8)
+        let junit = directory + "/results.xml"
+        let result = try run(["test", "--coverage", "--junit", junit, directory])
+        XCTAssertEqual(result.status, 1)
+        let path = directory + "/p.pol"
+        XCTAssertTrue(result.stdout.contains("""
+            FAIL fails (\(path):7:1)
+                decision: expected allow, got deny
+                decided by: blocked_pattern by role:r (\(path):4:1)
+            """), result.stdout)
+        XCTAssertTrue(result.stdout.contains("FAIL \(directory)/part.pol: has tests but no `policy` header"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("not exercised: rule never (\(path):5:1)"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("1 passed, 1 failed\n"), result.stdout)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        XCTAssertTrue(xml.contains(#"<testsuites name="policyc test" tests="2" failures="1" errors="1">"#), xml)
+        XCTAssertTrue(xml.contains(#"<testcase name="passes" classname="\#(path)" file="\#(path)" line="6"/>"#), xml)
+        XCTAssertTrue(xml.contains(#"<failure message="decision: expected allow, got deny">"#), xml)
+        XCTAssertTrue(xml.contains("decided by: blocked_pattern by role:r"), xml)
+    }
+}

@@ -13,6 +13,8 @@ public enum Compiler {
         public var policy: CompiledPolicy?
         /// The parsed files, dependencies first (for tools such as the formatter).
         public var syntax: [PolicyFileSyntax]
+        /// The `test` blocks of the root file, resolved (empty when there are errors).
+        public var tests: [PolicyTest] = []
 
         /// Number of errors.
         public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
@@ -79,7 +81,9 @@ public enum Compiler {
         // because its block failed to parse), so only its errors are kept.
         let unparsed = Set(bag.items.filter { $0.code.rawValue.hasPrefix("P1") && $0.severity == .error }.map(\.file.path))
         let kept = bag.sorted(fileOrder: files.map(\.path)).filter { $0.severity != .warning || !unparsed.contains($0.file.path) }
-        return Result(files: files, diagnostics: kept, policy: policy, syntax: syntax)
+        var result = Result(files: files, diagnostics: kept, policy: policy, syntax: syntax)
+        if !bag.hasErrors { result.tests = resolved.tests.filter { $0.file == rootPath } }
+        return result
     }
 }
 

@@ -119,4 +119,16 @@ public enum Keyword: String, Sendable, CaseIterable {
     case highRiskAlert = "high_risk_alert"
     case retention, control, placeholders
     case and, or, not, `in`, contains, has, at, least, `true`, `false`
+    // Test cases (`test name { … }`): request fields and expectations.
+    case test, user, team, department, session, action, feature, prompt, response, messages, timestamp, expect
+    case contextTokens = "context_tokens"
+    case tokensIn = "tokens_in"
+    case tokensOut = "tokens_out"
+    case filesAccessed = "files_accessed"
+    case filesModified = "files_modified"
+    case ipAddress = "ip_address"
+    case userAgent = "user_agent"
+    case budgetUsed = "budget_used"
+    case budgetExceeded = "budget_exceeded"
+    case reasons, alerts, detections, approvals, playbooks
 }

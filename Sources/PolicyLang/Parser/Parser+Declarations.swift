@@ -3,7 +3,15 @@ extension Parser {
     /// Keywords that start a top-level declaration; recovery resumes at one of them at line start.
     static let declarationKeywords: Set<Keyword> = [
         .policy, .import, .model, .features, .operations, .incidents, .actions, .patterns, .internalDomains,
-        .role, .rule, .alert, .playbook, .channel, .budget, .audit, .retention, .control, .placeholders,
+        .role, .rule, .alert, .playbook, .channel, .budget, .audit, .retention, .control, .placeholders, .test,
+    ]
+
+    /// The properties of a test block: request fields, then expectations.
+    static let testProperties: [Keyword] = [
+        .role, .user, .team, .department, .session, .action, .model, .feature, .contextTokens, .tokensIn, .tokensOut,
+        .prompt, .response, .messages, .operations, .filesAccessed, .filesModified, .ipAddress, .userAgent, .timestamp,
+        .budgetUsed, .budgetExceeded,
+        .expect, .reasons, .alerts, .detections, .approvals, .playbooks, .audit,
     ]
 
     mutating func parseFile() -> PolicyFileSyntax {
@@ -64,6 +72,7 @@ extension Parser {
                     declarations.append(.control(ControlSyntax(id: id, description: description, span: start.union(description.span))))
                 }
             case .placeholders: declarations.append(.placeholders(parsePlaceholders(start)))
+            case .test: if let test = parseTest(start) { declarations.append(.test(test)) }
             default:
                 break
             }
@@ -537,5 +546,38 @@ extension AuditSyntax {
     init(span: Span) {
         self.init(defaultLevel: nil, logPrompts: nil, logResponses: nil, redact: nil, encrypt: nil,
                   highRiskThreshold: nil, highRiskAlert: nil, span: span)
+    }
+}
+
+extension Parser {
+    /// `test name { key value, value … }`: values are strings, quantities or (dotted) names.
+    mutating func parseTest(_ start: Span) -> TestSyntax? {
+        guard let name = expectName("a test name") else { return nil }
+        var test = TestSyntax(name: name, properties: [], span: start)
+        let what = BlockName("test", name.text)
+        guard beginBlock(what) else { return test }
+        var seen: [Keyword] = []
+        while let property = nextProperty(Parser.testProperties, in: what, seen: &seen) {
+            let keySpan = tokens[position - 1].span
+            var values: [TestValueSyntax] = []
+            repeat {
+                if !values.isEmpty { advance() }
+                if at(.string) {
+                    values.append(.string(stringLiteral(current)))
+                    advance()
+                } else if at(.number) || at(.money) || at(.percent) || at(.minus) {
+                    guard let quantity = expectQuantity("a number") else { break }
+                    values.append(.quantity(quantity))
+                } else if at(.word), let reference = detectorRef() {
+                    values.append(.name(reference))
+                } else {
+                    expected("a value for `\(property.rawValue)`")
+                    break
+                }
+            } while at(.comma)
+            test.properties.append(TestPropertySyntax(key: property, keySpan: keySpan, values: values))
+        }
+        test.span = start.union(previousEnd)
+        return test
     }
 }

@@ -40,6 +40,8 @@ extension Checker {
                     }
                 case .placeholders(let placeholders):
                     symbols.placeholders.append(Declared(syntax: placeholders, file: file))
+                case .test:
+                    break  // checked last, against everything else (Checker+Tests)
                 }
             }
         }

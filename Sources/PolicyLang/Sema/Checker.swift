@@ -32,6 +32,7 @@ public struct Checker {
         checker.checkAudit()
         checker.checkRetention()
         checker.checkPlaceholders()
+        checker.checkTests()
         checker.analyzeRules()
         return (checker.resolved, checker.diagnostics)
     }

@@ -80,6 +80,47 @@ public enum Declaration: Sendable {
     case control(ControlSyntax)
     /// `placeholders { pii.email "[EMAIL]" … }`
     case placeholders(PlaceholdersSyntax)
+    /// `test name { role contractor  prompt "…"  expect deny … }`
+    case test(TestSyntax)
+}
+
+/// `test name { … }`: a request (its fields, with defaults) and the decision expected for it.
+public struct TestSyntax: Sendable {
+    /// The test's name.
+    public var name: Name
+    /// Its properties in order, as written (the checker gives them meaning).
+    public var properties: [TestPropertySyntax]
+    /// The whole declaration.
+    public var span: Span
+}
+
+/// One property of a test: its keyword and its comma-separated values.
+public struct TestPropertySyntax: Sendable {
+    /// The property's keyword (`role`, `prompt`, `expect`, `reasons`, …).
+    public var key: Keyword
+    /// Where the keyword is.
+    public var keySpan: Span
+    /// The values, in order.
+    public var values: [TestValueSyntax]
+}
+
+/// A value in a test property.
+public enum TestValueSyntax: Sendable {
+    /// `contractor`, `pii.email`, `none`
+    case name(DetectorRefSyntax)
+    /// `"deploy to production"`
+    case string(StringLiteral)
+    /// `20k`, `80%`
+    case quantity(Quantity)
+
+    /// Where the value is.
+    public var span: Span {
+        switch self {
+        case .name(let reference): return reference.span
+        case .string(let literal): return literal.span
+        case .quantity(let quantity): return quantity.span
+        }
+    }
 }
 
 /// `model "claude-3-opus" { provider anthropic  context 200k  price input $0.015 per 1k … }`

@@ -22,7 +22,8 @@ enum DiagnosticOptions {
         diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
     }
 
-    /// Expands directories into the `.pol` files below them (sorted), keeping files as given.
+    /// Expands directories into the `.pol` files below them (sorted; hidden directories such as
+    /// `.build` and `.git` are skipped), keeping files as given.
     static func expand(_ paths: [String]) throws(CommandFailure) -> [String] {
         var result: [String] = []
         for path in paths {
@@ -34,6 +35,10 @@ enum DiagnosticOptions {
                 }
                 var found: [String] = []
                 while let relative = walker.nextObject() as? String {
+                    if relative.split(separator: "/").last?.hasPrefix(".") == true {
+                        walker.skipDescendants()
+                        continue
+                    }
                     if relative.hasSuffix(".pol") { found.append(base + "/" + relative) }
                 }
                 result += found.sorted()

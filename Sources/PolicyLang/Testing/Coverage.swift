@@ -1,0 +1,99 @@
+import PolicyRuntime
+
+/// What a policy's tests exercised, by declaration rather than by line: each rule and alert
+/// whose condition held, each playbook started, and each role grant used — a model or feature
+/// granted, a context limit enforced, an operation sent for approval, a blocked pattern found.
+public struct Coverage: Sendable {
+    /// One thing a test can exercise.
+    public struct Item: Sendable, Hashable, Comparable {
+        /// `rule`, `alert`, `playbook` or `role`.
+        public var kind: String
+        /// What it is: `contractor_context`, or for a role grant `contractor: model "claude-3-haiku"`.
+        public var name: String
+        /// The file that declares it.
+        public var file: String
+        /// `file:line:col` of the declaration.
+        public var source: String
+
+        /// Orders by file, then position, then name.
+        public static func < (left: Item, right: Item) -> Bool {
+            let (leftLine, leftColumn) = Coverage.position(left.source)
+            let (rightLine, rightColumn) = Coverage.position(right.source)
+            return (left.file, leftLine, leftColumn, left.name) < (right.file, rightLine, rightColumn, right.name)
+        }
+    }
+
+    /// Every item of every policy registered.
+    public private(set) var items: Set<Item> = []
+    /// The items some test exercised.
+    public private(set) var exercised: Set<Item> = []
+
+    /// Creates empty coverage.
+    public init() {}
+
+    /// Adds a policy's items (rules, alerts, playbooks, role grants).
+    public mutating func register(_ policy: CompiledPolicy) {
+        for rule in policy.rules { items.insert(Coverage.item("rule", rule.id, rule.source)) }
+        for alert in policy.alerts { items.insert(Coverage.item("alert", alert.name, alert.source)) }
+        for playbook in policy.playbooks { items.insert(Coverage.item("playbook", playbook.incident, playbook.source)) }
+        for role in policy.roles { items.formUnion(Coverage.grants(role)) }
+    }
+
+    /// Records what one decision exercised.
+    mutating func record(_ request: Request, _ decision: Decision, _ explanations: [Plan.Explanation], _ policy: CompiledPolicy) {
+        for explanation in explanations where explanation.matched && explanation.kind == "rule" {
+            exercised.insert(Coverage.item("rule", explanation.name, explanation.source))
+        }
+        for alert in policy.alerts where decision.alerts.contains(where: { $0.name == alert.name }) {
+            exercised.insert(Coverage.item("alert", alert.name, alert.source))
+        }
+        for playbook in policy.playbooks where decision.playbooks.contains(where: { $0.name == playbook.incident }) {
+            exercised.insert(Coverage.item("playbook", playbook.incident, playbook.source))
+        }
+        guard let role = policy.roles.first(where: { $0.name == request.role }) else { return }
+        let codes = Set(decision.reasons.map(\.code))
+        func grant(_ what: String) { exercised.insert(Coverage.item("role", "\(role.name): \(what)", role.source)) }
+        if let requested = request.model, !codes.contains("model_not_allowed"),
+           let model = policy.models.first(where: { $0.id == requested || $0.aliases.contains(requested) }) {
+            grant("model \"\(model.id)\"")
+        }
+        if let feature = request.feature, !codes.contains("feature_not_allowed"), role.features.contains(feature) {
+            grant("feature \(feature)")
+        }
+        if codes.contains("context_limit_exceeded"), let limit = role.maxContextTokens { grant("context limit \(limit)") }
+        for operation in decision.approvals { grant("approval \(operation)") }
+        for detection in decision.detections where detection.type == "blocked_pattern" {
+            let texts = detection.field == "prompt" ? [request.prompt]
+                : request.messages.filter { $0.message == detection.message }.map(\.text)
+            for text in texts where detection.start >= 0 && detection.end <= text.count && detection.start < detection.end {
+                let found = String(decoding: text[detection.start..<detection.end], as: UTF8.self).lowercased()
+                for pattern in role.blockedPatterns where pattern.text.lowercased() == found { grant("blocked \"\(pattern.text)\"") }
+            }
+        }
+    }
+
+    /// A role's grants: its models and features, its context limit, its approvals, its blocked patterns.
+    static func grants(_ role: CompiledRole) -> [Item] {
+        var names = role.models.map { "model \"\($0)\"" } + role.features.map { "feature \($0)" }
+        if let limit = role.maxContextTokens { names.append("context limit \(limit)") }
+        names += role.requiresApproval.map { "approval \($0)" }
+        names += role.blockedPatterns.map { "blocked \"\($0.text)\"" }
+        return names.map { item("role", "\(role.name): \($0)", role.source) }
+    }
+
+    static func item(_ kind: String, _ name: String, _ source: String) -> Item {
+        Item(kind: kind, name: name, file: file(of: source), source: source)
+    }
+
+    /// The file part of `file:line:col`.
+    static func file(of source: String) -> String {
+        let parts = source.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count >= 3 ? parts.dropLast(2).joined(separator: ":") : source
+    }
+
+    /// `(line, col)` of `file:line:col`, for ordering.
+    static func position(_ source: String) -> (Int, Int) {
+        let numbers = source.split(separator: ":").suffix(2).map { Int($0) ?? 0 }
+        return numbers.count == 2 ? (numbers[0], numbers[1]) : (0, 0)
+    }
+}

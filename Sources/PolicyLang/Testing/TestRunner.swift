@@ -1,0 +1,62 @@
+import PolicyRuntime
+
+/// Runs `test` blocks against a planned policy and compares each decision with what the test
+/// expects.
+public enum TestRunner {
+    /// How one test went.
+    public struct Result: Sendable {
+        /// The test.
+        public var test: PolicyTest
+        /// The decision it got.
+        public var decision: Decision
+        /// One line per expectation that did not hold, e.g. `decision: expected deny, got allow`.
+        public var mismatches: [String]
+        /// What decided: each reason's rule and source, or what allowed the request.
+        public var decidedBy: [String]
+        /// Whether every expectation held.
+        public var passed: Bool { mismatches.isEmpty }
+    }
+
+    /// Runs `tests`, recording into `coverage` what each one exercised.
+    public static func run(_ tests: [PolicyTest], plan: Plan, coverage: inout Coverage) -> [Result] {
+        tests.map { test in
+            let decision = plan.evaluate(test.request)
+            coverage.record(test.request, decision, plan.explain(test.request, decision: decision), plan.compiled)
+            return Result(test: test, decision: decision, mismatches: mismatches(test.expectation, decision),
+                          decidedBy: decidedBy(decision))
+        }
+    }
+
+    static func mismatches(_ expected: PolicyTest.Expectation, _ decision: Decision) -> [String] {
+        var lines: [String] = []
+        if decision.outcome != expected.decision {
+            lines.append("decision: expected \(expected.decision.rawValue), got \(decision.outcome.rawValue)")
+        }
+        func compare(_ what: String, _ expected: [String]?, _ actual: [String]) {
+            guard let expected else { return }
+            let wanted = Set(expected).sorted()
+            let got = Set(actual).sorted()
+            if wanted != got {
+                lines.append("\(what): expected \(list(wanted)), got \(list(got))")
+            }
+        }
+        compare("reasons", expected.reasons, decision.reasons.map(\.code))
+        compare("alerts", expected.alerts, decision.alerts.map(\.name))
+        compare("detections", expected.detections, decision.detections.map(\.type))
+        compare("approvals", expected.approvals, decision.approvals)
+        compare("playbooks", expected.playbooks, decision.playbooks.map(\.name))
+        if let level = expected.auditLevel, level != decision.auditLevel {
+            lines.append("audit: expected \(level), got \(decision.auditLevel)")
+        }
+        return lines
+    }
+
+    private static func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
+
+    static func decidedBy(_ decision: Decision) -> [String] {
+        if decision.reasons.isEmpty { return ["nothing denied and nothing needs approval: the role's checks passed"] }
+        return decision.reasons.map { reason in
+            "\(reason.code) by \(reason.rule)" + (reason.source.isEmpty ? "" : " (\(reason.source))")
+        }
+    }
+}
