@@ -122,3 +122,21 @@ extension CLITests {
         XCTAssertTrue(xml.contains("decided by: blocked_pattern by role:r"), xml)
     }
 }
+
+/// `policyc lint` as a user runs it.
+extension CLITests {
+    func testLintPassesTheEnterprisePolicyAndExplainsFindings() throws {
+        let clean = try run(["lint", "examples/enterprise.pol"])
+        XCTAssertEqual(clean.status, 0, clean.stdout)
+        XCTAssertEqual(clean.stdout, "1 file linted: 0 findings\n")
+
+        let findings = try run(["lint", "examples/gdpr-retention.pol"])
+        XCTAssertEqual(findings.status, 1)
+        XCTAssertTrue(findings.stdout.contains("examples/gdpr-retention.pol:4:1: warning[P4008]: Cost Controls: no budget is declared\n"),
+                      findings.stdout)
+        XCTAssertTrue(findings.stdout.contains("help: add `budget NAME {"), findings.stdout)
+        XCTAssertTrue(findings.stdout.hasSuffix("1 file linted: 3 findings\n"), findings.stdout)
+        let json = try run(["lint", "--format", "json", "examples/gdpr-retention.pol"])
+        XCTAssertTrue(json.stdout.contains("\"code\": \"P4005\""), json.stdout)
+    }
+}

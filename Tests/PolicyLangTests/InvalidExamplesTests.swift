@@ -29,7 +29,8 @@ final class InvalidExamplesTests: XCTestCase {
         for path in files {
             for diagnostic in try Compiler.compile([path], reader: TestSupport.reader).diagnostics { seen.insert(diagnostic.code) }
         }
-        let missing = Set(DiagnosticCode.allCases).subtracting(seen).subtracting(testedElsewhere)
+        // Lint codes (P4xxx) come from `policyc lint`, not the compiler; LintTests covers each.
+        let missing = Set(DiagnosticCode.allCases.filter { !$0.rawValue.hasPrefix("P4") }).subtracting(seen).subtracting(testedElsewhere)
         XCTAssertEqual(missing.map(\.rawValue).sorted(), [], "codes without an invalid example")
     }
 }

@@ -1,4 +1,5 @@
-// libFuzzer target: the .pol front end (lexer, parser, checker, lowering) on arbitrary bytes.
+// libFuzzer target: the .pol front end (lexer, parser, checker, lowering, formatter, test
+// runner) on arbitrary bytes.
 // Built by scripts/fuzz.sh; not part of `swift test`.
 import PolicyLang
 import PolicyRuntime
@@ -12,11 +13,26 @@ public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Render every diagnostic: locations and source lines must be computable for any input.
     _ = DiagnosticRenderer(format: .text).render(parseDiagnostics + bag.items)
     _ = DiagnosticRenderer(format: .json).render(bag.items)
-    if !bag.hasErrors, parseDiagnostics.allSatisfy({ $0.severity != .error }) {
+    // The formatter refuses exactly the files with syntax errors, and is idempotent.
+    let parses = parseDiagnostics.allSatisfy { $0.severity != .error }
+    if let formatted = try? SourceFormatter.format(file) {
+        guard parses else { fatalError("formatted a file with syntax errors") }
+        let again = try? SourceFormatter.format(SourceFile(path: "fuzz.pol", text: formatted))
+        guard again == formatted else { fatalError("formatting is not idempotent") }
+    } else if parses {
+        fatalError("refused to format a file without syntax errors")
+    }
+    if !bag.hasErrors, parses {
         let policy = Lowering.lower(resolved, name: "fuzz", version: 1, sources: [file])
         // A document the compiler writes must load back identically.
         guard let data = try? policy.canonicalJSON(), let loaded = try? CompiledPolicy.load(from: data), loaded == policy else {
             fatalError("compiled document does not round-trip")
+        }
+        // Its tests run without trapping.
+        if let plan = try? Plan(policy) {
+            var coverage = Coverage()
+            coverage.register(policy)
+            _ = TestRunner.run(resolved.tests, plan: plan, coverage: &coverage)
         }
     }
     return 0

@@ -100,4 +100,22 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case emptyRole = "P3004"
     /// The same entry twice in a list.
     case duplicateEntry = "P3005"
+
+    // `policyc lint`: one code per item of the guide's security checklist (grammar.md §6).
+    /// Access Controls: roles with identical grants.
+    case lintAccessControls = "P4001"
+    /// Data Classification: data that reaches a model unprotected; patterns that never matter.
+    case lintDataClassification = "P4002"
+    /// Audit Logging: roles without an audit level; prompts or responses logged unredacted.
+    case lintAuditLogging = "P4003"
+    /// Encryption: audit records not encrypted at rest.
+    case lintEncryption = "P4004"
+    /// Monitoring: no alerts, no high-risk alert.
+    case lintMonitoring = "P4005"
+    /// Incident Response: an incident type without a playbook.
+    case lintIncidentResponse = "P4006"
+    /// Compliance: no retention; rules, alerts or playbooks not mapped to a control.
+    case lintCompliance = "P4007"
+    /// Cost Controls: no budgets, or budgets nobody watches.
+    case lintCostControls = "P4008"
 }
