@@ -140,3 +140,30 @@ extension CLITests {
         XCTAssertTrue(json.stdout.contains("\"code\": \"P4005\""), json.stdout)
     }
 }
+
+/// `policyc diff` as a pull-request gate runs it.
+extension CLITests {
+    func testDiffGatesOnGrantsAndReadsCompiledDocuments() throws {
+        let directory = try makeTemporaryDirectory().path
+        let v4 = "Tests/PolicyLangTests/testdata/diff/enterprise-v4.pol"
+        let result = try run(["diff", "--fail-on", "grant", "examples/enterprise.pol", v4])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("+ contractor · claude-3-haiku · ask_mode: context 20,001–50,000 now allowed\n"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("5 grants, 2 revocations, 0 other changes\n"), result.stdout)
+        XCTAssertEqual(try run(["diff", "--fail-on", "grant", v4, "examples/enterprise.pol"]).status, 1, "the reverse grants Opus back")
+
+        XCTAssertEqual(try run(["compile", "examples/enterprise.pol", "-o", directory + "/v3.json"]).status, 0)
+        let same = try run(["diff", "--fail-on", "any", directory + "/v3.json", "examples/enterprise.pol"])
+        XCTAssertEqual(same.status, 0, same.stdout)
+        XCTAssertTrue(same.stdout.hasSuffix("no changes\n"), same.stdout)
+
+        let json = try run(["diff", "--format", "json", directory + "/v3.json", v4])
+        XCTAssertEqual(json.status, 0)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["grants"] as? Int, 5)
+        XCTAssertEqual(object["revocations"] as? Int, 2)
+
+        XCTAssertEqual(try run(["diff", "examples/enterprise.pol"]).status, 2)
+        XCTAssertEqual(try run(["diff", "examples/enterprise.pol", directory + "/missing.pol"]).status, 2)
+    }
+}

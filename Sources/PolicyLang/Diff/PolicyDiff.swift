@@ -1,0 +1,314 @@
+import PolicyRuntime
+
+/// What a policy change grants or revokes, computed exactly over the declared vocabularies.
+///
+/// **Access** is compared cell by cell: for every role × model × feature × operation (and "no
+/// operation") of either policy, the role checks' decision is a step function of
+/// `context_tokens` — allow or require-approval up to the role's limit, deny above it, or deny
+/// throughout — so two policies differ on a finite set of context ranges, found from the two
+/// limits. Cells that change the same way are merged into one line per role. **Content** is
+/// compared per role (blocked patterns) and per declaration (rules, alerts, playbooks: added,
+/// removed, or what changed in them).
+///
+/// Rules whose conditions read request content are listed as changed declarations; their
+/// effect on individual requests is not enumerated (it depends on text no vocabulary bounds).
+public struct PolicyDiff: Sendable {
+    /// Whether a change makes the policy more or less permissive.
+    public enum Direction: String, Sendable, Equatable {
+        /// More permissive: something is allowed that was not, or needs less.
+        case grant
+        /// Less permissive.
+        case revoke
+        /// Neither, or not decidable from the declarations (a changed alert, a reworded rule).
+        case change
+    }
+
+    /// A range of `context_tokens`, `to` nil for "and above".
+    public struct ContextRange: Sendable, Equatable, Hashable {
+        /// First value in the range.
+        public var from: Int
+        /// Last value, or nil when unbounded.
+        public var to: Int?
+
+        /// Creates a range.
+        public init(from: Int, to: Int?) {
+            self.from = from
+            self.to = to
+        }
+    }
+
+    /// Requests of one role whose role-check decision changes the same way.
+    public struct AccessChange: Sendable, Equatable {
+        /// Models concerned; nil means every model of either policy.
+        public var models: [String]?
+        /// Features concerned; nil means every feature.
+        public var features: [String]?
+        /// The operation the request carries, or nil for none.
+        public var operation: String?
+        /// The context range over which the decision changes.
+        public var context: ContextRange
+        /// The decision before and after.
+        public var old: Decision.Outcome
+        public var new: Decision.Outcome
+        /// grant or revoke.
+        public var direction: Direction
+    }
+
+    /// A change to one role that is not a cell of the access table.
+    public struct RoleChange: Sendable, Equatable {
+        /// What changed, for people: `blocked pattern "x" removed`, `audit detailed → standard`.
+        public var description: String
+        /// Its direction.
+        public var direction: Direction
+    }
+
+    /// One role's changes.
+    public struct RoleDiff: Sendable, Equatable {
+        /// The role.
+        public var role: String
+        /// `added`, `removed` or `changed`.
+        public var status: String
+        /// Access changes, merged.
+        public var access: [AccessChange]
+        /// Other changes.
+        public var other: [RoleChange]
+    }
+
+    /// A rule, alert or playbook that was added, removed or changed.
+    public struct DeclarationChange: Sendable, Equatable {
+        /// `rule`, `alert` or `playbook`.
+        public var kind: String
+        /// Its name.
+        public var name: String
+        /// `added`, `removed` or `changed`.
+        public var status: String
+        /// What changed (for `changed`): `condition`, `effect`, `actions`, …
+        public var details: [String]
+        /// Its direction.
+        public var direction: Direction
+    }
+
+    /// The two policies' identities.
+    public var old: PolicyIdentity
+    public var new: PolicyIdentity
+    /// Roles with changes, by name.
+    public var roles: [RoleDiff]
+    /// Rules, alerts and playbooks with changes.
+    public var declarations: [DeclarationChange]
+
+    /// Number of changes that grant more.
+    public var grants: Int { count(.grant) }
+    /// Number of changes that revoke.
+    public var revocations: Int { count(.revoke) }
+    /// Whether nothing changed.
+    public var isEmpty: Bool { roles.isEmpty && declarations.isEmpty }
+
+    private func count(_ direction: Direction) -> Int {
+        roles.reduce(0) { $0 + $1.access.filter { $0.direction == direction }.count + $1.other.filter { $0.direction == direction }.count }
+            + declarations.filter { $0.direction == direction }.count
+    }
+
+    /// Compares two compiled policies.
+    public init(old: CompiledPolicy, new: CompiledPolicy) {
+        self.old = old.policy
+        self.new = new.policy
+        let models = PolicyDiff.union(old.models.map(\.id), new.models.map(\.id))
+        let features = PolicyDiff.union(old.features, new.features)
+        let operations = PolicyDiff.union(old.operations, new.operations)
+        let oldRoles = Dictionary(old.roles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let newRoles = Dictionary(new.roles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var roles: [RoleDiff] = []
+        for name in PolicyDiff.union(old.roles.map(\.name), new.roles.map(\.name)) {
+            let before = oldRoles[name]
+            let after = newRoles[name]
+            let access = PolicyDiff.accessChanges(before, after, models: models, features: features, operations: operations)
+            let other = PolicyDiff.roleChanges(before, after)
+            guard !access.isEmpty || !other.isEmpty else { continue }
+            roles.append(RoleDiff(role: name, status: before == nil ? "added" : (after == nil ? "removed" : "changed"),
+                                  access: access, other: other))
+        }
+        self.roles = roles
+        self.declarations = PolicyDiff.declarationChanges(old, new)
+    }
+
+    // MARK: Access
+
+    /// The role checks' decision for a cell, as a step function of context: `upTo` (allow or
+    /// require-approval) for context up to `limit` (nil: no limit), deny above.
+    private struct Step: Equatable {
+        var upTo: Decision.Outcome
+        var limit: Int?
+
+        func at(_ context: Int) -> Decision.Outcome { limit.map { context > $0 } ?? false ? .deny : upTo }
+    }
+
+    private static func step(_ role: CompiledRole?, _ model: String, _ feature: String, _ operation: String?) -> Step {
+        guard let role, role.models.contains(model), role.features.contains(feature) else { return Step(upTo: .deny, limit: nil) }
+        let needsApproval = operation.map(role.requiresApproval.contains) ?? false
+        return Step(upTo: needsApproval ? .requireApproval : .allow, limit: role.maxContextTokens)
+    }
+
+    private static func rank(_ outcome: Decision.Outcome) -> Int {
+        switch outcome {
+        case .deny: return 0
+        case .requireApproval: return 1
+        case .allow: return 2
+        }
+    }
+
+    /// The context ranges where two steps differ.
+    private static func differences(_ before: Step, _ after: Step) -> [(ContextRange, Decision.Outcome, Decision.Outcome)] {
+        guard before != after else { return [] }
+        var bounds = [before.limit, after.limit].compactMap { $0 }.sorted()
+        bounds = bounds.reduce(into: []) { if $0.last != $1 { $0.append($1) } }
+        var ranges: [ContextRange] = []
+        var from = 0
+        for bound in bounds where bound >= from {
+            ranges.append(ContextRange(from: from, to: bound))
+            from = bound + 1
+        }
+        ranges.append(ContextRange(from: from, to: nil))
+        var result: [(ContextRange, Decision.Outcome, Decision.Outcome)] = []
+        for range in ranges {
+            let old = before.at(range.from)
+            let new = after.at(range.from)
+            guard old != new else { continue }
+            // Adjacent ranges with the same change join.
+            if let last = result.last, last.1 == old, last.2 == new, last.0.to.map({ $0 + 1 == range.from }) ?? false {
+                result[result.count - 1].0.to = range.to
+            } else {
+                result.append((range, old, new))
+            }
+        }
+        return result
+    }
+
+    private static func accessChanges(_ before: CompiledRole?, _ after: CompiledRole?, models: [String], features: [String],
+                                      operations: [String]) -> [AccessChange] {
+        // Cells that change, keyed by everything but the feature, then merged.
+        struct Key: Hashable {
+            var model: String
+            var operation: String?
+            var context: ContextRange
+            var old: Decision.Outcome
+            var new: Decision.Outcome
+        }
+        var featuresByKey: [Key: [String]] = [:]
+        var order: [Key] = []
+        for model in models {
+            for operation in [nil] + operations.map(Optional.some) {
+                for feature in features {
+                    for (range, old, new) in differences(step(before, model, feature, operation), step(after, model, feature, operation)) {
+                        let key = Key(model: model, operation: operation, context: range, old: old, new: new)
+                        if featuresByKey[key] == nil { order.append(key) }
+                        featuresByKey[key, default: []].append(feature)
+                    }
+                }
+            }
+        }
+        // An operation's cells that only repeat the no-operation change say nothing new.
+        order.removeAll { key in
+            guard key.operation != nil else { return false }
+            var plain = key
+            plain.operation = nil
+            return featuresByKey[plain] == featuresByKey[key]
+        }
+        // Then models with the same features and change join.
+        var merged: [AccessChange] = []
+        for key in order {
+            let keyFeatures = featuresByKey[key]!
+            let shownFeatures: [String]? = keyFeatures.count == features.count ? nil : keyFeatures
+            let direction: Direction = rank(key.new) > rank(key.old) ? .grant : .revoke
+            if let index = merged.firstIndex(where: { $0.features == shownFeatures && $0.operation == key.operation
+                && $0.context == key.context && $0.old == key.old && $0.new == key.new }) {
+                merged[index].models?.append(key.model)
+            } else {
+                merged.append(AccessChange(models: [key.model], features: shownFeatures, operation: key.operation,
+                                           context: key.context, old: key.old, new: key.new, direction: direction))
+            }
+        }
+        for index in merged.indices where merged[index].models?.count == models.count { merged[index].models = nil }
+        return merged
+    }
+
+    // MARK: Roles, rules, alerts, playbooks
+
+    private static func roleChanges(_ before: CompiledRole?, _ after: CompiledRole?) -> [RoleChange] {
+        var changes: [RoleChange] = []
+        let oldPatterns = before?.blockedPatterns.map(\.text) ?? []
+        let newPatterns = after?.blockedPatterns.map(\.text) ?? []
+        // Blocked patterns only matter while the role exists on both sides.
+        if before != nil, after != nil {
+            for pattern in oldPatterns where !newPatterns.contains(pattern) {
+                changes.append(RoleChange(description: "blocked pattern \"\(pattern)\" removed", direction: .grant))
+            }
+            for pattern in newPatterns where !oldPatterns.contains(pattern) {
+                changes.append(RoleChange(description: "blocked pattern \"\(pattern)\" added", direction: .revoke))
+            }
+            if before?.auditLevel != after?.auditLevel {
+                changes.append(RoleChange(description: "audit \(before?.auditLevel ?? "default") → \(after?.auditLevel ?? "default")",
+                                          direction: .change))
+            }
+        }
+        return changes
+    }
+
+    private static func declarationChanges(_ old: CompiledPolicy, _ new: CompiledPolicy) -> [DeclarationChange] {
+        var changes: [DeclarationChange] = []
+        func compare<Item>(_ kind: String, _ before: [Item], _ after: [Item], name: (Item) -> String,
+                           fields: [(String, (Item) -> String)], direction: (Item?, Item?) -> Direction) {
+            let oldByName = Dictionary(before.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+            let newByName = Dictionary(after.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+            for itemName in union(before.map(name), after.map(name)) {
+                let was = oldByName[itemName]
+                let now = newByName[itemName]
+                if was == nil || now == nil {
+                    changes.append(DeclarationChange(kind: kind, name: itemName, status: was == nil ? "added" : "removed",
+                                                     details: [], direction: direction(was, now)))
+                    continue
+                }
+                let details = fields.filter { $0.1(was!) != $0.1(now!) }.map(\.0)
+                if !details.isEmpty {
+                    changes.append(DeclarationChange(kind: kind, name: itemName, status: "changed", details: details,
+                                                     direction: direction(was, now)))
+                }
+            }
+        }
+        compare("rule", old.rules, new.rules, name: \.id, fields: [
+            ("condition", { "\($0.condition)" }), ("effect", { $0.effect?.rawValue ?? "none" }), ("reason", \.reason),
+            ("redact", { $0.redact.joined(separator: ",") }), ("alerts", { $0.alerts.joined(separator: ",") }),
+            ("incidents", { $0.incidents.joined(separator: ",") }), ("message", { $0.message ?? "" }),
+        ]) { was, now in
+            // A deny or approval rule removed grants; added revokes; changed is undecidable in general.
+            let before = was?.effect
+            let after = now?.effect
+            if was == nil { return after == nil ? .change : .revoke }
+            if now == nil { return before == nil ? .change : .grant }
+            if before != after {
+                let rank: (RuleEffect?) -> Int = { $0 == .deny ? 0 : ($0 == .requireApproval ? 1 : 2) }
+                return rank(after) > rank(before) ? .grant : .revoke
+            }
+            return .change
+        }
+        compare("alert", old.alerts, new.alerts, name: \.name, fields: [
+            ("condition", { "\($0.condition)" }), ("severity", \.severity), ("actions", { $0.actions.joined(separator: ",") }),
+        ]) { was, now in blocking(was?.blocks, now?.blocks) }
+        compare("playbook", old.playbooks, new.playbooks, name: \.incident, fields: [
+            ("trigger", { "\($0.trigger)" }), ("severity", \.severity), ("actions", { $0.actions.joined(separator: ",") }),
+        ]) { was, now in blocking(was?.blocks, now?.blocks) }
+        return changes
+    }
+
+    /// An alert or playbook that stops blocking grants; one that starts blocking revokes.
+    private static func blocking(_ before: Bool?, _ after: Bool?) -> Direction {
+        let was = before ?? false
+        let now = after ?? false
+        return was == now ? .change : (was ? .grant : .revoke)
+    }
+
+    /// Both lists' elements, first list's order first, without repeats.
+    static func union(_ first: [String], _ second: [String]) -> [String] {
+        var seen = Set<String>()
+        return (first + second).filter { seen.insert($0).inserted }
+    }
+}
