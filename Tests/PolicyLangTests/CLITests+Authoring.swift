@@ -91,6 +91,26 @@ extension CLITests {
         XCTAssertTrue(total.hasSuffix("(100.0%)"), String(total))
     }
 
+    func testATestFileImportsThePolicyItTests() throws {
+        let directory = try makeTemporaryDirectory().path
+        try """
+            policy "roles" version 1
+            model "m" { provider x }
+            features ask
+            role r { models "m" features ask max_context 10k }
+            """.write(toFile: directory + "/roles.pol", atomically: true, encoding: .utf8)
+        try """
+            policy "roles tests" version 1
+            import "roles.pol"
+            test within_the_limit { role r context_tokens 10k expect allow }
+            test above_the_limit { role r context_tokens 10001 expect deny reasons context_limit_exceeded }
+            """.write(toFile: directory + "/roles_test.pol", atomically: true, encoding: .utf8)
+        let result = try run(["test", "--coverage", directory])
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertTrue(result.stdout.contains("\(directory)/roles.pol") && result.stdout.contains("3/3 (100.0%)"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("2 passed, 0 failed\n"), result.stdout)
+    }
+
     func testFailuresCoverageAndJUnit() throws {
         let directory = try makeTemporaryDirectory().path
         try """

@@ -44,6 +44,8 @@ final class LintTests: XCTestCase {
              "P4002 Data Classification: role `dev`: \"production\" can never change a decision, since every text containing it contains \"prod\""),
             ("block \"prod\"", "block \"prod\", \"PROD\"",
              "P4002 Data Classification: role `dev` lists \"PROD\" and \"prod\", which match the same text"),
+            ("block \"prod\"", "block \"prod\", \"CAFÉ\"",
+             "P4002 Data Classification: role `dev`: \"CAFÉ\" never matches its non-ASCII capitals in lower case"),
             ("control \"SOC2 CC6.1\" \"access\"", "control \"SOC2 CC6.1\" \"access\"\npatterns unused { \"x\" }",
              "P4002 Data Classification: pattern list `unused` is never used"),
             ("audit { encrypt true", "audit { log_prompts full encrypt true",

@@ -56,6 +56,24 @@ final class PolicyDiffTests: XCTestCase {
         ])
     }
 
+    func testDetectorsThatDenyEachRole() throws {
+        let base = TestSupport.prelude + """
+            role a { models "claude-3-opus" features ask_mode }
+            role b { models "claude-3-opus" features ask_mode }
+            rule keys { when prompt has secret.jwt, pii.email deny "no" }
+            rule only_b { when user.role == "b" and prompt has pii.ssn deny "no" }
+
+            """
+        let changed = base.replacingOccurrences(of: "has secret.jwt, pii.email", with: "has pii.email, pii.phone")
+        let diff = PolicyDiff(old: try compiled(base), new: try compiled(changed))
+        XCTAssertEqual(diff.roles.map { "\($0.role): " + $0.other.map { "\($0.description) (\($0.direction.rawValue))" }.joined(separator: "; ") }, [
+            "a: detector secret.jwt no longer denies (grant); detector pii.phone now denies (revoke)",
+            "b: detector secret.jwt no longer denies (grant); detector pii.phone now denies (revoke)",
+        ])
+        XCTAssertEqual(PolicyDiff.denyingDetectors(try compiled(base), role: "a"), ["secret.jwt", "pii.email"])
+        XCTAssertEqual(PolicyDiff.denyingDetectors(try compiled(base), role: "b"), ["secret.jwt", "pii.email", "pii.ssn"])
+    }
+
     /// For random pairs of role tables, every cell's decision from the runtime (at every context
     /// size that matters) changes exactly where the diff says it does.
     func testAccessChangesAgreeWithTheRuntimeCellByCell() throws {

@@ -7,7 +7,8 @@ import PolicyRuntime
 /// `context_tokens` — allow or require-approval up to the role's limit, deny above it, or deny
 /// throughout — so two policies differ on a finite set of context ranges, found from the two
 /// limits. Cells that change the same way are merged into one line per role. **Content** is
-/// compared per role (blocked patterns) and per declaration (rules, alerts, playbooks: added,
+/// compared per role (blocked patterns, and the detectors whose findings deny the role's requests
+/// through deny rules) and per declaration (rules, alerts, playbooks: added,
 /// removed, or what changed in them).
 ///
 /// Rules whose conditions read request content are listed as changed declarations; their
@@ -122,7 +123,17 @@ public struct PolicyDiff: Sendable {
             let before = oldRoles[name]
             let after = newRoles[name]
             let access = PolicyDiff.accessChanges(before, after, models: models, features: features, operations: operations)
-            let other = PolicyDiff.roleChanges(before, after)
+            var other = PolicyDiff.roleChanges(before, after)
+            if before != nil, after != nil {
+                let was = PolicyDiff.denyingDetectors(old, role: name)
+                let now = PolicyDiff.denyingDetectors(new, role: name)
+                for detector in was.subtracting(now).sorted() {
+                    other.append(RoleChange(description: "detector \(detector) no longer denies", direction: .grant))
+                }
+                for detector in now.subtracting(was).sorted() {
+                    other.append(RoleChange(description: "detector \(detector) now denies", direction: .revoke))
+                }
+            }
             guard !access.isEmpty || !other.isEmpty else { continue }
             roles.append(RoleDiff(role: name, status: before == nil ? "added" : (after == nil ? "removed" : "changed"),
                                   access: access, other: other))
@@ -297,6 +308,32 @@ public struct PolicyDiff: Sendable {
             ("trigger", { "\($0.trigger)" }), ("severity", \.severity), ("actions", { $0.actions.joined(separator: ",") }),
         ]) { was, now in blocking(was?.blocks, now?.blocks) }
         return changes
+    }
+
+    /// Detectors whose findings deny a role's requests: those a deny rule tests (`has`), unless
+    /// the rule is limited to other roles by a `user.role` test at its top level.
+    public static func denyingDetectors(_ policy: CompiledPolicy, role: String) -> Set<String> {
+        func applies(_ condition: Condition) -> Bool {
+            switch condition {
+            case .all(let parts): return parts.allSatisfy(applies)
+            case .compare("user.role", .eq, .string(let name)): return name == role
+            case .compare("user.role", .ne, .string(let name)): return name != role
+            case .oneOf("user.role", let values): return values.contains(.string(role))
+            default: return true
+            }
+        }
+        func detectors(_ condition: Condition) -> [String] {
+            switch condition {
+            case .all(let parts), .any(let parts): return parts.flatMap(detectors)
+            case .has(_, let names, _, _): return names
+            default: return []  // under `not`, a finding would allow rather than deny
+            }
+        }
+        var result = Set<String>()
+        for rule in policy.rules where rule.effect == .deny && applies(rule.condition) {
+            result.formUnion(detectors(rule.condition))
+        }
+        return result
     }
 
     /// An alert or playbook that stops blocking grants; one that starts blocking revokes.

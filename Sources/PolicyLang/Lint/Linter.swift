@@ -166,6 +166,12 @@ public enum Linter {
         private mutating func findRedundant(_ patterns: [(text: String, wholeWord: Bool)], _ owner: String, _ at: (SourceFile, Span)) {
             let folded = patterns.map { (text: $0.text.lowercased(), wholeWord: $0.wholeWord, original: $0.text) }
             for (index, pattern) in folded.enumerated() {
+                // Case folding is ASCII-only: `É` in a pattern matches `É` but never `é`.
+                if pattern.original.contains(where: { !$0.isASCII && $0.isUppercase }) {
+                    report(.lintDataClassification,
+                           "\(owner): \"\(pattern.original)\" never matches its non-ASCII capitals in lower case",
+                           at: at, help: "write the pattern in lower case; only ASCII letters match without regard to case")
+                }
                 if let twin = folded[..<index].first(where: { $0.text == pattern.text && $0.original != pattern.original }) {
                     report(.lintDataClassification, "\(owner) lists \"\(pattern.original)\" and \"\(twin.original)\", which match the same text",
                            at: at, help: "patterns match without regard to case; keep one")
