@@ -1,3 +1,5 @@
+import PolicyRuntime
+
 /// A JSON document read into a tree whose every value remembers where it starts, so that an
 /// importer can say `file:line:col` for a value of the wrong kind, not just for bad syntax.
 ///
@@ -201,49 +203,8 @@ public indirect enum JSONTree: Sendable {
         }
 
         mutating func escape(into out: inout [UInt8]) throws(SyntaxError) {
-            guard index + 1 < bytes.count else { throw error("unterminated escape") }
-            let letter = bytes[index + 1]
-            index += 2
-            switch letter {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(letter)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar) {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                        throw error("unpaired surrogate in \\u escape")
-                    }
-                    index += 2
-                    let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let value = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                out += Array(String(Character(value)).utf8)
-            default:
-                throw error("invalid escape `\\\(Character(Unicode.Scalar(letter)))`", at: index - 2)
-            }
-        }
-
-        mutating func hex4() throws(SyntaxError) -> UInt32 {
-            guard index + 4 <= bytes.count else { throw error("expected four hex digits") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let byte = bytes[index] | 0x20
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-                default: throw error("expected four hex digits")
-                }
-                value = value << 4 | digit
-                index += 1
-            }
-            return value
+            let problem = bytes.withUnsafeBufferPointer { JSONEscape.decode($0, at: &index, into: &out) }
+            if let problem { throw error(problem) }
         }
     }
 }

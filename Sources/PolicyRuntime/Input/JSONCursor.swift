@@ -300,54 +300,7 @@ struct JSONCursor {
     }
 
     private mutating func readEscape(into out: inout [UInt8]) throws(RequestError) {
-        guard index + 1 < bytes.count else { throw error("unterminated string") }
-        let escape = bytes[index + 1]
-        index += 2
-        switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-        case UInt8(ascii: "b"): out.append(0x08)
-        case UInt8(ascii: "f"): out.append(0x0C)
-        case UInt8(ascii: "n"): out.append(0x0A)
-        case UInt8(ascii: "r"): out.append(0x0D)
-        case UInt8(ascii: "t"): out.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try readHex4()
-            if scalar >= 0xD800, scalar < 0xDC00 {
-                // A high surrogate must be followed by `\u` and a low surrogate.
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw error("unpaired surrogate in a string")
-                }
-                index += 2
-                let low = try readHex4()
-                guard low >= 0xDC00, low < 0xE000 else { throw error("unpaired surrogate in a string") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if scalar >= 0xDC00, scalar < 0xE000 {
-                throw error("unpaired surrogate in a string")
-            }
-            guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid unicode escape") }
-            UTF8.encode(unicode) { out.append($0) }
-        default:
-            index -= 2
-            throw error("invalid escape in a string")
-        }
-    }
-
-    private mutating func readHex4() throws(RequestError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("invalid unicode escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte - 0x30
-            case 0x61...0x66: digit = byte - 0x61 + 10
-            case 0x41...0x46: digit = byte - 0x41 + 10
-            default: throw error("invalid unicode escape")
-            }
-            value = value << 4 | UInt32(digit)
-            index += 1
-        }
-        return value
+        if let problem = JSONEscape.decode(bytes, at: &index, into: &out) { throw error(problem) }
     }
 
     private func utf8Length(at position: Int) -> Int {

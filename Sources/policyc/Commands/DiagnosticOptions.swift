@@ -22,6 +22,16 @@ enum DiagnosticOptions {
         diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
     }
 
+    /// Compiles the policy rooted at `path` with its imports; a root that cannot be read is a
+    /// usage error (exit 2), problems in the policy are diagnostics in the result.
+    static func compileRoot(_ path: String) throws(CommandFailure) -> Compiler.Result {
+        do {
+            return try Compiler.compile([path])
+        } catch {
+            throw .usage(error.message)
+        }
+    }
+
     /// Expands directories into the `.pol` files below them (sorted; hidden directories such as
     /// `.build` and `.git` are skipped), keeping files as given.
     static func expand(_ paths: [String]) throws(CommandFailure) -> [String] {

@@ -57,12 +57,7 @@ enum DiffCommand: Command {
                 throw .usage("cannot load `\(path)`: \(error)")
             }
         }
-        let result: Compiler.Result
-        do {
-            result = try Compiler.compile([path])
-        } catch {
-            throw .usage(error.message)
-        }
+        let result = try DiagnosticOptions.compileRoot(path)
         let errors = result.diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty, let policy = result.policy else {
             Output.err(DiagnosticRenderer(format: .text, color: Output.useColor(nil, descriptor: 2)).render(errors))

@@ -33,12 +33,7 @@ enum LintCommand: Command {
         let renderer = DiagnosticOptions.renderer(arguments, descriptor: 1)
         var all: [Diagnostic] = []
         for path in paths {
-            let result: Compiler.Result
-            do {
-                result = try Compiler.compile([path])
-            } catch {
-                throw .usage(error.message)
-            }
+            let result = try DiagnosticOptions.compileRoot(path)
             let errors = result.diagnostics.filter { $0.severity == .error }
             let findings = errors.isEmpty ? Linter.lint(result) : errors
             all += findings

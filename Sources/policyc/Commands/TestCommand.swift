@@ -53,12 +53,7 @@ enum TestCommand: Command {
                 }
                 continue
             }
-            let compiled: Compiler.Result
-            do {
-                compiled = try Compiler.compile([path])
-            } catch {
-                throw .usage(error.message)
-            }
+            let compiled = try DiagnosticOptions.compileRoot(path)
             let errors = compiled.diagnostics.filter { $0.severity == .error }
             guard errors.isEmpty, let policy = compiled.policy else {
                 Output.out(renderer.render(errors))
