@@ -111,6 +111,16 @@ extension CLITests {
         XCTAssertTrue(result.stdout.hasSuffix("2 passed, 0 failed\n"), result.stdout)
     }
 
+    func testPoliciesWithoutTestsMatterOnlyForCoverage() throws {
+        let plain = try run(["test", "Tests/PolicyLangTests/testdata/invalid"])
+        XCTAssertEqual(plain.status, 0, plain.stdout)
+        XCTAssertEqual(plain.stdout, "0 passed, 0 failed\n")
+        let covered = try run(["test", "--coverage", "Tests/PolicyLangTests/testdata/invalid/unknown-model.pol"])
+        XCTAssertEqual(covered.status, 1)
+        XCTAssertTrue(covered.stdout.contains("FAIL Tests/PolicyLangTests/testdata/invalid/unknown-model.pol: does not compile (1 error)"),
+                      covered.stdout)
+    }
+
     func testFailuresCoverageAndJUnit() throws {
         let directory = try makeTemporaryDirectory().path
         try """

@@ -53,8 +53,11 @@ final class ImporterTests: XCTestCase {
         let cases: [(String, String, Int)] = [
             ("{\"roles\": {\"r\": {\"models\": [\"a\",]}}}", "invalid JSON: expected a value, found `]`", 32),
             ("{\"r\": {\"modles\": []}}", "unknown key \"modles\" in role `r`; did you mean \"models\"?", 7),
-            ("{\"r\": {\"max_context_size\": -5}}", "`max_context_size` of role `r` must be a non-negative whole number of tokens", 27),
-            ("{\"r\": {\"max_context_size\": 1.5}}", "`max_context_size` of role `r` must be a non-negative whole number of tokens", 27),
+            ("{\"r\": {\"max_context_size\": -5}}", "`max_context_size` of role `r` must be a positive whole number of tokens", 27),
+            ("{\"r\": {\"max_context_size\": 1.5}}", "`max_context_size` of role `r` must be a positive whole number of tokens", 27),
+            ("{\"r\": {\"max_context_size\": 0}}", "`max_context_size` of role `r` must be a positive whole number of tokens", 27),
+            ("{\"r\": {\"models\": [\"" + String(repeating: "m", count: 70_000) + "\"]}}",
+             "`models` of role `r` must hold non-empty strings, found a string over 64 KiB", 18),
             ("{\"r\": {\"audit_level\": \"loud\"}}", "`audit_level` of role `r` must be one of standard, detailed, comprehensive", 22),
             ("{\"r\": {\"features\": [\"ask mode\"]}}", "`features` of role `r` must hold names (letters, digits and `_`), found \"ask mode\"", 20),
             ("{\"bad-name\": {}}", "role name \"bad-name\" is not a name (letters, digits and `_`, not starting with a digit)", 1),
@@ -69,6 +72,21 @@ final class ImporterTests: XCTestCase {
                 XCTAssertEqual(failure?.message, message, json)
                 XCTAssertEqual(failure?.offset, offset, json)
             }
+        }
+    }
+
+    /// Inputs the import fuzzer (scripts/fuzz.sh import) once failed on: each is now either
+    /// refused at a position or converted into a policy that checks and is already formatted.
+    func testFuzzRegressions() throws {
+        let directory = TestSupport.root + "/Tests/PolicyLangTests/testdata/fuzz-regressions/import"
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
+            guard let source = try? RoleTableImporter.convert(bytes, policyName: "fuzz") else { continue }
+            let result = TestSupport.compile(source)
+            XCTAssertEqual(result.diagnostics.filter { $0.severity == .error }.map(\.message), [], name)
+            XCTAssertEqual(try SourceFormatter.format(SourceFile(path: "i.pol", text: source)), source, name)
         }
     }
 }

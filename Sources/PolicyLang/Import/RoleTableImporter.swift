@@ -68,11 +68,10 @@ public enum RoleTableImporter {
             case "requires_approval": role.approvals = try names(property, "`requires_approval` of role `\(name)`")
             case "blocked_patterns": role.blocked = try strings(property, "`blocked_patterns` of role `\(name)`")
             case "max_context_size":
-                guard case .number(let text, let at) = property, let tokens = Int(text), tokens >= 0 else {
-                    throw Failure(message: "`max_context_size` of role `\(name)` must be a non-negative whole number of tokens",
+                guard case .number(let text, _) = property, let tokens = Int(text), tokens > 0 else {
+                    throw Failure(message: "`max_context_size` of role `\(name)` must be a positive whole number of tokens",
                                   offset: property.offset)
                 }
-                _ = at
                 role.maxContext = quantity(tokens)
             case "audit_level":
                 guard case .string(let level, _) = property, Vocabulary.auditLevels.contains(level) else {
@@ -93,8 +92,9 @@ public enum RoleTableImporter {
         guard case .array(let items, _) = value else { throw Failure(message: "\(what) must be an array of strings", offset: value.offset) }
         var result: [String] = []
         for item in items {
-            guard case .string(let text, _) = item, !text.isEmpty else {
-                let found = if case .string = item { "an empty string" } else { item.kindName }
+            // The quoted form must fit the language's string limit.
+            guard case .string(let text, _) = item, !text.isEmpty, quoted(text).utf8.count <= Limits.maxStringBytes else {
+                let found = if case .string(let text, _) = item { text.isEmpty ? "an empty string" : "a string over 64 KiB" } else { item.kindName }
                 throw Failure(message: "\(what) must hold non-empty strings, found \(found)", offset: item.offset)
             }
             if !result.contains(text) { result.append(text) }

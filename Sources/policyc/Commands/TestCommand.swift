@@ -8,9 +8,10 @@ enum TestCommand: Command {
     static let summary = "run the test blocks of policies, with rule coverage"
     static let usage = "policyc test [--coverage] [--junit FILE] [-v] [FILE|DIR…]"
     static let details = """
-        Every FILE with a `policy` header (a DIR stands for every .pol file below it, hidden
-        directories skipped; the default is the current directory) is compiled with its imports,
-        and the `test` blocks written in it are decided against it (grammar.md, "Tests"). Each
+        Every FILE with a `policy` header and `test` blocks (a DIR stands for every .pol file below
+        it, hidden directories skipped; the default is the current directory) is compiled with
+        its imports, and its tests are decided against it (grammar.md, "Tests"); with --coverage,
+        policies without tests are compiled too, so their rules count as not exercised. Each
         failure is printed with what was expected, what came out and what decided; the last line
         is `N passed, N failed`.
 
@@ -53,6 +54,8 @@ enum TestCommand: Command {
                 }
                 continue
             }
+            // A policy without tests matters only for coverage (its rules count as not exercised).
+            guard hasTests || arguments.has("coverage") else { continue }
             let compiled = try DiagnosticOptions.compileRoot(path)
             let errors = compiled.diagnostics.filter { $0.severity == .error }
             guard errors.isEmpty, let policy = compiled.policy else {
