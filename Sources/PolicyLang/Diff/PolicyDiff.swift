@@ -48,8 +48,9 @@ public struct PolicyDiff: Sendable {
         public var operation: String?
         /// The context range over which the decision changes.
         public var context: ContextRange
-        /// The decision before and after.
+        /// The decision before.
         public var old: Decision.Outcome
+        /// The decision after.
         public var new: Decision.Outcome
         /// grant or revoke.
         public var direction: Direction
@@ -89,8 +90,9 @@ public struct PolicyDiff: Sendable {
         public var direction: Direction
     }
 
-    /// The two policies' identities.
+    /// The old policy's identity.
     public var old: PolicyIdentity
+    /// The new policy's identity.
     public var new: PolicyIdentity
     /// Roles with changes, by name.
     public var roles: [RoleDiff]

@@ -39,6 +39,15 @@ struct ScanResults {
         }
     }
 
+    /// Whether the field has any finding or literal hit.
+    func hasAny(in field: TextField) -> Bool {
+        switch field {
+        case .prompt: return !promptFindings.isEmpty || !promptLiterals.isEmpty
+        case .messages: return !messageFindings.isEmpty || !messageLiterals.isEmpty
+        case .response: return !responseFindings.isEmpty || !responseLiterals.isEmpty
+        }
+    }
+
     /// Appends in place (a get/set subscript would copy the array on every append).
     mutating func append(_ located: Located, to field: TextField) {
         switch field {

@@ -74,7 +74,7 @@ extension Plan {
             }
         }
         let scan = scanTexts(request)
-        for field in TextField.allCases {
+        for field in [TextField.prompt, .messages, .response] where scan.hasAny(in: field) {
             for located in scan[findings: field] {
                 risk = max(risk, Plan.riskWeight(detector: located.finding.detector))
                 detections.append(Detection(type: DetectorCatalog.entries[located.finding.detector.rawValue].name, field: field.name,
@@ -246,11 +246,14 @@ extension Plan {
                 }
             }
         }
-        if scannedFields.contains(.prompt) { scanOne(request.prompt, .prompt, message: nil) }
-        if scannedFields.contains(.messages) {
+        guard scannedFields != 0 else { return results }
+        if scannedFields & 1 << TextField.prompt.rawValue != 0 { scanOne(request.prompt, .prompt, message: nil) }
+        if scannedFields & 1 << TextField.messages.rawValue != 0 {
             for part in request.messages { scanOne(part.text, .messages, message: part.message) }
         }
-        if scannedFields.contains(.response), let response = request.response { scanOne(response, .response, message: nil) }
+        if scannedFields & 1 << TextField.response.rawValue != 0, let response = request.response {
+            scanOne(response, .response, message: nil)
+        }
         return results
     }
 

@@ -27,8 +27,9 @@ public final class Plan: Sendable {
     let playbooks: [PlannedPlaybook]
     /// Detectors some condition or redaction uses; the others are never run.
     let usedDetectors: BitSet
-    /// Text fields some condition, role or redaction reads.
-    let scannedFields: Set<TextField>
+    /// Text fields some condition, role or redaction reads, as bits `1 << TextField.rawValue`
+    /// (a `Set` would hash on every request).
+    let scannedFields: UInt8
     let detectorScanner: DetectorScanner
     /// Placeholder per detector index and per pattern-list index, for redaction.
     let detectorPlaceholders: [String]
@@ -52,7 +53,7 @@ public final class Plan: Sendable {
         self.alerts = builder.alerts
         self.playbooks = builder.playbooks
         self.usedDetectors = builder.usedDetectors
-        self.scannedFields = builder.scannedFields
+        self.scannedFields = builder.scannedFields.reduce(0) { $0 | 1 << $1.rawValue }
         self.detectorScanner = DetectorScanner(internalDomains: compiled.internalDomains)
         self.detectorPlaceholders = DetectorCatalog.entries.map { compiled.placeholders[$0.name] ?? $0.placeholder }
         self.listPlaceholders = compiled.patterns.map { compiled.placeholders[$0.name] ?? "[REDACTED]" }
