@@ -10,15 +10,19 @@ case "compiler":
     runCompilerBench(Array(arguments.dropFirst()))
 case "diff":
     runDiffBench(Array(arguments.dropFirst()))
+case "regex":
+    runRegexBench()
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
                policyc-bench runtime --data DIR [--iterations K] [--only w1|plan|w2a|w2b] [--write DIR]
                policyc-bench diff [--roles N] [--write DIR]
+               policyc-bench regex
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)
         diff:     policyc diff on N roles (default 1,000) × 20 models × 10 features
+        regex:    the linear-time regex engine on pathological patterns; compiling 1,000 patterns
         """)
 default:
     runCompilerBench(arguments)
