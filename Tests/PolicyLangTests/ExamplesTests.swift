@@ -50,7 +50,7 @@ final class ExamplesTests: XCTestCase {
         let validator = SchemaValidator(root: try XCTUnwrap(JSONValue.parse(schemaData)))
         let policy = try XCTUnwrap(try Compiler.compile(["examples/enterprise.pol"], reader: TestSupport.reader).policy)
         guard case .object(var document)? = JSONValue.parse(try policy.canonicalJSON()) else { return XCTFail("not an object") }
-        document["schema_version"] = .integer(2)
+        document["schema_version"] = .integer(3)
         document["surprise"] = .bool(true)
         document["budgets"] = .string("none")
         let problems = validator.validate(.object(document))

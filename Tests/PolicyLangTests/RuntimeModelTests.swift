@@ -32,11 +32,11 @@ final class CompiledPolicyLoadingTests: XCTestCase {
 
     func testRequiresAKnownSchemaVersion() {
         XCTAssertEqual(loadError("{}"), .missingSchemaVersion)
-        XCTAssertEqual(loadError(#"{"schema_version": 99}"#), .unsupportedSchemaVersion(found: 99, supported: 1))
+        XCTAssertEqual(loadError(#"{"schema_version": 99}"#), .unsupportedSchemaVersion(found: 99, supported: 2))
     }
 
     func testNamesThePathOfAWrongField() {
-        guard case .invalidDocument(let detail)? = loadError(#"{"schema_version": 1, "policy": {"name": 5}}"#) else {
+        guard case .invalidDocument(let detail)? = loadError(#"{"schema_version": 2, "policy": {"name": 5}}"#) else {
             return XCTFail("expected an invalid document")
         }
         XCTAssertTrue(detail.hasPrefix("policy.name"), detail)

@@ -16,8 +16,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidNumber = "P1006"
     /// A source file over the size cap.
     case fileTooLarge = "P1007"
-    /// A `/regex/` pattern: reserved syntax until the linear-time engine lands.
-    case regexNotSupported = "P1008"
+    /// A `/regex/` where only strings are allowed (regexes go in pattern lists and `block`).
+    case regexNotAllowedHere = "P1008"
+    /// A regular expression the engine refuses: bad syntax, a construct that needs backtracking,
+    /// an unknown flag, a size limit, or a pattern that matches the empty string.
+    case invalidRegex = "P1009"
 
     // Syntax.
     /// The parser expected something else.

@@ -195,7 +195,7 @@ public struct Lexer {
             return Token(kind: .regex, span: span(start, index))
         }
         report(.unexpectedCharacter, "unexpected `/`", start, start + 1,
-               help: "`/…/` is reserved for regular expressions, which are not supported yet")
+               help: "a regular expression is written `/pattern/` or `/pattern/i`, on one line")
         index = start + 1
         return Token(kind: .illegal, span: span(start, index))
     }

@@ -122,14 +122,28 @@ extension Parser {
         }
         guard expect(.leftBrace) != nil else { return nil }
         var terms: [StringLiteral] = []
+        var regexes: [RegexLiteralSyntax] = []
         // Items that were there but did not parse (already reported) are not "no patterns".
         let hasItems = !at(.rightBrace)
-        if hasItems { terms = stringList("a pattern in quotes") }
-        layoutBreaks += terms.map(\.span.start)
+        if hasItems {
+            repeat {
+                if !terms.isEmpty || !regexes.isEmpty { advance() }
+                layoutBreaks.append(current.span.start)
+                if at(.regex) {
+                    if let regex = regexLiteral() { regexes.append(regex) }
+                } else if let term = expectString("a pattern in quotes or a `/regular expression/`") {
+                    terms.append(term)
+                } else {
+                    break
+                }
+            } while at(.comma)
+        }
         if at(.rightBrace) { layoutBreaks.append(current.span.start) }
         expect(.rightBrace)
-        return PatternListSyntax(name: name, wholeWord: wholeWord, terms: terms, skippedItems: hasItems && terms.isEmpty,
-                                 span: start.union(previousEnd))
+        var list = PatternListSyntax(name: name, wholeWord: wholeWord, terms: terms,
+                                     skippedItems: hasItems && terms.isEmpty && regexes.isEmpty, span: start.union(previousEnd))
+        list.regexes = regexes
+        return list
     }
 
     // MARK: - Property blocks
@@ -295,9 +309,9 @@ extension Parser {
                         role.block.append(.list(Name(text: text(current), span: current.span)))
                         advance()
                     } else if at(.regex) {
-                        reportRegex()
+                        if let regex = regexLiteral() { role.block.append(.regex(regex)) }
                     } else {
-                        expected("a pattern in quotes or a pattern list name")
+                        expected("a pattern in quotes, a `/regular expression/` or a pattern list name")
                         break
                     }
                 } while at(.comma)

@@ -181,9 +181,29 @@ public struct Parser {
     }
 
     mutating func reportRegex() {
-        error(.regexNotSupported, "regular expression patterns are not supported yet", at: current.span,
-              help: "write the pattern as a literal string; `/…/` is reserved for the linear-time regex engine")
+        error(.regexNotAllowedHere, "a regular expression is not allowed here", at: current.span,
+              help: "regular expressions may be used in pattern lists and in a role's `block`; write a string here")
         advance()
+    }
+
+    /// The current `/pattern/flags` token as a regex literal (flags other than `i` are errors).
+    mutating func regexLiteral() -> RegexLiteralSyntax? {
+        let token = current
+        advance()
+        let bytes = file.bytes[Int(token.span.start)..<Int(token.span.end)]
+        guard let close = bytes.lastIndex(of: UInt8(ascii: "/")), close > bytes.startIndex else { return nil }
+        let pattern = String(decoding: bytes[(bytes.startIndex + 1)..<close], as: UTF8.self)
+        var caseInsensitive = false
+        for (offset, flag) in bytes[(close + 1)...].enumerated() {
+            guard flag == UInt8(ascii: "i") else {
+                let at = UInt32(close + 1 + offset)
+                error(.invalidRegex, "unknown regular expression flag `\(Character(Unicode.Scalar(flag)))`", at: Span(start: at, end: at + 1),
+                      help: "the only flag is `i` (case-insensitive)")
+                return nil
+            }
+            caseInsensitive = true
+        }
+        return RegexLiteralSyntax(pattern: pattern, caseInsensitive: caseInsensitive, span: token.span)
     }
 
     /// Decodes a string token's escapes: `\"` `\\` `\n` `\t` `\r` `\u{…}`.

@@ -113,15 +113,19 @@ extension Checker {
         for name in symbols.patternLists.names {
             let declared = symbols.patternLists[name]!
             let list = declared.syntax
-            if list.terms.isEmpty, !list.skippedItems {
+            if list.terms.isEmpty, list.regexes.isEmpty, !list.skippedItems {
                 error(.missingProperty, "pattern list `\(name)` has no patterns", declared.file, list.name.span)
             }
             for term in list.terms where term.value.isEmpty {
                 error(.invalidQuantity, "an empty pattern would match every prompt", declared.file, term.span)
             }
             warnDuplicates(list.terms.map { ($0.value.lowercased(), $0.span) }, "pattern", declared.file)
-            resolved.patterns.append(CompiledPatternList(name: name, terms: unique(list.terms.map(\.value)), wholeWord: list.wholeWord,
-                                                         source: declared.file.reference(list.span.start)))
+            var regexes: [CompiledRegex] = []
+            for regex in list.regexes where checkRegex(regex, declared.file) {
+                regexes.append(CompiledRegex(pattern: regex.pattern, caseInsensitive: regex.caseInsensitive))
+            }
+            resolved.patterns.append(CompiledPatternList(name: name, terms: unique(list.terms.map(\.value)), regexes: unique(regexes),
+                                                         wholeWord: list.wholeWord, source: declared.file.reference(list.span.start)))
         }
     }
 

@@ -101,11 +101,14 @@ extension Checker {
                     grants.blocked += unique(list.syntax.terms.map(\.value)).filter { !$0.isEmpty }.map {
                         CompiledBlockedPattern(text: $0, wholeWord: list.syntax.wholeWord, list: name.text)
                     }
+                    grants.blocked += list.syntax.regexes.map { compiledBlockedRegex($0, list: name.text) }
                 } else {
                     error(.unknownPatternList, "unknown pattern list `\(name.text)`", file, name.span,
                           help: Suggestion.help(for: name.text, in: symbols.patternLists.names)
                             ?? "put a literal pattern in quotes: `block \"\(name.text)\"`")
                 }
+            case .regex(let regex):
+                if checkRegex(regex, file) { grants.blocked.append(compiledBlockedRegex(regex, list: nil)) }
             }
         }
         return grants

@@ -181,6 +181,8 @@ public struct PatternListSyntax: Sendable {
     public var wholeWord: Bool
     /// The literals.
     public var terms: [StringLiteral]
+    /// The regular expressions.
+    public var regexes: [RegexLiteralSyntax] = []
     /// Whether the parser skipped items it reported (so an empty list is not reported again).
     public var skippedItems: Bool
     /// The whole declaration.
@@ -201,6 +203,21 @@ public enum BlockItemSyntax: Sendable {
     case literal(StringLiteral)
     /// `internal_terms`
     case list(Name)
+    /// `/CUST-[0-9]{6}/i`
+    case regex(RegexLiteralSyntax)
+}
+
+/// `/pattern/flags`: a regular expression written in a policy.
+public struct RegexLiteralSyntax: Sendable, Hashable {
+    /// The pattern between the slashes, as written.
+    public var pattern: String
+    /// The `i` flag.
+    public var caseInsensitive: Bool
+    /// The whole token, slashes and flags included.
+    public var span: Span
+    /// Offset of the pattern's first byte (just after the opening `/`), so an error at byte N of
+    /// the pattern is reported at `patternStart + N`.
+    public var patternStart: UInt32 { span.start + 1 }
 }
 
 /// `role name [extends parent] { … }`

@@ -65,9 +65,9 @@ extension Plan {
         // Content: the role's blocked patterns, then one pass of the policy's literals and one of
         // the detectors over each text some condition reads.
         var detections: [Detection] = []
-        if let role, let matcher = role.blockedMatcher {
+        if let role, role.blockedMatcher != nil || !role.blockedRegexes.isEmpty {
             let before = detections.count
-            findBlocked(request, roleMatchers[matcher], into: &detections)
+            findBlocked(request, role.blockedMatcher.map { roleMatchers[$0] }, role.blockedRegexes, into: &detections)
             if detections.count > before {
                 risk = max(risk, 60)
                 deny("blocked_pattern", role.rule, role.blockedMessage, role.source)
@@ -212,13 +212,20 @@ extension Plan {
         }
     }
 
-    /// Finds the role's blocked patterns in the prompt and the chat messages.
-    func findBlocked(_ request: Request, _ matcher: LiteralMatcher, into detections: inout [Detection]) {
+    /// Finds the role's blocked patterns (literals, then regular expressions) in the prompt and
+    /// the chat messages.
+    func findBlocked(_ request: Request, _ matcher: LiteralMatcher?, _ regexes: [LinearRegex], into detections: inout [Detection]) {
         func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
             text.withUnsafeBufferPointer { buffer in
-                matcher.scan(buffer) { _, start, end in
+                matcher?.scan(buffer) { _, start, end in
                     detections.append(Detection(type: "blocked_pattern", field: field.name, message: message, start: start, end: end))
                     return true
+                }
+                for regex in regexes {
+                    regex.forEachMatch(in: buffer) { start, end in
+                        detections.append(Detection(type: "blocked_pattern", field: field.name, message: message, start: start, end: end))
+                        return true
+                    }
                 }
             }
         }
@@ -237,6 +244,12 @@ extension Plan {
                     literals.scan(buffer) { literal, start, end in
                         results.append(ScanResults.LiteralHit(literal: literal, start: start, end: end, message: message), to: field)
                         return true
+                    }
+                    for (regex, slot) in zip(listRegexes, listRegexSlots) {
+                        regex.forEachMatch(in: buffer) { start, end in
+                            results.append(ScanResults.LiteralHit(literal: slot, start: start, end: end, message: message), to: field)
+                            return true
+                        }
                     }
                 }
                 if detectorsWanted {

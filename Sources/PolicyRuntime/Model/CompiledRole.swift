@@ -39,24 +39,62 @@ public struct CompiledRole: Codable, Sendable, Equatable {
     }
 }
 
-/// One blocked literal of a role, with where it came from.
+/// One blocked pattern of a role, with where it came from: a literal (matched ASCII
+/// case-insensitively, anywhere or as a whole word) or a regular expression.
 public struct CompiledBlockedPattern: Codable, Sendable, Equatable, Hashable {
-    /// The literal text, matched case-insensitively.
+    /// The literal text, or the regular expression's source for a regex.
     public var text: String
-    /// Whether the match must start and end at word boundaries.
+    /// Whether the match must start and end at word boundaries (literals only).
     public var wholeWord: Bool
-    /// The named pattern list it came from, or nil for a literal written in the role.
+    /// The named pattern list it came from, or nil for a pattern written in the role.
     public var list: String?
+    /// For a regular expression: its flags. Nil for a literal.
+    public var regex: CompiledRegexFlags?
 
     /// Creates a blocked pattern.
-    public init(text: String, wholeWord: Bool, list: String?) {
+    public init(text: String, wholeWord: Bool, list: String?, regex: CompiledRegexFlags? = nil) {
         self.text = text
         self.wholeWord = wholeWord
         self.list = list
+        self.regex = regex
     }
 
     enum CodingKeys: String, CodingKey {
-        case text, wholeWord = "whole_word", list
+        case text, wholeWord = "whole_word", list, regex
+    }
+}
+
+/// The flags of a regular expression in the compiled document (`"regex": {…}`); its presence
+/// is what marks a pattern as a regex.
+public struct CompiledRegexFlags: Codable, Sendable, Equatable, Hashable {
+    /// The `/…/i` flag.
+    public var caseInsensitive: Bool
+
+    /// Creates flags.
+    public init(caseInsensitive: Bool) {
+        self.caseInsensitive = caseInsensitive
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case caseInsensitive = "case_insensitive"
+    }
+}
+
+/// A regular expression of a pattern list.
+public struct CompiledRegex: Codable, Sendable, Equatable, Hashable {
+    /// The pattern (the engine's syntax, grammar.md §3 "Regular expressions").
+    public var pattern: String
+    /// The `/…/i` flag.
+    public var caseInsensitive: Bool
+
+    /// Creates a regex entry.
+    public init(pattern: String, caseInsensitive: Bool) {
+        self.pattern = pattern
+        self.caseInsensitive = caseInsensitive
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pattern, caseInsensitive = "case_insensitive"
     }
 }
 
@@ -66,20 +104,43 @@ public struct CompiledPatternList: Codable, Sendable, Equatable {
     public var name: String
     /// The literals, matched case-insensitively.
     public var terms: [String]
-    /// Whether each match must start and end at word boundaries.
+    /// The regular expressions (omitted from the document when there are none).
+    public var regexes: [CompiledRegex]
+    /// Whether each literal match must start and end at word boundaries.
     public var wholeWord: Bool
     /// `file:line:col` of the declaration.
     public var source: String
 
     /// Creates a pattern list.
-    public init(name: String, terms: [String], wholeWord: Bool, source: String) {
+    public init(name: String, terms: [String], regexes: [CompiledRegex] = [], wholeWord: Bool, source: String) {
         self.name = name
         self.terms = terms
+        self.regexes = regexes
         self.wholeWord = wholeWord
         self.source = source
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, terms, wholeWord = "whole_word", source
+        case name, terms, regexes, wholeWord = "whole_word", source
+    }
+
+    /// Reads a list; `regexes` may be absent.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        terms = try container.decode([String].self, forKey: .terms)
+        regexes = try container.decodeIfPresent([CompiledRegex].self, forKey: .regexes) ?? []
+        wholeWord = try container.decode(Bool.self, forKey: .wholeWord)
+        source = try container.decode(String.self, forKey: .source)
+    }
+
+    /// Writes a list, leaving out `regexes` when there are none.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(terms, forKey: .terms)
+        if !regexes.isEmpty { try container.encode(regexes, forKey: .regexes) }
+        try container.encode(wholeWord, forKey: .wholeWord)
+        try container.encode(source, forKey: .source)
     }
 }

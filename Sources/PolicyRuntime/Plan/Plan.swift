@@ -20,6 +20,9 @@ public final class Plan: Sendable {
     /// Each role's blocked patterns in a matcher of their own (roles with the same patterns
     /// share one): a request scans its prompt for its role's few patterns only.
     let roleMatchers: [LiteralMatcher]
+    /// Pattern lists' regular expressions and the literal slot their hits count as.
+    let listRegexes: [LinearRegex]
+    let listRegexSlots: [Int]
     /// For each literal, the pattern lists it belongs to (detection types `pattern.<list>`).
     let literalLists: [[Int]]
     let rules: [PlannedRule]
@@ -48,6 +51,8 @@ public final class Plan: Sendable {
         self.operationIndex = NameIndex(builder.operationIndex)
         self.literals = LiteralMatcher(builder.literalPatterns)
         self.roleMatchers = builder.roleMatchers
+        self.listRegexes = builder.listRegexes.map(\.regex)
+        self.listRegexSlots = builder.listRegexes.map(\.slot)
         self.literalLists = builder.literalLists
         self.rules = builder.rules
         self.alerts = builder.alerts
@@ -79,8 +84,10 @@ final class PlannedRole: Sendable {
     let auditLevel: String
     /// Operations that need approval, as operation indexes.
     let approvals: BitSet
-    /// Index into the plan's role matchers, when the role blocks patterns.
+    /// Index into the plan's role matchers, when the role blocks literal patterns.
     let blockedMatcher: Int?
+    /// The role's blocked regular expressions.
+    let blockedRegexes: [LinearRegex]
     let source: String
     /// `role:NAME`, the `rule` its reasons cite (built once, not per request).
     let rule: String
@@ -88,7 +95,7 @@ final class PlannedRole: Sendable {
     let blockedMessage: String
 
     init(name: String, models: BitSet, features: BitSet, maxContextTokens: Int?, auditLevel: String, approvals: BitSet,
-         blockedMatcher: Int?, source: String) {
+         blockedMatcher: Int?, blockedRegexes: [LinearRegex], source: String) {
         self.rule = "role:" + name
         self.blockedMessage = "the prompt contains a pattern blocked for role `\(name)`"
         self.name = name
@@ -98,6 +105,7 @@ final class PlannedRole: Sendable {
         self.auditLevel = auditLevel
         self.approvals = approvals
         self.blockedMatcher = blockedMatcher
+        self.blockedRegexes = blockedRegexes
         self.source = source
     }
 }

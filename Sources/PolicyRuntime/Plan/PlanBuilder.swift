@@ -10,6 +10,9 @@ struct PlanBuilder {
     var literalPatterns: [LiteralMatcher.Pattern] = []
     var literalLists: [[Int]] = []
     var roleMatchers: [LiteralMatcher] = []
+    /// Pattern lists' regular expressions, each with the literal slot its hits are counted in (an
+    /// empty placeholder in `literalPatterns`, which the literal matcher never reports).
+    var listRegexes: [(regex: LinearRegex, slot: Int)] = []
     /// Role pattern sets already built, by their folded bytes (roles often share sets).
     private var roleMatcherIndex: [ByteKey: Int] = [:]
 
@@ -139,6 +142,14 @@ struct PlanBuilder {
                 if !literalLists[id].contains(index) { literalLists[id].append(index) }
                 ids.append(id)
             }
+            for (regexIndex, entry) in list.regexes.enumerated() {
+                let regex = try PlanBuilder.regex(entry.pattern, entry.caseInsensitive, "patterns[\(index)].regexes[\(regexIndex)]")
+                let slot = literalPatterns.count
+                literalPatterns.append(LiteralMatcher.Pattern([]))
+                literalLists.append([index])
+                listRegexes.append((regex, slot))
+                ids.append(slot)
+            }
             members.append(ids)
         }
         listMembers = members
@@ -146,6 +157,17 @@ struct PlanBuilder {
 
     /// The literal indexes of each pattern list, for `has` conditions.
     private var listMembers: [[Int]] = []
+    /// Each role's blocked regular expressions, in role order.
+    private var blockedRegexes: [[LinearRegex]] = []
+
+    /// Compiles a document's regex; one the engine refuses means a corrupt or hand-edited document.
+    private static func regex(_ pattern: String, _ caseInsensitive: Bool, _ path: String) throws(PlanError) -> LinearRegex {
+        do {
+            return try LinearRegex(pattern, caseInsensitive: caseInsensitive)
+        } catch {
+            throw PlanError("\(path): invalid regular expression: \(error.description)")
+        }
+    }
 
     private mutating func buildRoles() throws(PlanError) {
         var planned: [(CompiledRole, Int?)] = []
@@ -154,10 +176,16 @@ struct PlanBuilder {
             guard roleIndex[role.name] == nil else { throw PlanError("\(path): duplicate role `\(role.name)`") }
             roleIndex[role.name] = index
             var patterns: [LiteralMatcher.Pattern] = []
+            var regexes: [LinearRegex] = []
             for (patternIndex, pattern) in role.blockedPatterns.enumerated() {
                 guard !pattern.text.isEmpty else { throw PlanError("\(path).blocked_patterns[\(patternIndex)]: empty pattern") }
-                patterns.append(LiteralMatcher.Pattern(ASCIIFold.fold(Array(pattern.text.utf8)), wholeWord: pattern.wholeWord))
+                if let flags = pattern.regex {
+                    regexes.append(try PlanBuilder.regex(pattern.text, flags.caseInsensitive, "\(path).blocked_patterns[\(patternIndex)]"))
+                } else {
+                    patterns.append(LiteralMatcher.Pattern(ASCIIFold.fold(Array(pattern.text.utf8)), wholeWord: pattern.wholeWord))
+                }
             }
+            blockedRegexes.append(regexes)
             var matcher: Int?
             if !patterns.isEmpty {
                 var key: [UInt8] = []
@@ -191,7 +219,7 @@ struct PlanBuilder {
                 features: BitSet(capacity: compiled.features.count, members: features), maxContextTokens: role.maxContextTokens,
                 auditLevel: role.auditLevel ?? compiled.audit.defaultLevel,
                 approvals: BitSet(capacity: compiled.operations.count, members: approvals),
-                blockedMatcher: blockedMatcher, source: role.source))
+                blockedMatcher: blockedMatcher, blockedRegexes: blockedRegexes[index], source: role.source))
         }
     }
 

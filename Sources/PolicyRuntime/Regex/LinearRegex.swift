@@ -14,6 +14,9 @@ public final class LinearRegex: Sendable {
     public let pattern: String
     /// Whether it matches without regard to case (the `/…/i` flag).
     public let caseInsensitive: Bool
+    /// Whether the pattern can match the empty string (as a blocked pattern it would match
+    /// every text, so the compiler refuses such patterns).
+    public let matchesEmpty: Bool
     let program: RegexProgram
 
     /// Parses and compiles a pattern.
@@ -22,7 +25,9 @@ public final class LinearRegex: Sendable {
     public init(_ pattern: String, caseInsensitive: Bool = false) throws(RegexSyntaxError) {
         self.pattern = pattern
         self.caseInsensitive = caseInsensitive
-        program = try RegexProgram(RegexParser.parse(pattern, caseInsensitive: caseInsensitive))
+        let node = try RegexParser.parse(pattern, caseInsensitive: caseInsensitive)
+        matchesEmpty = node.canBeEmpty
+        program = try RegexProgram(node)
     }
 
     /// Calls `body(start, end)` for each match, left to right, not overlapping; an empty match is
