@@ -197,3 +197,29 @@ extension CLITests {
         XCTAssertEqual(try run(["diff", "examples/enterprise.pol", directory + "/missing.pol"]).status, 2)
     }
 }
+
+/// `policyc match` as an author trying patterns runs it.
+extension CLITests {
+    func testMatchPrintsSpansAndExitsByWhetherAnythingMatched() throws {
+        let text = Data("order #12345 and CUST-000042, mail jane.doe@example.com".utf8)
+        let regex = try run(["match", "--pattern", "CUST-[0-9]{6}"], stdin: text)
+        XCTAssertEqual(regex.status, 0)
+        XCTAssertEqual(regex.stdout, "17-28 regex/CUST-[0-9]{6}\n")
+        XCTAssertEqual(try run(["match", "-i", "--pattern", "cust-\\d+"], stdin: text).stdout, "17-28 regex/cust-\\d+\n")
+        XCTAssertEqual(try run(["match", "--pattern", "/ORDER/i"], stdin: text).stdout, "0-5 regex//ORDER/i\n")
+
+        let none = try run(["match", "--pattern", "zzz"], stdin: text)
+        XCTAssertEqual(none.status, 1)
+        XCTAssertEqual(none.stdout, "")
+
+        let refused = try run(["match", "--pattern", "a(?=b)"], stdin: text)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("lookahead needs backtracking"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("  a(?=b)\n   ^"), refused.stderr)
+
+        let policy = try run(["match", "--policy", "examples/enterprise.pol"], stdin: Data("deploy to production; mail jane.doe@example.com".utf8))
+        XCTAssertEqual(policy.status, 0, policy.stderr)
+        XCTAssertEqual(policy.stdout, "10-20 blocked/contractor\n27-47 detector/pii.email\n")
+        XCTAssertEqual(try run(["match", "--pattern", "x", "--policy", "examples/enterprise.pol"]).status, 2)
+    }
+}
