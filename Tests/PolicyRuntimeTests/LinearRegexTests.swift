@@ -155,4 +155,35 @@ final class LinearRegexTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 300)
     }
+
+    /// The lazy DFA (forward to the end, backward to the start) finds exactly the Pike VM's
+    /// matches, on random patterns without assertions — nullable loops and lazy quantifiers
+    /// included — and random texts with non-ASCII scalars and invalid bytes.
+    func testTheLazyDFAAgreesWithThePikeVM() throws {
+        var generator = SystemRandomNumberGenerator()
+        let atoms = ["a", "b", "é", ".", "[ab]", "[^a]", "\\d", "\\w", "(?:a|ab)", "(?:b|)", "(a*)", "(?:ab?)"]
+        let quantifiers = ["", "", "*", "+", "?", "*?", "+?", "{2}", "{1,3}", "{0,2}?"]
+        var checked = 0
+        for _ in 0..<(ProcessInfo.processInfo.environment["REGEX_ROUNDS"].flatMap { Int($0) } ?? 400) {
+            let pattern = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                atoms.randomElement(using: &generator)! + quantifiers.randomElement(using: &generator)!
+            }.joined(separator: Int.random(in: 0..<5, using: &generator) == 0 ? "|" : "")
+            guard let regex = try? LinearRegex(pattern, caseInsensitive: Bool.random(using: &generator)) else { continue }
+            XCTAssertNotNil(regex.reversedProgram, pattern)
+            var text = (0..<Int.random(in: 0...24, using: &generator)).flatMap { _ in
+                Array(["a", "b", "A", "é", "1", " "].randomElement(using: &generator)!.utf8)
+            }
+            if Int.random(in: 0..<8, using: &generator) == 0 { text.insert(0xFF, at: Int.random(in: 0...text.count, using: &generator)) }
+            var pike: [Range<Int>] = []
+            text.withUnsafeBufferPointer { buffer in
+                regex.pikeMatches(in: buffer, from: 0) { start, end in
+                    pike.append(start..<end)
+                    return true
+                }
+            }
+            XCTAssertEqual(regex.matches(in: text), pike, "/\(pattern)/ on \(text)")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 300)
+    }
 }

@@ -18,6 +18,8 @@ public final class LinearRegex: Sendable {
     /// every text, so the compiler refuses such patterns).
     public let matchesEmpty: Bool
     let program: RegexProgram
+    /// The reversed program, for programs the lazy DFA runs (those without assertions).
+    let reversedProgram: RegexProgram?
 
     /// Parses and compiles a pattern.
     /// - Throws: ``RegexSyntaxError`` with the byte offset of the offending character, for syntax
@@ -28,25 +30,49 @@ public final class LinearRegex: Sendable {
         let node = try RegexParser.parse(pattern, caseInsensitive: caseInsensitive)
         matchesEmpty = node.canBeEmpty
         program = try RegexProgram(node)
+        reversedProgram = LazyDFA.supports(program) ? try RegexProgram(node.reversed()) : nil
     }
 
     /// Calls `body(start, end)` for each match, left to right, not overlapping; an empty match is
     /// followed by a search one scalar further on. Returning false stops.
     public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Bool) {
+        var position = 0
+        if let reversedProgram {
+            // The lazy DFA: forward to the match's end, backward to its start.
+            var forward = LazyDFA(program: program, leftmostFirst: true)
+            var backward = LazyDFA(program: reversedProgram, leftmostFirst: false)
+            while position <= text.count {
+                guard let endResult = forward.matchEnd(text, from: position) else { break }
+                guard let end = endResult else { return }
+                guard let startResult = backward.matchStart(text, end: end, limit: position), let start = startResult else { break }
+                if !body(start, end) { return }
+                guard let next = LinearRegex.next(after: start, end, in: text) else { return }
+                position = next
+            }
+            // The state budget ran out: the Pike VM finishes from here.
+        }
+        pikeMatches(in: text, from: position, body)
+    }
+
+    /// Where the search resumes after a match: its end, or one scalar on after an empty match.
+    static func next(after start: Int, _ end: Int, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        if end > start { return end }
+        guard end < text.count else { return nil }
+        return end + decode(text, at: end).length
+    }
+
+    /// The Pike VM: every NFA state in lockstep, O(text × pattern), for any program.
+    func pikeMatches(in text: UnsafeBufferPointer<UInt8>, from: Int, _ body: (Int, Int) -> Bool) {
         let size = program.instructions.count
         withUnsafeTemporaryAllocation(of: Int.self, capacity: size * 9 + 8) { scratch in
             guard let base = scratch.baseAddress else { return }
             var machine = PikeMachine(program: program, text: text, scratch: base, size: size)
-            var position = 0
+            var position = from
             while position <= text.count {
                 guard let (start, end) = machine.search(from: position) else { return }
                 if !body(start, end) { return }
-                if end > start {
-                    position = end
-                } else {
-                    guard end < text.count else { return }
-                    position = end + Self.decode(text, at: end).length
-                }
+                guard let next = LinearRegex.next(after: start, end, in: text) else { return }
+                position = next
             }
         }
     }

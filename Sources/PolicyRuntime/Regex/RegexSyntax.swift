@@ -14,6 +14,18 @@ indirect enum RegexNode: Sendable, Equatable {
     /// A zero-width test.
     case assertion(RegexAssertion)
 
+    /// The node that matches the reversed texts (for the backward search of a match's start);
+    /// assertions keep their meaning only for programs that have none, the only ones reversed.
+    func reversed() -> RegexNode {
+        switch self {
+        case .empty, .scalars, .assertion: return self
+        case .concat(let items): return .concat(items.reversed().map { $0.reversed() })
+        case .alternate(let branches): return .alternate(branches.map { $0.reversed() })
+        case .repetition(let body, let minimum, let maximum, let greedy):
+            return .repetition(body.reversed(), min: minimum, max: maximum, greedy: greedy)
+        }
+    }
+
     /// Whether the node can match the empty string.
     var canBeEmpty: Bool {
         switch self {
