@@ -30,6 +30,7 @@ func runRuntimeBench(_ arguments: [String]) {
     }
     if only == nil || only == "plan" { runPlanBench(load: load) }
     if only == nil || only == "w2b" { runDetectorBench(load: load, iterations: iterations) }
+    if only == nil || only == "w2c" { runCombinedBench(load: load, iterations: iterations) }
     guard only == nil || only == "w2a" else { return }
     print("W2a: literal patterns, ASCII case-insensitive, every occurrence counted (MB = 10^6 bytes)")
     for patternsFile in ["patterns_50.txt", "patterns_1000.txt"] {
@@ -218,6 +219,35 @@ func runDetectorBench(load: (String) -> [UInt8], iterations: Int) {
         }
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         print(String(format: "  %@: %8.1f MB/s  %@", corpus, Double(request.prompt.count) / seconds / 1e6, summary))
+    }
+}
+
+/// W2c (the regex issue's target): 100 regexes, the 1,000 literal patterns and every detector,
+/// through one plan, over the corpora.
+func runCombinedBench(load: (String) -> [UInt8], iterations: Int) {
+    let vocabulary = String(decoding: load("blocked_vocab.txt"), as: UTF8.self).split(separator: "\n").map(String.init)
+    let literals = String(decoding: load("patterns_1000.txt"), as: UTF8.self).split(separator: "\n").map(String.init)
+    let shapes = ["/%@-[0-9]{4,8}/i", "/%@\\s*#\\d{3,}/", "/\\b%@_[a-z0-9]{6,}\\b/i", "/(?:internal|private)[-_]%@/i"]
+    let regexes = (0..<100).map { index in
+        let word = vocabulary[1_000 + index].replacingOccurrences(of: "-", with: "_")
+        return String(format: shapes[index % shapes.count], word)
+    }
+    let quoted = literals.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    let source = """
+        policy "w2c" version 1
+        patterns literals { \(quoted.joined(separator: ", ")) }
+        patterns expressions { \(regexes.joined(separator: ", ")) }
+        rule everything { when prompt has literals, expressions, pii, secret, network, injection deny "found" }
+        """
+    guard let plan = try? Plan(compilePolicy(source)) else { fail("cannot plan the W2c policy") }
+    print("W2c: 100 regexes + 1,000 literals + every detector in one plan (MB = 10^6 bytes)")
+    for corpus in ["corpus_1MiB.txt", "corpus_16MiB.txt"] {
+        var request = Request()
+        request.role = "none"
+        request.prompt = load(corpus)
+        var count = 0
+        let seconds = measure(iterations) { count = plan.evaluate(request).detections.count }
+        print(String(format: "  %@: %8.1f MB/s  %d detections", corpus, Double(request.prompt.count) / seconds / 1e6, count))
     }
 }
 

@@ -95,6 +95,32 @@ final class LinearRegexTests: XCTestCase {
         }
     }
 
+    func testRequiredLiterals() throws {
+        let table: [(String, Bool, String?)] = [
+            ("CUST-[0-9]{6}", false, "cust-"),
+            ("(?i)customer_[a-z]+_id", false, "customer_"),
+            ("ord(er)?\\s*#\\d{4}", true, "ord"),
+            ("order\\s*#\\d{4}", true, "order"),
+            ("[0-9]{3}-abc{2}", false, "-abcc"),
+            ("(?:xyz){2}", false, "xyzxyz"),
+            ("(?:secret)+_key", false, "secret"),
+            ("a|b", false, nil),
+            ("token|token", false, "token"),
+            ("x*yz", false, nil),
+            ("\\bpassword\\b", false, "password"),
+            ("é{3}", false, "ééé"),
+        ]
+        for (pattern, caseInsensitive, expected) in table {
+            let regex = try LinearRegex(pattern, caseInsensitive: caseInsensitive)
+            XCTAssertEqual(regex.requiredLiteral.map { String(decoding: $0, as: UTF8.self) }, expected, pattern)
+        }
+        // A text without the literal is not searched, and one with it is.
+        let regex = try LinearRegex("CUST-[0-9]{6}")
+        XCTAssertEqual(regex.matches(in: Array("no ids here".utf8)), [])
+        XCTAssertEqual(regex.matches(in: Array("x CUST-123456".utf8)), [2..<13])
+        XCTAssertEqual(regex.matches(in: Array("x cust-123456".utf8)), [], "the prefilter ignores case; the regex does not")
+    }
+
     /// Patterns that take exponential time in a backtracking engine take one pass here.
     func testPathologicalPatternsFinishOnLongInput() throws {
         let text = [UInt8](repeating: UInt8(ascii: "a"), count: 20_000)

@@ -241,13 +241,18 @@ extension Plan {
         func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
             text.withUnsafeBufferPointer { buffer in
                 if literalsWanted {
+                    // Regexes whose required literal turns up in this pass are run after it.
+                    var wanted = listRegexes.isEmpty ? [] : unfilteredRegexes
                     literals.scan(buffer) { literal, start, end in
                         results.append(ScanResults.LiteralHit(literal: literal, start: start, end: end, message: message), to: field)
+                        for regex in regexesByLiteral[literal] where !wanted.contains(regex) { wanted.append(regex) }
                         return true
                     }
-                    for (regex, slot) in zip(listRegexes, listRegexSlots) {
-                        regex.forEachMatch(in: buffer) { start, end in
-                            results.append(ScanResults.LiteralHit(literal: slot, start: start, end: end, message: message), to: field)
+                    if wanted.count > 1 { wanted.sort() }
+                    for index in wanted {
+                        listRegexes[index].forEachMatch(in: buffer, prefiltered: true) { start, end in
+                            results.append(ScanResults.LiteralHit(literal: listRegexSlots[index], start: start, end: end, message: message),
+                                           to: field)
                             return true
                         }
                     }

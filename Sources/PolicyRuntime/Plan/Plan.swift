@@ -23,6 +23,10 @@ public final class Plan: Sendable {
     /// Pattern lists' regular expressions and the literal slot their hits count as.
     let listRegexes: [LinearRegex]
     let listRegexSlots: [Int]
+    /// Per literal slot, the list regexes whose required literal it is; and the list regexes
+    /// with no required literal, which always run.
+    let regexesByLiteral: [[Int]]
+    let unfilteredRegexes: [Int]
     /// For each literal, the pattern lists it belongs to (detection types `pattern.<list>`).
     let literalLists: [[Int]]
     let rules: [PlannedRule]
@@ -53,6 +57,10 @@ public final class Plan: Sendable {
         self.roleMatchers = builder.roleMatchers
         self.listRegexes = builder.listRegexes.map(\.regex)
         self.listRegexSlots = builder.listRegexes.map(\.slot)
+        var byLiteral = [[Int]](repeating: [], count: builder.literalPatterns.count)
+        for (regex, slot) in builder.listRegexPrefilters.enumerated() { if let slot { byLiteral[slot].append(regex) } }
+        self.regexesByLiteral = byLiteral
+        self.unfilteredRegexes = builder.listRegexPrefilters.indices.filter { builder.listRegexPrefilters[$0] == nil }
         self.literalLists = builder.literalLists
         self.rules = builder.rules
         self.alerts = builder.alerts

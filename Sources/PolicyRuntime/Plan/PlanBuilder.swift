@@ -13,6 +13,9 @@ struct PlanBuilder {
     /// Pattern lists' regular expressions, each with the literal slot its hits are counted in (an
     /// empty placeholder in `literalPatterns`, which the literal matcher never reports).
     var listRegexes: [(regex: LinearRegex, slot: Int)] = []
+    /// For each list regex with a required literal, the literal slot that finds it in the same
+    /// pass as every other literal (a text without it skips the regex); nil: always run.
+    var listRegexPrefilters: [Int?] = []
     /// Role pattern sets already built, by their folded bytes (roles often share sets).
     private var roleMatcherIndex: [ByteKey: Int] = [:]
 
@@ -49,6 +52,11 @@ struct PlanBuilder {
     mutating func build() throws(PlanError) {
         try indexVocabularies()
         try buildPatternLists()
+        // The regexes' required literals join the one literal pass (after the lists' own
+        // literals, so a literal that is also a list term keeps its list).
+        listRegexPrefilters = listRegexes.map { entry in
+            entry.regex.requiredLiteral.map { literal(folded: $0, wholeWord: false) }
+        }
         try buildRoles()
         for (index, playbook) in compiled.playbooks.enumerated() {
             guard playbookIndex[playbook.incident] == nil else { throw PlanError("playbooks[\(index)]: second playbook for `\(playbook.incident)`") }
@@ -121,7 +129,11 @@ struct PlanBuilder {
 
     /// The index of a literal in the shared matcher, adding it if new.
     private mutating func literal(_ text: String, wholeWord: Bool) -> Int {
-        let key = LiteralKey(bytes: ASCIIFold.fold(Array(text.utf8)), wholeWord: wholeWord)
+        literal(folded: ASCIIFold.fold(Array(text.utf8)), wholeWord: wholeWord)
+    }
+
+    private mutating func literal(folded bytes: [UInt8], wholeWord: Bool) -> Int {
+        let key = LiteralKey(bytes: bytes, wholeWord: wholeWord)
         if let index = literalIndex[key] { return index }
         let index = literalPatterns.count
         literalIndex[key] = index

@@ -20,6 +20,10 @@ public final class LinearRegex: Sendable {
     let program: RegexProgram
     /// The reversed program, for programs the lazy DFA runs (those without assertions).
     let reversedProgram: RegexProgram?
+    /// A literal every match contains (ASCII-folded), when the pattern has a useful one.
+    public let requiredLiteral: [UInt8]?
+    /// Finds `requiredLiteral`: a text without it is not searched.
+    let prefilter: LiteralMatcher?
 
     /// Parses and compiles a pattern.
     /// - Throws: ``RegexSyntaxError`` with the byte offset of the offending character, for syntax
@@ -31,11 +35,26 @@ public final class LinearRegex: Sendable {
         matchesEmpty = node.canBeEmpty
         program = try RegexProgram(node)
         reversedProgram = LazyDFA.supports(program) ? try RegexProgram(node.reversed()) : nil
+        requiredLiteral = node.requiredLiteral
+        prefilter = requiredLiteral.map { LiteralMatcher(folded: [LiteralMatcher.Pattern($0)]) }
     }
 
     /// Calls `body(start, end)` for each match, left to right, not overlapping; an empty match is
     /// followed by a search one scalar further on. Returning false stops.
     public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Bool) {
+        forEachMatch(in: text, prefiltered: false, body)
+    }
+
+    /// The same; `prefiltered` says the caller already found ``requiredLiteral`` in the text.
+    func forEachMatch(in text: UnsafeBufferPointer<UInt8>, prefiltered: Bool, _ body: (Int, Int) -> Bool) {
+        if !prefiltered, let prefilter {
+            var present = false
+            prefilter.scan(text) { _, _, _ in
+                present = true
+                return false
+            }
+            guard present else { return }
+        }
         var position = 0
         if let reversedProgram {
             // The lazy DFA: forward to the match's end, backward to its start.
