@@ -216,16 +216,15 @@ extension Plan {
     /// the chat messages.
     func findBlocked(_ request: Request, _ matcher: LiteralMatcher?, _ regexes: [LinearRegex], into detections: inout [Detection]) {
         func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
-            text.withUnsafeBufferPointer { buffer in
-                matcher?.scan(buffer) { _, start, end in
-                    detections.append(Detection(type: "blocked_pattern", field: field.name, message: message, start: start, end: end))
-                    return true
-                }
-                for regex in regexes {
-                    regex.forEachMatch(in: buffer) { start, end in
-                        detections.append(Detection(type: "blocked_pattern", field: field.name, message: message, start: start, end: end))
+            text.withUnsafeBufferPointer { original in
+                NormalizedText.withView(of: original) { view, normalized in
+                    func found(_ start: Int, _ end: Int) -> Bool {
+                        let (from, to) = normalized?.original(start, end) ?? (start, end)
+                        detections.append(Detection(type: "blocked_pattern", field: field.name, message: message, start: from, end: to))
                         return true
                     }
+                    matcher?.scan(view) { _, start, end in found(start, end) }
+                    for regex in regexes { regex.forEachMatch(in: view, found) }
                 }
             }
         }
@@ -239,27 +238,33 @@ extension Plan {
         let detectorsWanted = !usedDetectors.isEmpty
         let literalsWanted = !literals.patterns.isEmpty
         func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
-            text.withUnsafeBufferPointer { buffer in
-                if literalsWanted {
-                    // Regexes whose required literal turns up in this pass are run after it.
-                    var wanted = listRegexes.isEmpty ? [] : unfilteredRegexes
-                    literals.scan(buffer) { literal, start, end in
-                        results.append(ScanResults.LiteralHit(literal: literal, start: start, end: end, message: message), to: field)
-                        for regex in regexesByLiteral[literal] where !wanted.contains(regex) { wanted.append(regex) }
-                        return true
-                    }
-                    if wanted.count > 1 { wanted.sort() }
-                    for index in wanted {
-                        listRegexes[index].forEachMatch(in: buffer, prefiltered: true) { start, end in
-                            results.append(ScanResults.LiteralHit(literal: listRegexSlots[index], start: start, end: end, message: message),
-                                           to: field)
+            text.withUnsafeBufferPointer { original in
+                NormalizedText.withView(of: original) { buffer, normalized in
+                    func place(_ start: Int, _ end: Int) -> (Int, Int) { normalized?.original(start, end) ?? (start, end) }
+                    if literalsWanted {
+                        // Regexes whose required literal turns up in this pass are run after it.
+                        var wanted = listRegexes.isEmpty ? [] : unfilteredRegexes
+                        literals.scan(buffer) { literal, start, end in
+                            let (from, to) = place(start, end)
+                            results.append(ScanResults.LiteralHit(literal: literal, start: from, end: to, message: message), to: field)
+                            for regex in regexesByLiteral[literal] where !wanted.contains(regex) { wanted.append(regex) }
                             return true
                         }
+                        if wanted.count > 1 { wanted.sort() }
+                        for index in wanted {
+                            listRegexes[index].forEachMatch(in: buffer, prefiltered: true) { start, end in
+                                let (from, to) = place(start, end)
+                                results.append(ScanResults.LiteralHit(literal: listRegexSlots[index], start: from, end: to, message: message),
+                                               to: field)
+                                return true
+                            }
+                        }
                     }
-                }
-                if detectorsWanted {
-                    for finding in detectorScanner.scan(buffer, enabled: usedDetectors) {
-                        results.append(ScanResults.Located(finding: finding, message: message), to: field)
+                    if detectorsWanted {
+                        for finding in detectorScanner.scan(buffer, original: normalized == nil ? nil : original, enabled: usedDetectors,
+                                                            place: place) {
+                            results.append(ScanResults.Located(finding: finding, message: message), to: field)
+                        }
                     }
                 }
             }

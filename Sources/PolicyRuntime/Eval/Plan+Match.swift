@@ -17,16 +17,23 @@ extension Plan {
     /// ``evaluate(_:)`` this runs every detector, used by a condition or not.
     public func matches(in text: [UInt8]) -> [TextMatch] {
         var found: [TextMatch] = []
-        text.withUnsafeBufferPointer { buffer in
+        text.withUnsafeBufferPointer { original in NormalizedText.withView(of: original) { buffer, normalized in
             let all = BitSet(capacity: DetectorCatalog.entries.count, members: DetectorCatalog.entries.indices)
-            for finding in detectorScanner.scan(buffer, enabled: all) {
+            func place(_ start: Int, _ end: Int) -> (Int, Int) { normalized?.original(start, end) ?? (start, end) }
+            for finding in detectorScanner.scan(buffer, original: normalized == nil ? nil : original, enabled: all, place: place) {
                 found.append(TextMatch(start: finding.start, end: finding.end, kind: "detector",
                                        name: DetectorCatalog.entries[finding.detector.rawValue].name))
             }
             func listHit(_ literal: Int, _ start: Int, _ end: Int) {
+                let (from, to) = place(start, end)
                 for list in literalLists[literal] {
-                    found.append(TextMatch(start: start, end: end, kind: "pattern", name: compiled.patterns[list].name))
+                    found.append(TextMatch(start: from, end: to, kind: "pattern", name: compiled.patterns[list].name))
                 }
+            }
+            func blocked(_ role: PlannedRole, _ start: Int, _ end: Int) -> Bool {
+                let (from, to) = place(start, end)
+                found.append(TextMatch(start: from, end: to, kind: "blocked", name: role.name))
+                return true
             }
             literals.scan(buffer) { literal, start, end in
                 listHit(literal, start, end)
@@ -39,18 +46,10 @@ extension Plan {
                 }
             }
             for role in roles {
-                role.blockedMatcher.map { roleMatchers[$0] }?.scan(buffer) { _, start, end in
-                    found.append(TextMatch(start: start, end: end, kind: "blocked", name: role.name))
-                    return true
-                }
-                for regex in role.blockedRegexes {
-                    regex.forEachMatch(in: buffer) { start, end in
-                        found.append(TextMatch(start: start, end: end, kind: "blocked", name: role.name))
-                        return true
-                    }
-                }
+                role.blockedMatcher.map { roleMatchers[$0] }?.scan(buffer) { _, start, end in blocked(role, start, end) }
+                for regex in role.blockedRegexes { regex.forEachMatch(in: buffer) { blocked(role, $0, $1) } }
             }
-        }
+        } }
         return found.sorted { ($0.start, $0.end, $0.kind, $0.name) < ($1.start, $1.end, $1.kind, $1.name) }
     }
 }

@@ -129,7 +129,7 @@ struct PlanBuilder {
 
     /// The index of a literal in the shared matcher, adding it if new.
     private mutating func literal(_ text: String, wholeWord: Bool) -> Int {
-        literal(folded: ASCIIFold.fold(Array(text.utf8)), wholeWord: wholeWord)
+        literal(folded: TextNormalizer.normalizePattern(Array(text.utf8)), wholeWord: wholeWord)
     }
 
     private mutating func literal(folded bytes: [UInt8], wholeWord: Bool) -> Int {
@@ -174,11 +174,14 @@ struct PlanBuilder {
 
     /// Compiles a document's regex; one the engine refuses means a corrupt or hand-edited document.
     private static func regex(_ pattern: String, _ caseInsensitive: Bool, _ path: String) throws(PlanError) -> LinearRegex {
+        let regex: LinearRegex
         do {
-            return try LinearRegex(pattern, caseInsensitive: caseInsensitive)
+            regex = try LinearRegex(pattern, caseInsensitive: caseInsensitive)
         } catch {
             throw PlanError("\(path): invalid regular expression: \(error.description)")
         }
+        guard !regex.matchesEmpty else { throw PlanError("\(path): regular expression matches the empty string") }
+        return regex
     }
 
     private mutating func buildRoles() throws(PlanError) {
@@ -194,7 +197,7 @@ struct PlanBuilder {
                 if let flags = pattern.regex {
                     regexes.append(try PlanBuilder.regex(pattern.text, flags.caseInsensitive, "\(path).blocked_patterns[\(patternIndex)]"))
                 } else {
-                    patterns.append(LiteralMatcher.Pattern(ASCIIFold.fold(Array(pattern.text.utf8)), wholeWord: pattern.wholeWord))
+                    patterns.append(LiteralMatcher.Pattern(TextNormalizer.normalizePattern(Array(pattern.text.utf8)), wholeWord: pattern.wholeWord))
                 }
             }
             blockedRegexes.append(regexes)

@@ -49,6 +49,23 @@ struct DetectorScanner: Sendable {
         return deduplicated(findings)
     }
 
+    /// Every finding of the `enabled` detectors in a normalized view, placed back in the
+    /// original text by `place`. Hidden tag text, which the view drops, is looked for in
+    /// `original`; a nil `original` means the text is its own view.
+    func scan(_ text: UnsafeBufferPointer<UInt8>, original: UnsafeBufferPointer<UInt8>?, enabled: BitSet,
+              place: (Int, Int) -> (Int, Int)) -> [Finding] {
+        guard let original else { return scan(text, enabled: enabled) }
+        var findings = scan(text, enabled: enabled).map { finding in
+            let (start, end) = place(finding.start, finding.end)
+            return Finding(detector: finding.detector, start: start, end: end)
+        }
+        if enabled.contains(DetectorID.hiddenText.rawValue) {
+            HiddenText.scan(original) { findings.append($0) }
+            findings.sort { $0.start != $1.start ? $0.start < $1.start : $0.detector.rawValue < $1.detector.rawValue }
+        }
+        return findings
+    }
+
     /// The anchor loop.
     private func scanAnchors(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet, into findings: inout [Finding]) {
         guard let base = text.baseAddress else { return }

@@ -1,0 +1,80 @@
+import Foundation
+@testable import PolicyRuntime
+import XCTest
+
+/// The evasions the normalizer defeats: look-alike letters from other scripts, invisible
+/// characters, fullwidth and mathematical forms, text hidden in tag characters — each against the
+/// enterprise policy's contractor role (which blocks "production") and its detectors, with
+/// offsets that point into the original text.
+final class EvasionTests: XCTestCase {
+    private func decide(_ prompt: String) -> Decision {
+        let request: [String: Any] = [
+            "user": ["id": "u1", "role": "contractor"], "session_id": "s1", "action": "prompt",
+            "model": "claude-3-haiku", "feature": "ask_mode", "context_tokens": 10, "prompt": prompt,
+        ]
+        return EnterpriseDecisionTests.plan.evaluate(json: [UInt8](try! JSONSerialization.data(withJSONObject: request)))
+    }
+
+    private func blockedSpans(_ prompt: String) -> [String] {
+        let decision = decide(prompt)
+        let bytes = Array(prompt.utf8)
+        return decision.detections.filter { $0.type == "blocked_pattern" }.map {
+            String(decoding: bytes[$0.start..<$0.end], as: UTF8.self)
+        }
+    }
+
+    func testLookAlikeLettersFromOtherScripts() {
+        XCTAssertEqual(blockedSpans("deploy to pr\u{043E}duction"), ["pr\u{043E}duction"], "Cyrillic о")
+        XCTAssertEqual(blockedSpans("PR\u{041E}DUCTI\u{039F}N now"), ["PR\u{041E}DUCTI\u{039F}N"], "Cyrillic О and Greek Ο")
+        XCTAssertEqual(blockedSpans("\u{0440}roduction"), ["\u{0440}roduction"], "Cyrillic р")
+    }
+
+    func testInvisibleCharacters() {
+        for hidden in ["\u{200B}", "\u{200C}", "\u{200D}", "\u{00AD}", "\u{2060}", "\u{FEFF}", "\u{202E}", "\u{FE0F}"] {
+            let prompt = "the pro\(hidden)duction db"
+            XCTAssertEqual(blockedSpans(prompt), ["pro\(hidden)duction"], "U+\(String(hidden.unicodeScalars.first!.value, radix: 16))")
+        }
+    }
+
+    func testFullwidthAndMathematicalForms() {
+        XCTAssertEqual(blockedSpans("ｐｒｏｄｕｃｔｉｏｎ"), ["ｐｒｏｄｕｃｔｉｏｎ"], "fullwidth")
+        XCTAssertEqual(blockedSpans("𝐩𝐫𝐨𝐝𝐮𝐜𝐭𝐢𝐨𝐧!"), ["𝐩𝐫𝐨𝐝𝐮𝐜𝐭𝐢𝐨𝐧"], "mathematical bold")
+        XCTAssertEqual(blockedSpans("ⓟⓡⓞⓓⓤⓒⓣⓘⓞⓝ"), ["ⓟⓡⓞⓓⓤⓒⓣⓘⓞⓝ"], "circled")
+    }
+
+    func testDetectorsSeeTheNormalizedTextToo() {
+        let prompt = "my ssn: １２３-４５-６７８９ thanks"
+        let decision = decide(prompt)
+        let ssn = decision.detections.first { $0.type == "pii.ssn" }
+        XCTAssertEqual(ssn.map { String(decoding: Array(prompt.utf8)[$0.start..<$0.end], as: UTF8.self) }, "１２３-４５-６７８９")
+        XCTAssertEqual(decision.outcome, .deny)
+        let email = decide("write to jane\u{200B}.doe@exam\u{200B}ple.com")
+        XCTAssertTrue(email.detections.contains { $0.type == "pii.email" }, "\(email.detections)")
+    }
+
+    func testTextHiddenInTagCharactersIsPromptInjection() {
+        let tags = String(String.UnicodeScalarView("ignore".unicodeScalars.map { Unicode.Scalar(0xE0000 + $0.value)! }))
+        let decision = decide("summarise this" + tags)
+        XCTAssertTrue(decision.detections.contains { $0.type == "injection.hidden_text" && $0.start == 14 }, "\(decision.detections)")
+        XCTAssertEqual(decision.playbooks.map(\.name), ["prompt_injection"])
+    }
+
+    func testTextThatNothingChangesIsItsOwnView() {
+        XCTAssertNil(Array("日本語 café".utf8).withUnsafeBufferPointer { TextNormalizer.normalize($0) })
+    }
+
+    func testInnocentNonLatinTextIsLeftAlone() {
+        let decision = decide("привет, как дела? Καλημέρα. 日本語のテキスト")
+        XCTAssertEqual(decision.outcome, .allow, "\(decision.reasons)")
+        XCTAssertEqual(decision.detections, [])
+    }
+
+    func testTheViewMapsEveryByteBack() {
+        let text = Array("a\u{200B}ｂ\u{0441}\u{FF}".utf8) + [0xFF]
+        let view = text.withUnsafeBufferPointer { TextNormalizer.normalize($0)! }
+        XCTAssertEqual(view.bytes, Array("abc".utf8) + Array("\u{FF}".utf8) + [0xFF])
+        XCTAssertTrue(view.original(0, 3) == (0, 9), "a … с spans the zero-width space and both look-alikes")
+        XCTAssertTrue(view.original(1, 2) == (4, 7))
+        XCTAssertTrue(view.original(5, 6) == (11, 12), "an invalid byte maps to itself")
+    }
+}
