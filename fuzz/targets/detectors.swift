@@ -1,4 +1,5 @@
-// libFuzzer target: every detector, the policy literals and redaction on arbitrary bytes
+// libFuzzer target: every detector, the policy literals and regexes, a role's blocked patterns,
+// the normalized view they all scan, and redaction, on arbitrary bytes
 // (not necessarily UTF-8: embedders may hand the runtime raw bytes). Findings must lie inside
 // the text and come out in order. Built by scripts/fuzz.sh; not part of `swift test`.
 import PolicyLang
@@ -7,7 +8,8 @@ import PolicyRuntime
 let detectorPlan: Plan = {
     let source = """
         policy "fuzz" version 1
-        patterns words { "production", "customer_data", "a" }
+        patterns words { "production", "customer_data", "a", "é", /cust-[0-9]{3,}/i, /(?:x|yy)+z/ }
+        role r { block "prоd", /sec+ret/i, words }
         rule everything {
           when    prompt has pii, secret, network, injection, words or response has pii, secret or messages has injection
           redact  pii, secret, network, injection, words
@@ -22,18 +24,21 @@ let detectorPlan: Plan = {
 public func fuzzDetectors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     var request = Request()
-    request.role = "none"
+    request.role = size % 2 == 0 ? "none" : "r"
     request.prompt = bytes
     request.response = bytes
     request.messages = [MessagePart(message: 0, role: "user", text: bytes)]
     let decision = detectorPlan.evaluate(request)
     var previous = -1
-    for detection in decision.detections where detection.field == "prompt" {
+    for detection in decision.detections where detection.field == "prompt" && detection.type != "blocked_pattern" {
         guard detection.start >= 0, detection.start < detection.end, detection.end <= bytes.count else {
             fatalError("detection outside the text")
         }
         guard detection.start >= previous || detection.type.hasPrefix("pattern.") else { fatalError("detections out of order") }
         previous = detection.type.hasPrefix("pattern.") ? previous : detection.start
+    }
+    for detection in decision.detections where detection.start < 0 || detection.end > bytes.count || detection.start > detection.end {
+        fatalError("detection outside the text")
     }
     _ = decision.jsonBytes()
     return 0
