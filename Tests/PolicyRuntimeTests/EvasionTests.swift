@@ -78,3 +78,36 @@ final class EvasionTests: XCTestCase {
         XCTAssertTrue(view.original(5, 6) == (11, 12), "an invalid byte maps to itself")
     }
 }
+
+/// Secrets hidden in base64 or hex runs are found over the whole run, within the bounds.
+final class EncodedSecretTests: XCTestCase {
+    private let scanner = DetectorScanner(internalDomains: [])
+    private let all = BitSet(capacity: DetectorID.allCases.count, members: DetectorID.allCases.map(\.rawValue))
+
+    private func findings(_ text: String) -> [String] {
+        Array(text.utf8).withUnsafeBufferPointer { buffer in
+            scanner.scan(buffer, enabled: all).map { "\(DetectorCatalog.entries[$0.detector.rawValue].name) \($0.start)-\($0.end)" }
+        }
+    }
+
+    func testBase64AndHexRunsAreDecodedAndRescanned() {
+        let key = "key=AKIAZ3MNQR7TVWXY4P2L in prod"
+        let base64 = Data(key.utf8).base64EncodedString()
+        XCTAssertEqual(findings("see " + base64 + " ok"), ["secret.aws_access_key 4-\(4 + base64.count)"])
+        let hex = Array(key.utf8).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(findings("blob " + hex), ["secret.aws_access_key 5-\(5 + hex.count)"])
+        let urlSafe = base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        XCTAssertEqual(findings(urlSafe), ["secret.aws_access_key 0-\(urlSafe.count)"])
+    }
+
+    func testNestingIsBoundedAndBinaryIsNotRescanned() {
+        let key = "token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 here"
+        let twice = Data(Data(key.utf8).base64EncodedString().utf8).base64EncodedString()
+        XCTAssertEqual(findings(twice), ["secret.github_token 0-\(twice.count)"], "two levels are decoded")
+        let thrice = Data(twice.utf8).base64EncodedString()
+        XCTAssertEqual(findings(thrice), [], "a third level is not")
+        let binary = Data((0..<64).map { UInt8(($0 * 37 + 129) % 256) }).base64EncodedString()
+        XCTAssertEqual(findings(binary), [])
+        XCTAssertEqual(findings("plain prose with Capitals, numbers 12345 and a sha 3f786850e387550fdab836ed7e6dc881de23001b"), [])
+    }
+}

@@ -33,8 +33,40 @@ struct DetectorScanner: Sendable {
         self.internalDomains = internalDomains.map { ASCIIFold.fold(Array($0.utf8)) }
     }
 
-    /// Every finding of the `enabled` detectors in `text`, ordered by start.
+    /// Every finding of the `enabled` detectors in `text`, ordered by start, including secrets
+    /// inside long base64 and hex runs (reported over the whole run).
     func scan(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet) -> [Finding] {
+        let encoded = encodedSecrets(text, enabled: enabled, depth: 1)
+        guard !encoded.isEmpty else { return scanPlain(text, enabled: enabled) }
+        var findings = scanPlain(text, enabled: enabled) + encoded
+        findings.sort { $0.start != $1.start ? $0.start < $1.start : $0.detector.rawValue < $1.detector.rawValue }
+        return deduplicated(findings)
+    }
+
+    /// The secret detectors, which also look inside encoded runs.
+    private static let secretDetectors: [DetectorID] = [.awsAccessKey, .githubToken, .privateKey, .jwt, .connectionString, .apiKey, .password]
+
+    /// Secrets inside long base64 or hex runs of `text`, each reported over the whole run; runs
+    /// inside decoded runs are decoded again down to `EncodedBlobs.maximumDepth`.
+    private func encodedSecrets(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet, depth: Int) -> [Finding] {
+        let secrets = BitSet(capacity: DetectorID.allCases.count,
+                             members: DetectorScanner.secretDetectors.filter { enabled.contains($0.rawValue) }.map(\.rawValue))
+        guard !secrets.isEmpty else { return [] }
+        var found: [Finding] = []
+        EncodedBlobs.forEach(in: text) { start, end, decoded in
+            decoded.withUnsafeBufferPointer { inner in
+                var kinds = scanPlain(inner, enabled: secrets).map(\.detector)
+                if depth < EncodedBlobs.maximumDepth { kinds += encodedSecrets(inner, enabled: secrets, depth: depth + 1).map(\.detector) }
+                for kind in Set(kinds).sorted(by: { $0.rawValue < $1.rawValue }) {
+                    found.append(Finding(detector: kind, start: start, end: end))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Findings in the text as it is.
+    private func scanPlain(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet) -> [Finding] {
         var findings: [Finding] = []
         if enabled.contains(DetectorID.instructionOverride.rawValue) || enabled.contains(DetectorID.jailbreak.rawValue) {
             phrases.scan(text) { pattern, start, end in
