@@ -76,4 +76,39 @@ final class RegexPolicyTests: XCTestCase {
         XCTAssertTrue(formatted.contains("  /CUST-[0-9]{6}/i\n"), formatted)
         XCTAssertTrue(formatted.contains("block     /ord(er)?\\s*#\\d{4,8}/i, customer_ids\n"), formatted)
     }
+
+    /// Regexes (each search builds its own DFA states) and the normalized view are safe to use
+    /// from many threads at once: every thread gets the serial answer.
+    func testConcurrentEvaluationWithRegexesAndNormalization() throws {
+        let (_, plan) = try plan()
+        let prompts = ["ship Order #12345", "cust-000042 and pr\u{043E}duction", "ｏｒｄｅｒ #9999", "nothing here", "ORD #1234 𝐂𝐔𝐒𝐓-123456"]
+        let requests = prompts.map { request($0) }
+        let serial = requests.map { plan.evaluate($0) }
+        let results = ConcurrentResults(count: 400)
+        DispatchQueue.concurrentPerform(iterations: 400) { index in
+            results.set(index, plan.evaluate(requests[index % requests.count]))
+        }
+        for index in 0..<400 { XCTAssertEqual(results.get(index), serial[index % prompts.count], "request \(index)") }
+        XCTAssertEqual(serial.map(\.outcome), [.deny, .deny, .deny, .allow, .deny])
+    }
+}
+
+/// Results written from many threads, one slot each.
+private final class ConcurrentResults: @unchecked Sendable {
+    private var values: [Decision?]
+    private let lock = NSLock()
+
+    init(count: Int) { values = [Decision?](repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Decision) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> Decision? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[index]
+    }
 }
