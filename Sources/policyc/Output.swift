@@ -51,4 +51,11 @@ enum Output {
             throw .usage("cannot write `\(path)`: \(error.localizedDescription)")
         }
     }
+
+    /// The whole of a file, or of standard input for `-`; an unreadable file is a usage error.
+    static func readInput(_ path: String) throws(CommandFailure) -> [UInt8] {
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read `\(path)`") }
+        return [UInt8](data)
+    }
 }

@@ -35,7 +35,7 @@ enum FmtCommand: Command {
         for path in paths {
             let bytes: [UInt8]
             do {
-                bytes = try read(path)
+                bytes = try Output.readInput(path)
             } catch {
                 Output.err("policyc: \(error.message)\n")
                 return .usage
@@ -65,11 +65,5 @@ enum FmtCommand: Command {
             }
         }
         return status
-    }
-
-    private static func read(_ path: String) throws(CommandFailure) -> [UInt8] {
-        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read `\(path)`") }
-        return [UInt8](data)
     }
 }

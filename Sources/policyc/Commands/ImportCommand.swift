@@ -25,13 +25,7 @@ enum ImportCommand: Command {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else {
             throw .usage("import: expected one JSON file\n\(usage)")
         }
-        let bytes: [UInt8]
-        if path == "-" {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        } else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read `\(path)`") }
-            bytes = [UInt8](data)
-        }
+        let bytes = try Output.readInput(path)
         let shownPath = path == "-" ? "<stdin>" : path
         let policyName = arguments.value("name")
             ?? (path == "-" ? "imported" : URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)

@@ -33,13 +33,7 @@ enum MatchCommand: Command {
         }
         guard arguments.positionals.count <= 1 else { throw .usage("match: one text file at most\n\(usage)") }
         let path = arguments.positionals.first ?? "-"
-        let text: [UInt8]
-        if path == "-" {
-            text = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        } else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read `\(path)`") }
-            text = [UInt8](data)
-        }
+        let text = try Output.readInput(path)
         var lines: [String] = []
         if let source = arguments.value("pattern") {
             let regex = try compile(source, caseInsensitive: arguments.has("ignore-case"))
