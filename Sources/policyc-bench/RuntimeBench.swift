@@ -200,25 +200,30 @@ func runPlanBench(load: (String) -> [UInt8]) {
                  compiled.roles.count, seconds * 1000, Double(after - before) / Double(max(plans.count, 1)) / 1e6))
 }
 
-/// W2b: every built-in detector, with its validation, over the corpora.
+/// W2b: every built-in detector, with its validation, over the corpora — then the same with the
+/// decoding and rescanning of base64 and hex runs for secrets (the regex issue's addition).
 func runDetectorBench(load: (String) -> [UInt8], iterations: Int) {
     let source = """
         policy "w2b" version 1
         rule everything { when prompt has pii, secret, network, injection deny "found" }
         """
-    guard let plan = try? Plan(compilePolicy(source)) else { fail("cannot plan the detector policy") }
+    let compiled = compilePolicy(source)
+    guard let detectors = try? Plan(compiled, options: .init(decodesEncodedSecrets: false)),
+          let decoding = try? Plan(compiled) else { fail("cannot plan the detector policy") }
     print("W2b: every detector with its validation (MB = 10^6 bytes)")
-    for corpus in ["corpus_1MiB.txt", "corpus_16MiB.txt"] {
-        var request = Request()
-        request.role = "none"
-        request.prompt = load(corpus)
-        var counts: [String: Int] = [:]
-        let seconds = measure(iterations) {
-            counts = [:]
-            for detection in plan.evaluate(request).detections { counts[detection.type, default: 0] += 1 }
+    for (label, plan) in [("", detectors), (" + encoded runs", decoding)] {
+        for corpus in ["corpus_1MiB.txt", "corpus_16MiB.txt"] {
+            var request = Request()
+            request.role = "none"
+            request.prompt = load(corpus)
+            var counts: [String: Int] = [:]
+            let seconds = measure(iterations) {
+                counts = [:]
+                for detection in plan.evaluate(request).detections { counts[detection.type, default: 0] += 1 }
+            }
+            let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            print(String(format: "  %@%@: %8.1f MB/s  %@", corpus, label, Double(request.prompt.count) / seconds / 1e6, summary))
         }
-        let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        print(String(format: "  %@: %8.1f MB/s  %@", corpus, Double(request.prompt.count) / seconds / 1e6, summary))
     }
 }
 

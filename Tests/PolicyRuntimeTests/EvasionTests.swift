@@ -110,4 +110,24 @@ final class EncodedSecretTests: XCTestCase {
         XCTAssertEqual(findings(binary), [])
         XCTAssertEqual(findings("plain prose with Capitals, numbers 12345 and a sha 3f786850e387550fdab836ed7e6dc881de23001b"), [])
     }
+
+    func testTheEightByteClassificationAgreesWithTheTable() {
+        for value in 0...255 {
+            let word = UInt64(value) | 0x6161_6161_6161_6100  // the byte in lane 0, `a` elsewhere
+            XCTAssertEqual(EncodedBlobs.badLanes(word) & 0x80 != 0, EncodedBlobs.classes[value] == 0, "byte \(value)")
+            let shifted = UInt64(value) << 56 | 0x0061_6161_6161_6161
+            XCTAssertEqual(EncodedBlobs.badLanes(shifted) >> 63 != 0, EncodedBlobs.classes[value] == 0, "byte \(value) in lane 7")
+        }
+    }
+
+    /// Runs are found wherever they start relative to the eight-byte steps.
+    func testRunsAreFoundAtEveryAlignment() {
+        let key = "key=AKIAZ3MNQR7TVWXY4P2L in prod"
+        let encoded = Data(key.utf8).base64EncodedString()
+        for offset in 0..<17 {
+            let text = String(repeating: "x ", count: offset / 2) + (offset % 2 == 0 ? "" : "!") + encoded + " tail"
+            let expectedStart = text.utf8.count - encoded.utf8.count - 5
+            XCTAssertEqual(findings(text), ["secret.aws_access_key \(expectedStart)-\(expectedStart + encoded.utf8.count)"], "offset \(offset)")
+        }
+    }
 }

@@ -42,9 +42,21 @@ public final class Plan: Sendable {
     let detectorPlaceholders: [String]
     let listPlaceholders: [String]
 
+    /// How a plan scans, where an embedder may trade coverage for speed.
+    public struct Options: Sendable {
+        /// Decode long base64 and hex runs and rescan them for secrets (docs/runtime.md,
+        /// "Encoded secrets"). On by default; off saves the extra pass over each text.
+        public var decodesEncodedSecrets: Bool
+
+        /// The defaults: everything on.
+        public init(decodesEncodedSecrets: Bool = true) {
+            self.decodesEncodedSecrets = decodesEncodedSecrets
+        }
+    }
+
     /// Plans a compiled document.
     /// - Throws: ``PlanError`` naming the JSON path of the first inconsistency found.
-    public init(_ compiled: CompiledPolicy) throws(PlanError) {
+    public init(_ compiled: CompiledPolicy, options: Options = Options()) throws(PlanError) {
         var builder = PlanBuilder(compiled)
         try builder.build()
         self.compiled = compiled
@@ -67,7 +79,8 @@ public final class Plan: Sendable {
         self.playbooks = builder.playbooks
         self.usedDetectors = builder.usedDetectors
         self.scannedFields = builder.scannedFields.reduce(0) { $0 | 1 << $1.rawValue }
-        self.detectorScanner = DetectorScanner(internalDomains: compiled.internalDomains)
+        self.detectorScanner = DetectorScanner(internalDomains: compiled.internalDomains,
+                                               decodesEncodedSecrets: options.decodesEncodedSecrets)
         self.detectorPlaceholders = DetectorCatalog.entries.map { compiled.placeholders[$0.name] ?? $0.placeholder }
         self.listPlaceholders = compiled.patterns.map { compiled.placeholders[$0.name] ?? "[REDACTED]" }
     }

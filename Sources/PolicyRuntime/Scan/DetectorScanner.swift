@@ -17,7 +17,11 @@ struct DetectorScanner: Sendable {
     static let passwordKeywords: [[UInt8]] = ["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_token",
                                              "auth_token", "client_secret"].map { Array($0.utf8) }
 
-    init(internalDomains: [String]) {
+    /// Whether long base64 and hex runs are decoded and rescanned for secrets.
+    let decodesEncodedSecrets: Bool
+
+    init(internalDomains: [String], decodesEncodedSecrets: Bool = true) {
+        self.decodesEncodedSecrets = decodesEncodedSecrets
         var patterns: [LiteralMatcher.Pattern] = []
         var kinds: [DetectorID] = []
         for phrase in InjectionPhrases.overrides {
@@ -36,9 +40,11 @@ struct DetectorScanner: Sendable {
     /// Every finding of the `enabled` detectors in `text`, ordered by start, including secrets
     /// inside long base64 and hex runs (reported over the whole run).
     func scan(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet) -> [Finding] {
-        let encoded = encodedSecrets(text, enabled: enabled, depth: 1)
-        guard !encoded.isEmpty else { return scanPlain(text, enabled: enabled) }
-        var findings = scanPlain(text, enabled: enabled) + encoded
+        let plain = scanPlain(text, enabled: enabled)
+        guard decodesEncodedSecrets else { return plain }
+        let encoded = encodedSecrets(text, enabled: enabled, depth: 1, found: plain)
+        guard !encoded.isEmpty else { return plain }
+        var findings = plain + encoded
         findings.sort { $0.start != $1.start ? $0.start < $1.start : $0.detector.rawValue < $1.detector.rawValue }
         return deduplicated(findings)
     }
@@ -48,15 +54,24 @@ struct DetectorScanner: Sendable {
 
     /// Secrets inside long base64 or hex runs of `text`, each reported over the whole run; runs
     /// inside decoded runs are decoded again down to `EncodedBlobs.maximumDepth`.
-    private func encodedSecrets(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet, depth: Int) -> [Finding] {
+    /// A run overlapping a finding in `found` (a JWT, a key block, a token) is already reported
+    /// and is not decoded.
+    private func encodedSecrets(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet, depth: Int, found plain: [Finding] = []) -> [Finding] {
         let secrets = BitSet(capacity: DetectorID.allCases.count,
                              members: DetectorScanner.secretDetectors.filter { enabled.contains($0.rawValue) }.map(\.rawValue))
         guard !secrets.isEmpty else { return [] }
         var found: [Finding] = []
-        EncodedBlobs.forEach(in: text) { start, end, decoded in
+        var next = 0
+        EncodedBlobs.forEach(in: text, skip: { start, end in
+            // `plain` is ordered by start and runs come in order, so one pointer walks it.
+            while next < plain.count, plain[next].end <= start { next += 1 }
+            return next < plain.count && plain[next].start < end
+        }) { start, end, decoded in
             decoded.withUnsafeBufferPointer { inner in
                 var kinds = scanPlain(inner, enabled: secrets).map(\.detector)
-                if depth < EncodedBlobs.maximumDepth { kinds += encodedSecrets(inner, enabled: secrets, depth: depth + 1).map(\.detector) }
+                if depth < EncodedBlobs.maximumDepth {
+                    kinds += encodedSecrets(inner, enabled: secrets, depth: depth + 1).map(\.detector)
+                }
                 for kind in Set(kinds).sorted(by: { $0.rawValue < $1.rawValue }) {
                     found.append(Finding(detector: kind, start: start, end: end))
                 }

@@ -12,7 +12,7 @@ enum EncodedBlobs {
     static let maximumDepth = 2
 
     /// 1 for base64 (standard and URL-safe) characters, 2 more for hex digits.
-    private static let classes: [UInt8] = (0...255).map { (value: Int) -> UInt8 in
+    static let classes: [UInt8] = (0...255).map { (value: Int) -> UInt8 in
         let byte = UInt8(value)
         var bits: UInt8 = 0
         switch byte {
@@ -24,29 +24,48 @@ enum EncodedBlobs {
         return bits
     }
 
-    /// Calls `body(start, end, decoded)` for each run that decodes, in order, within the budget.
+    /// Calls `body(start, end, decoded)` for each run that decodes, in order, within the budget;
+    /// runs for which `skip(start, end)` is true are not decoded.
     ///
-    /// Finds windows of ``minimumLength`` base64 bytes by looking at the window's last byte first
-    /// (as Horspool's search does): in prose that byte is usually a space or punctuation, and the
-    /// whole window is skipped.
-    static func forEach(in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, [UInt8]) -> Void) {
+    /// Eight bytes are classified at a time (base64 or not, all lanes in a few arithmetic steps)
+    /// while counting the good bytes in a row; only a count reaching ``minimumLength`` stops
+    /// the scan to measure and decode the run.
+    static func forEach(in text: UnsafeBufferPointer<UInt8>, skip: (Int, Int) -> Bool = { _, _ in false },
+                        _ body: (Int, Int, [UInt8]) -> Void) {
         let count = text.count
-        guard count >= minimumLength else { return }
+        guard count >= minimumLength, let base = text.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
         var budget = maximumDecodedBytes
         var index = 0
+        var good = 0  // good bytes in a row just before `index`
         classes.withUnsafeBufferPointer { classes in
-            search: while index + minimumLength <= count, budget > 0 {
-                // A window [index, index + 24) of base64 bytes, checked from its end.
-                var probe = index + minimumLength - 1
-                while probe >= index {
-                    if classes[Int(text[probe])] == 0 {
-                        index = probe + 1
-                        continue search
+            while index < count, budget > 0 {
+                var candidate: Int?
+                if index + 8 <= count {
+                    let bad = badLanes(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    if bad == 0 {
+                        good += 8
+                        index += 8
+                        if good >= minimumLength { candidate = index - good }
+                    } else {
+                        // Good bytes before the first bad one end the current run.
+                        let leading = bad.trailingZeroBitCount >> 3
+                        if good + leading >= minimumLength { candidate = index - good }
+                        // Good bytes after the last bad one start the next.
+                        good = bad.leadingZeroBitCount >> 3
+                        index += 8
                     }
-                    probe -= 1
+                } else {
+                    if classes[Int(text[index])] != 0 {
+                        good += 1
+                        if good >= minimumLength { candidate = index + 1 - good }
+                    } else {
+                        good = 0
+                    }
+                    index += 1
                 }
-                // The whole run around the window.
-                let start = index
+                guard let start = candidate else { continue }
+                // Measure the whole run from its start, and decode it.
                 var allHex = true
                 var runEnd = start
                 while runEnd < count {
@@ -58,6 +77,8 @@ enum EncodedBlobs {
                 var end = runEnd
                 while end < count, end - runEnd < 2, text[end] == UInt8(ascii: "=") { end += 1 }
                 index = end
+                good = 0
+                if skip(start, end) { continue }
                 let run = UnsafeBufferPointer(rebasing: text[start..<runEnd])
                 let isHex = allHex && run.count % 2 == 0
                 // Secrets are text: a run that decodes to binary (a key's DER body, an image) is not
@@ -70,6 +91,21 @@ enum EncodedBlobs {
                 }
             }
         }
+    }
+
+    /// The high bit of each byte lane that is not a base64 or hex character (digits, letters,
+    /// `+ / - _`), computed for all eight lanes with carry-free arithmetic on 7-bit values.
+    @inline(__always)
+    static func badLanes(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low = word & 0x7F7F_7F7F_7F7F_7F7F
+        @inline(__always) func between(_ value: UInt64, _ from: UInt64, _ to: UInt64) -> UInt64 {
+            (value &+ (0x80 &- from) &* 0x0101_0101_0101_0101) & ~(value &+ (0x7F &- to) &* 0x0101_0101_0101_0101)
+        }
+        let folded = low | 0x2020_2020_2020_2020
+        let good = between(low, 0x30, 0x39) | between(folded, 0x61, 0x7A) | between(low, 0x2B, 0x2B) | between(low, 0x2D, 0x2D)
+            | between(low, 0x2F, 0x2F) | between(low, 0x5F, 0x5F)
+        return ~(good & ~word) & high
     }
 
     /// Whether the run's first bytes can be ASCII: each byte's top bit is 0, which in base64 makes
