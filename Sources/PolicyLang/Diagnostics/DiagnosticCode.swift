@@ -75,6 +75,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownValue = "P2013"
     /// A bare name in a condition that means nothing there.
     case unknownName = "P2014"
+    /// A custom detector's example it does not find, or a rejected text it does find.
+    case detectorExample = "P2015"
     /// A name declared twice.
     case duplicateDeclaration = "P2101"
 

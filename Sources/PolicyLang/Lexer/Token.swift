@@ -131,4 +131,6 @@ public enum Keyword: String, Sendable, CaseIterable {
     case budgetUsed = "budget_used"
     case budgetExceeded = "budget_exceeded"
     case reasons, alerts, detections, approvals, playbooks
+    // Custom detectors (`detector name { … }`).
+    case detector, category, pattern, validate, examples, rejects
 }

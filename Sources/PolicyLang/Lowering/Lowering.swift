@@ -7,6 +7,10 @@ public enum Lowering {
     public static func lower(_ resolved: ResolvedPolicy, name: String, version: Int, sources: [SourceFile]) -> CompiledPolicy {
         var placeholders: [String: String] = [:]
         for entry in DetectorCatalog.entries { placeholders[entry.name] = entry.placeholder }
+        // A custom detector's default placeholder is its name in capitals: `[CUSTOMER_ID]`.
+        for detector in resolved.detectors {
+            placeholders[detector.name] = "[" + detector.name.split(separator: ".").last!.uppercased() + "]"
+        }
         for (target, text) in resolved.placeholders { placeholders[target] = text }
 
         var controls = resolved.controls
@@ -25,7 +29,7 @@ public enum Lowering {
             rules: resolved.rules, alerts: resolved.alerts, incidentTypes: resolved.incidentTypes,
             playbooks: resolved.playbooks, channels: resolved.channels, customActions: resolved.customActions,
             budgets: resolved.budgets, audit: resolved.audit, retention: resolved.retention, controls: controls,
-            placeholders: placeholders)
+            placeholders: placeholders, detectors: resolved.detectors.isEmpty ? nil : resolved.detectors)
     }
 
     /// `sha256:` + SHA-256 over each source's own SHA-256 (hex, one per line, root first).

@@ -3,7 +3,7 @@ extension Parser {
     /// Keywords that start a top-level declaration; recovery resumes at one of them at line start.
     static let declarationKeywords: Set<Keyword> = [
         .policy, .import, .model, .features, .operations, .incidents, .actions, .patterns, .internalDomains,
-        .role, .rule, .alert, .playbook, .channel, .budget, .audit, .retention, .control, .placeholders, .test,
+        .role, .rule, .alert, .playbook, .channel, .budget, .audit, .retention, .control, .placeholders, .test, .detector,
     ]
 
     /// The properties of a test block: request fields, then expectations.
@@ -73,6 +73,7 @@ extension Parser {
                 }
             case .placeholders: declarations.append(.placeholders(parsePlaceholders(start)))
             case .test: if let test = parseTest(start) { declarations.append(.test(test)) }
+            case .detector: if let detector = parseDetector(start) { declarations.append(.detector(detector)) }
             default:
                 break
             }
@@ -593,5 +594,33 @@ extension Parser {
         }
         test.span = start.union(previousEnd)
         return test
+    }
+}
+
+extension Parser {
+    /// `detector name { category pii  pattern /…/  validate luhn  examples "…"  rejects "…" }`
+    mutating func parseDetector(_ start: Span) -> DetectorSyntax? {
+        guard let name = expectName("a detector name") else { return nil }
+        var detector = DetectorSyntax(name: name, category: nil, pattern: nil, validate: nil, examples: [], rejects: [], span: start)
+        let what = BlockName("detector", name.text)
+        guard beginBlock(what) else { return detector }
+        var seen: [Keyword] = []
+        while let property = nextProperty([.category, .pattern, .validate, .examples, .rejects], in: what, seen: &seen) {
+            switch property {
+            case .category: detector.category = expectName("a category: pii, secret, network or injection")
+            case .validate: detector.validate = expectName("a check: luhn or mod97")
+            case .pattern:
+                if at(.regex) {
+                    detector.pattern = regexLiteral()
+                } else {
+                    expected("a `/regular expression/`")
+                }
+            case .examples: detector.examples = stringList("an example in quotes")
+            case .rejects: detector.rejects = stringList("a text the detector must not match, in quotes")
+            default: break
+            }
+        }
+        detector.span = start.union(previousEnd)
+        return detector
     }
 }

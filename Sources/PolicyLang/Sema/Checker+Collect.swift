@@ -42,6 +42,7 @@ extension Checker {
                     symbols.placeholders.append(Declared(syntax: placeholders, file: file))
                 case .test:
                     break  // checked last, against everything else (Checker+Tests)
+                case .detector(let detector): reportDuplicate(symbols.detectors.add(detector, file), detector, "detector", file)
                 }
             }
         }

@@ -152,15 +152,16 @@ extension Checker {
         var failed = false
         for ref in refs {
             let text = ref.text
+            let custom = customDetectorTypes
             if ref.parts.count == 1, DetectorCatalog.categories.contains(text) {
-                detectors += DetectorCatalog.detectors(inCategory: text)
-            } else if DetectorCatalog.entry(named: text) != nil {
+                detectors += DetectorCatalog.detectors(inCategory: text) + custom.filter { $0.category == text }.map(\.type)
+            } else if DetectorCatalog.entry(named: text) != nil || custom.contains(where: { $0.type == text }) {
                 detectors.append(text)
             } else if ref.parts.count == 1, allowPatternLists, symbols.patternLists[text] != nil {
                 patterns.append(text)
             } else {
                 failed = true
-                let candidates = DetectorCatalog.categories + DetectorCatalog.entries.map(\.name)
+                let candidates = DetectorCatalog.categories + DetectorCatalog.entries.map(\.name) + custom.map(\.type)
                     + (allowPatternLists ? symbols.patternLists.names : [])
                 let what = ref.parts.count == 1 ? (allowPatternLists ? "detector category or pattern list" : "detector category") : "detector"
                 error(.unknownDetector, "unknown \(what) `\(text)`", file, ref.span,

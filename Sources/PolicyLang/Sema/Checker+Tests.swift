@@ -158,7 +158,8 @@ extension Checker {
             return nil
         }
         guard let outcome = resolveWord(expect, decisions, "decision", file).flatMap(Decision.Outcome.init(rawValue:)) else { return nil }
-        let detectionTypes = DetectorCatalog.entries.map(\.name) + ["blocked_pattern"] + resolved.patterns.map { "pattern." + $0.name }
+        let detectionTypes = DetectorCatalog.entries.map(\.name) + customDetectorTypes.map(\.type) + ["blocked_pattern"]
+            + resolved.patterns.map { "pattern." + $0.name }
         let detections: [String]?
         if let values = fields[.detections] {
             var result: [String] = []

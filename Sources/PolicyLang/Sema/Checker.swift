@@ -24,6 +24,7 @@ public struct Checker {
         checker.checkInternalDomains()
         checker.checkChannelsAndControls()
         checker.checkPatternLists()
+        checker.checkDetectors()
         checker.checkRoles()
         checker.checkPlaybooks()
         checker.checkAlerts()

@@ -42,6 +42,10 @@ extension ModelSyntax: NamedSyntax {
     var declaredName: Name { Name(text: id.value, span: id.span) }
 }
 
+extension DetectorSyntax: NamedSyntax {
+    var declaredName: Name { name }
+}
+
 extension PatternListSyntax: NamedSyntax {
     var declaredName: Name { name }
 }

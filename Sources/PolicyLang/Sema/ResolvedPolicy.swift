@@ -38,6 +38,8 @@ public struct ResolvedPolicy: Sendable {
     public var controls: [CompiledControl] = []
     /// Placeholders the policy sets (lowering adds the defaults).
     public var placeholders: [String: String] = [:]
+    /// Custom detectors.
+    public var detectors: [CompiledDetector] = []
     /// `test` blocks of every file (the compiled document does not carry them).
     public var tests: [PolicyTest] = []
 }

@@ -20,6 +20,7 @@ struct SymbolTable {
     var channels = DeclarationTable<ChannelSyntax>()
     var budgets = DeclarationTable<BudgetSyntax>()
     var controls = DeclarationTable<ControlSyntax>()
+    var detectors = DeclarationTable<DetectorSyntax>()
     var audit: Declared<AuditSyntax>?
     var retention: Declared<RetentionSyntax>?
     var placeholders: [Declared<PlaceholdersSyntax>] = []

@@ -82,6 +82,26 @@ public enum Declaration: Sendable {
     case placeholders(PlaceholdersSyntax)
     /// `test name { role contractor  prompt "…"  expect deny … }`
     case test(TestSyntax)
+    /// `detector customer_id { category pii  pattern /CUST-[0-9]{6}/  … }`
+    case detector(DetectorSyntax)
+}
+
+/// `detector name { category pii pattern /…/ validate luhn examples "…" rejects "…" }`
+public struct DetectorSyntax: Sendable {
+    /// The detector's name (its detection type is `category.name`).
+    public var name: Name
+    /// `category pii`
+    public var category: Name?
+    /// `pattern /…/`
+    public var pattern: RegexLiteralSyntax?
+    /// `validate luhn`
+    public var validate: Name?
+    /// `examples "…"`: texts the detector must find something in.
+    public var examples: [StringLiteral]
+    /// `rejects "…"`: texts it must find nothing in.
+    public var rejects: [StringLiteral]
+    /// The whole declaration.
+    public var span: Span
 }
 
 /// `test name { … }`: a request (its fields, with defaults) and the decision expected for it.

@@ -81,6 +81,10 @@ extension Plan {
                                             message: located.message, start: located.finding.start, end: located.finding.end))
             }
             for hit in scan[literals: field] {
+                if let type = slotTypes[hit.literal] {
+                    risk = max(risk, Plan.riskWeight(category: String(type.prefix { $0 != "." })))
+                    detections.append(Detection(type: type, field: field.name, message: hit.message, start: hit.start, end: hit.end))
+                }
                 for list in literalLists[hit.literal] {
                     detections.append(Detection(type: "pattern." + compiled.patterns[list].name, field: field.name,
                                                 message: hit.message, start: hit.start, end: hit.end))
@@ -200,6 +204,16 @@ extension Plan {
         }
     }
 
+    /// Risk weight of a custom detector's finding, by its category (as for the built-in ones).
+    static func riskWeight(category: String) -> Int {
+        switch category {
+        case "secret": return 90
+        case "injection": return 85
+        case "pii": return 70
+        default: return 50
+        }
+    }
+
     /// Risk weight of a denial reason: exfiltration and unreadable requests 100, injection 90,
     /// unknown role 50, other role checks 30.
     static func riskWeight(reason code: String) -> Int {
@@ -252,7 +266,9 @@ extension Plan {
                         }
                         if wanted.count > 1 { wanted.sort() }
                         for index in wanted {
+                            let validation = regexValidations[index]
                             listRegexes[index].forEachMatch(in: buffer, prefiltered: true) { start, end in
+                                if let validation, !validation.accepts(UnsafeBufferPointer(rebasing: buffer[start..<end])) { return true }
                                 let (from, to) = place(start, end)
                                 results.append(ScanResults.LiteralHit(literal: listRegexSlots[index], start: from, end: to, message: message),
                                                to: field)
@@ -287,7 +303,7 @@ extension Plan {
             spans.append((located.finding.start, located.finding.end, detectorPlaceholders[located.finding.detector.rawValue]))
         }
         for hit in scan[literals: .prompt] where redactLiterals.contains(where: { $0.contains(hit.literal) }) {
-            let placeholder = literalLists[hit.literal].first.map { listPlaceholders[$0] } ?? "[REDACTED]"
+            let placeholder = slotPlaceholders[hit.literal] ?? literalLists[hit.literal].first.map { listPlaceholders[$0] } ?? "[REDACTED]"
             spans.append((hit.start, hit.end, placeholder))
         }
         spans.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }

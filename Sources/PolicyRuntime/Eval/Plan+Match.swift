@@ -26,6 +26,7 @@ extension Plan {
             }
             func listHit(_ literal: Int, _ start: Int, _ end: Int) {
                 let (from, to) = place(start, end)
+                if let type = slotTypes[literal] { found.append(TextMatch(start: from, end: to, kind: "detector", name: type)) }
                 for list in literalLists[literal] {
                     found.append(TextMatch(start: from, end: to, kind: "pattern", name: compiled.patterns[list].name))
                 }
@@ -39,9 +40,12 @@ extension Plan {
                 listHit(literal, start, end)
                 return true
             }
-            for (regex, slot) in zip(listRegexes, listRegexSlots) {
+            for (index, regex) in listRegexes.enumerated() {
                 regex.forEachMatch(in: buffer) { start, end in
-                    listHit(slot, start, end)
+                    if let validation = regexValidations[index], !validation.accepts(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
+                        return true
+                    }
+                    listHit(listRegexSlots[index], start, end)
                     return true
                 }
             }

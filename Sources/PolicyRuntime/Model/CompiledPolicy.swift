@@ -50,6 +50,8 @@ public struct CompiledPolicy: Codable, Sendable, Equatable {
     public var controls: [CompiledControl]
     /// Redaction placeholder per detector or pattern list, defaults included.
     public var placeholders: [String: String]
+    /// Detectors the policy declares (absent when none).
+    public var detectors: [CompiledDetector]?
 
     /// Creates a document; the compiler is the usual caller.
     public init(
@@ -58,7 +60,8 @@ public struct CompiledPolicy: Codable, Sendable, Equatable {
         internalDomains: [String], roles: [CompiledRole], rules: [CompiledRule], alerts: [CompiledAlert],
         incidentTypes: [String], playbooks: [CompiledPlaybook], channels: [CompiledChannel],
         customActions: [String], budgets: [CompiledBudget], audit: CompiledAudit,
-        retention: CompiledRetention, controls: [CompiledControl], placeholders: [String: String]
+        retention: CompiledRetention, controls: [CompiledControl], placeholders: [String: String],
+        detectors: [CompiledDetector]? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.policy = policy
@@ -80,13 +83,14 @@ public struct CompiledPolicy: Codable, Sendable, Equatable {
         self.retention = retention
         self.controls = controls
         self.placeholders = placeholders
+        self.detectors = detectors
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", policy, sources, models, features, operations, patterns
         case internalDomains = "internal_domains", roles, rules, alerts, incidentTypes = "incident_types"
         case playbooks, channels, customActions = "custom_actions", budgets, audit, retention, controls
-        case placeholders
+        case placeholders, detectors
     }
 }
 

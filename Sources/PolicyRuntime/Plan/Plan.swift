@@ -27,6 +27,11 @@ public final class Plan: Sendable {
     /// with no required literal, which always run.
     let regexesByLiteral: [[Int]]
     let unfilteredRegexes: [Int]
+    /// The check each list regex's matches must pass (custom detectors), or nil.
+    let regexValidations: [MatchValidation?]
+    /// Per literal slot: the custom detector it stands for (its detection type and placeholder).
+    let slotTypes: [String?]
+    let slotPlaceholders: [String?]
     /// For each literal, the pattern lists it belongs to (detection types `pattern.<list>`).
     let literalLists: [[Int]]
     let rules: [PlannedRule]
@@ -73,6 +78,9 @@ public final class Plan: Sendable {
         for (regex, slot) in builder.listRegexPrefilters.enumerated() { if let slot { byLiteral[slot].append(regex) } }
         self.regexesByLiteral = byLiteral
         self.unfilteredRegexes = builder.listRegexPrefilters.indices.filter { builder.listRegexPrefilters[$0] == nil }
+        self.regexValidations = builder.regexValidations
+        self.slotTypes = builder.literalPatterns.indices.map { builder.slotTypes[$0] }
+        self.slotPlaceholders = builder.literalPatterns.indices.map { builder.slotPlaceholders[$0] }
         self.literalLists = builder.literalLists
         self.rules = builder.rules
         self.alerts = builder.alerts

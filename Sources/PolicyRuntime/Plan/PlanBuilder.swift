@@ -16,6 +16,12 @@ struct PlanBuilder {
     /// For each list regex with a required literal, the literal slot that finds it in the same
     /// pass as every other literal (a text without it skips the regex); nil: always run.
     var listRegexPrefilters: [Int?] = []
+    /// A check each list regex's matches must pass (custom detectors' `validate`), or nil.
+    var regexValidations: [MatchValidation?] = []
+    /// Custom detectors: name → literal slot, and each slot's detection type and placeholder.
+    private var customSlots: [String: Int] = [:]
+    var slotTypes: [Int: String] = [:]
+    var slotPlaceholders: [Int: String] = [:]
     /// Role pattern sets already built, by their folded bytes (roles often share sets).
     private var roleMatcherIndex: [ByteKey: Int] = [:]
 
@@ -52,6 +58,7 @@ struct PlanBuilder {
     mutating func build() throws(PlanError) {
         try indexVocabularies()
         try buildPatternLists()
+        try buildCustomDetectors()
         // The regexes' required literals join the one literal pass (after the lists' own
         // literals, so a literal that is also a list term keeps its list).
         listRegexPrefilters = listRegexes.map { entry in
@@ -85,19 +92,23 @@ struct PlanBuilder {
             var redactDetectors = BitSet(capacity: DetectorCatalog.entries.count)
             var redactLiterals = BitSet(capacity: 0)
             var redactLists: [Int] = []
+            var redactSlots: [Int] = []
             for target in rule.redact {
                 if let detector = detectorIndex[target] {
                     redactDetectors.insert(detector)
                     usedDetectors.insert(detector)
+                } else if let slot = customSlots[target] {
+                    redactSlots.append(slot)
                 } else if let list = listIndex[target] {
                     redactLists.append(list)
                 } else {
                     throw PlanError("\(path).redact: unknown detector or pattern list `\(target)`")
                 }
             }
-            if !redactLists.isEmpty {
+            if !redactLists.isEmpty || !redactSlots.isEmpty {
                 redactLiterals = BitSet(capacity: literalPatterns.count,
-                                        members: literalLists.indices.filter { literal in redactLists.contains { literalLists[literal].contains($0) } })
+                                        members: literalLists.indices.filter { literal in redactLists.contains { literalLists[literal].contains($0) } }
+                                            + redactSlots)
             }
             if !rule.redact.isEmpty { scannedFields.insert(.prompt) }
             let raised = try resolve(rule.alerts, alertIndex, path + ".alerts", "unknown alert")
@@ -160,11 +171,41 @@ struct PlanBuilder {
                 literalPatterns.append(LiteralMatcher.Pattern([]))
                 literalLists.append([index])
                 listRegexes.append((regex, slot))
+                regexValidations.append(nil)
                 ids.append(slot)
             }
             members.append(ids)
         }
         listMembers = members
+    }
+
+    /// Custom detectors run like pattern-list regexes, each in a literal slot of its own whose hits
+    /// are reported under the detector's name.
+    private mutating func buildCustomDetectors() throws(PlanError) {
+        for (index, detector) in (compiled.detectors ?? []).enumerated() {
+            let path = "detectors[\(index)]"
+            let parts = detector.name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, DetectorCatalog.categories.contains(String(parts[0])), !parts[1].isEmpty else {
+                throw PlanError("\(path).name: `\(detector.name)` is not `category.name` with a built-in category")
+            }
+            guard detectorIndex[detector.name] == nil, customSlots[detector.name] == nil else {
+                throw PlanError("\(path).name: detector `\(detector.name)` is declared twice")
+            }
+            var validation: MatchValidation?
+            if let name = detector.validate {
+                guard let known = MatchValidation(rawValue: name) else { throw PlanError("\(path).validate: unknown check `\(name)`") }
+                validation = known
+            }
+            let regex = try PlanBuilder.regex(detector.pattern, detector.caseInsensitive, "\(path).pattern")
+            let slot = literalPatterns.count
+            literalPatterns.append(LiteralMatcher.Pattern([]))
+            literalLists.append([])
+            listRegexes.append((regex, slot))
+            regexValidations.append(validation)
+            customSlots[detector.name] = slot
+            slotTypes[slot] = detector.name
+            slotPlaceholders[slot] = compiled.placeholders[detector.name]
+        }
     }
 
     /// The literal indexes of each pattern list, for `has` conditions.
@@ -323,12 +364,16 @@ struct PlanBuilder {
             guard let slot = PlanBuilder.textFields[field] else { throw PlanError("\(path): `\(field)` is not a text field") }
             guard minCount >= 1 else { throw PlanError("\(path): min_count must be at least 1") }
             var detectorSet = BitSet(capacity: DetectorCatalog.entries.count)
+            var literalMembers: [Int] = []
             for detector in detectors {
+                if let custom = customSlots[detector] {
+                    literalMembers.append(custom)
+                    continue
+                }
                 guard let index = detectorIndex[detector] else { throw PlanError("\(path): unknown detector `\(detector)`") }
                 detectorSet.insert(index)
                 usedDetectors.insert(index)
             }
-            var literalMembers: [Int] = []
             for pattern in patterns {
                 guard let list = listIndex[pattern] else { throw PlanError("\(path): unknown pattern list `\(pattern)`") }
                 literalMembers += listMembers[list]
