@@ -266,6 +266,13 @@ func runCombinedBench(load: (String) -> [UInt8], iterations: Int) {
     let seconds = measure(iterations) { count = plan.evaluate(request).detections.count }
     print(String(format: "  corpus_16MiB.txt with a zero-width space on every line (normalized): %8.1f MB/s  %d detections",
                  Double(request.prompt.count) / seconds / 1e6, count))
+    // And text in a script the normalizer leaves alone (Japanese), scalar after scalar.
+    var japanese = Request()
+    japanese.role = "none"
+    let sentence = Array("日本語のテキストを正規化しても何も変わりません。".utf8)
+    while japanese.prompt.count < 4 << 20 { japanese.prompt += sentence }
+    let japaneseSeconds = measure(iterations) { count = plan.evaluate(japanese).detections.count }
+    print(String(format: "  4 MiB of Japanese text: %8.1f MB/s  %d detections", Double(japanese.prompt.count) / japaneseSeconds / 1e6, count))
 }
 
 /// Resident set size from /proc/self/statm.

@@ -42,6 +42,19 @@ final class EvasionTests: XCTestCase {
         XCTAssertEqual(blockedSpans("ⓟⓡⓞⓓⓤⓒⓣⓘⓞⓝ"), ["ⓟⓡⓞⓓⓤⓒⓣⓘⓞⓝ"], "circled")
     }
 
+    func testFullCaseFolding() {
+        let view = { (text: String) -> String in
+            Array(text.utf8).withUnsafeBufferPointer { buffer in
+                TextNormalizer.normalize(buffer).map { String(decoding: $0.bytes, as: UTF8.self) } ?? text
+            }
+        }
+        XCTAssertEqual(view("STRAẞE straße"), "STRAssE strasse", "ß and ẞ fold to ss (ASCII case is the matchers' job)")
+        XCTAssertEqual(view("ΣΟΦΙΑ Ärger"), "σoφia arger", "Greek look-alikes to Latin, the rest lower-cased, accents removed")
+        XCTAssertEqual(view("ﬁle 𐐀"), "file 𐐨", "ligatures decomposed; letters beyond the BMP lower-cased")
+        XCTAssertEqual(blockedSpans("PRODUCTİON"), ["PRODUCTİON"], "a dotted capital I is an I")
+        XCTAssertEqual(blockedSpans("produ\u{0301}ction prodúction"), ["produ\u{0301}ction", "prodúction"], "accents, combining or not")
+    }
+
     func testDetectorsSeeTheNormalizedTextToo() {
         let prompt = "my ssn: １２３-４５-６７８９ thanks"
         let decision = decide(prompt)
@@ -60,7 +73,7 @@ final class EvasionTests: XCTestCase {
     }
 
     func testTextThatNothingChangesIsItsOwnView() {
-        XCTAssertNil(Array("日本語 café".utf8).withUnsafeBufferPointer { TextNormalizer.normalize($0) })
+        XCTAssertNil(Array("日本語 中文 ok".utf8).withUnsafeBufferPointer { TextNormalizer.normalize($0) })
     }
 
     func testInnocentNonLatinTextIsLeftAlone() {
@@ -70,12 +83,13 @@ final class EvasionTests: XCTestCase {
     }
 
     func testTheViewMapsEveryByteBack() {
-        let text = Array("a\u{200B}ｂ\u{0441}\u{FF}".utf8) + [0xFF]
+        let text = Array("a\u{200B}ｂ\u{0441}中".utf8) + [0xFF]
         let view = text.withUnsafeBufferPointer { TextNormalizer.normalize($0)! }
-        XCTAssertEqual(view.bytes, Array("abc".utf8) + Array("\u{FF}".utf8) + [0xFF])
+        XCTAssertEqual(view.bytes, Array("abc中".utf8) + [0xFF])
         XCTAssertTrue(view.original(0, 3) == (0, 9), "a … с spans the zero-width space and both look-alikes")
         XCTAssertTrue(view.original(1, 2) == (4, 7))
-        XCTAssertTrue(view.original(5, 6) == (11, 12), "an invalid byte maps to itself")
+        XCTAssertTrue(view.original(3, 6) == (9, 12), "a scalar that stays maps to itself")
+        XCTAssertTrue(view.original(6, 7) == (12, 13), "an invalid byte maps to itself")
     }
 }
 

@@ -10,8 +10,10 @@ import Foundation
 ///    (`ｐｒｏｄ` → `prod`), mathematical alphanumerics (`𝐩𝐫𝐨𝐝` → `prod`), enclosed and
 ///    super/subscript letters and digits, the ideographic space;
 /// 3. Cyrillic and Greek letters that look like Latin ones become those (`prоd` with a Cyrillic
-///    `о` → `prod`), from Unicode's confusables for these scripts;
-/// 4. letters are lower-cased (simple Unicode case mapping; the matchers fold ASCII themselves).
+///    `о` → `prod`), from Unicode's confusables for these scripts; accents go: combining marks
+///    are removed and accented Latin letters become their base letter (`prodúction` → `production`);
+/// 4. letters are lower-cased (Unicode's lower-case mapping, and `ß`/`ẞ` to `ss` as full case
+///    folding does; the matchers fold ASCII themselves).
 ///
 /// Every byte of the view remembers the original scalar it came from, so a match maps back to
 /// byte offsets in the original. An all-ASCII text is its own view: it is not copied.
@@ -145,25 +147,38 @@ enum TextNormalizer {
         return slowMap(value)
     }
 
-    /// `map` for every scalar below U+3100 (Latin, Greek, Cyrillic, punctuation, symbols, the
-    /// usual zero-width characters), computed once.
-    private static let common: [[UInt8]?] = (0..<0x3100).map { $0 < 0x80 ? nil : slowMap($0) }
+    /// `map` for every scalar of the Basic Multilingual Plane (Latin, Greek, Cyrillic, CJK, the
+    /// usual zero-width characters; a few milliseconds, once); the rest is computed when met.
+    private static let common: [[UInt8]?] = (0..<0x10000).map { $0 < 0x80 ? nil : slowMap($0) }
 
     private static func slowMap(_ value: UInt32) -> [UInt8]? {
         guard let scalar = Unicode.Scalar(value) else { return nil }
         if scalar.properties.isDefaultIgnorableCodePoint { return [] }
         if let compatible = compatibility[value] { return compatible }
         if let latin = confusables[value] { return [latin] }
-        if value < lowercase.count, lowercase[Int(value)] != 0 {
-            return Array(String(Unicode.Scalar(lowercase[Int(value)])!).utf8)
+        // Accents: combining marks go, and a Latin letter with marks becomes its base letter
+        // (`prodúction`, `PRODUCTİON`).
+        if (0x0300...0x036F).contains(value) { return [] }
+        if value < 0x0250 {
+            let parts = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
+            if let base = parts.first, base.isASCII, parts.count > 1,
+               parts.dropFirst().allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) {
+                return [UInt8(base.value) | (base.properties.isAlphabetic ? 0x20 : 0)]
+            }
         }
-        return nil
+        // Case folding: `ß` and `ẞ` fold to `ss` (a full folding lower case does not do);
+        // everything else to its lower-case mapping, which may be more than one scalar (`İ`).
+        if value == 0x00DF || value == 0x1E9E { return Array("ss".utf8) }
+        guard scalar.properties.changesWhenLowercased else { return nil }
+        let lower = scalar.properties.lowercaseMapping
+        guard lower.unicodeScalars.count != 1 || lower.unicodeScalars.first != scalar else { return nil }
+        return Array(lower.utf8)
     }
 
     /// NFKC's ASCII results for the compatibility blocks that are used to dodge filters.
     private static let compatibility: [UInt32: [UInt8]] = {
         var table: [UInt32: [UInt8]] = [:]
-        let ranges: [ClosedRange<UInt32>] = [0x2070...0x209F, 0x2460...0x24FF, 0x3000...0x3000, 0xFF01...0xFF5E, 0x1D400...0x1D7FF,
+        let ranges: [ClosedRange<UInt32>] = [0x2070...0x209F, 0x2460...0x24FF, 0x3000...0x3000, 0xFB00...0xFB06, 0xFF01...0xFF5E, 0x1D400...0x1D7FF,
                                               0x1F130...0x1F189]
         for range in ranges {
             for value in range {
@@ -196,12 +211,4 @@ enum TextNormalizer {
         ]
         return Dictionary(uniqueKeysWithValues: pairs.map { ($0.0, $0.1.asciiValue!) })
     }()
-
-    /// Simple lower-case mappings of the scalars below U+2500 that have one (0: none).
-    private static let lowercase: [UInt32] = (0..<0x2500).map { (value: UInt32) -> UInt32 in
-        guard value >= 0x80, let scalar = Unicode.Scalar(value) else { return 0 }
-        let lower = scalar.properties.lowercaseMapping.unicodeScalars
-        guard lower.count == 1, let first = lower.first, first != scalar else { return 0 }
-        return first.value
-    }
 }
