@@ -74,6 +74,14 @@ final class PolicyDiffTests: XCTestCase {
         XCTAssertEqual(PolicyDiff.denyingDetectors(try compiled(base), role: "b"), ["secret.jwt", "pii.email", "pii.ssn"])
     }
 
+    func testDetectorChangesAreListed() throws {
+        let base = TestSupport.prelude + "detector customer_id { category pii pattern /CUST-[0-9]{6}/ }\n"
+        let changed = base.replacingOccurrences(of: "{6}", with: "{6,8}")
+        let diff = PolicyDiff(old: try compiled(base), new: try compiled(changed))
+        XCTAssertEqual(diff.declarations.map { "\($0.kind) \($0.name) \($0.status) \($0.details) \($0.direction.rawValue)" },
+                       ["detector pii.customer_id changed [\"pattern\"] change"])
+    }
+
     /// For random pairs of role tables, every cell's decision from the runtime (at every context
     /// size that matters) changes exactly where the diff says it does.
     func testAccessChangesAgreeWithTheRuntimeCellByCell() throws {

@@ -76,9 +76,9 @@ public struct PolicyDiff: Sendable {
         public var other: [RoleChange]
     }
 
-    /// A rule, alert or playbook that was added, removed or changed.
+    /// A rule, alert, detector or playbook that was added, removed or changed.
     public struct DeclarationChange: Sendable, Equatable {
-        /// `rule`, `alert` or `playbook`.
+        /// `rule`, `alert`, `detector` or `playbook`.
         public var kind: String
         /// Its name.
         public var name: String
@@ -306,6 +306,10 @@ public struct PolicyDiff: Sendable {
         compare("alert", old.alerts, new.alerts, name: \.name, fields: [
             ("condition", { "\($0.condition)" }), ("severity", \.severity), ("actions", { $0.actions.joined(separator: ",") }),
         ]) { was, now in blocking(was?.blocks, now?.blocks) }
+        // A detector's pattern decides what it finds; whether that grants or revokes depends on text.
+        compare("detector", old.detectors ?? [], new.detectors ?? [], name: \.name, fields: [
+            ("pattern", { "\($0.caseInsensitive ? "(?i)" : "")\($0.pattern)" }), ("validate", { $0.validate ?? "none" }),
+        ]) { _, _ in .change }
         compare("playbook", old.playbooks, new.playbooks, name: \.incident, fields: [
             ("trigger", { "\($0.trigger)" }), ("severity", \.severity), ("actions", { $0.actions.joined(separator: ",") }),
         ]) { was, now in blocking(was?.blocks, now?.blocks) }
