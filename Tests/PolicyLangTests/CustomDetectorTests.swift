@@ -23,13 +23,7 @@ final class CustomDetectorTests: XCTestCase {
     }
 
     private func decide(_ plan: Plan, _ prompt: String) -> Decision {
-        var request = Request()
-        request.role = "dev"
-        request.model = "claude-3-opus"
-        request.feature = "ask_mode"
-        request.contextTokens = 1
-        request.prompt = Array(prompt.utf8)
-        return plan.evaluate(request)
+        plan.evaluate(TestSupport.request(prompt))
     }
 
     func testTheDocumentCarriesThem() throws {

@@ -22,14 +22,7 @@ final class RegexPolicyTests: XCTestCase {
     }
 
     private func request(_ prompt: String, response: String? = nil) -> Request {
-        var request = Request()
-        request.role = "dev"
-        request.model = "claude-3-opus"
-        request.feature = "ask_mode"
-        request.contextTokens = 10
-        request.prompt = Array(prompt.utf8)
-        request.response = response.map { Array($0.utf8) }
-        return request
+        TestSupport.request(prompt, response: response)
     }
 
     func testTheDocumentCarriesRegexes() throws {

@@ -32,6 +32,18 @@ enum TestSupport {
         return try! Compiler.compile(["main.pol"], reader: MemorySourceReader(files))
     }
 
+    /// A request of the prelude's shape: role `dev` on `claude-3-opus` and `ask_mode`.
+    static func request(_ prompt: String, response: String? = nil) -> Request {
+        var request = Request()
+        request.role = "dev"
+        request.model = "claude-3-opus"
+        request.feature = "ask_mode"
+        request.contextTokens = 10
+        request.prompt = Array(prompt.utf8)
+        request.response = response.map { Array($0.utf8) }
+        return request
+    }
+
     /// The codes of a result's diagnostics, in order.
     static func codes(_ result: Compiler.Result) -> [String] {
         result.diagnostics.map(\.code.rawValue)
