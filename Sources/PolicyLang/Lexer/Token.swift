@@ -28,7 +28,7 @@ public enum TokenKind: UInt8, Sendable, Equatable {
     case money
     /// A number and `%`: `80%`.
     case percent
-    /// `/…/flags` — reserved for regular expressions.
+    /// `/…/flags`: a regular expression.
     case regex
     /// `{`
     case leftBrace

@@ -1,7 +1,7 @@
 /// ASCII case folding by table: `A`–`Z` to `a`–`z`, every other byte unchanged.
 ///
 /// Literal patterns match case-insensitively for ASCII letters; full Unicode case folding and
-/// the other evasion defences belong to the normalizer (issue 4).
+/// the other evasion defences are the normalizer's (TextNormalizer), applied before matching.
 enum ASCIIFold {
     /// `table[b]` is `b` lower-cased.
     static let table: [UInt8] = (0...255).map { (value: Int) -> UInt8 in

@@ -1,6 +1,6 @@
 /// Prompt-injection heuristics: phrases that try to override the model's instructions, and
 /// role-play openers used to jailbreak it. Matched case-insensitively as whole words; spacing
-/// and look-alike evasions are the normalizer's job (issue 4).
+/// and look-alike evasions are undone by the normalized view they scan (TextNormalizer).
 enum InjectionPhrases {
     /// Instruction-override phrases.
     static let overrides = [
