@@ -44,8 +44,9 @@ final class LintTests: XCTestCase {
              "P4002 Data Classification: role `dev`: \"production\" can never change a decision, since every text containing it contains \"prod\""),
             ("block \"prod\"", "block \"prod\", \"PROD\"",
              "P4002 Data Classification: role `dev` lists \"PROD\" and \"prod\", which match the same text"),
-            ("block \"prod\"", "block \"prod\", \"CAFÉ\"",
-             "P4002 Data Classification: role `dev`: \"CAFÉ\" never matches its non-ASCII capitals in lower case"),
+            ("block \"prod\"", "block \"prod\", \"\\u{200B}\"",
+             "P4002 Data Classification: role `dev`: \"\u{200B}\" is only invisible characters and can never match"),
+            ("block \"prod\"", "block \"prod\", /prod-[0-9]+/", ""),
             ("control \"SOC2 CC6.1\" \"access\"", "control \"SOC2 CC6.1\" \"access\"\npatterns unused { \"x\" }",
              "P4002 Data Classification: pattern list `unused` is never used"),
             ("audit { encrypt true", "audit { log_prompts full encrypt true",
@@ -66,7 +67,7 @@ final class LintTests: XCTestCase {
             XCTAssertTrue(clean.contains(original), original)
             XCTAssertEqual(clean.components(separatedBy: original).count, 2, "`\(original)` occurs once")
             let source = clean.replacingOccurrences(of: original, with: replacement)
-            XCTAssertEqual(lint(source), expected.components(separatedBy: "\n"), expected)
+            XCTAssertEqual(lint(source), expected.isEmpty ? [] : expected.components(separatedBy: "\n"), expected)
         }
     }
 

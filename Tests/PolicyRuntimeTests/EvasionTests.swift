@@ -74,6 +74,9 @@ final class EvasionTests: XCTestCase {
 
     func testTextThatNothingChangesIsItsOwnView() {
         XCTAssertNil(Array("日本語 中文 ok".utf8).withUnsafeBufferPointer { TextNormalizer.normalize($0) })
+        let invisible = Array("\u{200B}\u{2060}".utf8).withUnsafeBufferPointer { TextNormalizer.normalize($0) }
+        XCTAssertEqual(invisible?.bytes, [], "a text of invisible characters has an empty view")
+        XCTAssertTrue(invisible.map { $0.original(0, 0) == (0, 0) } ?? false, "an empty view maps to the start")
     }
 
     func testInnocentNonLatinTextIsLeftAlone() {

@@ -136,10 +136,11 @@ public enum Linter {
         /// shorter one, and lists nothing uses.
         mutating func checkPatterns() {
             for role in policy.roles {
-                findRedundant(role.blockedPatterns.map { ($0.text, $0.wholeWord) }, "role `\(role.name)`", location(of: "role", role.name))
+                findRedundant(role.blockedPatterns.map { ($0.text, $0.wholeWord, $0.regex != nil) }, "role `\(role.name)`",
+                          location(of: "role", role.name))
             }
             for list in policy.patterns {
-                findRedundant(list.terms.map { ($0, list.wholeWord) }, "pattern list `\(list.name)`", location(of: "patterns", list.name))
+                findRedundant(list.terms.map { ($0, list.wholeWord, false) }, "pattern list `\(list.name)`", location(of: "patterns", list.name))
             }
             var used = Set(policy.roles.flatMap { $0.blockedPatterns.compactMap(\.list) })
             func collect(_ condition: Condition) {
@@ -163,22 +164,23 @@ public enum Linter {
             }
         }
 
-        private mutating func findRedundant(_ patterns: [(text: String, wholeWord: Bool)], _ owner: String, _ at: (SourceFile, Span)) {
-            let folded = patterns.map { (text: $0.text.lowercased(), wholeWord: $0.wholeWord, original: $0.text) }
+        private mutating func findRedundant(_ patterns: [(text: String, wholeWord: Bool, regex: Bool)], _ owner: String,
+                                            _ at: (SourceFile, Span)) {
+            let folded = patterns.map { (text: $0.text.lowercased(), wholeWord: $0.wholeWord, original: $0.text, regex: $0.regex) }
             for (index, pattern) in folded.enumerated() {
-                // Case folding is ASCII-only: `É` in a pattern matches `É` but never `é`.
-                if pattern.original.contains(where: { !$0.isASCII && $0.isUppercase }) {
-                    report(.lintDataClassification,
-                           "\(owner): \"\(pattern.original)\" never matches its non-ASCII capitals in lower case",
-                           at: at, help: "write the pattern in lower case; only ASCII letters match without regard to case")
+                // Text is matched in its normalized view, which has no invisible characters.
+                if !pattern.regex, TextNormalizer.normalizePattern(Array(pattern.original.utf8)).isEmpty {
+                    report(.lintDataClassification, "\(owner): \"\(pattern.original)\" is only invisible characters and can never match",
+                           at: at, help: "the text is matched without zero-width and other invisible characters; write visible text")
                 }
-                if let twin = folded[..<index].first(where: { $0.text == pattern.text && $0.original != pattern.original }) {
+                if let twin = folded[..<index].first(where: { $0.text == pattern.text && $0.original != pattern.original && $0.regex == pattern.regex }) {
                     report(.lintDataClassification, "\(owner) lists \"\(pattern.original)\" and \"\(twin.original)\", which match the same text",
                            at: at, help: "patterns match without regard to case; keep one")
                     continue
                 }
                 // A pattern containing a shorter one (matched anywhere) can never change a decision.
-                if let shorter = folded.first(where: { !$0.wholeWord && $0.text != pattern.text && pattern.text.contains($0.text) }) {
+                if !pattern.regex,
+                   let shorter = folded.first(where: { !$0.wholeWord && !$0.regex && $0.text != pattern.text && pattern.text.contains($0.text) }) {
                     report(.lintDataClassification,
                            "\(owner): \"\(pattern.original)\" can never change a decision, since every text containing it contains \"\(shorter.original)\"",
                            at: at, help: "remove \"\(pattern.original)\", or make \"\(shorter.original)\" more specific")

@@ -78,7 +78,8 @@ struct NormalizedText {
     }
 }
 
-enum TextNormalizer {
+/// Builds the normalized view (see ``NormalizedText``) and normalizes literal patterns the same way.
+package enum TextNormalizer {
     /// The normalized view of a text, or nil when nothing in it changes (then the text is its
     /// own view and nothing is copied).
     static func normalize(_ text: UnsafeBufferPointer<UInt8>) -> NormalizedText? {
@@ -86,6 +87,7 @@ enum TextNormalizer {
         var segments: [NormalizedText.Segment] = []
         var index = 0
         var copyStart = 0
+        var changed = false
         func flushCopy() {
             guard copyStart < index else { return }
             if bytes.isEmpty { bytes.reserveCapacity(text.count) }
@@ -102,6 +104,7 @@ enum TextNormalizer {
                 continue
             }
             flushCopy()
+            changed = true
             if !replacement.isEmpty {
                 segments.append(.init(viewStart: bytes.count, originalStart: index, originalEnd: index + length, copied: false))
                 bytes.append(contentsOf: replacement)
@@ -110,7 +113,7 @@ enum TextNormalizer {
             copyStart = index
         }
         // Nothing replaced or dropped: the text is its own view.
-        if segments.isEmpty { return nil }
+        guard changed else { return nil }
         flushCopy()
         return NormalizedText(bytes: bytes, segments: segments)
     }
@@ -135,7 +138,7 @@ enum TextNormalizer {
 
     /// A literal pattern in the same form, so a pattern written with an accent or a look-alike
     /// still meets the text it was written for.
-    static func normalizePattern(_ pattern: [UInt8]) -> [UInt8] {
+    package static func normalizePattern(_ pattern: [UInt8]) -> [UInt8] {
         let folded = ASCIIFold.fold(pattern)
         guard folded.contains(where: { $0 >= 0x80 }) else { return folded }
         return ASCIIFold.fold(folded.withUnsafeBufferPointer { normalize($0)?.bytes } ?? folded)
