@@ -1,7 +1,7 @@
 /// A regular expression that matches in linear time: compiled to a Thompson NFA and run as a
 /// Pike VM (all NFA states in lockstep, one pass over the text), so no pattern and no text can
-/// make it backtrack. `NSRegularExpression` and Swift's `Regex` backtrack, and are never used on
-/// request content.
+/// make it backtrack. Foundation's ICU-based expressions and the standard library's regexes
+/// backtrack, and are never used on request content.
 ///
 /// Matches are leftmost-first, as in Perl, RE2 and ICU: the earliest start wins, then the
 /// preferred alternative (the first branch, the greedy or lazy choice). Offsets are UTF-8 byte
