@@ -29,6 +29,7 @@ func runRuntimeBench(_ arguments: [String]) {
         runDecisionBench(data: data, load: load, iterations: iterations, writeDirectory: writeDirectory)
     }
     if only == nil || only == "plan" { runPlanBench(load: load) }
+    if only == nil || only == "load" { runLoadBench(load: load) }
     if only == nil || only == "w2b" { runDetectorBench(load: load, iterations: iterations) }
     if only == nil || only == "w2c" { runCombinedBench(load: load, iterations: iterations) }
     guard only == nil || only == "w2a" else { return }
@@ -198,6 +199,29 @@ func runPlanBench(load: (String) -> [UInt8]) {
     let after = residentBytes()
     print(String(format: "Plan: %d roles planned in %.1f ms (median of 5); resident memory grows %.1f MB per plan kept (5 kept)",
                  compiled.roles.count, seconds * 1000, Double(after - before) / Double(max(plans.count, 1)) / 1e6))
+}
+
+/// Loading and planning compiled documents, as an enforcement point does at start-up: the W1
+/// document (1,003 roles) and the 10,000-role one, from their canonical JSON bytes.
+func runLoadBench(load: (String) -> [UInt8]) {
+    for (file, name) in [("policy_1000.json", "w1"), ("policy_10000.json", "w3")] {
+        let compiled = compilePolicy(policySource(fromRoleTable: load(file), name: name))
+        guard let json = try? compiled.canonicalJSON() else { fail("cannot encode the \(name) document") }
+        var loadSamples: [Double] = []
+        var planSamples: [Double] = []
+        for _ in 0..<7 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard let document = try? CompiledPolicy.load(from: json) else { fail("cannot load the \(name) document") }
+            let loaded = DispatchTime.now().uptimeNanoseconds
+            guard (try? Plan(document)) != nil else { fail("cannot plan the \(name) document") }
+            let planned = DispatchTime.now().uptimeNanoseconds
+            loadSamples.append(Double(loaded - start) / 1e6)
+            planSamples.append(Double(planned - loaded) / 1e6)
+        }
+        print(String(format: "Load + plan: %d roles, %.1f MB document: load %.1f ms + plan %.1f ms = %.1f ms (medians of 7)",
+                     compiled.roles.count, Double(json.count) / 1e6, median(loadSamples), median(planSamples),
+                     median(loadSamples) + median(planSamples)))
+    }
 }
 
 /// W2b: every built-in detector, with its validation, over the corpora — then the same with the
