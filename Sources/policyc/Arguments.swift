@@ -1,5 +1,6 @@
 import Foundation
 import PolicyLang
+import PolicyRuntime
 
 /// A small, table-driven argument parser (the project takes no package dependencies).
 ///

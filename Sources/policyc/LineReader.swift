@@ -53,6 +53,29 @@ struct LineReader {
         }
     }
 
+    /// Everything left in the input, or nil when it is over `limit` bytes (the rest is then
+    /// drained unread, so the caller can report the size and stop).
+    mutating func readAll(limit: Int) -> [UInt8]? {
+        var all: [UInt8] = []
+        var overflowed = false
+        while true {
+            if start == end {
+                if finished { return overflowed ? nil : all }
+                refill()
+                continue
+            }
+            if !overflowed {
+                if all.count + (end - start) > limit {
+                    overflowed = true
+                    all = []
+                } else {
+                    all.append(contentsOf: buffer[start..<end])
+                }
+            }
+            start = end
+        }
+    }
+
     private func finish(_ line: [UInt8], _ length: Int, _ overflowed: Bool) -> Line {
         if overflowed { return .tooLong(length) }
         if line.last == 0x0D { return .bytes(Array(line.dropLast())) }

@@ -169,7 +169,7 @@ final class CLITests: XCTestCase {
         TestSupport.assertGolden(result.stdout, "Tests/PolicyLangTests/testdata/decisions/contractor.jsonl")
     }
 
-    func testEvalReadsStandardInputAndAPrettyPrintedRequest() throws {
+    func testEvalReadsAPrettyPrintedRequestWithInputJSONAndNeverJoinsLines() throws {
         let request = """
             {
               "user": {"role": "contractor"},
@@ -179,10 +179,17 @@ final class CLITests: XCTestCase {
               "prompt": "hi"
             }
             """
-        let result = try run(["eval", "--policy", "examples/enterprise.pol"], stdin: Data(request.utf8))
+        let result = try run(["eval", "--policy", "examples/enterprise.pol", "--input", "json"], stdin: Data(request.utf8))
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix(#"{"decision":"allow""#), result.stdout)
         XCTAssertEqual(result.stdout.split(separator: "\n").count, 1)
+        // As JSON Lines, each of its seven lines is a request of its own, and none is allowed.
+        let lines = try run(["eval", "--policy", "examples/enterprise.pol"], stdin: Data(request.utf8))
+        XCTAssertEqual(lines.status, 0, lines.stderr)
+        let decisions = lines.stdout.split(separator: "\n")
+        XCTAssertEqual(decisions.count, 7)
+        XCTAssertTrue(decisions.allSatisfy { $0.hasPrefix(#"{"decision":"deny","reasons":[{"code":"invalid_request""#) }, lines.stdout)
+        XCTAssertTrue(decisions[0].contains("line 1: ") && decisions[0].contains("use --input json"), String(decisions[0]))
     }
 
     func testEvalSkipsAnOversizedLineAndDecidesTheNext() throws {
@@ -222,10 +229,10 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(broken.stderr.contains("P2004"), broken.stderr)
         let directory = try makeTemporaryDirectory()
         let corrupt = directory.appendingPathComponent("corrupt.json").path
-        try Data(#"{"schema_version": 2, "policy": 3}"#.utf8).write(to: URL(fileURLWithPath: corrupt))
+        try Data(#"{"schema_version": 3, "policy": 3}"#.utf8).write(to: URL(fileURLWithPath: corrupt))
         let result = try run(["eval", "--policy", corrupt], stdin: Data("{}".utf8))
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("invalid compiled policy: policy"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("invalid compiled policy: missing key \"document_digest\""), result.stderr)
         XCTAssertEqual(try run(["eval"]).status, 2)
     }
 }

@@ -30,7 +30,7 @@ final class CheckerTests: XCTestCase {
         XCTAssertEqual(senior?.models, ["claude-3-haiku", "claude-3-opus"], "aliases resolve to canonical ids; grants accumulate")
         XCTAssertEqual(senior?.features, ["ask_mode", "agent_mode"])
         XCTAssertEqual(senior?.maxContextTokens, 100_000, "a role's own limit overrides the inherited one")
-        XCTAssertEqual(senior?.auditLevel, "detailed", "unset settings are inherited")
+        XCTAssertEqual(senior?.auditLevel, .detailed, "unset settings are inherited")
         XCTAssertEqual(senior?.requiresApproval, ["deployment_commands"])
         XCTAssertEqual(senior?.blockedPatterns.map(\.text), ["secret_project"])
     }
@@ -88,7 +88,7 @@ final class CheckerTests: XCTestCase {
             rule a { when prompt has secret deny "a" }
             rule b { when request.action == completion and response has secret deny "b" }
             """)
-        XCTAssertEqual(compiled?.rules.map(\.stage), ["request", "response"])
+        XCTAssertEqual(compiled?.rules.map(\.stage), [.request, .response])
     }
 
     func testReasonDefaultsAndOverrides() {
@@ -97,7 +97,7 @@ final class CheckerTests: XCTestCase {
             rule b { when request.context_tokens > 10k require_approval "b" }
             rule c { when prompt has secret deny "c" reason sensitive_data }
             """)
-        XCTAssertEqual(compiled?.rules.map(\.reason), ["rule", "approval_required", "sensitive_data"])
+        XCTAssertEqual(compiled?.rules.map(\.reason), [.rule, .approvalRequired, .sensitiveData])
         XCTAssertEqual(compiled?.rules.map(\.effect), [.deny, .requireApproval, .deny])
     }
 
@@ -111,7 +111,7 @@ final class CheckerTests: XCTestCase {
             """)
         XCTAssertEqual(compiled?.alerts.first?.actions, ["block_request", "notify_security_team", "notify_manager", "create_incident"])
         XCTAssertEqual(compiled?.alerts.map(\.blocks), [true, false])
-        XCTAssertEqual(compiled?.playbooks.map(\.reason), ["prompt_injection", "rule"])
+        XCTAssertEqual(compiled?.playbooks.map(\.reason), [.promptInjection, .rule])
         XCTAssertEqual(compiled?.playbooks.last?.trigger, .constant(false), "a playbook without `when` only starts from rules and alerts")
     }
 

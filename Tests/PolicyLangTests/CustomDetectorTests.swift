@@ -28,10 +28,10 @@ final class CustomDetectorTests: XCTestCase {
 
     func testTheDocumentCarriesThem() throws {
         let (policy, _) = try plan()
-        XCTAssertEqual(policy.detectors?.map(\.name), ["pii.customer_id", "secret.loyalty_card"])
-        XCTAssertEqual(policy.detectors?.last?.validate, "luhn")
+        XCTAssertEqual(policy.detectors.map(\.name), ["pii.customer_id", "secret.loyalty_card"])
+        XCTAssertEqual(policy.detectors.last?.validate, .luhn)
         XCTAssertEqual(policy.placeholders["pii.customer_id"], "[CUSTOMER_ID]")
-        XCTAssertEqual(try CompiledPolicy.load(from: try policy.canonicalJSON()), policy)
+        XCTAssertEqual(try CompiledPolicy.load(from: policy.canonicalJSON()), policy)
         XCTAssertTrue("\(policy.rules[0].condition)".contains("pii.customer_id"), "`has pii` includes the category's detectors")
     }
 
@@ -50,13 +50,16 @@ final class CustomDetectorTests: XCTestCase {
 
     func testAHandEditedDocumentIsRefused() throws {
         var (policy, _) = try plan()
-        policy.detectors?[0].name = "personal.customer_id"
+        policy.detectors[0].name = "personal.customer_id"
         XCTAssertThrowsError(try Plan(policy)) { error in
             XCTAssertEqual((error as? PlanError)?.message,
                            "detectors[0].name: `personal.customer_id` is not `category.name` with a built-in category")
         }
-        policy.detectors?[0].name = "pii.customer_id"
-        policy.detectors?[0].validate = "crc"
-        XCTAssertThrowsError(try Plan(policy))
+        policy.detectors[0].name = "pii.customer_id"
+        // A check the runtime does not know cannot even be read from a document.
+        let document = String(decoding: policy.canonicalJSON(), as: UTF8.self).replacingOccurrences(of: #""validate": "luhn""#, with: #""validate": "crc""#)
+        XCTAssertThrowsError(try CompiledPolicy.load(from: Data(document.utf8))) { error in
+            XCTAssertEqual("\(error)", #"invalid compiled policy: detectors[1].validate: unknown check "crc"; expected `luhn` or `mod97`"#)
+        }
     }
 }

@@ -16,17 +16,17 @@ final class PolicyDiffTests: XCTestCase {
         let old = try XCTUnwrap(try Compiler.compile(["examples/enterprise.pol"], reader: TestSupport.reader).policy)
         let new = try XCTUnwrap(try Compiler.compile(["Tests/PolicyLangTests/testdata/diff/enterprise-v4.pol"],
                                                      reader: TestSupport.reader).policy)
-        let diff = PolicyDiff(old: old, new: new)
+        let diff = try PolicyDiff(old: old, new: new)
         TestSupport.assertGolden(DiffRenderer.text(diff, color: false), "Tests/PolicyLangTests/testdata/diff/enterprise-v3-v4.txt")
         TestSupport.assertGolden(DiffRenderer.json(diff), "Tests/PolicyLangTests/testdata/diff/enterprise-v3-v4.json")
         XCTAssertEqual(diff.grants, 5)
         XCTAssertEqual(diff.revocations, 2)
-        XCTAssertTrue(PolicyDiff(old: old, new: old).isEmpty)
+        XCTAssertTrue(try PolicyDiff(old: old, new: old).isEmpty)
     }
 
     func testContextThresholdsAreExact() throws {
         let base = TestSupport.prelude + "role r { models \"claude-3-opus\" features ask_mode max_context 20k }\n"
-        let diff = PolicyDiff(old: try compiled(base), new: try compiled(base.replacingOccurrences(of: "20k", with: "50k")))
+        let diff = try PolicyDiff(old: try compiled(base), new: try compiled(base.replacingOccurrences(of: "20k", with: "50k")))
         XCTAssertEqual(diff.roles.map(\.role), ["r"])
         let change = try XCTUnwrap(diff.roles.first?.access.first)
         XCTAssertEqual(change.context, PolicyDiff.ContextRange(from: 20_001, to: 50_000))
@@ -48,7 +48,7 @@ final class PolicyDiffTests: XCTestCase {
             .replacingOccurrences(of: "rule big { when request.tokens_in > 1M deny \"too big\" }", with: "")
             .replacingOccurrences(of: "then notify_user", with: "then block_request")
             + "rule night { when request.hour < 6 require_approval \"night\" }\n"
-        let diff = PolicyDiff(old: try compiled(base), new: try compiled(changed))
+        let diff = try PolicyDiff(old: try compiled(base), new: try compiled(changed))
         XCTAssertEqual(diff.declarations.map { "\($0.kind) \($0.name) \($0.status) \($0.details) \($0.direction.rawValue)" }, [
             "rule big removed [] grant",
             "rule night added [] revoke",
@@ -65,7 +65,7 @@ final class PolicyDiffTests: XCTestCase {
 
             """
         let changed = base.replacingOccurrences(of: "has secret.jwt, pii.email", with: "has pii.email, pii.phone")
-        let diff = PolicyDiff(old: try compiled(base), new: try compiled(changed))
+        let diff = try PolicyDiff(old: try compiled(base), new: try compiled(changed))
         XCTAssertEqual(diff.roles.map { "\($0.role): " + $0.other.map { "\($0.description) (\($0.direction.rawValue))" }.joined(separator: "; ") }, [
             "a: detector secret.jwt no longer denies (grant); detector pii.phone now denies (revoke)",
             "b: detector secret.jwt no longer denies (grant); detector pii.phone now denies (revoke)",
@@ -77,7 +77,7 @@ final class PolicyDiffTests: XCTestCase {
     func testDetectorChangesAreListed() throws {
         let base = TestSupport.prelude + "detector customer_id { category pii pattern /CUST-[0-9]{6}/ }\n"
         let changed = base.replacingOccurrences(of: "{6}", with: "{6,8}")
-        let diff = PolicyDiff(old: try compiled(base), new: try compiled(changed))
+        let diff = try PolicyDiff(old: try compiled(base), new: try compiled(changed))
         XCTAssertEqual(diff.declarations.map { "\($0.kind) \($0.name) \($0.status) \($0.details) \($0.direction.rawValue)" },
                        ["detector pii.customer_id changed [\"pattern\"] change"])
     }
@@ -108,7 +108,7 @@ final class PolicyDiffTests: XCTestCase {
         for round in 0..<60 {
             let old = try compiled(randomPolicy())
             let new = try compiled(randomPolicy())
-            let diff = PolicyDiff(old: old, new: new)
+            let diff = try PolicyDiff(old: old, new: new)
             let oldPlan = try Plan(old)
             let newPlan = try Plan(new)
             for role in ["a", "b", "c"] {

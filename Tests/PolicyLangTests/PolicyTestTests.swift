@@ -36,7 +36,7 @@ final class PolicyTestTests: XCTestCase {
         let request = try XCTUnwrap(result.tests.first).request
         XCTAssertEqual(request.model, "claude-3-opus")
         XCTAssertEqual(request.feature, "ask_mode")
-        XCTAssertEqual(request.action, "prompt")
+        XCTAssertEqual(request.action, .prompt)
         XCTAssertEqual(request.contextTokens, 0)
         XCTAssertEqual(request.userID, "test-user")
         XCTAssertEqual(result.tests.first?.source, "main.pol:\(policy.split(separator: "\n", omittingEmptySubsequences: false).count):1")
@@ -55,10 +55,10 @@ final class PolicyTestTests: XCTestCase {
             """)
         XCTAssertEqual(result.diagnostics.map(\.message), [])
         let request = try XCTUnwrap(result.tests.first).request
-        XCTAssertEqual([request.userID, request.team, request.department, request.sessionID, request.action, request.model,
+        XCTAssertEqual([request.userID, request.team, request.department, request.sessionID, request.action.rawValue, request.model,
                         request.feature, request.ipAddress, request.userAgent],
                        ["u-1", "platform", "eng", "s-9", "completion", "opus", "agent_mode", "10.0.0.1", "cli/1"])
-        XCTAssertEqual([request.contextTokens, request.tokensIn, request.tokensOut, request.hour, request.budgetUsedPercent],
+        XCTAssertEqual([request.contextTokens, request.tokensIn, request.tokensOut, request.timestamp?.utcHour, request.budgetUsedPercent],
                        [2_000, 1_000_000, 300, 23, 42])
         XCTAssertEqual(request.budgetExceeded, true)
         XCTAssertEqual(request.messages.map { String(decoding: $0.text, as: UTF8.self) }, ["m1", "m2"])

@@ -17,10 +17,10 @@ final class SettingsTests: XCTestCase {
             budget c { scope organization period yearly limit $1.25 }
             """)
         let budgets = compiled?.budgets ?? []
-        XCTAssertEqual(budgets.map(\.scope), ["team", "department", "organization"])
+        XCTAssertEqual(budgets.map(\.scope), [.team, .department, .organization])
         XCTAssertEqual(budgets[0].member, "platform")
         XCTAssertEqual(budgets[0].periodSeconds, 30 * 86_400)
-        XCTAssertEqual(budgets[0].periodName, "monthly")
+        XCTAssertEqual(budgets[0].periodName, .monthly)
         XCTAssertEqual(budgets[0].limitMicros, 5_000_000_000)
         XCTAssertEqual(budgets[0].warnAtPercent, [50, 80, 95], "thresholds are sorted")
         XCTAssertEqual(budgets[1].periodSeconds, 14 * 86_400)
@@ -36,7 +36,7 @@ final class SettingsTests: XCTestCase {
 
     func testAuditDefaultsAndSettings() {
         XCTAssertEqual(policy("")?.audit,
-                       CompiledAudit(defaultLevel: "standard", logPrompts: "redacted", logResponses: "redacted", redact: [],
+                       CompiledAudit(defaultLevel: .standard, logPrompts: .redacted, logResponses: .redacted, redact: [],
                                      encrypt: true, highRiskThresholdPercent: nil, highRiskAlert: nil))
         let compiled = policy("""
             alert risky { when risk_score > 70% severity high then log_full_context }
@@ -44,13 +44,13 @@ final class SettingsTests: XCTestCase {
                     high_risk_threshold 70% high_risk_alert risky }
             """)
         XCTAssertEqual(compiled?.audit,
-                       CompiledAudit(defaultLevel: "detailed", logPrompts: "none", logResponses: "full", redact: ["secret.jwt"],
+                       CompiledAudit(defaultLevel: .detailed, logPrompts: LogMode.none, logResponses: .full, redact: ["secret.jwt"],
                                      encrypt: false, highRiskThresholdPercent: 70, highRiskAlert: "risky"))
     }
 
     func testRetentionInSeconds() {
         let compiled = policy("retention { audit_logs 7y prompts 30d erasure_within 72h }")
-        XCTAssertEqual(compiled?.retention.periodsSeconds, ["audit_logs": 7 * 31_536_000, "prompts": 30 * 86_400])
+        XCTAssertEqual(compiled?.retention.periodsSeconds, [.auditLogs: 7 * 31_536_000, .prompts: 30 * 86_400])
         XCTAssertEqual(compiled?.retention.erasureWithinSeconds, 72 * 3_600)
         let unknown = TestSupport.compile(TestSupport.prelude + "retention { prompt 30d }")
         XCTAssertEqual(unknown.diagnostics.first?.help, "did you mean `prompts`?")
@@ -94,7 +94,7 @@ final class SettingsTests: XCTestCase {
             rule r { when prompt has secret.aws_access_key incident credential_leak }
             """)
         XCTAssertEqual(compiled?.incidentTypes, ["data_exfiltration", "prompt_injection", "unusual_access", "credential_leak"])
-        XCTAssertEqual(compiled?.playbooks.first?.reason, "rule", "a declared incident type is not a reason code")
+        XCTAssertEqual(compiled?.playbooks.first?.reason, .rule, "a declared incident type is not a reason code")
         XCTAssertEqual(compiled?.playbooks.first?.blocks, true)
         XCTAssertEqual(compiled?.rules.first?.incidents, ["credential_leak"])
     }

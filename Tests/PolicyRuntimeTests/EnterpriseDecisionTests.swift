@@ -23,12 +23,12 @@ final class EnterpriseDecisionTests: XCTestCase {
         return EnterpriseDecisionTests.plan.evaluate(json: [UInt8](data))
     }
 
-    private func codes(_ decision: Decision) -> [String] { decision.reasons.map(\.code) }
+    private func codes(_ decision: Decision) -> [String] { decision.reasons.map(\.code.rawValue) }
 
     func testAllowedRequest() {
         let decision = decide([:])
         XCTAssertEqual(decision.outcome, .allow, "\(decision.reasons)")
-        XCTAssertEqual(decision.auditLevel, "standard")
+        XCTAssertEqual(decision.auditLevel, .standard)
         XCTAssertEqual(decision.policy.name, "acme-enterprise")
         XCTAssertEqual(decision.policy.version, 3)
     }
@@ -76,7 +76,7 @@ final class EnterpriseDecisionTests: XCTestCase {
         let decision = decide(base)
         XCTAssertEqual(decision.outcome, .requireApproval)
         XCTAssertEqual(decision.approvals, ["database_operations", "deployment_commands"])
-        XCTAssertEqual(decision.auditLevel, "detailed")
+        XCTAssertEqual(decision.auditLevel, .detailed)
         let denied = decide(base.merging(["feature": "agent_mode"]) { $1 })
         XCTAssertEqual(denied.outcome, .deny, "deny wins over require_approval")
         XCTAssertEqual(codes(denied), ["feature_not_allowed", "approval_required"])
@@ -87,7 +87,7 @@ final class EnterpriseDecisionTests: XCTestCase {
         XCTAssertEqual(decision.outcome, .deny)
         XCTAssertTrue(codes(decision).contains("sensitive_data"))
         XCTAssertEqual(decision.alerts.map(\.name), ["sensitive_data_in_prompt"])
-        XCTAssertEqual(decision.alerts.first?.severity, "high")
+        XCTAssertEqual(decision.alerts.first?.severity, .high)
         XCTAssertEqual(decision.alerts.first?.actions, ["block_request", "notify_security_team", "create_incident"])
         XCTAssertEqual(decision.detections.map(\.type), ["pii.email"])
     }
@@ -136,7 +136,7 @@ final class EnterpriseDecisionTests: XCTestCase {
         for bad in ["not json", #"{"context_tokens": -1}"#, #"{"user": {"role": 5}}"#, "{" + String(repeating: "[", count: 10_000)] {
             let decision = plan.evaluate(json: Array(bad.utf8))
             XCTAssertEqual(decision.outcome, .deny, bad)
-            XCTAssertEqual(decision.reasons.map(\.code), ["invalid_request"], bad)
+            XCTAssertEqual(decision.reasons.map(\.code), [.invalidRequest], bad)
         }
     }
 

@@ -5,16 +5,15 @@ import XCTest
 /// A corrupt or hand-edited compiled document is refused with an error naming the JSON path of
 /// the problem, never a crash or a plan that decides wrongly.
 final class PlanValidationTests: XCTestCase {
-    /// The enterprise document with one edit applied to its JSON object.
+    /// The enterprise document with one edit applied to its JSON object, re-sealed so that the
+    /// edit reaches the checks behind the digest.
     private func planError(_ edit: (inout [String: Any]) -> Void) -> String? {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        let path = url.path + "/Tests/PolicyLangTests/testdata/compiled/enterprise.json"
-        guard let data = FileManager.default.contents(atPath: path),
-              var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return "cannot read \(path)" }
+        guard var object = try? JSONSerialization.jsonObject(with: TestDocument.golden("enterprise")) as? [String: Any] else {
+            return "cannot read the enterprise document"
+        }
         edit(&object)
         do {
-            _ = try Plan(json: try JSONSerialization.data(withJSONObject: object))
+            _ = try Plan(json: TestDocument.resealed(try JSONSerialization.data(withJSONObject: object)))
             return nil
         } catch {
             return "\(error)"
@@ -59,7 +58,7 @@ final class PlanValidationTests: XCTestCase {
             }
         }
         XCTAssertEqual(planError(editCondition(["op": "gt", "field": "request.size", "value": 1])),
-                       "rules[0].condition: unknown or non-scalar field `request.size`")
+                       "rules[0].condition: unknown field `request.size`")
         XCTAssertEqual(planError(editCondition(["op": "gt", "field": "request.context_tokens", "value": "big"])),
                        "rules[0].condition: `request.context_tokens` compares with integers")
         XCTAssertEqual(planError(editCondition(["op": "has", "field": "prompt", "detectors": ["pii.dna"], "patterns": [], "min_count": 1])),
@@ -82,11 +81,12 @@ final class PlanValidationTests: XCTestCase {
     }
 
     func testUnknownCodesAndLevels() {
-        XCTAssertEqual(planError(editRole(2, "audit_level", "paranoid")), "roles[2].audit_level: unknown audit level `paranoid`")
+        XCTAssertEqual(planError(editRole(2, "audit_level", "paranoid")),
+                       #"invalid compiled policy: roles[2].audit_level: unknown audit level "paranoid"; expected `standard`, `detailed` or `comprehensive`"#)
         XCTAssertEqual(planError { object in
             var alerts = object["alerts"] as! [[String: Any]]
             alerts[0]["severity"] = "apocalyptic"
             object["alerts"] = alerts
-        }, "alerts[0].severity: unknown severity `apocalyptic`")
+        }, #"invalid compiled policy: alerts[0].severity: unknown severity "apocalyptic"; expected `low`, `medium`, `high` or `critical`"#)
     }
 }

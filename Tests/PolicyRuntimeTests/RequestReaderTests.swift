@@ -17,19 +17,19 @@ final class RequestReaderTests: XCTestCase {
 
     func testReadsEveryField() throws {
         let request = try read("""
-            {"user": {"id": "u1", "role": "contractor", "team": "platform", "department": "eng", "extra": [1, {"a": null}]},
+            {"user": {"id": "u1", "role": "contractor", "team": "platform", "department": "eng"},
              "session_id": "s1", "action": "prompt", "model": "claude-3-haiku", "feature": "ask_mode",
              "context_tokens": 20000, "tokens_in": 1200, "tokens_out": 0, "prompt": "hello\\nworld",
              "response": "ok", "operations": ["database_operations"], "files_accessed": ["a.swift", "b.swift"],
              "files_modified": [], "ip_address": "10.0.0.1", "user_agent": "cursor/1.0",
-             "timestamp": "2026-11-25T23:30:00-02:00", "unknown": {"nested": [true, false, 1.5e3]}}
+             "timestamp": "2026-11-25T23:30:00-02:00", "budget": {"used_percent": 85, "exceeded": false}}
             """)
         XCTAssertEqual(request.userID, "u1")
         XCTAssertEqual(request.role, "contractor")
         XCTAssertEqual(request.team, "platform")
         XCTAssertEqual(request.department, "eng")
         XCTAssertEqual(request.sessionID, "s1")
-        XCTAssertEqual(request.action, "prompt")
+        XCTAssertEqual(request.action, .prompt)
         XCTAssertEqual(request.model, "claude-3-haiku")
         XCTAssertEqual(request.feature, "ask_mode")
         XCTAssertEqual(request.contextTokens, 20_000)
@@ -42,7 +42,10 @@ final class RequestReaderTests: XCTestCase {
         XCTAssertEqual(request.filesModified, [])
         XCTAssertEqual(request.ipAddress, "10.0.0.1")
         XCTAssertEqual(request.userAgent, "cursor/1.0")
-        XCTAssertEqual(request.hour, 1, "23:30 at -02:00 is 01:30 UTC")
+        XCTAssertEqual(request.timestamp?.utcHour, 1, "23:30 at -02:00 is 01:30 UTC")
+        XCTAssertEqual(request.timestamp?.weekday, .thursday, "2026-11-25 at -02:00 is Thursday the 26th in UTC")
+        XCTAssertEqual(request.budgetUsedPercent, 85)
+        XCTAssertEqual(request.budgetExceeded, false)
     }
 
     func testMessagesInBothContentForms() throws {
@@ -92,8 +95,8 @@ final class RequestReaderTests: XCTestCase {
         XCTAssertEqual(failure(#"{"prompt": "\q"}"#)?.message, "invalid escape in a string")
         XCTAssertEqual(failure(#"{"prompt": "\ud800"}"#)?.message, "unpaired surrogate in a string")
         XCTAssertEqual(failure("{\"prompt\": \"tab\there\"}")?.message, "control character in a string (escape it)")
-        XCTAssertEqual(failure(#"{"x": tru}"#)?.message, "invalid JSON literal")
-        XCTAssertEqual(failure(#"{"x": 01}"#)?.message, "expected `,` or `}` in an object")
+        XCTAssertEqual(failure(#"{"budget": {"exceeded": tru}}"#)?.message, "invalid JSON literal")
+        XCTAssertEqual(failure(#"{"context_tokens": 01}"#)?.message, "expected `,` or `}` in an object")
     }
 
     func testInvalidUTF8IsRejected() {
@@ -104,15 +107,22 @@ final class RequestReaderTests: XCTestCase {
     }
 
     func testAbsurdNestingIsRejectedWithoutRecursionBlowUp() {
-        let deep = "{\"x\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        let deep = "{\"messages\": [{\"content\": [{\"x\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}]}]}"
         XCTAssertEqual(failure(deep)?.message, "request is nested more than \(RequestReader.maxDepth) levels deep")
     }
 
     func testTimestampForms() {
-        XCTAssertEqual(try read(#"{"timestamp": "2026-11-25T10:15:00Z"}"#).hour, 10)
-        XCTAssertEqual(try read(#"{"timestamp": "2026-11-25T10:15:00.123+05:30"}"#).hour, 4)
+        XCTAssertEqual(try read(#"{"timestamp": "2026-11-25T10:15:00Z"}"#).timestamp?.utcHour, 10)
+        XCTAssertEqual(try read(#"{"timestamp": "2026-11-25T10:15:00.123+05:30"}"#).timestamp?.utcHour, 4)
+        XCTAssertEqual(try read(#"{"timestamp": "1970-01-01T00:00:00Z"}"#).timestamp?.secondsSinceEpoch, 0)
+        XCTAssertEqual(try read(#"{"timestamp": "2000-03-01T00:00:00Z"}"#).timestamp?.secondsSinceEpoch, 951_868_800)
+        XCTAssertEqual(try read(#"{"timestamp": "1969-12-31T23:59:59Z"}"#).timestamp?.weekday, .wednesday)
+        XCTAssertEqual(try read(#"{"timestamp": "2026-12-06T12:00:00Z"}"#).timestamp?.weekday, .sunday)
+        XCTAssertEqual(try read(#"{"timestamp": "2024-02-29T12:00:00Z"}"#).timestamp?.weekday, .thursday, "a leap day")
         XCTAssertNotNil(failure(#"{"timestamp": "2026-13-25T10:15:00Z"}"#))
         XCTAssertNotNil(failure(#"{"timestamp": "2026-11-25T24:00:00Z"}"#))
+        XCTAssertNotNil(failure(#"{"timestamp": "2026-02-29T10:15:00Z"}"#), "2026 is not a leap year")
+        XCTAssertNotNil(failure(#"{"timestamp": "2026-04-31T10:15:00Z"}"#), "April has 30 days")
     }
 
     func testStringsAgreeWithFoundationOnRandomText() throws {

@@ -111,8 +111,17 @@ public struct PolicyDiff: Sendable {
             + declarations.filter { $0.direction == direction }.count
     }
 
-    /// Compares two compiled policies.
-    public init(old: CompiledPolicy, new: CompiledPolicy) {
+    /// Compares two compiled policies, planning them first.
+    /// - Throws: ``PlanError`` when either cannot be planned.
+    public init(old: CompiledPolicy, new: CompiledPolicy) throws(PlanError) {
+        self.init(old: try Plan(old), new: try Plan(new))
+    }
+
+    /// Compares two planned policies. Access cells come from the runtime's own role checks,
+    /// read from evaluation traces, so the diff says what the enforcement point will do.
+    public init(old oldPlan: Plan, new newPlan: Plan) {
+        let old = oldPlan.compiled
+        let new = newPlan.compiled
         self.old = old.policy
         self.new = new.policy
         let models = PolicyDiff.union(old.models.map(\.id), new.models.map(\.id))
@@ -124,7 +133,10 @@ public struct PolicyDiff: Sendable {
         for name in PolicyDiff.union(old.roles.map(\.name), new.roles.map(\.name)) {
             let before = oldRoles[name]
             let after = newRoles[name]
-            let access = PolicyDiff.accessChanges(before, after, models: models, features: features, operations: operations)
+            let access = PolicyDiff.accessChanges(
+                RoleAccess(oldPlan, role: name, models: models, features: features, operations: operations),
+                RoleAccess(newPlan, role: name, models: models, features: features, operations: operations),
+                models: models, features: features, operations: operations)
             var other = PolicyDiff.roleChanges(before, after)
             if before != nil, after != nil {
                 let was = PolicyDiff.denyingDetectors(old, role: name)
@@ -155,10 +167,54 @@ public struct PolicyDiff: Sendable {
         func at(_ context: Int) -> Decision.Outcome { limit.map { context > $0 } ?? false ? .deny : upTo }
     }
 
-    private static func step(_ role: CompiledRole?, _ model: String, _ feature: String, _ operation: String?) -> Step {
-        guard let role, role.models.contains(model), role.features.contains(feature) else { return Step(upTo: .deny, limit: nil) }
-        let needsApproval = operation.map(role.requiresApproval.contains) ?? false
-        return Step(upTo: needsApproval ? .requireApproval : .allow, limit: role.maxContextTokens)
+    /// What one policy's role checks do for one role, per model, feature and operation, read
+    /// from the traces of evaluations of requests that vary one of them at a time (the checks are
+    /// independent of one another, docs/runtime.md "How a request is decided").
+    private struct RoleAccess {
+        var known = false
+        var limit: Int?
+        var models: [String: Bool] = [:]
+        var features: [String: Bool] = [:]
+        var operations: [String: (declared: Bool, approval: Bool)] = [:]
+
+        init(_ plan: Plan, role: String, models: [String], features: [String], operations: [String]) {
+            func checks(model: String? = nil, feature: String? = nil, operation: String? = nil) -> [EvaluationTrace.RoleCheck] {
+                var request = Request()
+                request.role = role
+                request.model = model
+                request.feature = feature
+                request.operations = operation.map { [$0] } ?? []
+                request.contextTokens = 0
+                var trace = EvaluationTrace()
+                _ = plan.evaluate(request, trace: &trace)
+                return trace.roleChecks
+            }
+            for model in models {
+                for check in checks(model: model) {
+                    switch check {
+                    case .role(_, let known): self.known = known
+                    case .model(_, _, let allowed): self.models[model] = allowed
+                    case .contextLimit(let limit, _, _): self.limit = limit
+                    default: break
+                    }
+                }
+            }
+            for feature in features {
+                for case .feature(_, let allowed) in checks(feature: feature) { self.features[feature] = allowed }
+            }
+            for operation in operations {
+                for case .operation(_, let declared, let approval) in checks(operation: operation) {
+                    self.operations[operation] = (declared, approval)
+                }
+            }
+        }
+
+        func step(_ model: String, _ feature: String, _ operation: String?) -> Step {
+            let opened = operation.map { operations[$0]?.declared ?? false } ?? true
+            guard known, models[model] ?? false, features[feature] ?? false, opened else { return Step(upTo: .deny, limit: nil) }
+            let needsApproval = operation.map { operations[$0]?.approval ?? false } ?? false
+            return Step(upTo: needsApproval ? .requireApproval : .allow, limit: limit)
+        }
     }
 
     private static func rank(_ outcome: Decision.Outcome) -> Int {
@@ -196,7 +252,7 @@ public struct PolicyDiff: Sendable {
         return result
     }
 
-    private static func accessChanges(_ before: CompiledRole?, _ after: CompiledRole?, models: [String], features: [String],
+    private static func accessChanges(_ before: RoleAccess, _ after: RoleAccess, models: [String], features: [String],
                                       operations: [String]) -> [AccessChange] {
         // Cells that change, keyed by everything but the feature, then merged.
         struct Key: Hashable {
@@ -211,7 +267,7 @@ public struct PolicyDiff: Sendable {
         for model in models {
             for operation in [nil] + operations.map(Optional.some) {
                 for feature in features {
-                    for (range, old, new) in differences(step(before, model, feature, operation), step(after, model, feature, operation)) {
+                    for (range, old, new) in differences(before.step(model, feature, operation), after.step(model, feature, operation)) {
                         let key = Key(model: model, operation: operation, context: range, old: old, new: new)
                         if featuresByKey[key] == nil { order.append(key) }
                         featuresByKey[key, default: []].append(feature)
@@ -259,7 +315,7 @@ public struct PolicyDiff: Sendable {
                 changes.append(RoleChange(description: "blocked pattern \"\(pattern)\" added", direction: .revoke))
             }
             if before?.auditLevel != after?.auditLevel {
-                changes.append(RoleChange(description: "audit \(before?.auditLevel ?? "default") → \(after?.auditLevel ?? "default")",
+                changes.append(RoleChange(description: "audit \(before?.auditLevel?.rawValue ?? "default") → \(after?.auditLevel?.rawValue ?? "default")",
                                           direction: .change))
             }
         }
@@ -287,11 +343,12 @@ public struct PolicyDiff: Sendable {
                 }
             }
         }
-        compare("rule", old.rules, new.rules, name: \.id, fields: [
-            ("condition", { "\($0.condition)" }), ("effect", { $0.effect?.rawValue ?? "none" }), ("reason", \.reason),
+        let ruleFields: [(String, (CompiledRule) -> String)] = [
+            ("condition", { "\($0.condition)" }), ("effect", { $0.effect?.rawValue ?? "none" }), ("reason", { $0.reason.rawValue }),
             ("redact", { $0.redact.joined(separator: ",") }), ("alerts", { $0.alerts.joined(separator: ",") }),
             ("incidents", { $0.incidents.joined(separator: ",") }), ("message", { $0.message ?? "" }),
-        ]) { was, now in
+        ]
+        compare("rule", old.rules, new.rules, name: \.id, fields: ruleFields) { was, now in
             // A deny or approval rule removed grants; added revokes; changed is undecidable in general.
             let before = was?.effect
             let after = now?.effect
@@ -304,14 +361,14 @@ public struct PolicyDiff: Sendable {
             return .change
         }
         compare("alert", old.alerts, new.alerts, name: \.name, fields: [
-            ("condition", { "\($0.condition)" }), ("severity", \.severity), ("actions", { $0.actions.joined(separator: ",") }),
+            ("condition", { "\($0.condition)" }), ("severity", { $0.severity.rawValue }), ("actions", { $0.actions.joined(separator: ",") }),
         ]) { was, now in blocking(was?.blocks, now?.blocks) }
         // A detector's pattern decides what it finds; whether that grants or revokes depends on text.
-        compare("detector", old.detectors ?? [], new.detectors ?? [], name: \.name, fields: [
-            ("pattern", { "\($0.caseInsensitive ? "(?i)" : "")\($0.pattern)" }), ("validate", { $0.validate ?? "none" }),
+        compare("detector", old.detectors, new.detectors, name: \.name, fields: [
+            ("pattern", { "\($0.caseInsensitive ? "(?i)" : "")\($0.pattern)" }), ("validate", { $0.validate?.rawValue ?? "none" }),
         ]) { _, _ in .change }
         compare("playbook", old.playbooks, new.playbooks, name: \.incident, fields: [
-            ("trigger", { "\($0.trigger)" }), ("severity", \.severity), ("actions", { $0.actions.joined(separator: ",") }),
+            ("trigger", { "\($0.trigger)" }), ("severity", { $0.severity.rawValue }), ("actions", { $0.actions.joined(separator: ",") }),
         ]) { was, now in blocking(was?.blocks, now?.blocks) }
         return changes
     }

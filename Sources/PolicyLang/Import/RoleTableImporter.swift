@@ -61,7 +61,8 @@ public enum RoleTableImporter {
             throw Failure(message: "role `\(name)` must be an object, found \(value.kindName)", offset: value.offset)
         }
         var role = Role(name: name)
-        for (key, keyOffset, property) in properties {
+        for member in properties {
+            let (key, keyOffset, property) = (member.key, member.keyOffset, member.value)
             switch key {
             case "models": role.models = try strings(property, "`models` of role `\(name)`")
             case "features": role.features = try names(property, "`features` of role `\(name)`")

@@ -84,7 +84,7 @@ public enum Linter {
             var seen: [String: String] = [:]
             for role in policy.roles {
                 let grants = [role.models.sorted().joined(separator: ","), role.features.sorted().joined(separator: ","),
-                              role.maxContextTokens.map(String.init) ?? "-", role.auditLevel ?? "-",
+                              role.maxContextTokens.map(String.init) ?? "-", role.auditLevel?.rawValue ?? "-",
                               role.requiresApproval.sorted().joined(separator: ","),
                               role.blockedPatterns.map { $0.text.lowercased() }.sorted().joined(separator: ",")].joined(separator: "|")
                 if let first = seen[grants] {
@@ -108,7 +108,6 @@ public enum Linter {
                         request.userID = "lint"
                         request.sessionID = "lint"
                         request.role = role.name
-                        request.action = "prompt"
                         request.model = model
                         request.feature = role.features.first
                         request.contextTokens = 0
@@ -198,7 +197,7 @@ public enum Linter {
                            help: "add `audit standard` (or detailed, comprehensive) to the role, or `audit { default_level standard }`")
                 }
             }
-            for (what, setting) in [("prompts", audit.logPrompts), ("responses", audit.logResponses)] where setting == "full" {
+            for (what, setting) in [("prompts", audit.logPrompts), ("responses", audit.logResponses)] where setting == .full {
                 report(.lintAuditLogging, "\(what) are logged without redaction", at: location(of: "audit", ""),
                        help: "write `log_\(what) redacted` so the audit log never holds the secrets and personal data it records")
             }
@@ -274,7 +273,7 @@ public enum Linter {
                        help: "add `alert budget_exceeded { when budget.exceeded severity medium then notify_user, notify_manager }`")
             }
             // Teams a condition singles out should have a budget of their own.
-            let budgeted = Set(policy.budgets.filter { $0.scope == "team" }.compactMap(\.member))
+            let budgeted = Set(policy.budgets.filter { $0.scope == .team }.compactMap(\.member))
             var teams = Set<String>()
             func teamsIn(_ condition: Condition) {
                 switch condition {
@@ -288,7 +287,7 @@ public enum Linter {
             }
             policy.rules.forEach { teamsIn($0.condition) }
             policy.alerts.forEach { teamsIn($0.condition) }
-            let teamWide = policy.budgets.contains { $0.scope == "team" && $0.member == nil }
+            let teamWide = policy.budgets.contains { $0.scope == .team && $0.member == nil }
             for team in teams.sorted() where !budgeted.contains(team) && !teamWide {
                 report(.lintCostControls, "team \"\(team)\" is named in conditions but has no budget", at: at,
                        help: "add `budget \(team)_monthly { scope team \"\(team)\" period monthly limit $… }`")

@@ -29,7 +29,7 @@ public enum Lowering {
             rules: resolved.rules, alerts: resolved.alerts, incidentTypes: resolved.incidentTypes,
             playbooks: resolved.playbooks, channels: resolved.channels, customActions: resolved.customActions,
             budgets: resolved.budgets, audit: resolved.audit, retention: resolved.retention, controls: controls,
-            placeholders: placeholders, detectors: resolved.detectors.isEmpty ? nil : resolved.detectors)
+            placeholders: placeholders, detectors: resolved.detectors)
     }
 
     /// `sha256:` + SHA-256 over each source's own SHA-256 (hex, one per line, root first).

@@ -1,3 +1,5 @@
+import PolicyRuntime
+
 /// Declarations and their property blocks.
 extension Parser {
     /// Keywords that start a top-level declaration; recovery resumes at one of them at line start.
@@ -6,13 +8,13 @@ extension Parser {
         .role, .rule, .alert, .playbook, .channel, .budget, .audit, .retention, .control, .placeholders, .test, .detector,
     ]
 
-    /// The properties of a test block: request fields, then expectations.
-    static let testProperties: [Keyword] = [
-        .role, .user, .team, .department, .session, .action, .model, .feature, .contextTokens, .tokensIn, .tokensOut,
-        .prompt, .response, .messages, .operations, .filesAccessed, .filesModified, .ipAddress, .userAgent, .timestamp,
-        .budgetUsed, .budgetExceeded,
-        .expect, .reasons, .alerts, .detections, .approvals, .playbooks, .audit,
-    ]
+    /// The properties of a test block: the request format's fields (``RequestInput``), then
+    /// the expectations.
+    static let testProperties: [Keyword] = RequestInput.allCases.compactMap { Keyword(rawValue: $0.testProperty) }
+        + testExpectations
+
+    /// The expectations a test block may state.
+    static let testExpectations: [Keyword] = [.expect, .reasons, .alerts, .detections, .approvals, .playbooks, .audit]
 
     mutating func parseFile() -> PolicyFileSyntax {
         var header: HeaderSyntax?

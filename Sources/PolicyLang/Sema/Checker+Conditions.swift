@@ -120,7 +120,7 @@ extension Checker {
             error(.typeMismatch, "`\(op.rawValue)` cannot compare \(article(field.type)) `\(field.path)`", file, span,
                   help: "use \(suggestion)")
             return nil
-        case .bool, .string, .role, .model, .feature, .operation, .action:
+        case .bool, .string, .role, .model, .feature, .operation, .action, .weekday:
             guard comparison == .eq || comparison == .ne else {
                 error(.typeMismatch, "`\(op.rawValue)` needs numbers, but `\(field.path)` is \(article(field.type))", file, span,
                       help: "use `==` or `!=`")
@@ -189,7 +189,9 @@ extension Checker {
         case (.operation, .word(let name)):
             return resolveVocabulary(name, file, kind: .operations).map { .string($0) }
         case (.action, .word(let name)):
-            return resolveWord(name, Vocabulary.requestActions, "request action", file).map { .string($0) }
+            return resolveWord(name, RequestAction.self, file).map { .string($0.rawValue) }
+        case (.weekday, .word(let name)):
+            return resolveWord(name, Weekday.self, file).map { .string($0.rawValue) }
         case (_, .other(.bad)):
             return nil
         default:
@@ -262,6 +264,7 @@ extension Checker {
         case .feature: return "a feature"
         case .operation: return "an operation"
         case .action: return "a request action"
+        case .weekday: return "a weekday"
         case .operationList: return "a list of operations"
         case .stringList: return "a list of strings"
         }

@@ -64,7 +64,7 @@ extension Checker {
                       help: "tighten the pattern, or add a `validate` check")
             }
             resolved.detectors.append(CompiledDetector(name: type, pattern: pattern.pattern, caseInsensitive: pattern.caseInsensitive,
-                                                       validate: validation?.rawValue, source: file.reference(detector.span.start)))
+                                                       validate: validation, source: file.reference(detector.span.start)))
         }
     }
 }

@@ -7,7 +7,7 @@ extension Checker {
         var models: [String]?
         var features: [String]?
         var maxContext: Int?
-        var audit: String?
+        var audit: AuditLevel?
         var approvals: [String]?
         var blocked: [CompiledBlockedPattern]
     }
@@ -83,7 +83,7 @@ extension Checker {
             grants.features = features.compactMap { resolveVocabulary($0, file, kind: .features) }
         }
         if let limit = role.maxContext { grants.maxContext = count(limit, "`max_context`", file) }
-        if let level = role.audit { grants.audit = resolveWord(level, Vocabulary.auditLevels, "audit level", file) }
+        if let level = role.audit { grants.audit = resolveWord(level, AuditLevel.self, file) }
         if let approvals = role.requiresApproval {
             warnDuplicates(approvals.map { ($0.text, $0.span) }, "operation", file)
             grants.approvals = approvals.compactMap { resolveVocabulary($0, file, kind: .operations) }
@@ -171,5 +171,10 @@ extension Checker {
         error(.unknownValue, "unknown \(what) `\(name.text)`", file, name.span,
               help: Suggestion.help(for: name.text, in: allowed) ?? "expected one of: \(allowed.joined(separator: ", "))")
         return nil
+    }
+
+    /// A word of a closed vocabulary, or nil after reporting P2013.
+    mutating func resolveWord<Word: ClosedVocabulary>(_ name: Name, _ type: Word.Type, _ file: SourceFile) -> Word? {
+        resolveWord(name, Word.words, Word.vocabularyName, file).flatMap(Word.init(rawValue:))
     }
 }

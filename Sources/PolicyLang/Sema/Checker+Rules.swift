@@ -34,8 +34,8 @@ extension Checker {
                 error(.ruleWithoutEffect, "\(what) has no effect", file, rule.name.span,
                       help: "add `deny \"…\"`, `require_approval \"…\"`, `redact …`, `alert …` or `incident …`")
             }
-            var reason = effect == .requireApproval ? "approval_required" : "rule"
-            if let written = rule.reason, let code = resolveWord(written, Vocabulary.reasonCodes, "reason code", file) {
+            var reason: ReasonCode = effect == .requireApproval ? .approvalRequired : .rule
+            if let written = rule.reason, let code = resolveWord(written, ReasonCode.self, file) {
                 reason = code
             }
             var redact: [String] = []
@@ -90,7 +90,7 @@ extension Checker {
             // Without `when`, only rules' `incident` and alerts' `create_incident(…)` start it.
             guard let checked = checkResponse(playbook.body, "playbook `\(incident)`", playbook.incident.span, file,
                                               defaultCondition: .constant(false)) else { continue }
-            let reason = Vocabulary.reasonCodes.contains(incident) ? incident : "rule"
+            let reason = ReasonCode(rawValue: incident) ?? .rule
             resolved.playbooks.append(CompiledPlaybook(
                 incident: incident, severity: checked.severity, trigger: checked.condition, blocks: checked.actions.blocks,
                 reason: reason, actions: checked.actions.names, controls: checked.controls,
@@ -102,7 +102,7 @@ extension Checker {
     /// - Parameter defaultCondition: the condition when `when` is absent, or nil when it is required.
     private mutating func checkResponse(_ body: ResponseSyntax, _ what: String, _ span: Span, _ file: SourceFile,
                                         defaultCondition: Condition?)
-        -> (condition: Condition, severity: String, actions: CheckedActions, controls: [String])? {
+        -> (condition: Condition, severity: AlertSeverity, actions: CheckedActions, controls: [String])? {
         var condition = defaultCondition
         if let expression = body.condition {
             condition = checkCondition(expression, file)
@@ -116,12 +116,12 @@ extension Checker {
         return (condition, severity, actions, controls)
     }
 
-    private mutating func severityOf(_ name: Name?, _ what: String, _ span: Span, _ file: SourceFile) -> String? {
+    private mutating func severityOf(_ name: Name?, _ what: String, _ span: Span, _ file: SourceFile) -> AlertSeverity? {
         guard let name else {
             error(.missingProperty, "\(what) has no `severity`", file, span, help: "add `severity low`, `medium`, `high` or `critical`")
             return nil
         }
-        return resolveWord(name, Vocabulary.severities, "severity", file)
+        return resolveWord(name, AlertSeverity.self, file)
     }
 
     /// An incident type that has a playbook, or nil after reporting P2007.
@@ -201,8 +201,8 @@ extension Checker {
     }
 
     /// `response` when the condition reads the model's output, else `request`.
-    func stage(of condition: Condition) -> String {
-        fields(of: condition).contains("response") ? "response" : "request"
+    func stage(of condition: Condition) -> RuleStage {
+        fields(of: condition).contains(RequestField.response.path) ? .response : .request
     }
 
     /// Every field a condition reads.

@@ -7,10 +7,10 @@ extension Checker {
             let budget = declared.syntax
             let file = declared.file
             let what = "budget `\(budget.name.text)`"
-            var scope: String?
+            var scope: BudgetScope?
             if let name = budget.scope {
-                scope = resolveWord(name, Vocabulary.budgetScopes, "budget scope", file)
-                if scope == "organization", let member = budget.member {
+                scope = resolveWord(name, BudgetScope.self, file)
+                if scope == .organization, let member = budget.member {
                     error(.invalidQuantity, "the organization scope has no members", file, member.span)
                 }
             } else {
@@ -18,10 +18,10 @@ extension Checker {
                       help: "add `scope user`, `scope team`, `scope team \"platform\"`, `scope department` or `scope organization`")
             }
             var periodSeconds: Int?
-            var periodName: String?
+            var periodName: CalendarPeriod?
             if let name = budget.periodName {
-                if let entry = Vocabulary.budgetPeriods.first(where: { $0.name == name.text }) {
-                    (periodSeconds, periodName) = (entry.seconds, entry.name)
+                if let period = CalendarPeriod(rawValue: name.text) {
+                    (periodSeconds, periodName) = (period.seconds, period)
                 } else {
                     let periods = Vocabulary.budgetPeriods.map(\.name)
                     error(.unknownValue, "unknown budget period `\(name.text)`", file, name.span,
@@ -68,13 +68,13 @@ extension Checker {
         guard let declared = symbols.audit else { return }
         let audit = declared.syntax
         let file = declared.file
-        if let level = audit.defaultLevel, let value = resolveWord(level, Vocabulary.auditLevels, "audit level", file) {
+        if let level = audit.defaultLevel, let value = resolveWord(level, AuditLevel.self, file) {
             resolved.audit.defaultLevel = value
         }
-        if let mode = audit.logPrompts, let value = resolveWord(mode, Vocabulary.logModes, "logging mode", file) {
+        if let mode = audit.logPrompts, let value = resolveWord(mode, LogMode.self, file) {
             resolved.audit.logPrompts = value
         }
-        if let mode = audit.logResponses, let value = resolveWord(mode, Vocabulary.logModes, "logging mode", file) {
+        if let mode = audit.logResponses, let value = resolveWord(mode, LogMode.self, file) {
             resolved.audit.logResponses = value
         }
         if let refs = audit.redact, let targets = resolveTargets(refs, file) {
@@ -111,7 +111,7 @@ extension Checker {
             if key == "erasure_within" {
                 resolved.retention.erasureWithinSeconds = value
             } else {
-                resolved.retention.periodsSeconds[key] = value
+                if let kind = RetentionKind(rawValue: key) { resolved.retention.periodsSeconds[kind] = value }
             }
         }
     }

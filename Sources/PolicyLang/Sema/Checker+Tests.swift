@@ -67,6 +67,18 @@ extension Checker {
             }
             return result
         }
+        /// Names as written (`none` alone means an empty list); a test may send an undeclared
+        /// operation to check that it is refused.
+        func names(_ key: Keyword) -> [String]? {
+            guard let values = fields[key] else { return nil }
+            if values.count == 1, case .name(let reference) = values[0], reference.text == "none" { return [] }
+            var result: [String] = []
+            for value in values {
+                guard case .name(let reference) = value else { fail("`\(key.rawValue)` takes names", value.span); continue }
+                result.append(reference.text)
+            }
+            return result
+        }
         /// Names checked against `allowed` (`none` alone means an empty list).
         func names(_ key: Keyword, _ allowed: [String], _ what: String, _ code: DiagnosticCode) -> [String]? {
             guard let values = fields[key] else { return nil }
@@ -84,67 +96,78 @@ extension Checker {
             return result
         }
 
-        // The request, as the JSON a gateway would send.
+        // The request, as the JSON a gateway would send: one member per field of the request
+        // format (``RequestInput``) the test sets, nested in `user` and `budget` as the format nests
+        // them. Defaults: the role's first model and feature, so a test states only what it is about.
         let roleName = word(.role)?.text
         let role = roleName.flatMap { name in resolved.roles.first { $0.name == name } }
-        var json: [UInt8] = Array("{\"user\":{\"id\":".utf8)
-        func member(_ key: String, _ text: String) {
-            json += Array(",\"\(key)\":".utf8)
-            JSONWriter.string(text, into: &json)
+        var members: [String?: [(key: String, json: [UInt8])]] = [:]
+        func quoted(_ text: String) -> [UInt8] {
+            var out: [UInt8] = []
+            JSONWriter.string(text, into: &out)
+            return out
         }
-        func member(_ key: String, number: Int) { json += Array(",\"\(key)\":\(number)".utf8) }
-        func member(_ key: String, list: [String]) {
-            json += Array(",\"\(key)\":[".utf8)
-            for (index, item) in list.enumerated() {
+        func list(_ items: [String]) -> [UInt8] { Array(("[" + items.map { String(decoding: quoted($0), as: UTF8.self) }.joined(separator: ",") + "]").utf8) }
+        for input in RequestInput.allCases {
+            guard let keyword = Keyword(rawValue: input.testProperty) else { continue }
+            var json: [UInt8]?
+            switch input.type {
+            case .string, .text, .timestamp: json = string(keyword).map(quoted)
+            case .name: json = input == .role ? roleName.map(quoted) : word(keyword).map { quoted($0.text) }
+            case .action:
+                if let name = word(keyword) { json = resolveWord(name, RequestAction.self, file).map { quoted($0.rawValue) } }
+            case .count: json = count(keyword).map { Array(String($0).utf8) }
+            case .percent: json = count(keyword, unit: .percent).map { Array(String($0).utf8) }
+            case .bool:
+                if let flag = word(keyword) {
+                    if flag.text == "true" || flag.text == "false" {
+                        json = Array(flag.text.utf8)
+                    } else {
+                        fail("`\(keyword.rawValue)` takes `true` or `false`", flag.span)
+                    }
+                }
+            case .names:
+                json = names(keyword).map(list)
+            case .strings:
+                json = strings(keyword).map(list)
+            case .messages:
+                json = strings(keyword).map { messages in
+                    Array(("[" + messages.map { "{\"role\":\"user\",\"content\":" + String(decoding: quoted($0), as: UTF8.self) + "}" }
+                        .joined(separator: ",") + "]").utf8)
+                }
+            }
+            switch input {
+            case .userID: json = json ?? quoted("test-user")
+            case .model: json = json ?? role?.models.first.map(quoted)
+            case .feature: json = json ?? role?.features.first.map(quoted)
+            case .contextTokens: json = json ?? Array("0".utf8)
+            default: break
+            }
+            if let json { members[input.object, default: []].append((input.key, json)) }
+        }
+        var json: [UInt8] = []
+        func object(_ fields: [(key: String, json: [UInt8])]) {
+            json.append(UInt8(ascii: "{"))
+            for (index, field) in fields.enumerated() {
                 if index > 0 { json.append(UInt8(ascii: ",")) }
-                JSONWriter.string(item, into: &json)
+                json += quoted(field.key)
+                json.append(UInt8(ascii: ":"))
+                json += field.json
             }
-            json.append(UInt8(ascii: "]"))
-        }
-        JSONWriter.string(string(.user) ?? "test-user", into: &json)
-        if let roleName { member("role", roleName) }
-        if let team = string(.team) { member("team", team) }
-        if let department = string(.department) { member("department", department) }
-        json.append(UInt8(ascii: "}"))
-        member("action", word(.action)?.text ?? "prompt")
-        if let session = string(.session) { member("session_id", session) }
-        // Defaults: the role's first model and feature, so a test states only what it is about.
-        if let model = string(.model) ?? role?.models.first { member("model", model) }
-        if let feature = word(.feature)?.text ?? role?.features.first { member("feature", feature) }
-        member("context_tokens", number: count(.contextTokens) ?? 0)
-        if let tokens = count(.tokensIn) { member("tokens_in", number: tokens) }
-        if let tokens = count(.tokensOut) { member("tokens_out", number: tokens) }
-        member("prompt", string(.prompt) ?? "")
-        if let response = string(.response) { member("response", response) }
-        if let messages = strings(.messages) {
-            json += Array(",\"messages\":[".utf8)
-            for (index, message) in messages.enumerated() {
-                json += Array(((index > 0 ? "," : "") + "{\"role\":\"user\",\"content\":").utf8)
-                JSONWriter.string(message, into: &json)
-                json.append(UInt8(ascii: "}"))
-            }
-            json.append(UInt8(ascii: "]"))
-        }
-        if let operations = names(.operations, symbols.operations.names, "operation", .unknownOperation) {
-            member("operations", list: operations)
-        }
-        if let files = strings(.filesAccessed) { member("files_accessed", list: files) }
-        if let files = strings(.filesModified) { member("files_modified", list: files) }
-        if let address = string(.ipAddress) { member("ip_address", address) }
-        if let agent = string(.userAgent) { member("user_agent", agent) }
-        if let timestamp = string(.timestamp) { member("timestamp", timestamp) }
-        let used = count(.budgetUsed, unit: .percent)
-        let exceeded = word(.budgetExceeded)
-        if exceeded.map({ $0.text != "true" && $0.text != "false" }) ?? false {
-            fail("`budget_exceeded` takes `true` or `false`", exceeded!.span)
-        }
-        if used != nil || exceeded != nil {
-            json += Array(",\"budget\":{".utf8)
-            var parts: [String] = []
-            if let used { parts.append("\"used_percent\":\(used)") }
-            if let exceeded { parts.append("\"exceeded\":\(exceeded.text == "true")") }
-            json += Array(parts.joined(separator: ",").utf8)
             json.append(UInt8(ascii: "}"))
+        }
+        json.append(UInt8(ascii: "{"))
+        var first = true
+        for input in RequestInput.allCases {
+            // Each top-level field, or an object at the place of its first field.
+            let key = input.object ?? input.key
+            guard let fields = input.object == nil ? members[nil]?.filter({ $0.key == input.key }) : members.removeValue(forKey: input.object),
+                  !fields.isEmpty else { continue }
+            if !first { json.append(UInt8(ascii: ",")) }
+            first = false
+            json += quoted(key)
+            json.append(UInt8(ascii: ":"))
+            if input.object == nil { json += fields[0].json } else { object(fields) }
         }
         json.append(UInt8(ascii: "}"))
 

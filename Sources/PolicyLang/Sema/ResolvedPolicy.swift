@@ -30,7 +30,7 @@ public struct ResolvedPolicy: Sendable {
     /// Budgets.
     public var budgets: [CompiledBudget] = []
     /// Audit settings as written, defaults filled.
-    public var audit = CompiledAudit(defaultLevel: "standard", logPrompts: "redacted", logResponses: "redacted",
+    public var audit = CompiledAudit(defaultLevel: .standard, logPrompts: .redacted, logResponses: .redacted,
                                      redact: [], encrypt: true, highRiskThresholdPercent: nil, highRiskAlert: nil)
     /// Retention settings.
     public var retention = CompiledRetention(periodsSeconds: [:], erasureWithinSeconds: nil)

@@ -28,7 +28,7 @@ struct SymbolTable {
 
     /// Channels every policy has: the request's own user and their manager, whom the gateway
     /// knows from the request's identity.
-    static let implicitChannels = ["user", "manager"]
+    static let implicitChannels = ActionCatalog.implicitChannels
 
     /// Built-in incident types, then declared ones.
     var incidentOrder: [String] { Vocabulary.builtinIncidentTypes + incidents.names }

@@ -39,35 +39,30 @@ public struct Coverage: Sendable {
         for role in policy.roles { items.formUnion(Coverage.grants(role)) }
     }
 
-    /// Records what one decision exercised.
-    mutating func record(_ request: Request, _ decision: Decision, _ explanations: [Plan.Explanation], _ policy: CompiledPolicy) {
-        for explanation in explanations where explanation.matched && explanation.kind == "rule" {
-            exercised.insert(Coverage.item("rule", explanation.name, explanation.source))
+    /// Records what one evaluation exercised, from its trace: the rules that matched, the
+    /// alerts raised, the playbooks started, and the role grants the role checks used (a blocked
+    /// pattern counts however it was found: a literal, a regex, through the normalized text).
+    mutating func record(_ request: Request, _ trace: EvaluationTrace, _ policy: CompiledPolicy) {
+        for (rule, outcome) in zip(policy.rules, trace.rules) where outcome.holds {
+            exercised.insert(Coverage.item("rule", rule.id, rule.source))
         }
-        for alert in policy.alerts where decision.alerts.contains(where: { $0.name == alert.name }) {
+        for (alert, outcome) in zip(policy.alerts, trace.alerts) where outcome.raised {
             exercised.insert(Coverage.item("alert", alert.name, alert.source))
         }
-        for playbook in policy.playbooks where decision.playbooks.contains(where: { $0.name == playbook.incident }) {
+        for (playbook, outcome) in zip(policy.playbooks, trace.playbooks) where outcome.started {
             exercised.insert(Coverage.item("playbook", playbook.incident, playbook.source))
         }
         guard let role = policy.roles.first(where: { $0.name == request.role }) else { return }
-        let codes = Set(decision.reasons.map(\.code))
         func grant(_ what: String) { exercised.insert(Coverage.item("role", "\(role.name): \(what)", role.source)) }
-        if let requested = request.model, !codes.contains("model_not_allowed"),
-           let model = policy.models.first(where: { $0.id == requested || $0.aliases.contains(requested) }) {
-            grant("model \"\(model.id)\"")
-        }
-        if let feature = request.feature, !codes.contains("feature_not_allowed"), role.features.contains(feature) {
-            grant("feature \(feature)")
-        }
-        if codes.contains("context_limit_exceeded"), let limit = role.maxContextTokens { grant("context limit \(limit)") }
-        for operation in decision.approvals { grant("approval \(operation)") }
-        for detection in decision.detections where detection.type == "blocked_pattern" {
-            let texts = detection.field == "prompt" ? [request.prompt]
-                : request.messages.filter { $0.message == detection.message }.map(\.text)
-            for text in texts where detection.start >= 0 && detection.end <= text.count && detection.start < detection.end {
-                let found = String(decoding: text[detection.start..<detection.end], as: UTF8.self).lowercased()
-                for pattern in role.blockedPatterns where pattern.text.lowercased() == found { grant("blocked \"\(pattern.text)\"") }
+        for check in trace.roleChecks {
+            switch check {
+            case .model(_, let id?, true): grant("model \"\(id)\"")
+            case .feature(let feature?, true): grant("feature \(feature)")
+            case .contextLimit(let limit?, _, false): grant("context limit \(limit)")
+            case .operation(let name, true, true): grant("approval \(name)")
+            case .blockedPattern(let index) where index < role.blockedPatterns.count:
+                grant("blocked \"\(role.blockedPatterns[index].text)\"")
+            default: break
             }
         }
     }

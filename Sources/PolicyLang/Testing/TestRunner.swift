@@ -20,8 +20,9 @@ public enum TestRunner {
     /// Runs `tests`, recording into `coverage` what each one exercised.
     public static func run(_ tests: [PolicyTest], plan: Plan, coverage: inout Coverage) -> [Result] {
         tests.map { test in
-            let decision = plan.evaluate(test.request)
-            coverage.record(test.request, decision, plan.explain(test.request, decision: decision), plan.compiled)
+            var trace = EvaluationTrace()
+            let decision = plan.evaluate(test.request, trace: &trace)
+            coverage.record(test.request, trace, plan.compiled)
             return Result(test: test, decision: decision, mismatches: mismatches(test.expectation, decision),
                           decidedBy: decidedBy(decision))
         }
@@ -40,13 +41,13 @@ public enum TestRunner {
                 lines.append("\(what): expected \(list(wanted)), got \(list(got))")
             }
         }
-        compare("reasons", expected.reasons, decision.reasons.map(\.code))
+        compare("reasons", expected.reasons, decision.reasons.map(\.code.rawValue))
         compare("alerts", expected.alerts, decision.alerts.map(\.name))
         compare("detections", expected.detections, decision.detections.map(\.type))
         compare("approvals", expected.approvals, decision.approvals)
         compare("playbooks", expected.playbooks, decision.playbooks.map(\.name))
-        if let level = expected.auditLevel, level != decision.auditLevel {
-            lines.append("audit: expected \(level), got \(decision.auditLevel)")
+        if let level = expected.auditLevel, level != decision.auditLevel.rawValue {
+            lines.append("audit: expected \(level), got \(decision.auditLevel.rawValue)")
         }
         return lines
     }
@@ -56,7 +57,7 @@ public enum TestRunner {
     static func decidedBy(_ decision: Decision) -> [String] {
         if decision.reasons.isEmpty { return ["nothing denied and nothing needs approval: the role's checks passed"] }
         return decision.reasons.map { reason in
-            "\(reason.code) by \(reason.rule)" + (reason.source.isEmpty ? "" : " (\(reason.source))")
+            "\(reason.code.rawValue) by \(reason.rule)" + (reason.source.isEmpty ? "" : " (\(reason.source))")
         }
     }
 }

@@ -11,6 +11,9 @@ public enum ActionCatalog {
         "update_filters", "require_mfa", "monitor_closely",
     ]
 
+    /// Channels every policy has without declaring them: `notify(user)`, `notify(manager)`.
+    public static let implicitChannels = ["user", "manager"]
+
     /// Actions that take a parameter, and what the parameter names.
     public static let parameterised: [String: ActionParameter] = [
         "notify": .channel,

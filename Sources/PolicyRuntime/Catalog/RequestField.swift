@@ -1,48 +1,135 @@
-/// The request fields conditions may read, with their types.
-///
-/// Shared by the checker (which types conditions against it) and the runtime (which reads
-/// the same names from requests), so the two can never disagree about a field.
-public struct RequestField: Sendable, Equatable {
-    /// Dotted path, e.g. `request.context_tokens`.
-    public let path: String
-    /// What kind of value the field holds.
-    public let type: FieldType
-    /// One line for people.
-    public let summary: String
+/// The request fields conditions may read, with their types: the one table the checker types
+/// conditions against, the planner resolves them with and evaluation reads (its switch over the
+/// cases is exhaustive, so a field cannot be added without saying how it is read).
+public enum RequestField: String, CaseIterable, Sendable {
+    case userID = "user.id"
+    case role = "user.role"
+    case team = "user.team"
+    case department = "user.department"
+    case sessionID = "request.session_id"
+    case action = "request.action"
+    case model = "request.model"
+    case feature = "request.feature"
+    case contextTokens = "request.context_tokens"
+    case tokensIn = "request.tokens_in"
+    case tokensOut = "request.tokens_out"
+    case cost = "request.cost"
+    case operations = "request.operations"
+    case filesAccessed = "request.files_accessed"
+    case filesModified = "request.files_modified"
+    case filesAccessedCount = "request.files_accessed.count"
+    case filesModifiedCount = "request.files_modified.count"
+    case ipAddress = "request.ip_address"
+    case userAgent = "request.user_agent"
+    case hour = "request.hour"
+    case weekday = "request.weekday"
+    case prompt
+    case messages
+    case response
+    case budgetUsed = "budget.used"
+    case budgetExceeded = "budget.exceeded"
+    case riskScore = "risk_score"
 
     /// Every field, in documentation order.
-    public static let all: [RequestField] = [
-        RequestField(path: "user.id", type: .string, summary: "the user's id"),
-        RequestField(path: "user.role", type: .role, summary: "the user's role"),
-        RequestField(path: "user.team", type: .string, summary: "the user's team"),
-        RequestField(path: "user.department", type: .string, summary: "the user's department"),
-        RequestField(path: "request.session_id", type: .string, summary: "the session id"),
-        RequestField(path: "request.action", type: .action, summary: "prompt, completion, file_edit or command_execution"),
-        RequestField(path: "request.model", type: .model, summary: "the model asked for (aliases resolved)"),
-        RequestField(path: "request.feature", type: .feature, summary: "the feature in use"),
-        RequestField(path: "request.context_tokens", type: .tokens, summary: "the context size in tokens"),
-        RequestField(path: "request.tokens_in", type: .tokens, summary: "input tokens"),
-        RequestField(path: "request.tokens_out", type: .tokens, summary: "output tokens"),
-        RequestField(path: "request.cost", type: .money, summary: "tokens priced at the model's prices"),
-        RequestField(path: "request.operations", type: .operationList, summary: "operations the request performs"),
-        RequestField(path: "request.files_accessed", type: .stringList, summary: "files read"),
-        RequestField(path: "request.files_modified", type: .stringList, summary: "files written"),
-        RequestField(path: "request.files_accessed.count", type: .count, summary: "number of files read"),
-        RequestField(path: "request.files_modified.count", type: .count, summary: "number of files written"),
-        RequestField(path: "request.ip_address", type: .string, summary: "the client's address"),
-        RequestField(path: "request.user_agent", type: .string, summary: "the client's user agent"),
-        RequestField(path: "request.hour", type: .count, summary: "hour of the timestamp, 0-23 UTC"),
-        RequestField(path: "prompt", type: .text, summary: "the prompt text"),
-        RequestField(path: "messages", type: .text, summary: "every text part of the chat messages"),
-        RequestField(path: "response", type: .text, summary: "the model's output"),
-        RequestField(path: "budget.used", type: .percent, summary: "share of the tightest applicable budget used"),
-        RequestField(path: "budget.exceeded", type: .bool, summary: "whether any applicable budget is exhausted"),
-        RequestField(path: "risk_score", type: .percent, summary: "the request's risk score in whole percent"),
-    ]
+    public static var all: [RequestField] { allCases }
 
-    /// Looks a field up by path.
-    public static func named(_ path: String) -> RequestField? {
-        all.first { $0.path == path }
+    /// Looks a field up by its dotted path.
+    public static func named(_ path: String) -> RequestField? { RequestField(rawValue: path) }
+
+    /// Dotted path, e.g. `request.context_tokens`.
+    public var path: String { rawValue }
+
+    /// What kind of value the field holds.
+    public var type: FieldType {
+        switch self {
+        case .userID, .team, .department, .sessionID, .ipAddress, .userAgent: return .string
+        case .role: return .role
+        case .action: return .action
+        case .model: return .model
+        case .feature: return .feature
+        case .contextTokens, .tokensIn, .tokensOut: return .tokens
+        case .cost: return .money
+        case .operations: return .operationList
+        case .filesAccessed, .filesModified: return .stringList
+        case .filesAccessedCount, .filesModifiedCount, .hour: return .count
+        case .weekday: return .weekday
+        case .prompt, .messages, .response: return .text
+        case .budgetUsed, .riskScore: return .percent
+        case .budgetExceeded: return .bool
+        }
+    }
+
+    /// The request field it is read or computed from; nil for the risk score, which comes from
+    /// the decision itself.
+    public var input: RequestInput? {
+        switch self {
+        case .userID: return .userID
+        case .role: return .role
+        case .team: return .team
+        case .department: return .department
+        case .sessionID: return .sessionID
+        case .action: return .action
+        case .model: return .model
+        case .feature: return .feature
+        case .contextTokens: return .contextTokens
+        case .tokensIn, .cost: return .tokensIn
+        case .tokensOut: return .tokensOut
+        case .operations: return .operations
+        case .filesAccessed, .filesAccessedCount: return .filesAccessed
+        case .filesModified, .filesModifiedCount: return .filesModified
+        case .ipAddress: return .ipAddress
+        case .userAgent: return .userAgent
+        case .hour, .weekday: return .timestamp
+        case .prompt: return .prompt
+        case .messages: return .messages
+        case .response: return .response
+        case .budgetUsed: return .budgetUsedPercent
+        case .budgetExceeded: return .budgetExceeded
+        case .riskScore: return nil
+        }
+    }
+
+    /// One line for people.
+    public var summary: String {
+        switch self {
+        case .userID: return "the user's id"
+        case .role: return "the user's role"
+        case .team: return "the user's team"
+        case .department: return "the user's department"
+        case .sessionID: return "the session id"
+        case .action: return "prompt, completion, file_edit or command_execution"
+        case .model: return "the model asked for (aliases resolved)"
+        case .feature: return "the feature in use"
+        case .contextTokens: return "the context size in tokens"
+        case .tokensIn: return "input tokens"
+        case .tokensOut: return "output tokens"
+        case .cost: return "tokens_in and tokens_out priced at the model's prices, in micro-dollars, rounded up"
+        case .operations: return "operations the request performs"
+        case .filesAccessed: return "files read"
+        case .filesModified: return "files written"
+        case .filesAccessedCount: return "number of files read"
+        case .filesModifiedCount: return "number of files written"
+        case .ipAddress: return "the client's address"
+        case .userAgent: return "the client's user agent"
+        case .hour: return "hour of the timestamp, 0-23 UTC"
+        case .weekday: return "day of the week of the timestamp, monday to sunday, UTC"
+        case .prompt: return "the prompt text"
+        case .messages: return "every text part of the chat messages"
+        case .response: return "the model's output"
+        case .budgetUsed: return "share of the tightest applicable budget used"
+        case .budgetExceeded: return "whether any applicable budget is exhausted"
+        case .riskScore: return "the request's risk score in whole percent"
+        }
+    }
+
+    /// The text field it is, for `prompt`, `messages` and `response`.
+    var textField: TextField? {
+        switch self {
+        case .prompt: return .prompt
+        case .messages: return .messages
+        case .response: return .response
+        default: return nil
+        }
     }
 }
 
@@ -74,6 +161,8 @@ public enum FieldType: String, Sendable, Equatable, CaseIterable {
     case operation
     /// One of the request actions.
     case action
+    /// A day of the week.
+    case weekday
     /// A list of declared operations.
     case operationList = "list of operations"
     /// A list of strings.

@@ -10,7 +10,7 @@ extension Decision {
         out.append(contentsOf: outcome.rawValue.utf8)
         JSONWriter.raw(#"","reasons":"#, into: &out)
         JSONWriter.objects(reasons, into: &out) { reason, out in
-            JSONWriter.field("code", reason.code, into: &out, first: true)
+            JSONWriter.field("code", reason.code.rawValue, into: &out, first: true)
             JSONWriter.field("rule", reason.rule, into: &out)
             JSONWriter.field("message", reason.message, into: &out)
             JSONWriter.field("source", reason.source, into: &out)
@@ -18,7 +18,7 @@ extension Decision {
         JSONWriter.raw(#","alerts":"#, into: &out)
         JSONWriter.objects(alerts, into: &out) { alert, out in
             JSONWriter.field("name", alert.name, into: &out, first: true)
-            JSONWriter.field("severity", alert.severity, into: &out)
+            JSONWriter.field("severity", alert.severity.rawValue, into: &out)
             JSONWriter.raw(#","actions":"#, into: &out)
             JSONWriter.strings(alert.actions, into: &out)
         }
@@ -38,7 +38,7 @@ extension Decision {
         JSONWriter.raw(#","approvals":"#, into: &out)
         JSONWriter.strings(approvals, into: &out)
         JSONWriter.raw(#","audit_level":"#, into: &out)
-        JSONWriter.string(auditLevel, into: &out)
+        JSONWriter.string(auditLevel.rawValue, into: &out)
         JSONWriter.raw(#","playbooks":"#, into: &out)
         JSONWriter.objects(playbooks, into: &out) { playbook, out in
             JSONWriter.field("name", playbook.name, into: &out, first: true)

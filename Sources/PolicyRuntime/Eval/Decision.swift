@@ -24,7 +24,7 @@ public struct Decision: Sendable, Equatable {
     /// Operations awaiting approval.
     public var approvals: [String]
     /// Audit level for this request.
-    public var auditLevel: String
+    public var auditLevel: AuditLevel
     /// Playbooks started.
     public var playbooks: [StartedPlaybook]
     /// The prompt with findings replaced by placeholders, when a rule redacts.
@@ -36,7 +36,7 @@ public struct Decision: Sendable, Equatable {
 
     /// Creates a decision.
     public init(outcome: Outcome, reasons: [Reason], alerts: [RaisedAlert], detections: [Detection], approvals: [String],
-                auditLevel: String, playbooks: [StartedPlaybook], redactedPrompt: String?, riskPercent: Int,
+                auditLevel: AuditLevel, playbooks: [StartedPlaybook], redactedPrompt: String?, riskPercent: Int,
                 policy: PolicyIdentity) {
         self.outcome = outcome
         self.reasons = reasons
@@ -53,8 +53,8 @@ public struct Decision: Sendable, Equatable {
 
 /// One reason for a decision.
 public struct Reason: Sendable, Equatable {
-    /// A reason code (see ``Vocabulary/reasonCodes``).
-    public var code: String
+    /// Why.
+    public var code: ReasonCode
     /// The rule, alert, playbook or role check that gave it (`role:contractor` for role checks).
     public var rule: String
     /// A message for people; never contains request text.
@@ -63,7 +63,7 @@ public struct Reason: Sendable, Equatable {
     public var source: String
 
     /// Creates a reason.
-    public init(code: String, rule: String, message: String, source: String) {
+    public init(code: ReasonCode, rule: String, message: String, source: String) {
         self.code = code
         self.rule = rule
         self.message = message
@@ -76,12 +76,12 @@ public struct RaisedAlert: Sendable, Equatable {
     /// The alert's name.
     public var name: String
     /// Its severity.
-    public var severity: String
+    public var severity: AlertSeverity
     /// Its actions, in the guide's spelling.
     public var actions: [String]
 
     /// Creates a raised alert.
-    public init(name: String, severity: String, actions: [String]) {
+    public init(name: String, severity: AlertSeverity, actions: [String]) {
         self.name = name
         self.severity = severity
         self.actions = actions

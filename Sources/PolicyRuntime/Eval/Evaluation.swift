@@ -75,43 +75,59 @@ struct EvaluationContext {
     var riskPercent: Int
     let scan: ScanResults
 
-    /// The field's value, or nil when the request does not carry it (then every comparison
-    /// on it is false: an absent timestamp is not "hour 0").
-    func integer(_ field: IntField) -> Int? {
+    /// A field's value for conditions.
+    enum Value {
+        /// A number, or nil when the request does not carry it (then every comparison on it is
+        /// false: an absent timestamp is not "hour 0").
+        case integer(Int?)
+        /// A string; absent strings read as "".
+        case string(String)
+        case list([String])
+        case bool(Bool)
+        /// A text field, which conditions read through the scan.
+        case text
+    }
+
+    /// The value of a field. The switch is exhaustive: a field added to ``RequestField`` does not
+    /// build until evaluation says how it is read.
+    func value(_ field: RequestField) -> Value {
         switch field {
-        case .contextTokens: return request.contextTokens
-        case .tokensIn: return request.tokensIn
-        case .tokensOut: return request.tokensOut
-        case .cost: return cost
-        case .filesAccessedCount: return request.filesAccessed.count
-        case .filesModifiedCount: return request.filesModified.count
-        case .hour: return request.hour
-        case .budgetUsed: return request.budgetUsedPercent
-        case .riskScore: return riskPercent
+        case .userID: return .string(request.userID ?? "")
+        case .role: return .string(request.role ?? "")
+        case .team: return .string(request.team ?? "")
+        case .department: return .string(request.department ?? "")
+        case .sessionID: return .string(request.sessionID ?? "")
+        case .action: return .string(request.action.rawValue)
+        case .model: return .string(modelID ?? request.model ?? "")
+        case .feature: return .string(request.feature ?? "")
+        case .contextTokens: return .integer(request.contextTokens)
+        case .tokensIn: return .integer(request.tokensIn)
+        case .tokensOut: return .integer(request.tokensOut)
+        case .cost: return .integer(cost)
+        case .operations: return .list(request.operations)
+        case .filesAccessed: return .list(request.filesAccessed)
+        case .filesModified: return .list(request.filesModified)
+        case .filesAccessedCount: return .integer(request.filesAccessed.count)
+        case .filesModifiedCount: return .integer(request.filesModified.count)
+        case .ipAddress: return .string(request.ipAddress ?? "")
+        case .userAgent: return .string(request.userAgent ?? "")
+        case .hour: return .integer(request.timestamp?.utcHour)
+        case .weekday: return .string(request.timestamp?.weekday.rawValue ?? "")
+        case .prompt, .messages, .response: return .text
+        case .budgetUsed: return .integer(request.budgetUsedPercent)
+        case .budgetExceeded: return .bool(request.budgetExceeded ?? false)
+        case .riskScore: return .integer(riskPercent)
         }
     }
 
-    func string(_ field: StringField) -> String {
-        switch field {
-        case .userID: return request.userID ?? ""
-        case .role: return request.role ?? ""
-        case .team: return request.team ?? ""
-        case .department: return request.department ?? ""
-        case .sessionID: return request.sessionID ?? ""
-        case .action: return request.action ?? ""
-        case .model: return modelID ?? request.model ?? ""
-        case .feature: return request.feature ?? ""
-        case .ipAddress: return request.ipAddress ?? ""
-        case .userAgent: return request.userAgent ?? ""
-        }
+    private func integer(_ field: RequestField) -> Int? {
+        if case .integer(let number) = value(field) { return number }
+        return nil
     }
 
-    func list(_ field: ListField) -> [String] {
-        switch field {
-        case .operations: return request.operations
-        case .filesAccessed: return request.filesAccessed
-        case .filesModified: return request.filesModified
-        }
+    private func string(_ field: RequestField) -> String {
+        if case .string(let text) = value(field) { return text }
+        return ""
     }
 
     /// Evaluates a planned condition. Comparisons on absent numbers are false; absent strings read as "".
@@ -134,7 +150,9 @@ struct EvaluationContext {
         case .string(let field, let equal, let value): return (string(field) == value) == equal
         case .stringIn(let field, let values): return values.contains(string(field))
         case .integerIn(let field, let values): return integer(field).map(values.contains) ?? false
-        case .includes(let field, let value): return list(field).contains(value)
+        case .includes(let field, let value):
+            if case .list(let items) = self.value(field) { return items.contains(value) }
+            return false
         case .textContains(let field, let literal): return scan[literals: field].contains { $0.literal == literal }
         case .has(let field, let detectors, let literals, let minCount):
             var count = 0
@@ -147,7 +165,39 @@ struct EvaluationContext {
                 if count >= minCount { return true }
             }
             return false
-        case .budgetExceeded(let expected): return (request.budgetExceeded ?? false) == expected
+        case .boolean(let field, let expected):
+            if case .bool(let flag) = value(field) { return flag == expected }
+            return false
         }
+    }
+
+    /// Evaluates a condition and records every node's value, pre-order. Parts are all evaluated
+    /// (no short cut), which gives the same result since conditions have no side effects.
+    func trace(_ condition: PlannedCondition) -> EvaluationTrace.ConditionTrace {
+        var values: [Bool] = []
+        let holds = record(condition, into: &values)
+        return EvaluationTrace.ConditionTrace(holds: holds, values: values)
+    }
+
+    private func record(_ condition: PlannedCondition, into values: inout [Bool]) -> Bool {
+        let slot = values.count
+        values.append(false)
+        let result: Bool
+        switch condition {
+        case .all(let parts):
+            var all = true
+            for part in parts where !record(part, into: &values) { all = false }
+            result = all
+        case .any(let parts):
+            var any = false
+            for part in parts where record(part, into: &values) { any = true }
+            result = any
+        case .not(let inner):
+            result = !record(inner, into: &values)
+        default:
+            result = holds(condition)
+        }
+        values[slot] = result
+        return result
     }
 }

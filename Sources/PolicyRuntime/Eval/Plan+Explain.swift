@@ -1,5 +1,5 @@
-/// `--explain`: for one request, every role check, rule, alert and playbook that was evaluated,
-/// whether it matched, and the truth value of each part of its condition.
+/// `--explain`: for one request, the role check and every rule, alert and playbook, whether it
+/// matched, and the value of each part of its condition — read from the evaluation's own trace.
 extension Plan {
     /// One evaluated check and why it matched or not.
     public struct Explanation: Sendable, Equatable {
@@ -15,55 +15,99 @@ extension Plan {
         public var source: String
     }
 
-    /// Explains how `request` is evaluated. The texts never include request content: tests on
-    /// text fields are shown with their detector or pattern names and the number of findings.
-    /// - Parameter decision: the request's decision when the caller already has it, so that the
-    ///   request is not evaluated twice.
-    public func explain(_ request: Request, decision: Decision? = nil) -> [Explanation] {
-        let decision = decision ?? evaluate(request)
-        let role = request.role.flatMap { roleIndex[$0] }.map { roles[$0] }
-        let scan = scanTexts(request)
-        let modelID = request.model.flatMap { modelIndex[$0] }.map { compiled.models[$0].id }
-        let context = EvaluationContext(request: request, modelID: modelID,
-                                        cost: cost(request, request.model.flatMap { modelIndex[$0] }),
-                                        riskPercent: decision.riskPercent, scan: scan)
-        var explanations: [Explanation] = []
-        let roleReasons = decision.reasons.filter { $0.rule.hasPrefix("role") }
-        explanations.append(Explanation(
-            kind: "role", name: role?.name ?? (request.role ?? ""), matched: roleReasons.allSatisfy { $0.code == "approval_required" },
-            why: roleReasons.isEmpty ? "model, feature, context and blocked patterns pass" : roleReasons.map(\.code).joined(separator: ", "),
-            source: role?.source ?? ""))
-        for planned in rules {
-            explanations.append(Explanation(kind: "rule", name: planned.rule.id, matched: context.holds(planned.condition),
-                                            why: render(planned.rule.condition, planned.condition, context), source: planned.rule.source))
+    /// Decides `request` and explains how. The texts never include request content: tests on
+    /// text fields are shown with their detector or pattern names, names the request gives are
+    /// cut short.
+    public func explain(_ request: Request) -> (decision: Decision, explanations: [Explanation]) {
+        var trace = EvaluationTrace()
+        let decision = evaluate(request, trace: &trace)
+        return (decision, explanations(request, trace))
+    }
+
+    /// The explanations a trace of `request` gives.
+    public func explanations(_ request: Request, _ trace: EvaluationTrace) -> [Explanation] {
+        let role = request.role.flatMap { roleIndex[$0] }.map { compiled.roles[$0] }
+        var explanations = [Explanation(kind: "role", name: role?.name ?? Plan.shown(request.role ?? ""),
+                                        matched: Plan.passes(trace.roleChecks), why: describe(trace.roleChecks, role),
+                                        source: role?.source ?? "")]
+        for (planned, outcome) in zip(rules, trace.rules) {
+            explanations.append(Explanation(kind: "rule", name: planned.rule.id, matched: outcome.holds,
+                                            why: render(planned.rule.condition, outcome), source: planned.rule.source))
         }
-        for planned in alerts {
-            let raised = decision.alerts.contains { $0.name == planned.alert.name }
-            explanations.append(Explanation(kind: "alert", name: planned.alert.name, matched: raised,
-                                            why: render(planned.alert.condition, planned.condition, context), source: planned.alert.source))
+        for (planned, outcome) in zip(alerts, trace.alerts) {
+            var why = render(planned.alert.condition, outcome.condition)
+            if !outcome.raisedByRules.isEmpty { why += "; raised by rule " + outcome.raisedByRules.map { "`\($0)`" }.joined(separator: ", ") }
+            if outcome.raisedByRisk { why += "; raised by the risk score above audit.high_risk_threshold" }
+            explanations.append(Explanation(kind: "alert", name: planned.alert.name, matched: outcome.raised, why: why,
+                                            source: planned.alert.source))
         }
-        for planned in playbooks {
-            let started = decision.playbooks.contains { $0.name == planned.playbook.incident }
-            explanations.append(Explanation(kind: "playbook", name: planned.playbook.incident, matched: started,
-                                            why: render(planned.playbook.trigger, planned.trigger, context), source: planned.playbook.source))
+        for (planned, outcome) in zip(playbooks, trace.playbooks) {
+            var why = render(planned.playbook.trigger, outcome.trigger)
+            if !outcome.startedByRules.isEmpty { why += "; started by rule " + outcome.startedByRules.map { "`\($0)`" }.joined(separator: ", ") }
+            if !outcome.startedByAlerts.isEmpty {
+                why += "; started by alert " + outcome.startedByAlerts.map { "`\($0)`" }.joined(separator: ", ")
+            }
+            explanations.append(Explanation(kind: "playbook", name: planned.playbook.incident, matched: outcome.started, why: why,
+                                            source: planned.playbook.source))
         }
         return explanations
     }
 
-    /// Renders a condition with the value of each part; the compiled and planned trees have the same shape.
-    func render(_ condition: Condition, _ planned: PlannedCondition, _ context: EvaluationContext) -> String {
-        let value = context.holds(planned)
-        switch (condition, planned) {
-        case (.all(let parts), .all(let plannedParts)):
-            return "(" + zip(parts, plannedParts).map { render($0, $1, context) }.joined(separator: " and ") + ") → \(value)"
-        case (.any(let parts), .any(let plannedParts)):
-            return "(" + zip(parts, plannedParts).map { render($0, $1, context) }.joined(separator: " or ") + ") → \(value)"
-        case (.not(let inner), .not(let plannedInner)):
-            return "not " + render(inner, plannedInner, context) + " → \(value)"
-        case (.has(let field, let detectors, let patterns, let minCount), _):
+    /// Whether the role checks let the request through (an approval is not a failure).
+    static func passes(_ checks: [EvaluationTrace.RoleCheck]) -> Bool {
+        checks.allSatisfy { check in
+            switch check {
+            case .role(_, let known): return known
+            case .model(_, _, let allowed), .feature(_, let allowed): return allowed
+            case .contextLimit(_, _, let passed): return passed
+            case .operation(_, let declared, _): return declared
+            case .blockedPattern: return false
+            }
+        }
+    }
+
+    private func describe(_ checks: [EvaluationTrace.RoleCheck], _ role: CompiledRole?) -> String {
+        checks.map { check in
+            switch check {
+            case .role(let name, let known):
+                return name.map { "role `\(Plan.shown($0))` \(known ? "declared" : "not declared")" } ?? "no role"
+            case .model(let requested, let id, let allowed):
+                return (requested.map { "model `\(Plan.shown(id ?? $0))`" } ?? "no model") + (allowed ? " allowed" : " not allowed")
+            case .feature(let requested, let allowed):
+                return (requested.map { "feature `\(Plan.shown($0))`" } ?? "no feature") + (allowed ? " allowed" : " not allowed")
+            case .contextLimit(let limit, let tokens, let passed):
+                guard let limit else { return "no context limit" }
+                return (tokens.map { "context \($0)" } ?? "no context_tokens") + (passed ? " within" : " over") + " the limit of \(limit)"
+            case .operation(let name, let declared, let needsApproval):
+                return "operation `\(Plan.shown(name))` " + (declared ? (needsApproval ? "needs approval" : "allowed") : "not declared")
+            case .blockedPattern(let index):
+                let text = role.flatMap { index < $0.blockedPatterns.count ? $0.blockedPatterns[index].text : nil } ?? "#\(index)"
+                return "blocked pattern \(JSONWriter.quoted(text)) found"
+            }
+        }.joined(separator: "; ")
+    }
+
+    /// A condition with each node's recorded value; the planned and compiled trees have one node
+    /// for each other, in the same pre-order.
+    func render(_ condition: Condition, _ trace: EvaluationTrace.ConditionTrace) -> String {
+        var position = 0
+        return render(condition, trace.values, &position)
+    }
+
+    private func render(_ condition: Condition, _ values: [Bool], _ position: inout Int) -> String {
+        let value = position < values.count ? values[position] : false
+        position += 1
+        switch condition {
+        case .all(let parts):
+            return "(" + parts.map { render($0, values, &position) }.joined(separator: " and ") + ") → \(value)"
+        case .any(let parts):
+            return "(" + parts.map { render($0, values, &position) }.joined(separator: " or ") + ") → \(value)"
+        case .not(let inner):
+            return "not " + render(inner, values, &position) + " → \(value)"
+        case .has(let field, let detectors, let patterns, let minCount):
             let names = (detectors.count > 3 ? [detectors[0], "… \(detectors.count) detectors"] : detectors) + patterns
             return "\(field) has\(minCount > 1 ? " at least \(minCount)" : "") \(names.joined(separator: ", ")) → \(value)"
-        case (.textContains(let field, _, _), _):
+        case .textContains(let field, _, _):
             return "\(field) contains a policy literal → \(value)"
         default:
             return "\(describe(condition)) → \(value)"
@@ -73,7 +117,7 @@ extension Plan {
     private func describe(_ condition: Condition) -> String {
         func scalar(_ value: ScalarValue) -> String {
             switch value {
-            case .string(let text): return "\"\(text)\""
+            case .string(let text): return JSONWriter.quoted(text)
             case .integer(let number): return "\(number)"
             case .boolean(let flag): return "\(flag)"
             }
@@ -82,7 +126,7 @@ extension Plan {
         case .constant(let flag): return "\(flag)"
         case .compare(let field, let op, let value): return "\(field) \(op.rawValue) \(scalar(value))"
         case .oneOf(let field, let values): return "\(field) in [\(values.map(scalar).joined(separator: ", "))]"
-        case .includes(let field, let value): return "\(field) includes \"\(value)\""
+        case .includes(let field, let value): return "\(field) includes \(JSONWriter.quoted(value))"
         case .isTrue(let field): return field
         default: return "condition"
         }

@@ -110,7 +110,11 @@ struct JSONCursor {
         guard let byte = peek else { throw error("expected a value") }
         switch byte {
         case UInt8(ascii: "{"):
-            try readObject(depth: depth + 1) { (_, cursor) throws(RequestError) in try cursor.skipValue(depth: depth + 1) }
+            var keys = SeenKeys()
+            try readObject(depth: depth + 1) { (key, cursor) throws(RequestError) in
+                try keys.insert(key, at: cursor.index)
+                try cursor.skipValue(depth: depth + 1)
+            }
         case UInt8(ascii: "["):
             try readArray(depth: depth + 1) { (cursor) throws(RequestError) in try cursor.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
@@ -272,31 +276,8 @@ struct JSONCursor {
         }
     }
 
-    /// The end of the run of plain bytes (printable ASCII other than `"` and `\\`) from `position`.
     private func plainRunEnd(from position: Int) -> Int {
-        var index = position
-        let count = bytes.count
-        guard let base = bytes.baseAddress else { return index }
-        let raw = UnsafeRawPointer(base)
-        // 16 bytes per step; a byte below 0x20, a quote, a backslash or a non-ASCII byte stops the run.
-        let space = SIMD16<UInt8>(repeating: 0x20)
-        let quote = SIMD16<UInt8>(repeating: 0x22)
-        let backslash = SIMD16<UInt8>(repeating: 0x5C)
-        let high = SIMD16<UInt8>(repeating: 0x80)
-        while index + 16 <= count {
-            let chunk = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            let special = (chunk .< space) .| (chunk .== quote) .| (chunk .== backslash) .| (chunk .>= high)
-            let lanes = unsafeBitCast(special, to: (UInt64, UInt64).self)
-            if lanes.0 != 0 { return index + lanes.0.trailingZeroBitCount >> 3 }
-            if lanes.1 != 0 { return index + 8 + lanes.1.trailingZeroBitCount >> 3 }
-            index += 16
-        }
-        while index < count {
-            let byte = bytes[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte >= 0x80 { break }
-            index += 1
-        }
-        return index
+        JSONScan.plainRunEnd(bytes, from: position)
     }
 
     private mutating func readEscape(into out: inout [UInt8]) throws(RequestError) {
@@ -313,6 +294,18 @@ struct JSONKey {
     let bytes: UnsafeBufferPointer<UInt8>?
     let owned: [UInt8]?
 
+    /// The unescaped key.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let bytes { return body(bytes) }
+        return owned!.withUnsafeBufferPointer(body)
+    }
+
+    /// The key for a message, cut short.
+    var text: String {
+        let text = withBytes { String(decoding: $0, as: UTF8.self) }
+        return text.utf8.count <= 64 ? text : String(text.prefix(60)) + "…"
+    }
+
     static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
         let count = pattern.utf8CodeUnitCount
         if let bytes = key.bytes {
@@ -326,4 +319,26 @@ struct JSONKey {
     }
 
     static func == (key: JSONKey, pattern: StaticString) -> Bool { pattern ~= key }
+}
+
+/// The keys of one object whose keys are not known in advance, so that a duplicate is refused
+/// wherever it is: JSON readers disagree about which duplicate wins, so a request with one means
+/// different things to different parts of a gateway.
+struct SeenKeys {
+    private var keys: [[UInt8]] = []
+    private var set: Set<[UInt8]>?
+
+    /// Past this many keys, a hash set replaces comparing each new key with every earlier one.
+    private static let linearLimit = 16
+
+    mutating func insert(_ key: JSONKey, at offset: Int) throws(RequestError) {
+        let bytes = key.withBytes { Array($0) }
+        if set == nil, keys.count < SeenKeys.linearLimit {
+            guard !keys.contains(bytes) else { throw RequestError("duplicate field `\(key.text)`", at: offset) }
+            keys.append(bytes)
+            return
+        }
+        if set == nil { set = Set(keys) }
+        guard set!.insert(bytes).inserted else { throw RequestError("duplicate field `\(key.text)`", at: offset) }
+    }
 }

@@ -2,7 +2,7 @@
 /// text that would go to (or came from) the model.
 ///
 /// Built by ``RequestReader`` from the JSON request format (docs/runtime.md) or directly by
-/// an embedding gateway. Text fields hold UTF-8 bytes, already unescaped, so scanners work on
+/// an embedding gateway; its fields are the request format's (``RequestInput``). Text fields hold UTF-8 bytes, already unescaped, so scanners work on
 /// bytes without building `String`s.
 public struct Request: Sendable, Equatable {
     /// `user.id`
@@ -15,8 +15,8 @@ public struct Request: Sendable, Equatable {
     public var department: String?
     /// `session_id`
     public var sessionID: String?
-    /// `action`: prompt, completion, file_edit or command_execution.
-    public var action: String?
+    /// `action`: what the request is; `.prompt` when the request does not say.
+    public var action: RequestAction
     /// `model`
     public var model: String?
     /// `feature`
@@ -43,10 +43,9 @@ public struct Request: Sendable, Equatable {
     public var ipAddress: String?
     /// `user_agent`
     public var userAgent: String?
-    /// `timestamp` as written (RFC 3339).
-    public var timestamp: String?
-    /// UTC hour of `timestamp`, when it parses.
-    public var hour: Int?
+    /// `timestamp`: when the request was made. The only source of time: `request.hour` and
+    /// `request.weekday` are derived from it, so nothing can disagree with it.
+    public var timestamp: Timestamp?
     /// `budget.used_percent`: the tightest applicable budget's use, from the gateway's usage store.
     public var budgetUsedPercent: Int?
     /// `budget.exceeded`: whether an applicable budget is exhausted, from the gateway's usage store.
@@ -54,6 +53,7 @@ public struct Request: Sendable, Equatable {
 
     /// An empty request; set the fields that apply.
     public init() {
+        action = .prompt
         prompt = []
         messages = []
         operations = []

@@ -1,7 +1,19 @@
-/// RFC 3339 timestamps, as much as the policy needs: the UTC hour.
-enum Timestamp {
-    /// The UTC hour (0–23) of `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, or nil when malformed.
-    static func utcHour(of text: String) -> Int? {
+/// A point in time, read from an RFC 3339 date and time (`2026-11-25T10:15:00Z`,
+/// `2026-11-25T11:15:00.5+01:00`): the request's one source of time. `request.hour` and
+/// `request.weekday` are derived from it, in UTC, so nothing can disagree with it.
+public struct Timestamp: Sendable, Equatable, Hashable, Comparable {
+    /// Whole seconds since 1970-01-01T00:00:00Z (fractions of a second are dropped).
+    public let secondsSinceEpoch: Int
+
+    /// A timestamp from seconds since the epoch.
+    public init(secondsSinceEpoch: Int) {
+        self.secondsSinceEpoch = secondsSinceEpoch
+    }
+
+    /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t` and a space may replace `T`, `z`
+    /// may replace `Z`, a leap second (`:60`) reads as the last second of its minute. Nil when
+    /// the text is not such a date and time, or names a day the month does not have.
+    public init?(rfc3339 text: String) {
         let bytes = Array(text.utf8)
         func number(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= bytes.count else { return nil }
@@ -12,12 +24,13 @@ enum Timestamp {
             }
             return value
         }
-        guard bytes.count >= 20, let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-              let minute = number(14, 2), let second = number(17, 2), number(0, 4) != nil,
+        guard bytes.count >= 20, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
               bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+              (1...12).contains(month), day >= 1, day <= Timestamp.daysIn(month: month, year: year),
+              hour < 24, minute < 60, second <= 60 else { return nil }
         var position = 19
         if bytes[position] == UInt8(ascii: ".") {
             position += 1
@@ -26,17 +39,54 @@ enum Timestamp {
             guard position > start else { return nil }
         }
         guard position < bytes.count else { return nil }
+        var offsetSeconds = 0
         switch bytes[position] {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            return position + 1 == bytes.count ? hour : nil
+            guard position + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard position + 6 == bytes.count, let offsetHours = number(position + 1, 2), bytes[position + 3] == UInt8(ascii: ":"),
                   let offsetMinutes = number(position + 4, 2), offsetHours < 24, offsetMinutes < 60 else { return nil }
-            let sign = bytes[position] == UInt8(ascii: "+") ? 1 : -1
-            let minutes = hour * 60 + minute - sign * (offsetHours * 60 + offsetMinutes)
-            return ((minutes % 1_440 + 1_440) % 1_440) / 60
+            offsetSeconds = (bytes[position] == UInt8(ascii: "+") ? 1 : -1) * (offsetHours * 3_600 + offsetMinutes * 60)
         default:
             return nil
         }
+        let days = Timestamp.daysSinceEpoch(year: year, month: month, day: day)
+        secondsSinceEpoch = days * 86_400 + hour * 3_600 + minute * 60 + min(second, 59) - offsetSeconds
     }
+
+    /// The hour of the day in UTC, 0–23.
+    public var utcHour: Int { Timestamp.floorModulo(secondsSinceEpoch, 86_400) / 3_600 }
+
+    /// The day of the week in UTC.
+    public var weekday: Weekday {
+        // 1970-01-01 was a Thursday.
+        let days = Timestamp.floorDivide(secondsSinceEpoch, 86_400)
+        return Weekday.allCases[Timestamp.floorModulo(days + 3, 7)]
+    }
+
+    /// Ordered in time.
+    public static func < (left: Timestamp, right: Timestamp) -> Bool { left.secondsSinceEpoch < right.secondsSinceEpoch }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
+    /// `days_from_civil`).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shifted = month <= 2 ? year - 1 : year
+        let era = floorDivide(shifted, 400)
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func floorDivide(_ value: Int, _ divisor: Int) -> Int { (value - floorModulo(value, divisor)) / divisor }
+
+    static func floorModulo(_ value: Int, _ divisor: Int) -> Int { ((value % divisor) + divisor) % divisor }
 }

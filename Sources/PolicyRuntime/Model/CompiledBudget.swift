@@ -1,15 +1,15 @@
 /// A spending or token budget for a user, team, department or the whole organization.
-public struct CompiledBudget: Codable, Sendable, Equatable {
+public struct CompiledBudget: Sendable, Equatable {
     /// The budget's name.
     public var name: String
-    /// `user`, `team`, `department` or `organization`.
-    public var scope: String
+    /// Whose spending it limits.
+    public var scope: BudgetScope
     /// The one member of the scope it applies to (e.g. team `platform`), or nil for each member.
     public var member: String?
     /// Length of the budget period in seconds (a month is 30 days, a year 365).
     public var periodSeconds: Int
     /// The period as written when it is a calendar name (`monthly`), else nil.
-    public var periodName: String?
+    public var periodName: CalendarPeriod?
     /// Limit in micro-dollars, when the budget is money.
     public var limitMicros: Int?
     /// Limit in tokens, when the budget is tokens.
@@ -20,7 +20,7 @@ public struct CompiledBudget: Codable, Sendable, Equatable {
     public var source: String
 
     /// Creates a budget entry.
-    public init(name: String, scope: String, member: String?, periodSeconds: Int, periodName: String?,
+    public init(name: String, scope: BudgetScope, member: String?, periodSeconds: Int, periodName: CalendarPeriod?,
                 limitMicros: Int?, limitTokens: Int?, warnAtPercent: [Int], source: String) {
         self.name = name
         self.scope = scope
@@ -33,20 +33,16 @@ public struct CompiledBudget: Codable, Sendable, Equatable {
         self.source = source
     }
 
-    enum CodingKeys: String, CodingKey {
-        case name, scope, member, periodSeconds = "period_seconds", periodName = "period_name"
-        case limitMicros = "limit_micros", limitTokens = "limit_tokens", warnAtPercent = "warn_at_percent", source
-    }
 }
 
 /// Audit logging settings (SOC2 CC7.x): what is logged and how.
-public struct CompiledAudit: Codable, Sendable, Equatable {
+public struct CompiledAudit: Sendable, Equatable {
     /// Audit level for requests whose role sets none.
-    public var defaultLevel: String
-    /// How prompts are logged: `full`, `redacted` or `none`.
-    public var logPrompts: String
-    /// How responses are logged: `full`, `redacted` or `none`.
-    public var logResponses: String
+    public var defaultLevel: AuditLevel
+    /// How prompts are logged.
+    public var logPrompts: LogMode
+    /// How responses are logged.
+    public var logResponses: LogMode
     /// Detectors and pattern lists redacted before anything is logged.
     public var redact: [String]
     /// Whether log records must be encrypted at rest.
@@ -57,7 +53,7 @@ public struct CompiledAudit: Codable, Sendable, Equatable {
     public var highRiskAlert: String?
 
     /// Creates audit settings.
-    public init(defaultLevel: String, logPrompts: String, logResponses: String, redact: [String], encrypt: Bool,
+    public init(defaultLevel: AuditLevel, logPrompts: LogMode, logResponses: LogMode, redact: [String], encrypt: Bool,
                 highRiskThresholdPercent: Int?, highRiskAlert: String?) {
         self.defaultLevel = defaultLevel
         self.logPrompts = logPrompts
@@ -68,26 +64,19 @@ public struct CompiledAudit: Codable, Sendable, Equatable {
         self.highRiskAlert = highRiskAlert
     }
 
-    enum CodingKeys: String, CodingKey {
-        case defaultLevel = "default_level", logPrompts = "log_prompts", logResponses = "log_responses", redact
-        case encrypt, highRiskThresholdPercent = "high_risk_threshold_percent", highRiskAlert = "high_risk_alert"
-    }
 }
 
 /// How long each kind of record is kept, and the GDPR erasure deadline; all in seconds.
-public struct CompiledRetention: Codable, Sendable, Equatable {
-    /// Retention period per record kind (`audit_logs`, `prompts`, `responses`, `usage_records`).
-    public var periodsSeconds: [String: Int]
+public struct CompiledRetention: Sendable, Equatable {
+    /// Retention period per record kind.
+    public var periodsSeconds: [RetentionKind: Int]
     /// Deadline for completing a right-to-erasure request, when set.
     public var erasureWithinSeconds: Int?
 
     /// Creates retention settings.
-    public init(periodsSeconds: [String: Int], erasureWithinSeconds: Int?) {
+    public init(periodsSeconds: [RetentionKind: Int], erasureWithinSeconds: Int?) {
         self.periodsSeconds = periodsSeconds
         self.erasureWithinSeconds = erasureWithinSeconds
     }
 
-    enum CodingKeys: String, CodingKey {
-        case periodsSeconds = "periods_seconds", erasureWithinSeconds = "erasure_within_seconds"
-    }
 }

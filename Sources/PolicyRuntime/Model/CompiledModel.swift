@@ -1,5 +1,5 @@
 /// An AI model a role may be granted, as the compiled document describes it.
-public struct CompiledModel: Codable, Sendable, Equatable {
+public struct CompiledModel: Sendable, Equatable {
     /// Canonical model id, e.g. `claude-3-opus`.
     public var id: String
     /// Provider name, e.g. `anthropic`.
@@ -23,13 +23,10 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         self.source = source
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, provider, contextTokens = "context_tokens", aliases, price, source
-    }
 }
 
 /// Exact prices in integer micro-dollars (1 USD = 1,000,000), never floating point.
-public struct CompiledPrice: Codable, Sendable, Equatable {
+public struct CompiledPrice: Sendable, Equatable {
     /// Price of one million input tokens, in micro-dollars.
     public var inputMicrosPerMillionTokens: Int?
     /// Price of one million output tokens, in micro-dollars.
@@ -47,10 +44,4 @@ public struct CompiledPrice: Codable, Sendable, Equatable {
         self.includedRequests = includedRequests
     }
 
-    enum CodingKeys: String, CodingKey {
-        case inputMicrosPerMillionTokens = "input_micros_per_million_tokens"
-        case outputMicrosPerMillionTokens = "output_micros_per_million_tokens"
-        case monthlyMicros = "monthly_micros"
-        case includedRequests = "included_requests"
-    }
 }

@@ -6,9 +6,9 @@ import Foundation
 /// `schema/policy.schema.json`. The compiler lowers into it; the runtime plans from it.
 /// Every reference is resolved, inheritance is flattened and every quantity is an integer
 /// in its base unit (tokens, micro-dollars, seconds, whole percent).
-public struct CompiledPolicy: Codable, Sendable, Equatable {
+public struct CompiledPolicy: Sendable, Equatable {
     /// The version of this document's layout this build writes and reads.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     /// Layout version of the document; readers reject versions they do not know.
     public var schemaVersion: Int
@@ -50,8 +50,8 @@ public struct CompiledPolicy: Codable, Sendable, Equatable {
     public var controls: [CompiledControl]
     /// Redaction placeholder per detector or pattern list, defaults included.
     public var placeholders: [String: String]
-    /// Detectors the policy declares (absent when none).
-    public var detectors: [CompiledDetector]?
+    /// Detectors the policy declares.
+    public var detectors: [CompiledDetector]
 
     /// Creates a document; the compiler is the usual caller.
     public init(
@@ -61,7 +61,7 @@ public struct CompiledPolicy: Codable, Sendable, Equatable {
         incidentTypes: [String], playbooks: [CompiledPlaybook], channels: [CompiledChannel],
         customActions: [String], budgets: [CompiledBudget], audit: CompiledAudit,
         retention: CompiledRetention, controls: [CompiledControl], placeholders: [String: String],
-        detectors: [CompiledDetector]? = nil
+        detectors: [CompiledDetector] = []
     ) {
         self.schemaVersion = schemaVersion
         self.policy = policy
@@ -86,16 +86,10 @@ public struct CompiledPolicy: Codable, Sendable, Equatable {
         self.detectors = detectors
     }
 
-    enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", policy, sources, models, features, operations, patterns
-        case internalDomains = "internal_domains", roles, rules, alerts, incidentTypes = "incident_types"
-        case playbooks, channels, customActions = "custom_actions", budgets, audit, retention, controls
-        case placeholders, detectors
-    }
 }
 
 /// Name, version and source digest: what a decision cites as the policy that made it.
-public struct PolicyIdentity: Codable, Sendable, Equatable {
+public struct PolicyIdentity: Sendable, Equatable {
     /// The policy's name from its `policy` header.
     public var name: String
     /// The author-maintained version number from the header.

@@ -2,19 +2,19 @@
 ///
 /// Combining is fixed (see grammar.md): default deny, deny overrides require-approval
 /// overrides allow. `redact`, `alerts` and `incidents` apply whatever the decision.
-public struct CompiledRule: Codable, Sendable, Equatable {
+public struct CompiledRule: Sendable, Equatable {
     /// The rule's name, unique in the policy; decisions cite it as `rule`.
     public var id: String
     /// `deny`, `require_approval`, or nil when the rule only redacts, alerts or opens incidents.
     public var effect: RuleEffect?
     /// Reason code the decision reports when this rule decides (`rule` unless the author chose one).
-    public var reason: String
+    public var reason: ReasonCode
     /// Message the decision reports.
     public var message: String?
     /// When the rule applies.
     public var condition: Condition
     /// `request` when the condition reads only the request, `response` when it reads the model's output.
-    public var stage: String
+    public var stage: RuleStage
     /// Detectors and pattern lists whose matches are replaced by placeholders.
     public var redact: [String]
     /// Alerts the rule raises.
@@ -27,7 +27,7 @@ public struct CompiledRule: Codable, Sendable, Equatable {
     public var source: String
 
     /// Creates a rule entry.
-    public init(id: String, effect: RuleEffect?, reason: String, message: String?, condition: Condition, stage: String,
+    public init(id: String, effect: RuleEffect?, reason: ReasonCode, message: String?, condition: Condition, stage: RuleStage,
                 redact: [String], alerts: [String], incidents: [String], controls: [String], source: String) {
         self.id = id
         self.effect = effect
@@ -44,21 +44,24 @@ public struct CompiledRule: Codable, Sendable, Equatable {
 }
 
 /// What a matching rule does to the decision.
-public enum RuleEffect: String, Codable, Sendable, Equatable, CaseIterable {
+public enum RuleEffect: String, ClosedVocabulary {
     /// The request is denied.
     case deny
     /// The request waits for a person's approval (unless something denies).
     case requireApproval = "require_approval"
+
+    /// `rule effect`
+    public static let vocabularyName = "rule effect"
 }
 
 /// An alert: raised whenever its condition holds; its actions are carried out in order.
-public struct CompiledAlert: Codable, Sendable, Equatable {
+public struct CompiledAlert: Sendable, Equatable {
     /// The alert's name.
     public var name: String
     /// When the alert is raised.
     public var condition: Condition
-    /// `low`, `medium`, `high` or `critical`.
-    public var severity: String
+    /// How serious the alert is.
+    public var severity: AlertSeverity
     /// Actions in the guide's spelling (`notify(security_team)` becomes `notify_security_team`).
     public var actions: [String]
     /// Whether the actions block the request (`block_request` or `block_user_immediately`),
@@ -72,7 +75,7 @@ public struct CompiledAlert: Codable, Sendable, Equatable {
     public var source: String
 
     /// Creates an alert entry.
-    public init(name: String, condition: Condition, severity: String, actions: [String], blocks: Bool,
+    public init(name: String, condition: Condition, severity: AlertSeverity, actions: [String], blocks: Bool,
                 incidents: [String], controls: [String], source: String) {
         self.name = name
         self.condition = condition
@@ -86,11 +89,11 @@ public struct CompiledAlert: Codable, Sendable, Equatable {
 }
 
 /// An incident-response playbook for one incident type.
-public struct CompiledPlaybook: Codable, Sendable, Equatable {
+public struct CompiledPlaybook: Sendable, Equatable {
     /// The incident type it responds to, e.g. `data_exfiltration`.
     public var incident: String
-    /// `low`, `medium`, `high` or `critical`.
-    public var severity: String
+    /// How serious the incident is.
+    public var severity: AlertSeverity
     /// What detects the incident; `false` when only rules or alerts start it.
     public var trigger: Condition
     /// Whether the actions block the request (`block_request` or `block_user_immediately`),
@@ -98,7 +101,7 @@ public struct CompiledPlaybook: Codable, Sendable, Equatable {
     public var blocks: Bool
     /// Reason code a blocked request reports: the incident type when it is a reason code
     /// (`prompt_injection`, `data_exfiltration`), else `rule`.
-    public var reason: String
+    public var reason: ReasonCode
     /// Response actions, in order, in the guide's spelling.
     public var actions: [String]
     /// Compliance control ids.
@@ -107,7 +110,7 @@ public struct CompiledPlaybook: Codable, Sendable, Equatable {
     public var source: String
 
     /// Creates a playbook entry.
-    public init(incident: String, severity: String, trigger: Condition, blocks: Bool, reason: String,
+    public init(incident: String, severity: AlertSeverity, trigger: Condition, blocks: Bool, reason: ReasonCode,
                 actions: [String], controls: [String], source: String) {
         self.incident = incident
         self.severity = severity
@@ -121,7 +124,7 @@ public struct CompiledPlaybook: Codable, Sendable, Equatable {
 }
 
 /// Where `notify(name)` delivers.
-public struct CompiledChannel: Codable, Sendable, Equatable {
+public struct CompiledChannel: Sendable, Equatable {
     /// The channel's name as actions write it.
     public var name: String
     /// Address of the handler: a URL, `mailto:` address or queue name, opaque to the runtime.
@@ -138,7 +141,7 @@ public struct CompiledChannel: Codable, Sendable, Equatable {
 }
 
 /// A compliance control and the parts of the policy that implement it.
-public struct CompiledControl: Codable, Sendable, Equatable {
+public struct CompiledControl: Sendable, Equatable {
     /// Control id, framework first: `SOC2 CC6.1`.
     public var id: String
     /// What the control requires, in the framework's words.
@@ -156,7 +159,4 @@ public struct CompiledControl: Codable, Sendable, Equatable {
         self.source = source
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, description, implementedBy = "implemented_by", source
-    }
 }

@@ -26,7 +26,10 @@ public indirect enum Condition: Sendable, Equatable, Hashable {
 }
 
 /// A comparison between a field and a value.
-public enum ComparisonOperator: String, Codable, Sendable, CaseIterable {
+public enum ComparisonOperator: String, ClosedVocabulary {
+    /// `condition operator`
+    public static let vocabularyName = "condition operator"
+
     /// Equal.
     case eq
     /// Not equal.
@@ -43,33 +46,11 @@ public enum ComparisonOperator: String, Codable, Sendable, CaseIterable {
 
 /// A literal in a condition, in base units: strings, integers (tokens, micro-dollars,
 /// seconds, whole percent) or booleans.
-public enum ScalarValue: Sendable, Equatable, Hashable, Codable {
+public enum ScalarValue: Sendable, Equatable, Hashable {
     /// A name or text.
     case string(String)
     /// A whole quantity in base units.
     case integer(Int)
     /// A truth value.
     case boolean(Bool)
-
-    /// Decodes whichever JSON scalar is present.
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
-            self = .boolean(flag)
-        } else if let number = try? container.decode(Int.self) {
-            self = .integer(number)
-        } else {
-            self = .string(try container.decode(String.self))
-        }
-    }
-
-    /// Encodes as a bare JSON scalar.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let text): try container.encode(text)
-        case .integer(let number): try container.encode(number)
-        case .boolean(let flag): try container.encode(flag)
-        }
-    }
 }

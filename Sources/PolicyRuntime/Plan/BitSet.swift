@@ -35,5 +35,11 @@ struct BitSet: Sendable, Equatable {
         return word < high.count && high[word] & (1 << UInt64(member & 63)) != 0
     }
 
+    /// Adds every member of `other` (a set of the same capacity).
+    mutating func formUnion(_ other: BitSet) {
+        low |= other.low
+        for index in high.indices where index < other.high.count { high[index] |= other.high[index] }
+    }
+
     var isEmpty: Bool { low == 0 && high.allSatisfy { $0 == 0 } }
 }

@@ -43,7 +43,8 @@ struct NameIndex: Sendable {
         return Array(name.utf8).withUnsafeBufferPointer { lookup($0) }
     }
 
-    private func lookup(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// The index of the name spelled by `key`'s bytes.
+    func lookup(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let mask = slots.count - 1
         var slot = NameIndex.hash(key) & mask
         while true {

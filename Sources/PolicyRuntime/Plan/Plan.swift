@@ -9,6 +9,10 @@ import Foundation
 public final class Plan: Sendable {
     /// The document the plan was built from.
     public let compiled: CompiledPolicy
+    /// The verified `document_digest` of the JSON the plan was loaded from (nil for a plan built
+    /// from a ``CompiledPolicy`` in memory): what an enforcement point reports as the exact
+    /// document it enforces.
+    public let documentDigest: String?
     let roles: [PlannedRole]
     let roleIndex: NameIndex
     /// Model ids and aliases → index into `compiled.models`.
@@ -29,13 +33,16 @@ public final class Plan: Sendable {
     let unfilteredRegexes: [Int]
     /// The check each list regex's matches must pass (custom detectors), or nil.
     let regexValidations: [MatchValidation?]
-    /// Per literal slot: the custom detector it stands for (its detection type and placeholder).
+    /// Per literal slot: the custom detector it stands for (its detection type, category and placeholder).
     let slotTypes: [String?]
+    let slotCategories: [DetectorCategory?]
     let slotPlaceholders: [String?]
     /// For each literal, the pattern lists it belongs to (detection types `pattern.<list>`).
     let literalLists: [[Int]]
     let rules: [PlannedRule]
     let alerts: [PlannedAlert]
+    /// The alert `audit.high_risk_alert` names, raised when the risk is above the threshold.
+    let highRiskAlert: Int?
     let playbooks: [PlannedPlaybook]
     /// Detectors some condition or redaction uses; the others are never run.
     let usedDetectors: BitSet
@@ -61,7 +68,12 @@ public final class Plan: Sendable {
 
     /// Plans a compiled document.
     /// - Throws: ``PlanError`` naming the JSON path of the first inconsistency found.
-    public init(_ compiled: CompiledPolicy, options: Options = Options()) throws(PlanError) {
+    public convenience init(_ compiled: CompiledPolicy, options: Options = Options()) throws(PlanError) {
+        try self.init(compiled, options: options, documentDigest: nil)
+    }
+
+    private init(_ compiled: CompiledPolicy, options: Options, documentDigest: String?) throws(PlanError) {
+        self.documentDigest = documentDigest
         var builder = PlanBuilder(compiled)
         try builder.build()
         self.compiled = compiled
@@ -80,10 +92,12 @@ public final class Plan: Sendable {
         self.unfilteredRegexes = builder.listRegexPrefilters.indices.filter { builder.listRegexPrefilters[$0] == nil }
         self.regexValidations = builder.regexValidations
         self.slotTypes = builder.literalPatterns.indices.map { builder.slotTypes[$0] }
+        self.slotCategories = builder.literalPatterns.indices.map { builder.slotCategories[$0] }
         self.slotPlaceholders = builder.literalPatterns.indices.map { builder.slotPlaceholders[$0] }
         self.literalLists = builder.literalLists
         self.rules = builder.rules
         self.alerts = builder.alerts
+        self.highRiskAlert = compiled.audit.highRiskAlert.flatMap { name in builder.alerts.firstIndex { $0.alert.name == name } }
         self.playbooks = builder.playbooks
         self.usedDetectors = builder.usedDetectors
         self.scannedFields = builder.scannedFields.reduce(0) { $0 | 1 << $1.rawValue }
@@ -93,10 +107,14 @@ public final class Plan: Sendable {
         self.listPlaceholders = compiled.patterns.map { compiled.placeholders[$0.name] ?? "[REDACTED]" }
     }
 
-    /// Loads and plans a compiled JSON document.
-    /// - Throws: ``CompiledPolicyError`` for an unreadable document, ``PlanError`` for an inconsistent one.
-    public convenience init(json: Data) throws {
-        try self.init(try CompiledPolicy.load(from: json))
+    /// Loads, verifies and plans a compiled JSON document.
+    /// - Parameter key: when given, the document must be signed with this key
+    ///   (docs/compiled-format.md, "Signing").
+    /// - Throws: ``CompiledPolicyError`` for an unreadable, altered or unsigned document,
+    ///   ``PlanError`` for an inconsistent one.
+    public convenience init(json: Data, verifyingWith key: DocumentKey? = nil, options: Options = Options()) throws {
+        let document = try LoadedDocument(json, verifyingWith: key)
+        try self.init(document.policy, options: options, documentDigest: document.documentDigest)
     }
 
     /// Name, version and digest of the policy.
@@ -110,21 +128,27 @@ final class PlannedRole: Sendable {
     let models: BitSet
     let features: BitSet
     let maxContextTokens: Int?
-    let auditLevel: String
+    let auditLevel: AuditLevel
     /// Operations that need approval, as operation indexes.
     let approvals: BitSet
     /// Index into the plan's role matchers, when the role blocks literal patterns.
     let blockedMatcher: Int?
     /// The role's blocked regular expressions.
     let blockedRegexes: [LinearRegex]
+    /// For each pattern of the blocked matcher and each blocked regex, its index in the compiled
+    /// role's `blocked_patterns`, so a trace can say which pattern was found.
+    let literalPatternIndexes: [Int]
+    let regexPatternIndexes: [Int]
     let source: String
     /// `role:NAME`, the `rule` its reasons cite (built once, not per request).
     let rule: String
     /// The message of a blocked-pattern denial (built once).
     let blockedMessage: String
 
-    init(name: String, models: BitSet, features: BitSet, maxContextTokens: Int?, auditLevel: String, approvals: BitSet,
-         blockedMatcher: Int?, blockedRegexes: [LinearRegex], source: String) {
+    init(name: String, models: BitSet, features: BitSet, maxContextTokens: Int?, auditLevel: AuditLevel, approvals: BitSet,
+         blockedMatcher: Int?, blockedRegexes: [LinearRegex], literalPatternIndexes: [Int], regexPatternIndexes: [Int], source: String) {
+        self.literalPatternIndexes = literalPatternIndexes
+        self.regexPatternIndexes = regexPatternIndexes
         self.rule = "role:" + name
         self.blockedMessage = "the prompt contains a pattern blocked for role `\(name)`"
         self.name = name

@@ -21,6 +21,7 @@ struct PlanBuilder {
     /// Custom detectors: name → literal slot, and each slot's detection type and placeholder.
     private var customSlots: [String: Int] = [:]
     var slotTypes: [Int: String] = [:]
+    var slotCategories: [Int: DetectorCategory] = [:]
     var slotPlaceholders: [Int: String] = [:]
     /// Role pattern sets already built, by their folded bytes (roles often share sets).
     private var roleMatcherIndex: [ByteKey: Int] = [:]
@@ -74,20 +75,28 @@ struct PlanBuilder {
             alertIndex[alert.name] = index
         }
         for (index, playbook) in compiled.playbooks.enumerated() {
-            try checkSeverity(playbook.severity, "playbooks[\(index)]")
-            try checkReason(playbook.reason, "playbooks[\(index)]")
+            guard compiled.incidentTypes.contains(playbook.incident) else {
+                throw PlanError("playbooks[\(index)].incident: `\(playbook.incident)` is not among incident_types")
+            }
+            try checkActions(playbook.actions, "playbooks[\(index)].actions")
             let trigger = try plan(playbook.trigger, "playbooks[\(index)].trigger")
             playbooks.append(PlannedPlaybook(playbook: playbook, trigger: trigger))
         }
         for (index, alert) in compiled.alerts.enumerated() {
-            try checkSeverity(alert.severity, "alerts[\(index)]")
+            try checkActions(alert.actions, "alerts[\(index)].actions")
             let condition = try plan(alert.condition, "alerts[\(index)].condition")
             let started = try resolve(alert.incidents, playbookIndex, "alerts[\(index)].incidents", "no playbook for")
             alerts.append(PlannedAlert(alert: alert, condition: condition, playbooks: started))
         }
+        if let name = compiled.audit.highRiskAlert, alertIndex[name] == nil {
+            throw PlanError("audit.high_risk_alert: unknown alert `\(name)`")
+        }
+        for (index, target) in compiled.audit.redact.enumerated()
+        where detectorIndex[target] == nil && customSlots[target] == nil && listIndex[target] == nil {
+            throw PlanError("audit.redact[\(index)]: unknown detector or pattern list `\(target)`")
+        }
         for (index, rule) in compiled.rules.enumerated() {
             let path = "rules[\(index)]"
-            try checkReason(rule.reason, path)
             let condition = try plan(rule.condition, path + ".condition")
             var redactDetectors = BitSet(capacity: DetectorCatalog.entries.count)
             var redactLiterals = BitSet(capacity: 0)
@@ -132,9 +141,6 @@ struct PlanBuilder {
         for (index, operation) in compiled.operations.enumerated() {
             guard operationIndex[operation] == nil else { throw PlanError("operations[\(index)]: duplicate operation `\(operation)`") }
             operationIndex[operation] = index
-        }
-        for (index, level) in [compiled.audit.defaultLevel].enumerated() where !Vocabulary.auditLevels.contains(level) {
-            throw PlanError("audit.default_level[\(index)]: unknown audit level `\(level)`")
         }
     }
 
@@ -182,20 +188,16 @@ struct PlanBuilder {
     /// Custom detectors run like pattern-list regexes, each in a literal slot of its own whose hits
     /// are reported under the detector's name.
     private mutating func buildCustomDetectors() throws(PlanError) {
-        for (index, detector) in (compiled.detectors ?? []).enumerated() {
+        for (index, detector) in compiled.detectors.enumerated() {
             let path = "detectors[\(index)]"
             let parts = detector.name.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 2, DetectorCatalog.categories.contains(String(parts[0])), !parts[1].isEmpty else {
+            guard parts.count == 2, let category = DetectorCategory(rawValue: String(parts[0])), !parts[1].isEmpty else {
                 throw PlanError("\(path).name: `\(detector.name)` is not `category.name` with a built-in category")
             }
             guard detectorIndex[detector.name] == nil, customSlots[detector.name] == nil else {
                 throw PlanError("\(path).name: detector `\(detector.name)` is declared twice")
             }
-            var validation: MatchValidation?
-            if let name = detector.validate {
-                guard let known = MatchValidation(rawValue: name) else { throw PlanError("\(path).validate: unknown check `\(name)`") }
-                validation = known
-            }
+            let validation = detector.validate
             let regex = try PlanBuilder.regex(detector.pattern, detector.caseInsensitive, "\(path).pattern")
             let slot = literalPatterns.count
             literalPatterns.append(LiteralMatcher.Pattern([]))
@@ -204,6 +206,7 @@ struct PlanBuilder {
             regexValidations.append(validation)
             customSlots[detector.name] = slot
             slotTypes[slot] = detector.name
+            slotCategories[slot] = category
             slotPlaceholders[slot] = compiled.placeholders[detector.name]
         }
     }
@@ -266,16 +269,15 @@ struct PlanBuilder {
             let models = try resolve(role.models, modelIndex, path + ".models", "unknown model")
             let features = try resolve(role.features, featureIndex, path + ".features", "unknown feature")
             let approvals = try resolve(role.requiresApproval, operationIndex, path + ".requires_approval", "unknown operation")
-            if let level = role.auditLevel, !Vocabulary.auditLevels.contains(level) {
-                throw PlanError("\(path).audit_level: unknown audit level `\(level)`")
-            }
             if let limit = role.maxContextTokens, limit < 0 { throw PlanError("\(path).max_context_tokens: negative limit") }
             roles.append(PlannedRole(
                 name: role.name, models: BitSet(capacity: compiled.models.count, members: models),
                 features: BitSet(capacity: compiled.features.count, members: features), maxContextTokens: role.maxContextTokens,
                 auditLevel: role.auditLevel ?? compiled.audit.defaultLevel,
                 approvals: BitSet(capacity: compiled.operations.count, members: approvals),
-                blockedMatcher: blockedMatcher, blockedRegexes: blockedRegexes[index], source: role.source))
+                blockedMatcher: blockedMatcher, blockedRegexes: blockedRegexes[index],
+                literalPatternIndexes: role.blockedPatterns.indices.filter { role.blockedPatterns[$0].regex == nil },
+                regexPatternIndexes: role.blockedPatterns.indices.filter { role.blockedPatterns[$0].regex != nil }, source: role.source))
         }
     }
 
@@ -290,19 +292,30 @@ struct PlanBuilder {
         return indexes
     }
 
-    private func checkSeverity(_ severity: String, _ path: String) throws(PlanError) {
-        guard Vocabulary.severities.contains(severity) else { throw PlanError("\(path).severity: unknown severity `\(severity)`") }
-    }
-
-    private func checkReason(_ reason: String, _ path: String) throws(PlanError) {
-        guard Vocabulary.reasonCodes.contains(reason) else { throw PlanError("\(path).reason: unknown reason code `\(reason)`") }
+    /// Actions must be built-in, a notification to a declared channel (or the implicit `user`
+    /// and `manager`), or declared by the policy: an enforcement point must know how to carry out
+    /// every action it is handed.
+    private func checkActions(_ actions: [String], _ path: String) throws(PlanError) {
+        for (index, action) in actions.enumerated() {
+            if ActionCatalog.plain.contains(action) || compiled.customActions.contains(action) { continue }
+            if action.hasPrefix("notify_") {
+                let channel = String(action.dropFirst("notify_".count))
+                if ActionCatalog.implicitChannels.contains(channel) || compiled.channels.contains(where: { $0.name == channel }) { continue }
+                throw PlanError("\(path)[\(index)]: `\(action)` notifies `\(channel)`, which is not a declared channel")
+            }
+            throw PlanError("\(path)[\(index)]: unknown action `\(action)`")
+        }
     }
 
     // MARK: - Conditions
 
     /// Resolves a condition, checking that every field exists and every value has its type.
     mutating func plan(_ condition: Condition, _ path: String, depth: Int = 0) throws(PlanError) -> PlannedCondition {
-        guard depth < 256 else { throw PlanError("\(path): condition nested too deeply") }
+        guard depth < PlanBuilder.maximumConditionDepth else { throw PlanError("\(path): condition nested too deeply") }
+        func field(_ name: String) throws(PlanError) -> RequestField {
+            guard let field = RequestField.named(name) else { throw PlanError("\(path): unknown field `\(name)`") }
+            return field
+        }
         switch condition {
         case .constant(let value):
             return .constant(value)
@@ -316,52 +329,56 @@ struct PlanBuilder {
             return .any(planned)
         case .not(let part):
             return .not(try plan(part, "\(path).not", depth: depth + 1))
-        case .compare(let field, let op, let value):
-            if let slot = PlanBuilder.integerFields[field] {
-                guard case .integer(let number) = value else { throw PlanError("\(path): `\(field)` compares with integers") }
-                return .integer(slot, op, number)
-            }
-            if let slot = PlanBuilder.stringFields[field] {
-                guard case .string(let text) = value else { throw PlanError("\(path): `\(field)` compares with strings") }
-                guard op == .eq || op == .ne else { throw PlanError("\(path): `\(field)` supports only eq and ne") }
-                return .string(slot, equal: op == .eq, try canonical(text, slot, path))
-            }
-            if field == "budget.exceeded" {
+        case .compare(let name, let op, let value):
+            let field = try field(name)
+            switch PlanBuilder.kind(of: field) {
+            case .integer:
+                guard case .integer(let number) = value else { throw PlanError("\(path): `\(name)` compares with integers") }
+                return .integer(field, op, number)
+            case .string:
+                guard case .string(let text) = value else { throw PlanError("\(path): `\(name)` compares with strings") }
+                guard op == .eq || op == .ne else { throw PlanError("\(path): `\(name)` supports only eq and ne") }
+                return .string(field, equal: op == .eq, try canonical(text, field, path))
+            case .boolean:
                 guard case .boolean(let flag) = value, op == .eq || op == .ne else {
-                    throw PlanError("\(path): `budget.exceeded` compares with eq/ne and a boolean")
+                    throw PlanError("\(path): `\(name)` compares with eq/ne and a boolean")
                 }
-                return .budgetExceeded(op == .eq ? flag : !flag)
+                return .boolean(field, op == .eq ? flag : !flag)
+            case .list, .text:
+                throw PlanError("\(path): `\(name)` is not a scalar field")
             }
-            throw PlanError("\(path): unknown or non-scalar field `\(field)`")
-        case .oneOf(let field, let values):
-            if let slot = PlanBuilder.integerFields[field] {
+        case .oneOf(let name, let values):
+            let field = try field(name)
+            switch PlanBuilder.kind(of: field) {
+            case .integer:
                 var numbers = Set<Int>()
                 for value in values {
-                    guard case .integer(let number) = value else { throw PlanError("\(path): `\(field)` compares with integers") }
+                    guard case .integer(let number) = value else { throw PlanError("\(path): `\(name)` compares with integers") }
                     numbers.insert(number)
                 }
-                return .integerIn(slot, numbers)
-            }
-            if let slot = PlanBuilder.stringFields[field] {
+                return .integerIn(field, numbers)
+            case .string:
                 var texts = Set<String>()
                 for value in values {
-                    guard case .string(let text) = value else { throw PlanError("\(path): `\(field)` compares with strings") }
-                    texts.insert(try canonical(text, slot, path))
+                    guard case .string(let text) = value else { throw PlanError("\(path): `\(name)` compares with strings") }
+                    texts.insert(try canonical(text, field, path))
                 }
-                return .stringIn(slot, texts)
+                return .stringIn(field, texts)
+            case .boolean, .list, .text:
+                throw PlanError("\(path): `in` needs a number or string field, not `\(name)`")
             }
-            throw PlanError("\(path): `in` needs a scalar field, not `\(field)`")
-        case .includes(let field, let value):
-            guard let slot = PlanBuilder.listFields[field] else { throw PlanError("\(path): `\(field)` is not a list field") }
-            if slot == .operations, operationIndex[value] == nil { throw PlanError("\(path): unknown operation `\(value)`") }
-            return .includes(slot, value)
-        case .textContains(let field, let text, let wholeWord):
-            guard let slot = PlanBuilder.textFields[field] else { throw PlanError("\(path): `\(field)` is not a text field") }
+        case .includes(let name, let value):
+            let field = try field(name)
+            guard PlanBuilder.kind(of: field) == .list else { throw PlanError("\(path): `\(name)` is not a list field") }
+            if field.type == .operationList, operationIndex[value] == nil { throw PlanError("\(path): unknown operation `\(value)`") }
+            return .includes(field, value)
+        case .textContains(let name, let text, let wholeWord):
+            guard let slot = try field(name).textField else { throw PlanError("\(path): `\(name)` is not a text field") }
             guard !text.isEmpty else { throw PlanError("\(path): empty text") }
             scannedFields.insert(slot)
             return .textContains(slot, literal: literal(text, wholeWord: wholeWord))
-        case .has(let field, let detectors, let patterns, let minCount):
-            guard let slot = PlanBuilder.textFields[field] else { throw PlanError("\(path): `\(field)` is not a text field") }
+        case .has(let name, let detectors, let patterns, let minCount):
+            guard let slot = try field(name).textField else { throw PlanError("\(path): `\(name)` is not a text field") }
             guard minCount >= 1 else { throw PlanError("\(path): min_count must be at least 1") }
             var detectorSet = BitSet(capacity: DetectorCatalog.entries.count)
             var literalMembers: [Int] = []
@@ -381,15 +398,34 @@ struct PlanBuilder {
             scannedFields.insert(slot)
             return .has(slot, detectors: detectorSet, literals: BitSet(capacity: literalPatterns.count, members: literalMembers),
                         minCount: minCount)
-        case .isTrue(let field):
-            guard field == "budget.exceeded" else { throw PlanError("\(path): `\(field)` is not a boolean field") }
-            return .budgetExceeded(true)
+        case .isTrue(let name):
+            let field = try field(name)
+            guard PlanBuilder.kind(of: field) == .boolean else { throw PlanError("\(path): `\(name)` is not a boolean field") }
+            return .boolean(field, true)
+        }
+    }
+
+    /// Deepest condition nesting a plan accepts (the language allows 64 levels).
+    static let maximumConditionDepth = 128
+
+    /// How conditions compare a field, by its type.
+    enum FieldKind {
+        case integer, string, boolean, list, text
+    }
+
+    static func kind(of field: RequestField) -> FieldKind {
+        switch field.type {
+        case .tokens, .count, .money, .percent, .duration: return .integer
+        case .string, .role, .model, .feature, .operation, .action, .weekday: return .string
+        case .bool: return .boolean
+        case .operationList, .stringList: return .list
+        case .text: return .text
         }
     }
 
     /// Checks names against the vocabularies; models become canonical ids.
-    private func canonical(_ text: String, _ slot: StringField, _ path: String) throws(PlanError) -> String {
-        switch slot {
+    private func canonical(_ text: String, _ field: RequestField, _ path: String) throws(PlanError) -> String {
+        switch field.type {
         case .model:
             guard let index = modelIndex[text] else { throw PlanError("\(path): unknown model `\(text)`") }
             return compiled.models[index].id
@@ -398,29 +434,12 @@ struct PlanBuilder {
         case .feature:
             guard featureIndex[text] != nil else { throw PlanError("\(path): unknown feature `\(text)`") }
         case .action:
-            guard Vocabulary.requestActions.contains(text) else { throw PlanError("\(path): unknown request action `\(text)`") }
+            guard RequestAction(rawValue: text) != nil else { throw PlanError("\(path): unknown request action `\(text)`") }
+        case .weekday:
+            guard Weekday(rawValue: text) != nil else { throw PlanError("\(path): unknown weekday `\(text)`") }
         default:
             break
         }
         return text
     }
-
-    static let integerFields: [String: IntField] = [
-        "request.context_tokens": .contextTokens, "request.tokens_in": .tokensIn, "request.tokens_out": .tokensOut,
-        "request.cost": .cost, "request.files_accessed.count": .filesAccessedCount,
-        "request.files_modified.count": .filesModifiedCount, "request.hour": .hour, "budget.used": .budgetUsed,
-        "risk_score": .riskScore,
-    ]
-
-    static let stringFields: [String: StringField] = [
-        "user.id": .userID, "user.role": .role, "user.team": .team, "user.department": .department,
-        "request.session_id": .sessionID, "request.action": .action, "request.model": .model, "request.feature": .feature,
-        "request.ip_address": .ipAddress, "request.user_agent": .userAgent,
-    ]
-
-    static let listFields: [String: ListField] = [
-        "request.operations": .operations, "request.files_accessed": .filesAccessed, "request.files_modified": .filesModified,
-    ]
-
-    static let textFields: [String: TextField] = ["prompt": .prompt, "messages": .messages, "response": .response]
 }

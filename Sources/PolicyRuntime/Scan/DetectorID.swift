@@ -4,6 +4,16 @@ enum DetectorID: Int, CaseIterable, Sendable {
     case ipAddress, internalURL
     case awsAccessKey, githubToken, privateKey, jwt, connectionString, apiKey, password
     case instructionOverride, jailbreak, hiddenText
+
+    /// The detector's category, which gives its findings' risk weight.
+    var category: DetectorCategory {
+        switch self {
+        case .email, .phone, .ssn, .creditCard, .iban: return .pii
+        case .ipAddress, .internalURL: return .network
+        case .awsAccessKey, .githubToken, .privateKey, .jwt, .connectionString, .apiKey, .password: return .secret
+        case .instructionOverride, .jailbreak, .hiddenText: return .injection
+        }
+    }
 }
 
 /// One finding: which detector, where (byte offsets into the scanned text).

@@ -31,8 +31,8 @@ enum DiffCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
         guard arguments.positionals.count == 2 else { throw .usage("diff: expected OLD and NEW\n\(usage)") }
-        let old = try load(arguments.positionals[0])
-        let new = try load(arguments.positionals[1])
+        let old = try PolicyLoader.plan(arguments.positionals[0], command: name)
+        let new = try PolicyLoader.plan(arguments.positionals[1], command: name)
         let diff = PolicyDiff(old: old, new: new)
         if arguments.value("format") == "json" {
             Output.out(DiffRenderer.json(diff))
@@ -45,24 +45,5 @@ enum DiffCommand: Command {
         case "any": return diff.isEmpty ? .success : .policyErrors
         default: return .success
         }
-    }
-
-    /// A compiled document, or a `.pol` root compiled with its imports.
-    static func load(_ path: String) throws(CommandFailure) -> CompiledPolicy {
-        if path.hasSuffix(".json") {
-            guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read `\(path)`") }
-            do {
-                return try CompiledPolicy.load(from: data)
-            } catch {
-                throw .usage("cannot load `\(path)`: \(error)")
-            }
-        }
-        let result = try DiagnosticOptions.compileRoot(path)
-        let errors = result.diagnostics.filter { $0.severity == .error }
-        guard errors.isEmpty, let policy = result.policy else {
-            Output.err(DiagnosticRenderer(format: .text, color: Output.useColor(nil, descriptor: 2)).render(errors))
-            throw .usage("`\(path)` does not compile")
-        }
-        return policy
     }
 }

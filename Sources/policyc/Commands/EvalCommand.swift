@@ -5,24 +5,34 @@ import PolicyRuntime
 import Glibc
 #endif
 
-/// `policyc eval --policy FILE [--request FILE] [--explain]`: decides requests.
+/// `policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--verify-key FILE] [--explain]`:
+/// decides requests.
 enum EvalCommand: Command {
     static let name = "eval"
     static let summary = "decide requests against a policy"
-    static let usage = "policyc eval --policy FILE [--request FILE] [--explain]"
+    static let usage = "policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--verify-key FILE] [--explain]"
     static let details = """
-        The policy is a .pol file (compiled on the fly) or a compiled .json document. Requests are
-        read from FILE or standard input: one JSON request, or JSON Lines (one request per line).
-        One decision is written per request, one per line, in the same order, while reading (the
-        input is never held in memory). A line that is not a valid request gets a deny with
-        `invalid_request` and the next line is still decided. The formats are in docs/runtime.md.
+        The policy is a .pol file (compiled on the fly) or a compiled .json document, whose
+        document_digest is checked. With --verify-key, the document must also be signed with
+        the key in FILE (`policyc compile --sign-key`).
+
+        Requests are read from FILE or standard input. With --input jsonl (the default) the input
+        is JSON Lines: every line is one request and gets exactly one decision line, in order,
+        written while reading; a line that is not a valid request, an empty line included, gets
+        a deny with `invalid_request`, and the next line is still decided. With --input json the
+        whole input is one request (pretty-printed or not, up to 16 MiB) and gets one decision.
+        The formats are in docs/runtime.md.
 
         exit status: 0 every request was decided, 2 usage error or a policy that cannot be loaded
         """
     static let options = [
         OptionSpec("policy", value: "FILE", help: "the policy (.pol or compiled .json)"),
         OptionSpec("request", value: "FILE", help: "read requests from FILE instead of standard input"),
-        OptionSpec("explain", help: "add the rules evaluated and why each matched or not"),
+        OptionSpec("input", value: "FORMAT", choices: ["jsonl", "json"],
+                   help: "jsonl: one request per line (default); json: the whole input is one request"),
+        OptionSpec("verify-key", value: "FILE", help: "refuse a compiled policy not signed with the key in FILE"),
+        OptionSpec("key-id", value: "ID", help: "the id the signature must name (default `default`)"),
+        OptionSpec("explain", help: "add the role checks, rules, alerts and playbooks evaluated and why each matched or not"),
     ]
 
     static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
@@ -30,17 +40,28 @@ enum EvalCommand: Command {
         guard arguments.positionals.isEmpty else {
             throw .usage("eval: unexpected argument `\(arguments.positionals[0])`; requests come from --request FILE or standard input")
         }
-        let plan = try loadPlan(policyPath)
+        let key = try PolicyLoader.key(arguments, option: "verify-key", command: name)
+        let plan = try PolicyLoader.plan(policyPath, verifyingWith: key, command: name)
         var descriptor: Int32 = 0
         if let requestPath = arguments.value("request"), requestPath != "-" {
             descriptor = open(requestPath, O_RDONLY)
             guard descriptor >= 0 else { throw .usage("eval: cannot read `\(requestPath)`: \(String(cString: strerror(errno)))") }
         }
         defer { if descriptor != 0 { close(descriptor) } }
-        var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes)
         var output = OutputBuffer()
         let explain = arguments.has("explain")
-        var pending: [UInt8]?  // the start of a pretty-printed single request
+        if arguments.value("input") == "json" {
+            decideWholeInput(plan, descriptor, explain: explain, into: &output)
+        } else {
+            decideLines(plan, descriptor, explain: explain, into: &output)
+        }
+        output.flush()
+        return .success
+    }
+
+    /// JSON Lines: one line, one request, one decision, always, in linear time.
+    static func decideLines(_ plan: Plan, _ descriptor: Int32, explain: Bool, into output: inout OutputBuffer) {
+        var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes)
         var lineNumber = 0
         while let line = reader.next() {
             lineNumber += 1
@@ -48,49 +69,43 @@ enum EvalCommand: Command {
             case .tooLong(let length):
                 output.append(plan.invalidRequest("line \(lineNumber): request is over \(length) bytes; the limit is \(RequestReader.maxBytes)"))
             case .bytes(let bytes):
-                if var document = pending {
-                    // Accumulating one pretty-printed request: decide once it reads as a whole.
-                    document.append(0x0A)
-                    document.append(contentsOf: bytes)
-                    if (try? RequestReader.read(document)) != nil || document.count > RequestReader.maxBytes {
-                        decide(plan, document, explain: explain, into: &output)
-                        pending = nil
-                    } else {
-                        pending = document
-                    }
+                let request: Request
+                do {
+                    request = try RequestReader.read(bytes)
+                } catch {
+                    output.append(plan.invalidRequest("line \(lineNumber): \(error.description)" + hint(for: bytes)))
                     continue
                 }
-                guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
-                if lineNumber == 1, isUnterminatedObject(bytes) {
-                    pending = bytes
-                    continue
-                }
-                decide(plan, bytes, explain: explain, into: &output)
+                decide(plan, request, explain: explain, into: &output)
             }
         }
-        if let document = pending { decide(plan, document, explain: explain, into: &output) }
-        output.flush()
-        return .success
+    }
+
+    /// `--input json`: the whole input is one request.
+    static func decideWholeInput(_ plan: Plan, _ descriptor: Int32, explain: Bool, into output: inout OutputBuffer) {
+        var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes)
+        guard let input = reader.readAll(limit: RequestReader.maxBytes) else {
+            output.append(plan.invalidRequest("the request is over \(RequestReader.maxBytes) bytes"))
+            return
+        }
+        do {
+            decide(plan, try RequestReader.read(input), explain: explain, into: &output)
+        } catch {
+            output.append(plan.invalidRequest(error.description))
+        }
     }
 
     /// Writes the decision line for one request.
-    static func decide(_ plan: Plan, _ bytes: [UInt8], explain: Bool, into output: inout OutputBuffer) {
+    static func decide(_ plan: Plan, _ request: Request, explain: Bool, into output: inout OutputBuffer) {
         guard explain else {
-            output.append(plan.evaluate(json: bytes))
+            output.append(plan.evaluate(request))
             return
         }
-        let request: Request
-        do {
-            request = try RequestReader.read(bytes)
-        } catch {
-            output.append(plan.invalidRequest(error.description))
-            return
-        }
-        let decision = plan.evaluate(request)
+        let (decision, explanations) = plan.explain(request)
         var out = decision.jsonBytes()
         out.removeLast()  // the closing brace; the explanation joins the object
         out.append(contentsOf: #","explain":["#.utf8)
-        for (index, explanation) in plan.explain(request, decision: decision).enumerated() {
+        for (index, explanation) in explanations.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             explanation.writeJSON(into: &out)
         }
@@ -98,54 +113,27 @@ enum EvalCommand: Command {
         output.append(out)
     }
 
-    /// Whether the first line opens an object it does not close: the start of a pretty-printed
-    /// request rather than a JSON Lines record.
-    static func isUnterminatedObject(_ bytes: [UInt8]) -> Bool {
+    /// For a line that failed to parse: when it looks like part of a pretty-printed request (an
+    /// empty line, or a line that opens an object or list it does not close), say how to read one.
+    static func hint(for line: [UInt8]) -> String {
+        let trimmed = line.drop { $0 == 0x20 || $0 == 0x09 }
+        if trimmed.isEmpty { return "; an empty line is not a request (to read one pretty-printed request, use --input json)" }
         var depth = 0
         var inString = false
         var escaped = false
-        var sawBrace = false
-        for byte in bytes {
+        for byte in line {
             if inString {
                 if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
                 continue
             }
             switch byte {
             case 0x22: inString = true
-            case 0x7B, 0x5B:
-                depth += 1
-                sawBrace = true
+            case 0x7B, 0x5B: depth += 1
             case 0x7D, 0x5D: depth -= 1
             default: break
             }
         }
-        return sawBrace && depth > 0 && !inString && bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == 0x7B
-    }
-
-    /// Loads a compiled document or compiles a .pol file; any failure is a usage error (exit 2).
-    static func loadPlan(_ path: String) throws(CommandFailure) -> Plan {
-        if path.hasSuffix(".json") {
-            guard let data = FileManager.default.contents(atPath: path) else { throw .usage("eval: cannot read `\(path)`") }
-            do {
-                return try Plan(json: data)
-            } catch {
-                throw .usage("eval: cannot load `\(path)`: \(error)")
-            }
-        }
-        let result: Compiler.Result
-        do {
-            result = try Compiler.compile([path])
-        } catch {
-            throw .usage("eval: \(error.message)")
-        }
-        guard let compiled = result.policy else {
-            Output.err(DiagnosticRenderer(format: .text, color: Output.useColor(nil, descriptor: 2)).render(result.diagnostics))
-            throw .usage("eval: `\(path)` has errors; fix them with `policyc check \(path)`")
-        }
-        do {
-            return try Plan(compiled)
-        } catch {
-            throw .usage("eval: cannot plan `\(path)`: \(error)")
-        }
+        let opens = trimmed.first == 0x7B || trimmed.first == 0x5B
+        return opens && depth > 0 ? "; this line starts a pretty-printed request: JSON Lines needs one request per line, or use --input json" : ""
     }
 }

@@ -39,14 +39,7 @@ enum MatchCommand: Command {
             let regex = try compile(source, caseInsensitive: arguments.has("ignore-case"))
             lines = regex.matches(in: text).map { "\($0.lowerBound)-\($0.upperBound) regex/\(source)" }
         } else if let policyPath = arguments.value("policy") {
-            let plan: Plan
-            do {
-                plan = try Plan(try DiffCommand.load(policyPath))
-            } catch let failure as CommandFailure {
-                throw failure
-            } catch {
-                throw .usage("cannot plan `\(policyPath)`: \(error)")
-            }
+            let plan = try PolicyLoader.plan(policyPath, command: name)
             lines = plan.matches(in: text).map { "\($0.start)-\($0.end) \($0.kind)/\($0.name)" }
         }
         Output.out(lines.map { $0 + "\n" }.joined())

@@ -1,4 +1,5 @@
-/// "Did you mean" by edit distance, as Cedar and rustc do.
+/// "Did you mean" by edit distance, as Cedar and rustc do: for the checker's diagnostics, and
+/// for unknown keys in compiled documents and requests.
 public enum Suggestion {
     /// The candidate closest to `name`, if it is close enough to be a plausible typo:
     /// distance at most a third of the name's length (at least 1), ties broken by candidate order.

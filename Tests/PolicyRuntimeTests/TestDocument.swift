@@ -1,0 +1,38 @@
+import Foundation
+import PolicyRuntime
+
+/// Compiled documents for tests: the golden documents, and a way to re-seal an edited one (its
+/// `document_digest` recomputed, as a buggy compiler or a careful forger would), so that tests
+/// reach the checks behind the digest.
+enum TestDocument {
+    /// The repository's root.
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// A golden compiled example (`enterprise`, `hipaa`, …).
+    static func golden(_ name: String) -> Data {
+        FileManager.default.contents(atPath: root + "/Tests/PolicyLangTests/testdata/compiled/\(name).json") ?? Data()
+    }
+
+    /// The names of the golden compiled examples.
+    static var goldenNames: [String] {
+        let directory = root + "/Tests/PolicyLangTests/testdata/compiled"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// `document` with its `document_digest` recomputed over its content, as docs/compiled-format.md
+    /// defines it: SHA-256 of the RFC 8785 form without `document_digest` and `signature`.
+    static func resealed(_ document: Data) -> Data {
+        guard case .object(let members, _)? = try? JSONTree.parse([UInt8](document)) else { return document }
+        let content = members.filter { $0.key != "document_digest" && $0.key != "signature" }
+        var canonical: [UInt8] = []
+        JSONTree.object(content).writeCanonical(into: &canonical)
+        var out: [UInt8] = []
+        JSONTree.object(content + [JSONTree.Member("document_digest", .string("sha256:" + SHA256.hex(canonical)))]).writeIndented(into: &out)
+        return Data(out)
+    }
+}
