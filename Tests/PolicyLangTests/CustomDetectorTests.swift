@@ -58,7 +58,7 @@ final class CustomDetectorTests: XCTestCase {
         policy.detectors[0].name = "pii.customer_id"
         // A check the runtime does not know cannot even be read from a document.
         let document = String(decoding: policy.canonicalJSON(), as: UTF8.self).replacingOccurrences(of: #""validate": "luhn""#, with: #""validate": "crc""#)
-        XCTAssertThrowsError(try CompiledPolicy.load(from: Data(document.utf8))) { error in
+        XCTAssertThrowsError(try CompiledPolicy.load(from: TestSupport.resealed(document))) { error in
             XCTAssertEqual("\(error)", #"invalid compiled policy: detectors[1].validate: unknown check "crc"; expected `luhn` or `mod97`"#)
         }
     }

@@ -44,6 +44,19 @@ enum TestSupport {
         return request
     }
 
+    /// A compiled document, edited as text, with its `document_digest` recomputed (as a buggy
+    /// compiler or a careful forger would), so that the edit reaches the checks behind the digest.
+    static func resealed(_ text: String) -> Data {
+        guard case .object(let members, _)? = try? JSONTree.parse(Array(text.utf8)) else { return Data() }
+        let content = members.filter { $0.key != "document_digest" && $0.key != "signature" }
+        var canonical: [UInt8] = []
+        JSONTree.object(content).writeCanonical(into: &canonical)
+        var out: [UInt8] = []
+        JSONTree.object(content + [JSONTree.Member("document_digest", .string("sha256:" + SHA256.hex(canonical)))])
+            .writeIndented(into: &out)
+        return Data(out)
+    }
+
     /// The codes of a result's diagnostics, in order.
     static func codes(_ result: Compiler.Result) -> [String] {
         result.diagnostics.map(\.code.rawValue)

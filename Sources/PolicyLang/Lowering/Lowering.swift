@@ -11,6 +11,9 @@ public enum Lowering {
         for detector in resolved.detectors {
             placeholders[detector.name] = "[" + detector.name.split(separator: ".").last!.uppercased() + "]"
         }
+        // A pattern list's default is `[REDACTED]`, written out so that the document names every
+        // placeholder (a missing one is an edited document, not a default).
+        for list in resolved.patterns { placeholders[list.name] = "[REDACTED]" }
         for (target, text) in resolved.placeholders { placeholders[target] = text }
 
         var controls = resolved.controls

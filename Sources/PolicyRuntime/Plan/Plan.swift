@@ -103,6 +103,7 @@ public final class Plan: Sendable {
         self.scannedFields = builder.scannedFields.reduce(0) { $0 | 1 << $1.rawValue }
         self.detectorScanner = DetectorScanner(internalDomains: compiled.internalDomains,
                                                decodesEncodedSecrets: options.decodesEncodedSecrets)
+        // The builder has checked that every detector and list has one.
         self.detectorPlaceholders = DetectorCatalog.entries.map { compiled.placeholders[$0.name] ?? $0.placeholder }
         self.listPlaceholders = compiled.patterns.map { compiled.placeholders[$0.name] ?? "[REDACTED]" }
     }

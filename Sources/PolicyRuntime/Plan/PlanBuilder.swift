@@ -88,6 +88,16 @@ struct PlanBuilder {
             let started = try resolve(alert.incidents, playbookIndex, "alerts[\(index)].incidents", "no playbook for")
             alerts.append(PlannedAlert(alert: alert, condition: condition, playbooks: started))
         }
+        for target in compiled.placeholders.keys.sorted()
+        where detectorIndex[target] == nil && customSlots[target] == nil && listIndex[target] == nil {
+            throw PlanError("placeholders.\(target): unknown detector or pattern list")
+        }
+        // Every detector and pattern list has a placeholder (the compiler writes the defaults), so
+        // a missing one means an edited document, not "use some other text".
+        for name in DetectorCatalog.entries.map(\.name) + compiled.detectors.map(\.name) + compiled.patterns.map(\.name)
+        where compiled.placeholders[name] == nil {
+            throw PlanError("placeholders: no placeholder for `\(name)`")
+        }
         if let name = compiled.audit.highRiskAlert, alertIndex[name] == nil {
             throw PlanError("audit.high_risk_alert: unknown alert `\(name)`")
         }

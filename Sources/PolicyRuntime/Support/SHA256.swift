@@ -84,29 +84,47 @@ public struct SHA256: Sendable {
 
     private mutating func compress(_ block: UnsafeRawPointer) {
         SHA256.roundConstants.withUnsafeBufferPointer { constants in
-            compress(block, constants)
+            compress(block, constants.baseAddress!)
         }
     }
 
-    private mutating func compress(_ block: UnsafeRawPointer, _ constants: UnsafeBufferPointer<UInt32>) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-            }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
+    /// One 64-byte block. The schedule is kept as a rolling window of 16 words and the rounds are
+    /// unrolled eight at a time, so the working variables rotate by name instead of being shuffled
+    /// through a tuple each round.
+    private mutating func compress(_ block: UnsafeRawPointer, _ k: UnsafePointer<UInt32>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { buffer in
+            let w = buffer.baseAddress!
+            for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
             var (a, b, c, d, e, f, g, h) = state
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let choice = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ choice &+ constants[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ majority
-                (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+            @inline(__always)
+            func word(_ i: Int) -> UInt32 {
+                guard i >= 16 else { return w[i] }
+                let w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15]
+                let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
+                let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
+                let value = w[i & 15] &+ s0 &+ w[(i - 7) & 15] &+ s1
+                w[i & 15] = value
+                return value
+            }
+            @inline(__always)
+            func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32,
+                       _ h: inout UInt32, _ i: Int) {
+                let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ word(i)
+                let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+                d = d &+ t1
+                h = t1 &+ t2
+            }
+            var i = 0
+            while i < 64 {
+                round(a, b, c, &d, e, f, g, &h, i)
+                round(h, a, b, &c, d, e, f, &g, i + 1)
+                round(g, h, a, &b, c, d, e, &f, i + 2)
+                round(f, g, h, &a, b, c, d, &e, i + 3)
+                round(e, f, g, &h, a, b, c, &d, i + 4)
+                round(d, e, f, &g, h, a, b, &c, i + 5)
+                round(c, d, e, &f, g, h, a, &b, i + 6)
+                round(b, c, d, &e, f, g, h, &a, i + 7)
+                i += 8
             }
             state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
         }

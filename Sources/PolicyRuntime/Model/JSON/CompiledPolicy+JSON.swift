@@ -59,6 +59,13 @@ extension CompiledPolicy {
 
     init(document value: JSONTree) throws(CompiledPolicyError) {
         let object = try DocumentObject<Key>(value, "", optionalKeys: [.signature])
+        let digest = try object.string(.documentDigest)
+        guard digest.hasPrefix("sha256:"), digest.utf8.count == 71, Hex.decode(String(digest.dropFirst(7))) != nil else {
+            throw DocumentValue.error(Key.documentDigest.rawValue, "expected `sha256:` and 64 hex digits")
+        }
+        if let signature = object.value(.signature) {
+            _ = try DocumentSignature(document: signature, path: Key.signature.rawValue)
+        }
         func list<Element>(_ key: Key, _ read: (JSONTree, String) throws(CompiledPolicyError) -> Element) throws(CompiledPolicyError) -> [Element] {
             try object.array(key, read)
         }

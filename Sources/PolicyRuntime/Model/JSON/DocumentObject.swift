@@ -3,7 +3,7 @@
 /// absent is written as `null`, so a deleted key can never read as "no limit").
 ///
 /// Errors name the JSON path: `roles[2]: unknown key "max_context_token"`.
-struct DocumentObject<Key: RawRepresentable & CaseIterable> where Key.RawValue == String {
+struct DocumentObject<Key: RawRepresentable & CaseIterable & Equatable> where Key.RawValue == String {
     let path: String
     private let members: [JSONTree.Member]
 
@@ -13,15 +13,24 @@ struct DocumentObject<Key: RawRepresentable & CaseIterable> where Key.RawValue =
         guard case .object(let members, _) = value else {
             throw DocumentValue.error(path, "expected an object, found \(value.kindName)")
         }
-        let keys = Key.allCases.map(\.rawValue)
-        for member in members where !keys.contains(where: { $0.utf8.elementsEqual(member.key.utf8) }) {
-            var message = "unknown key \(JSONWriter.quoted(member.key))"
-            if let suggestion = Suggestion.closest(to: member.key, in: keys) { message += " (did you mean \"\(suggestion)\"?)" }
-            throw DocumentValue.error(path, message)
+        // Every key of a compiled document is ASCII, so a key is known exactly when it spells a
+        // `Key` case byte for byte (a non-ASCII key that Swift would call equal to one is not).
+        var requiredPresent = 0
+        for member in members {
+            guard member.key.utf8.allSatisfy({ $0 < 0x80 }), let key = Key(rawValue: member.key) else {
+                var message = "unknown key \(JSONWriter.quoted(member.key))"
+                if let suggestion = Suggestion.closest(to: member.key, in: Key.allCases.map(\.rawValue)) {
+                    message += " (did you mean \"\(suggestion)\"?)"
+                }
+                throw DocumentValue.error(path, message)
+            }
+            if !optionalKeys.contains(key) { requiredPresent += 1 }
         }
-        let optional = optionalKeys.map(\.rawValue)
-        for key in keys where !optional.contains(key) && !members.contains(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
-            throw DocumentValue.error(path, "missing key \"\(key)\"")
+        // The parser refuses duplicate keys, so counting the required ones present is enough.
+        if requiredPresent < Key.allCases.count - optionalKeys.count {
+            for key in Key.allCases where !optionalKeys.contains(key) && !members.contains(where: { $0.key == key.rawValue }) {
+                throw DocumentValue.error(path, "missing key \"\(key.rawValue)\"")
+            }
         }
         self.path = path
         self.members = members
@@ -31,7 +40,8 @@ struct DocumentObject<Key: RawRepresentable & CaseIterable> where Key.RawValue =
 
     /// The value of a key (nil only for an optional key left out).
     func value(_ key: Key) -> JSONTree? {
-        members.first { $0.key.utf8.elementsEqual(key.rawValue.utf8) }?.value
+        let name = key.rawValue
+        return members.first { $0.key == name }?.value
     }
 
     private func present(_ key: Key) -> JSONTree {

@@ -17,18 +17,19 @@ public struct LoadedDocument: Sendable {
         guard data.count <= CompiledPolicy.maximumDocumentBytes else {
             throw .invalidDocument("document is \(data.count) bytes; the limit is \(CompiledPolicy.maximumDocumentBytes)")
         }
-        let parsed: Result<JSONTree, JSONTree.SyntaxError> = data.withUnsafeBytes { raw in
+        let parsed: Result<JSONTree.CanonicalDocument, JSONTree.SyntaxError> = data.withUnsafeBytes { raw in
             do throws(JSONTree.SyntaxError) {
-                return .success(try JSONTree.parse(raw.bindMemory(to: UInt8.self), maximumDepth: CompiledPolicy.maximumDocumentDepth))
+                return .success(try JSONTree.parseCanonical(raw.bindMemory(to: UInt8.self), maximumDepth: CompiledPolicy.maximumDocumentDepth))
             } catch {
                 return .failure(error)
             }
         }
-        let tree: JSONTree
+        let document: JSONTree.CanonicalDocument
         switch parsed {
-        case .success(let value): tree = value
+        case .success(let value): document = value
         case .failure(let error): throw .notJSON("\(error.message) (at byte \(error.offset))")
         }
+        let tree = document.tree
         guard case .object(let members, _) = tree else { throw .invalidDocument("expected an object, found \(tree.kindName)") }
         // The version first, so a document from another compiler gets a clear error rather
         // than a confusing one about a key this version does not know.
@@ -39,18 +40,16 @@ public struct LoadedDocument: Sendable {
         guard version == CompiledPolicy.currentSchemaVersion else {
             throw .unsupportedSchemaVersion(found: version, supported: CompiledPolicy.currentSchemaVersion)
         }
-        let policy = try CompiledPolicy(document: tree)
-
-        // The digest and the signature cover the canonical form of every other member.
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(data.count)
-        let excluded = [CompiledPolicy.Key.documentDigest.rawValue, CompiledPolicy.Key.signature.rawValue]
-        JSONTree.object(members.filter { !excluded.contains($0.key) }).writeCanonical(into: &canonical)
+        // The digest first, so that a document changed in transit is reported as changed rather
+        // than by whatever the change broke. It and the signature cover the canonical form of
+        // every other member.
+        let canonical = document.canonical(excluding: [CompiledPolicy.Key.documentDigest.rawValue, CompiledPolicy.Key.signature.rawValue])
         let digest = "sha256:" + SHA256.hex(canonical)
-        guard case .string(let written, _)? = members.first(where: { $0.key == CompiledPolicy.Key.documentDigest.rawValue })?.value else {
-            throw .invalidDocument("document_digest: expected a string")
+        guard let digestValue = members.first(where: { $0.key == CompiledPolicy.Key.documentDigest.rawValue })?.value else {
+            throw .invalidDocument("missing key \"document_digest\"")
         }
-        guard written == digest else { throw .digestMismatch }
+        guard case .string(let written, _) = digestValue, written == digest else { throw .digestMismatch }
+        let policy = try CompiledPolicy(document: tree)
 
         let signatureValue = members.first { $0.key == CompiledPolicy.Key.signature.rawValue }?.value
         let signature = try signatureValue.map { value throws(CompiledPolicyError) in

@@ -85,13 +85,30 @@ extension JSONTree {
     /// Members in RFC 8785 order: by the keys' UTF-16 code units. Already-sorted members (what
     /// the compiler builds) are returned as they are.
     static func sorted(_ members: [Member]) -> [Member] {
-        func precedes(_ left: String, _ right: String) -> Bool { left.utf16.lexicographicallyPrecedes(right.utf16) }
         var inOrder = true
         for position in members.indices.dropFirst() where !precedes(members[position - 1].key, members[position].key) {
             inOrder = false
             break
         }
         return inOrder ? members : members.sorted { precedes($0.key, $1.key) }
+    }
+
+    /// Whether `left` sorts before `right` by UTF-16 code units. UTF-8 bytes sort the same way up
+    /// to the first difference when that difference is in ASCII, which it is for every key of a
+    /// compiled document; anything else is compared in UTF-16 as RFC 8785 says.
+    static func precedes(_ left: String, _ right: String) -> Bool {
+        var left = left, right = right
+        let decided: Bool? = left.withUTF8 { a in
+            right.withUTF8 { b in
+                let count = min(a.count, b.count)
+                var index = 0
+                while index < count, a[index] == b[index] { index += 1 }
+                if index == count { return a.count < b.count }
+                guard a[index] < 0x80, b[index] < 0x80 else { return nil }
+                return a[index] < b[index]
+            }
+        }
+        return decided ?? left.utf16.lexicographicallyPrecedes(right.utf16)
     }
 
     /// A string literal with RFC 8785's escapes.

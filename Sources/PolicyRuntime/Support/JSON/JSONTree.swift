@@ -10,7 +10,7 @@
 /// valid UTF-8 without raw control characters, nesting is capped, and a duplicate object key is an
 /// error (different JSON readers disagree about which duplicate wins, so a document that has one
 /// means different things to different enforcement points).
-public indirect enum JSONTree: Sendable {
+public enum JSONTree: Sendable {
     /// `{…}`: members in document order.
     case object([Member], offset: Int = 0)
     /// `[…]`
