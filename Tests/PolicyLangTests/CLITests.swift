@@ -40,8 +40,16 @@ final class CLITests: XCTestCase {
         process.standardError = err
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
+        // Standard input is written from another thread: a command that answers while it reads
+        // (eval) fills its output pipe before a large input is written, and both would wait.
+        let writer = input.fileHandleForWriting
+        let written = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            if let stdin { writer.write(stdin) }
+            try? writer.close()
+            written.signal()
+        }
+        defer { written.wait() }
         // Read before waiting so a large output cannot fill the pipe and block the child.
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
@@ -234,5 +242,65 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("invalid compiled policy: missing key \"document_digest\""), result.stderr)
         XCTAssertEqual(try run(["eval"]).status, 2)
+    }
+}
+
+/// `policyc compile --sign-key` and `policyc eval --verify-key`, as CI and a gateway use them.
+extension CLITests {
+    func testSignedDocumentsVerifyAndKeysNeverReachOutput() throws {
+        let directory = try makeTemporaryDirectory().path
+        let secret = String(repeating: "5e", count: 32)
+        try (secret + "\n").write(toFile: directory + "/key", atomically: true, encoding: .utf8)
+        try String(repeating: "77", count: 32).write(toFile: directory + "/other", atomically: true, encoding: .utf8)
+        try "short\n".write(toFile: directory + "/short", atomically: true, encoding: .utf8)
+        let document = directory + "/enterprise.json"
+        let compiled = try run(["compile", "examples/enterprise.pol", "--sign-key", directory + "/key", "--key-id", "ci", "-o", document])
+        XCTAssertEqual(compiled.status, 0, compiled.stderr)
+        let text = try String(contentsOfFile: document, encoding: .utf8)
+        XCTAssertTrue(text.contains(#""key_id": "ci""#), text)
+        XCTAssertFalse(text.contains(secret) || compiled.stdout.contains(secret) || compiled.stderr.contains(secret))
+
+        let request = Data(#"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1,"prompt":"hi"}"#.utf8)
+        let verified = try run(["eval", "--policy", document, "--verify-key", directory + "/key", "--key-id", "ci"], stdin: request)
+        XCTAssertEqual(verified.status, 0, verified.stderr)
+        XCTAssertTrue(verified.stdout.hasPrefix(#"{"decision":"allow""#), verified.stdout)
+
+        let wrong = try run(["eval", "--policy", document, "--verify-key", directory + "/other", "--key-id", "ci"], stdin: request)
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains("the signature does not match"), wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains(secret) || wrong.stderr.contains(String(repeating: "77", count: 32)))
+        let renamed = try run(["eval", "--policy", document, "--verify-key", directory + "/key"], stdin: request)
+        XCTAssertEqual(renamed.status, 2)
+        XCTAssertTrue(renamed.stderr.contains("signed with key `ci`, not with the verifying key `default`"), renamed.stderr)
+        let source = try run(["eval", "--policy", "examples/enterprise.pol", "--verify-key", directory + "/key"], stdin: request)
+        XCTAssertEqual(source.status, 2, "policy source cannot be verified")
+        let short = try run(["compile", "examples/enterprise.pol", "--sign-key", directory + "/short"])
+        XCTAssertEqual(short.status, 2)
+        XCTAssertTrue(short.stderr.contains("at least 32"), short.stderr)
+
+        // Unsigned, the same document is refused by a verifying gateway.
+        let unsigned = directory + "/unsigned.json"
+        XCTAssertEqual(try run(["compile", "examples/enterprise.pol", "-o", unsigned]).status, 0)
+        let refused = try run(["eval", "--policy", unsigned, "--verify-key", directory + "/key"], stdin: request)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("not signed"), refused.stderr)
+    }
+
+    func testJSONLinesAreDecidedOneForOneInLinearTime() throws {
+        // A corrupt first line no longer swallows the stream, and lines never combine.
+        let good = #"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1,"prompt":"hi"}"#
+        let lines = ["{\"user\": {", good, "", good, "}", "  " + good]
+        let result = try run(["eval", "--policy", "examples/enterprise.pol"], stdin: Data(lines.joined(separator: "\n").utf8))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let decisions = result.stdout.split(separator: "\n")
+        XCTAssertEqual(decisions.count, lines.count)
+        XCTAssertEqual(decisions.map { $0.hasPrefix(#"{"decision":"allow""#) }, [false, true, false, true, false, true])
+        XCTAssertTrue(decisions[2].contains("line 3: ") && decisions[2].contains("empty line"), String(decisions[2]))
+        // A pretty-printed request of 20,000 lines: 20,000 decisions, quickly (it once took 23 s).
+        let pretty = "{\n" + (0..<19_998).map { "  \"k\($0)\": \($0)," }.joined(separator: "\n") + "\n}"
+        let start = Date()
+        let many = try run(["eval", "--policy", "examples/enterprise.pol"], stdin: Data(pretty.utf8))
+        XCTAssertEqual(many.stdout.split(separator: "\n").count, 20_000)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20, "linear, not quadratic (a loose bound for a shared machine)")
     }
 }
