@@ -11,9 +11,19 @@ struct ScalarSet: Sendable, Equatable, Hashable {
     init() { ranges = [] }
 
     /// A set of ranges (any order, may overlap).
+    /// - Complexity: O(n log n) for n ranges: sorted and merged once.
     init(_ ranges: [ClosedRange<UInt32>]) {
-        self.ranges = []
-        for range in ranges { insert(range) }
+        var merged: [ClosedRange<UInt32>] = []
+        merged.reserveCapacity(ranges.count)
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
+                if range.upperBound > last.upperBound { merged[merged.count - 1] = last.lowerBound...range.upperBound }
+            } else {
+                merged.append(range)
+            }
+        }
+        self.ranges = merged
+        computeASCIIBits()
     }
 
     /// Every scalar but these.
@@ -43,6 +53,10 @@ struct ScalarSet: Sendable, Equatable, Hashable {
         kept.append(merged)
         kept.sort { $0.lowerBound < $1.lowerBound }
         ranges = kept
+        computeASCIIBits()
+    }
+
+    private mutating func computeASCIIBits() {
         asciiLow = 0
         asciiHigh = 0
         for range in ranges where range.lowerBound < 128 {
@@ -54,7 +68,7 @@ struct ScalarSet: Sendable, Equatable, Hashable {
 
     /// Adds every range of another set.
     mutating func formUnion(_ other: ScalarSet) {
-        for range in other.ranges { insert(range) }
+        self = ScalarSet(ranges + other.ranges)
     }
 
     @inline(__always)
@@ -70,28 +84,28 @@ struct ScalarSet: Sendable, Equatable, Hashable {
         return low < ranges.count && ranges[low].contains(scalar)
     }
 
-    /// The set with the other case of every letter added: ASCII letters, and for other scalars
-    /// their simple (one-scalar) lower, upper and title case mappings.
+    /// The set with every scalar's simple case-folding orbit added (``CaseOrbits``): `k` brings
+    /// `K` and U+212A KELVIN SIGN, `σ` brings `ς` and `Σ` — the relation RE2 uses for `(?i)`.
+    ///
+    /// Only the table's members inside each range are visited, never the range scalar by scalar,
+    /// so folding `[\x{0}-\x{10FFFF}]` costs the same few thousand steps as any large class.
+    /// - Complexity: O(r log t + m log m): r ranges, t table entries, m orbit members found.
     func caseFolded() -> ScalarSet {
-        var result = self
+        var added: [ClosedRange<UInt32>] = ranges
+        let scalars = CaseOrbits.scalars
         for range in ranges {
-            // ASCII letters: shift the overlap with A–Z and a–z by 32.
-            for (from, to, shift) in [(UInt32(0x41), UInt32(0x5A), Int64(32)), (UInt32(0x61), UInt32(0x7A), Int64(-32))] {
-                let low = max(range.lowerBound, from)
-                let high = min(range.upperBound, to)
-                if low <= high { result.insert(UInt32(Int64(low) + shift)...UInt32(Int64(high) + shift)) }
-            }
-            // Other scalars: only for small ranges, so a class like [^a] stays cheap to build.
-            guard range.upperBound >= 128, range.count <= 512 else { continue }
-            for value in max(range.lowerBound, 128)...range.upperBound {
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                for mapping in [scalar.properties.lowercaseMapping, scalar.properties.uppercaseMapping, scalar.properties.titlecaseMapping] {
-                    let scalars = mapping.unicodeScalars
-                    if scalars.count == 1, let other = scalars.first { result.insert(other.value...other.value) }
+            var index = CaseOrbits.firstIndex(atLeast: range.lowerBound)
+            while index < scalars.count, scalars[index] <= range.upperBound {
+                // Walk the orbit; its members outside the range are the ones that add anything.
+                var member = CaseOrbits.next[index]
+                while member != scalars[index] {
+                    if !range.contains(member) { added.append(member...member) }
+                    member = CaseOrbits.next[CaseOrbits.index(of: member)]
                 }
+                index += 1
             }
         }
-        return result
+        return added.count == ranges.count ? self : ScalarSet(added)
     }
 
     static let digits = ScalarSet([0x30...0x39])
