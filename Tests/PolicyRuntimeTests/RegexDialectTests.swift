@@ -50,6 +50,27 @@ final class RegexDialectTests: XCTestCase {
         }
     }
 
+    /// grammar.md's table of POSIX classes names every class the engine has, and the set it gives
+    /// for each is the class's set.
+    func testGrammarDocumentsEachPOSIXClass() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let grammar = try String(contentsOf: root.appendingPathComponent("grammar.md"), encoding: .utf8)
+        var documented: [String] = []
+        for line in grammar.split(separator: "\n") where line.hasPrefix("| `[:") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let name = String(cells[0].dropFirst(3).dropLast(3))
+            let equivalent = cells[1].hasPrefix("`` ") ? String(cells[1].dropFirst(3).dropLast(3)) : String(cells[1].dropFirst().dropLast())
+            documented.append(name)
+            let reference = try LinearRegex(equivalent)
+            let posix = try LinearRegex("[[:\(name):]]")
+            for value in UInt32(0)..<0x80 {
+                let scalar = Unicode.Scalar(value)!
+                XCTAssertEqual(matchesWhole(posix, scalar), matchesWhole(reference, scalar), "\(name) on U+\(String(value, radix: 16))")
+            }
+        }
+        XCTAssertEqual(documented, PosixClass.names)
+    }
+
     func testPOSIXClassesInPatterns() throws {
         XCTAssertEqual(try spans("[[:digit:]]{6}", "id 123456 and 12345"), ["3-9"], "once read as the set `[:digt` and a `]`")
         XCTAssertEqual(try spans("[[:digit:]a-f_]+", "x 09af_g Z"), ["2-7"])

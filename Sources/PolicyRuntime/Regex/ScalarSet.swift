@@ -91,6 +91,17 @@ struct ScalarSet: Sendable, Equatable, Hashable {
     /// so folding `[\x{0}-\x{10FFFF}]` costs the same few thousand steps as any large class.
     /// - Complexity: O(r log t + m log m): r ranges, t table entries, m orbit members found.
     func caseFolded() -> ScalarSet {
+        // The common case, a literal ASCII scalar, from a table built once.
+        if ranges.count == 1, ranges[0].lowerBound == ranges[0].upperBound, ranges[0].lowerBound < 128 {
+            return ScalarSet.foldedASCII[Int(ranges[0].lowerBound)]
+        }
+        return foldedByTable()
+    }
+
+    /// Each ASCII scalar's orbit as a set.
+    private static let foldedASCII: [ScalarSet] = (0..<128).map { ScalarSet([UInt32($0)...UInt32($0)]).foldedByTable() }
+
+    private func foldedByTable() -> ScalarSet {
         var added: [ClosedRange<UInt32>] = ranges
         let scalars = CaseOrbits.scalars
         for range in ranges {
