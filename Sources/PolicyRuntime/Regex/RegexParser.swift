@@ -140,7 +140,7 @@ struct RegexParser {
             return .assertion(.textEnd)
         case "\\":
             switch try escape(inClass: false) {
-            case .scalar(let value): return .scalars(fold(ScalarSet([value...value])))
+            case .scalar(let value): return .scalars(ScalarSet(scalar: value, caseInsensitive: caseInsensitive))
             case .set(let set): return .scalars(set)
             case .assertion(let kind): return .assertion(kind)
             }
@@ -148,7 +148,7 @@ struct RegexParser {
             throw error("nothing to repeat")
         default:
             index += 1
-            return .scalars(fold(ScalarSet([scalar.value...scalar.value])))
+            return .scalars(ScalarSet(scalar: scalar.value, caseInsensitive: caseInsensitive))
         }
     }
 
@@ -263,8 +263,8 @@ struct RegexParser {
     }
 
     /// A named class (`\d`, `[:alpha:]`) under the current flags. Under `i` a negated one is the
-    /// complement of the folded set, as in RE2: `(?i)\W` excludes `k`'s Kelvin sign, which folding
-    /// the complement afterwards would add back.
+    /// complement of the folded set, as in RE2: folding `[^0-9A-Za-z_]` instead would bring `k`
+    /// back into `(?i)\W` through the Kelvin sign it holds.
     private func named(_ set: ScalarSet, negated: Bool) -> ScalarSet {
         let folded = fold(set)
         return negated ? folded.inverted() : folded

@@ -76,7 +76,7 @@ struct RegexProgram: Sendable {
                 // RE2 compiles `x*` as `(x+)?` when x can match the empty string: in a single
                 // `split body, end` loop an empty iteration comes back to a split already visited
                 // in this step and dies, so the body's lower-priority (consuming) paths outrank
-                // ending the loop — `x(?:|a)*` would match `xaaa` where RE2, Rust and Perl match `x`.
+                // ending the loop — `x(?:|a)*` would match `xaaa` where RE2 and Perl match `x`.
                 // Entered through the `?`, the empty iteration reaches `+`'s split first, and
                 // leaving there keeps the empty path's priority.
                 let quest = try append(.split(preferred: 0, other: 0))

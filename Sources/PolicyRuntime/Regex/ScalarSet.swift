@@ -15,7 +15,8 @@ struct ScalarSet: Sendable, Equatable, Hashable {
     init(_ ranges: [ClosedRange<UInt32>]) {
         var merged: [ClosedRange<UInt32>] = []
         merged.reserveCapacity(ranges.count)
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        let isSorted = zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound }
+        for range in isSorted ? ranges : ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
                 if range.upperBound > last.upperBound { merged[merged.count - 1] = last.lowerBound...range.upperBound }
             } else {
@@ -24,6 +25,17 @@ struct ScalarSet: Sendable, Equatable, Hashable {
         }
         self.ranges = merged
         computeASCIIBits()
+    }
+
+    /// One scalar, folded under `caseInsensitive` (a literal: the parser's commonest set).
+    init(scalar value: UInt32, caseInsensitive: Bool) {
+        if caseInsensitive, value < 128 {
+            self = ScalarSet.foldedASCII[Int(value)]
+        } else {
+            ranges = [value...value]
+            computeASCIIBits()
+            if caseInsensitive { self = caseFolded() }
+        }
     }
 
     /// Every scalar but these.
@@ -89,7 +101,7 @@ struct ScalarSet: Sendable, Equatable, Hashable {
     ///
     /// Only the table's members inside each range are visited, never the range scalar by scalar,
     /// so folding `[\x{0}-\x{10FFFF}]` costs the same few thousand steps as any large class.
-    /// - Complexity: O(r log t + m log m): r ranges, t table entries, m orbit members found.
+    /// - Complexity: O((r + m) log t + m log m): r ranges, t table entries, m orbit members met.
     func caseFolded() -> ScalarSet {
         // The common case, a literal ASCII scalar, from a table built once.
         if ranges.count == 1, ranges[0].lowerBound == ranges[0].upperBound, ranges[0].lowerBound < 128 {
@@ -101,6 +113,7 @@ struct ScalarSet: Sendable, Equatable, Hashable {
     /// Each ASCII scalar's orbit as a set.
     private static let foldedASCII: [ScalarSet] = (0..<128).map { ScalarSet([UInt32($0)...UInt32($0)]).foldedByTable() }
 
+    /// `caseFolded()` without the ASCII shortcut (which it builds).
     private func foldedByTable() -> ScalarSet {
         var added: [ClosedRange<UInt32>] = ranges
         let scalars = CaseOrbits.scalars
