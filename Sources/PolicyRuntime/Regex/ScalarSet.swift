@@ -50,24 +50,7 @@ struct ScalarSet: Sendable, Equatable, Hashable {
         return ScalarSet(result)
     }
 
-    /// Adds a range, keeping the ranges sorted and merged.
-    mutating func insert(_ range: ClosedRange<UInt32>) {
-        var merged = range
-        var kept: [ClosedRange<UInt32>] = []
-        kept.reserveCapacity(ranges.count + 1)
-        for existing in ranges {
-            if existing.upperBound + 1 < merged.lowerBound || merged.upperBound + 1 < existing.lowerBound {
-                kept.append(existing)
-            } else {
-                merged = min(existing.lowerBound, merged.lowerBound)...max(existing.upperBound, merged.upperBound)
-            }
-        }
-        kept.append(merged)
-        kept.sort { $0.lowerBound < $1.lowerBound }
-        ranges = kept
-        computeASCIIBits()
-    }
-
+    /// Derives the ASCII bitmap from `ranges`.
     private mutating func computeASCIIBits() {
         asciiLow = 0
         asciiHigh = 0
@@ -76,11 +59,6 @@ struct ScalarSet: Sendable, Equatable, Hashable {
                 if scalar < 64 { asciiLow |= 1 << UInt64(scalar) } else { asciiHigh |= 1 << UInt64(scalar - 64) }
             }
         }
-    }
-
-    /// Adds every range of another set.
-    mutating func formUnion(_ other: ScalarSet) {
-        self = ScalarSet(ranges + other.ranges)
     }
 
     @inline(__always)
