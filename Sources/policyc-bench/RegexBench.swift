@@ -24,6 +24,6 @@ func runRegexBench() {
         var regex: LinearRegex?
         let seconds = measure(21) { regex = try? LinearRegex(pattern) }
         guard regex != nil else { fail("cannot compile \(pattern)") }
-        print("    " + pattern.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%8.1f µs", seconds * 1_000_000))
+        print("    " + pattern.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%8.1f µs", seconds * 1_000_000))
     }
 }
