@@ -48,6 +48,18 @@ final class RegexPolicyTests: XCTestCase {
         XCTAssertEqual(plan.evaluate(request("order 12345, CUST-12345")).outcome, .allow, "near misses pass")
     }
 
+    /// Under `i` an `s` also matches the long s (U+017F), which the normalized view keeps: the
+    /// literal pass, which finds `cust-` by ASCII folding only, must not keep the regex from
+    /// running on such a text — in the role's blocked patterns or in the list's own scan.
+    func testCaseInsensitiveRegexesMatchTheLongSDespiteTheLiteralPass() throws {
+        let (_, plan) = try plan()
+        let decision = plan.evaluate(request("ship cu\u{017F}t-000042 today"))
+        XCTAssertEqual(decision.outcome, .deny)
+        XCTAssertEqual(decision.detections.map { "\($0.type) \($0.start)-\($0.end)" }, ["blocked_pattern 5-17", "pattern.customer_ids 5-17"])
+        XCTAssertEqual(plan.evaluate(request("fine", response: "id cu\u{017F}t-000042")).detections.map { "\($0.type) \($0.field) \($0.start)-\($0.end)" },
+                       ["pattern.customer_ids response 3-15"])
+    }
+
     func testListRegexesCountInConditionsAndRedaction() throws {
         let (_, plan) = try plan()
         let decision = plan.evaluate(request("fine", response: "the id is CUST-123456."))

@@ -137,8 +137,8 @@ final class LinearRegexTests: XCTestCase {
 
     /// Random patterns of the shared subset on random ASCII texts: the same match spans as
     /// NSRegularExpression (ICU), which implements the same leftmost-first semantics. Nothing
-    /// that can match the empty string is repeated: there backtracking engines end a loop after
-    /// an empty iteration, a rule an automaton does not have (RE2 and Perl differ the same way).
+    /// that can match the empty string is repeated: there ICU, backtracking as Perl does, can
+    /// differ from RE2, which the engine follows (RegexEmptyIterationTests covers those).
     func testAgreesWithNSRegularExpression() throws {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abc x.-")

@@ -37,6 +37,7 @@ extension Plan {
                     if literalsWanted {
                         // Regexes whose required literal turns up in this pass are run after it.
                         var wanted = listRegexes.isEmpty ? [] : unfilteredRegexes
+                        if !caseFormRegexes.isEmpty, LinearRegex.containsNonASCIICaseForms(buffer) { wanted += caseFormRegexes }
                         literals.scan(buffer) { literal, start, end in
                             let (from, to) = place(start, end)
                             results.append(ScanResults.LiteralHit(literal: literal, start: from, end: to, message: message), to: field)

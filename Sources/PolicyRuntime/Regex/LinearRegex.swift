@@ -22,6 +22,10 @@ public final class LinearRegex: Sendable {
     let reversedProgram: RegexProgram?
     /// A literal every match contains (ASCII-folded), when the pattern has a useful one.
     public let requiredLiteral: [UInt8]?
+    /// Whether a match may spell a `k` or `s` of ``requiredLiteral`` as U+212A KELVIN SIGN or
+    /// U+017F LATIN SMALL LETTER LONG S (`i` folds them together): a text that holds either
+    /// (``containsNonASCIICaseForms(_:)``) must be searched even without the literal.
+    public let requiredLiteralHasNonASCIICaseForms: Bool
     /// Finds `requiredLiteral`: a text without it is not searched.
     let prefilter: LiteralMatcher?
 
@@ -35,7 +39,9 @@ public final class LinearRegex: Sendable {
         matchesEmpty = node.canBeEmpty
         program = try RegexProgram(node)
         reversedProgram = LazyDFA.supports(program) ? try RegexProgram(node.reversed()) : nil
-        requiredLiteral = node.requiredLiteral
+        let literal = node.requiredLiteral
+        requiredLiteral = literal?.bytes
+        requiredLiteralHasNonASCIICaseForms = literal?.hasNonASCIICaseForms ?? false
         prefilter = requiredLiteral.map { LiteralMatcher(folded: [LiteralMatcher.Pattern($0)]) }
     }
 
@@ -53,7 +59,7 @@ public final class LinearRegex: Sendable {
                 present = true
                 return false
             }
-            guard present else { return }
+            guard present || (requiredLiteralHasNonASCIICaseForms && LinearRegex.containsNonASCIICaseForms(text)) else { return }
         }
         var position = 0
         if let reversedProgram {
@@ -71,6 +77,13 @@ public final class LinearRegex: Sendable {
             // The state budget ran out: the Pike VM finishes from here.
         }
         pikeMatches(in: text, from: position, body)
+    }
+
+    /// Whether a text holds U+212A KELVIN SIGN or U+017F LATIN SMALL LETTER LONG S, the only
+    /// scalars outside ASCII that `i` folds to an ASCII letter.
+    /// - Complexity: O(n), eight bytes at a time over ASCII.
+    public static func containsNonASCIICaseForms(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        RequiredLiteral.containsNonASCIICaseForms(text)
     }
 
     /// Where the search resumes after a match: its end, or one scalar on after an empty match.

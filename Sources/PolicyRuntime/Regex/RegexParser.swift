@@ -123,8 +123,12 @@ struct RegexParser {
         case "(":
             return try group()
         case "[":
+            if let name = bracketlessPosixName() {
+                // RE2 would read `[:digit:]` as the set `:digt`, never what was meant.
+                throw error("a POSIX class must be inside a bracket expression: write `[[:\(name):]]`", at: start)
+            }
             index += 1
-            return .scalars(fold(try characterClass(start: start)))
+            return .scalars(try characterClass(start: start))
         case ".":
             index += 1
             return .scalars(.anyButNewline)
@@ -135,12 +139,16 @@ struct RegexParser {
             index += 1
             return .assertion(.textEnd)
         case "\\":
-            return try escape(inClass: false).node
+            switch try escape(inClass: false) {
+            case .scalar(let value): return .scalars(ScalarSet(scalar: value, caseInsensitive: caseInsensitive))
+            case .set(let set): return .scalars(set)
+            case .assertion(let kind): return .assertion(kind)
+            }
         case "*", "+", "?":
             throw error("nothing to repeat")
         default:
             index += 1
-            return literal(scalar)
+            return .scalars(ScalarSet(scalar: scalar.value, caseInsensitive: caseInsensitive))
         }
     }
 
@@ -193,32 +201,54 @@ struct RegexParser {
         return body
     }
 
-    /// `\…` outside or inside a class: a set of scalars, or (outside) an assertion.
-    private mutating func escape(inClass: Bool) throws(RegexSyntaxError) -> (node: RegexNode, set: ScalarSet?) {
+    /// What an escape stands for.
+    private enum Escaped {
+        /// One scalar, as written (not yet folded: it may be the end of a range).
+        case scalar(UInt32)
+        /// A class such as `\d`, folded already under `i`.
+        case set(ScalarSet)
+        /// `\b` `\B` `\A` `\z`
+        case assertion(RegexAssertion)
+    }
+
+    /// `\…` outside or inside a class.
+    private mutating func escape(inClass: Bool) throws(RegexSyntaxError) -> Escaped {
         let start = offset
         index += 1
         guard let letter = current else { throw error("trailing backslash", at: start) }
         index += 1
-        func set(_ set: ScalarSet) -> (RegexNode, ScalarSet?) { (.scalars(set), set) }
         switch letter {
-        case "d": return set(.digits)
-        case "D": return set(ScalarSet.digits.inverted())
-        case "w": return set(.word)
-        case "W": return set(ScalarSet.word.inverted())
-        case "s": return set(.space)
-        case "S": return set(ScalarSet.space.inverted())
-        case "n": return single(0x0A)
-        case "t": return single(0x09)
-        case "r": return single(0x0D)
-        case "f": return single(0x0C)
-        case "v": return single(0x0B)
-        case "0": return single(0)
+        case "d": return .set(named(.digits, negated: false))
+        case "D": return .set(named(.digits, negated: true))
+        case "w": return .set(named(.word, negated: false))
+        case "W": return .set(named(.word, negated: true))
+        case "s": return .set(named(.space, negated: false))
+        case "S": return .set(named(.space, negated: true))
+        case "n": return .scalar(0x0A)
+        case "t": return .scalar(0x09)
+        case "r": return .scalar(0x0D)
+        case "f": return .scalar(0x0C)
+        case "v": return .scalar(0x0B)
+        case "0":
+            // Up to two more octal digits, as in RE2 and Perl: `\012` is a line feed, not NUL, `1`, `2`.
+            var value: UInt32 = 0
+            for _ in 0..<2 {
+                guard let digit = current, ("0"..."7").contains(digit) else { break }
+                value = value * 8 + digit.value - 0x30
+                index += 1
+            }
+            return .scalar(value)
         case "x":
-            return single(try hexEscape(start: start))
+            return .scalar(try hexEscape(start: start))
         case "b", "B", "A", "z":
             guard !inClass else { throw error("`\\\(letter)` is not allowed in a class", at: start) }
+            if current == "{", letter == "b" || letter == "B" {
+                // Rust's `\b{start}`, `\b{end}`, `\b{start-half}`…: RE2 has none of them, and reading
+                // `\b` then a literal `{start}` would silently never match what was meant.
+                throw error("`\\\(letter){…}` is not supported; only `\\b` and `\\B` are word boundaries", at: start)
+            }
             let kind: RegexAssertion = letter == "b" ? .wordBoundary : (letter == "B" ? .notWordBoundary : (letter == "A" ? .textStart : .textEnd))
-            return (.assertion(kind), nil)
+            return .assertion(kind)
         case "1"..."9", "k":
             throw error("backreferences need backtracking; they are not supported", at: start)
         case "p", "P":
@@ -228,12 +258,16 @@ struct RegexParser {
                 throw error("unknown escape `\\\(letter)`", at: start)
             }
             // Escaped punctuation stands for itself.
-            return single(letter.value)
+            return .scalar(letter.value)
         }
-        func single(_ value: UInt32) -> (RegexNode, ScalarSet?) {
-            let set = ScalarSet([value...value])
-            return (literalSet(set), set)
-        }
+    }
+
+    /// A named class (`\d`, `[:alpha:]`) under the current flags. Under `i` a negated one is the
+    /// complement of the folded set, as in RE2: folding `[^0-9A-Za-z_]` instead would bring `k`
+    /// back into `(?i)\W` through the Kelvin sign it holds.
+    private func named(_ set: ScalarSet, negated: Bool) -> ScalarSet {
+        let folded = fold(set)
+        return negated ? folded.inverted() : folded
     }
 
     /// `\xHH` or `\x{H…}`.
@@ -248,8 +282,9 @@ struct RegexParser {
             guard current == "}" else { throw error("unterminated `\\x{`", at: start) }
             index += 1
         } else {
+            // Exactly two digits, as in RE2: `\xA` at the end of a pattern is an error, not U+000A.
             for _ in 0..<2 {
-                guard let scalar = current else { break }
+                guard let scalar = current else { throw error("invalid hexadecimal escape", at: start) }
                 digits.append(scalar)
                 index += 1
             }
@@ -263,63 +298,107 @@ struct RegexParser {
         return value
     }
 
-    /// `[…]` after its `[`.
+    /// `[…]` after its `[`. Under `i` each item is folded as it is read, as RE2 does, so that a
+    /// negated named class (`\W`, `[:^upper:]`) stays the complement of its folded set; the
+    /// class's own `^` then complements the whole (`(?i)[^a]` excludes `a` and `A`).
     private mutating func characterClass(start: Int) throws(RegexSyntaxError) -> ScalarSet {
         var negated = false
         if current == "^" {
             negated = true
             index += 1
         }
-        var set = ScalarSet()
+        var literals: [ClosedRange<UInt32>] = []  // folded together at the end
+        var classes: [ClosedRange<UInt32>] = []   // already folded
         var first = true
         while let scalar = current, scalar != "]" || first {
             first = false
+            if scalar == "[", peek(1) == ":", let posix = try posixClass() {
+                classes += posix.ranges
+                continue
+            }
             var low: UInt32
             if scalar == "\\" {
-                let (_, escaped) = try escape(inClass: true)
-                guard let escaped else { throw error("invalid escape in a class") }
-                if escaped.ranges.count != 1 || escaped.ranges[0].count != 1 {
-                    set.formUnion(escaped)
+                switch try escape(inClass: true) {
+                case .set(let set):
+                    classes += set.ranges
                     continue
+                case .scalar(let value):
+                    low = value
+                case .assertion:
+                    throw error("invalid escape in a class")  // `escape` refuses them in a class
                 }
-                low = escaped.ranges[0].lowerBound
             } else {
                 low = scalar.value
                 index += 1
             }
             // A range `a-z` (a `-` before `]` is literal).
+            var high = low
             if current == "-", let next = peek(1), next != "]" {
                 let rangeStart = offset
                 index += 1
-                var high: UInt32
                 if next == "\\" {
-                    let (_, escaped) = try escape(inClass: true)
-                    guard let escaped, escaped.ranges.count == 1, escaped.ranges[0].count == 1 else {
+                    guard case .scalar(let value) = try escape(inClass: true) else {
                         throw error("a class like `\\d` cannot end a range", at: rangeStart)
                     }
-                    high = escaped.ranges[0].lowerBound
+                    high = value
                 } else {
                     high = next.value
                     index += 1
                 }
                 guard low <= high else { throw error("range out of order", at: rangeStart) }
-                set.insert(low...high)
-                low = 0
-                continue
             }
-            set.insert(low...low)
+            literals.append(low...high)
         }
         guard current == "]" else { throw error("unclosed class `[`", at: start) }
         index += 1
-        return negated ? fold(set).inverted() : set
+        let set = ScalarSet(classes + fold(ScalarSet(literals)).ranges)
+        return negated ? set.inverted() : set
     }
 
-    /// A literal scalar, with its other case under `i`.
-    private func literal(_ scalar: Unicode.Scalar) -> RegexNode {
-        literalSet(ScalarSet([scalar.value...scalar.value]))
+    /// `[:name:]` or `[:^name:]` at the current `[`, read as RE2 reads it: up to the first `:]`,
+    /// or nil (and nothing consumed) when no `:]` follows, the `[` then being a literal.
+    /// - Throws: for a name RE2 does not define, and for `[:name]` (RE2 would read its letters
+    ///   as members of the class), pointing at the `[`.
+    private mutating func posixClass() throws(RegexSyntaxError) -> ScalarSet? {
+        let start = offset
+        var cursor = index + 2
+        while cursor + 1 < scalars.count, !(scalars[cursor].scalar == ":" && scalars[cursor + 1].scalar == "]") { cursor += 1 }
+        guard cursor + 1 < scalars.count else {
+            // `[:alpha]`: RE2 reads a `[`, a `:` and letters; the author meant a class.
+            var end = index + 2
+            if end < scalars.count, scalars[end].scalar == "^" { end += 1 }
+            let nameStart = end
+            while end < scalars.count, scalars[end].scalar.isASCII, scalars[end].scalar.properties.isAlphabetic { end += 1 }
+            if end > nameStart, end < scalars.count, scalars[end].scalar == "]" {
+                var name = ""
+                name.unicodeScalars.append(contentsOf: scalars[(index + 2)..<end].map(\.scalar))
+                throw error("`[:\(name)]` is not a POSIX class: it lacks the `:` of `[:\(name):]`", at: start)
+            }
+            return nil
+        }
+        var name = ""
+        name.unicodeScalars.append(contentsOf: scalars[(index + 2)..<cursor].map(\.scalar))
+        let negated = name.hasPrefix("^")
+        guard let set = PosixClass.sets[negated ? String(name.dropFirst()) : name] else {
+            throw error("unknown POSIX class `[:\(name):]`; the classes are \(PosixClass.names.joined(separator: ", "))", at: start)
+        }
+        index = cursor + 2
+        return named(set, negated: negated)
     }
 
-    private func literalSet(_ set: ScalarSet) -> RegexNode { .scalars(fold(set)) }
+    /// The name in `[:name:]` or `[:^name:]` (ASCII letters) when a class starts here: a POSIX
+    /// class written without the enclosing brackets.
+    private func bracketlessPosixName() -> String? {
+        guard current == "[", peek(1) == ":" else { return nil }
+        var cursor = index + 2
+        if cursor < scalars.count, scalars[cursor].scalar == "^" { cursor += 1 }
+        let nameStart = cursor
+        while cursor < scalars.count, scalars[cursor].scalar.isASCII, scalars[cursor].scalar.properties.isAlphabetic { cursor += 1 }
+        guard cursor > nameStart, cursor + 1 < scalars.count, scalars[cursor].scalar == ":", scalars[cursor + 1].scalar == "]" else { return nil }
+        var name = ""
+        name.unicodeScalars.append(contentsOf: scalars[(index + 2)..<cursor].map(\.scalar))
+        return name
+    }
 
     private func fold(_ set: ScalarSet) -> ScalarSet { caseInsensitive ? set.caseFolded() : set }
 }

@@ -58,8 +58,8 @@ struct RegexProgram: Sendable {
             }
             for jump in jumps { instructions[jump] = .jump(instructions.count) }
         case .repetition(let body, let minimum, let maximum, let greedy):
-            for _ in 0..<minimum { try emit(body) }
             if let maximum {
+                for _ in 0..<minimum { try emit(body) }
                 // Each optional copy: split body, skip — nested so a later copy needs the earlier.
                 var skips: [Int] = []
                 for _ in minimum..<maximum {
@@ -68,6 +68,20 @@ struct RegexProgram: Sendable {
                     skips.append(split)
                 }
                 for split in skips { instructions[split] = branch(greedy, split + 1, instructions.count) }
+            } else if minimum > 0 {
+                // `x{n,}` is n-1 copies and `x+`, as RE2 simplifies it.
+                for _ in 1..<minimum { try emit(body) }
+                try emitPlus(body, greedy: greedy)
+            } else if body.canBeEmpty {
+                // RE2 compiles `x*` as `(x+)?` when x can match the empty string: in a single
+                // `split body, end` loop an empty iteration comes back to a split already visited
+                // in this step and dies, so the body's lower-priority (consuming) paths outrank
+                // ending the loop — `x(?:|a)*` would match `xaaa` where RE2 and Perl match `x`.
+                // Entered through the `?`, the empty iteration reaches `+`'s split first, and
+                // leaving there keeps the empty path's priority.
+                let quest = try append(.split(preferred: 0, other: 0))
+                try emitPlus(body, greedy: greedy)
+                instructions[quest] = branch(greedy, quest + 1, instructions.count)
             } else {
                 // loop: split body, end; body; jump loop.
                 let split = try append(.split(preferred: 0, other: 0))
@@ -78,6 +92,14 @@ struct RegexProgram: Sendable {
         case .assertion(let kind):
             _ = try append(.assertion(kind))
         }
+    }
+
+    /// `x+`: body; split body, end — the loop goes back to the same copy of the body.
+    private mutating func emitPlus(_ body: RegexNode, greedy: Bool) throws(RegexSyntaxError) {
+        let loop = instructions.count
+        try emit(body)
+        let split = try append(.split(preferred: 0, other: 0))
+        instructions[split] = branch(greedy, loop, split + 1)
     }
 
     private func branch(_ greedy: Bool, _ body: Int, _ skip: Int) -> Instruction {

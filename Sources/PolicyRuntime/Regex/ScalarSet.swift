@@ -11,9 +11,31 @@ struct ScalarSet: Sendable, Equatable, Hashable {
     init() { ranges = [] }
 
     /// A set of ranges (any order, may overlap).
+    /// - Complexity: O(n log n) for n ranges: sorted and merged once.
     init(_ ranges: [ClosedRange<UInt32>]) {
-        self.ranges = []
-        for range in ranges { insert(range) }
+        var merged: [ClosedRange<UInt32>] = []
+        merged.reserveCapacity(ranges.count)
+        let isSorted = zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound }
+        for range in isSorted ? ranges : ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
+                if range.upperBound > last.upperBound { merged[merged.count - 1] = last.lowerBound...range.upperBound }
+            } else {
+                merged.append(range)
+            }
+        }
+        self.ranges = merged
+        computeASCIIBits()
+    }
+
+    /// One scalar, folded under `caseInsensitive` (a literal: the parser's commonest set).
+    init(scalar value: UInt32, caseInsensitive: Bool) {
+        if caseInsensitive, value < 128 {
+            self = ScalarSet.foldedASCII[Int(value)]
+        } else {
+            ranges = [value...value]
+            computeASCIIBits()
+            if caseInsensitive { self = caseFolded() }
+        }
     }
 
     /// Every scalar but these.
@@ -28,21 +50,8 @@ struct ScalarSet: Sendable, Equatable, Hashable {
         return ScalarSet(result)
     }
 
-    /// Adds a range, keeping the ranges sorted and merged.
-    mutating func insert(_ range: ClosedRange<UInt32>) {
-        var merged = range
-        var kept: [ClosedRange<UInt32>] = []
-        kept.reserveCapacity(ranges.count + 1)
-        for existing in ranges {
-            if existing.upperBound + 1 < merged.lowerBound || merged.upperBound + 1 < existing.lowerBound {
-                kept.append(existing)
-            } else {
-                merged = min(existing.lowerBound, merged.lowerBound)...max(existing.upperBound, merged.upperBound)
-            }
-        }
-        kept.append(merged)
-        kept.sort { $0.lowerBound < $1.lowerBound }
-        ranges = kept
+    /// Derives the ASCII bitmap from `ranges`.
+    private mutating func computeASCIIBits() {
         asciiLow = 0
         asciiHigh = 0
         for range in ranges where range.lowerBound < 128 {
@@ -50,11 +59,6 @@ struct ScalarSet: Sendable, Equatable, Hashable {
                 if scalar < 64 { asciiLow |= 1 << UInt64(scalar) } else { asciiHigh |= 1 << UInt64(scalar - 64) }
             }
         }
-    }
-
-    /// Adds every range of another set.
-    mutating func formUnion(_ other: ScalarSet) {
-        for range in other.ranges { insert(range) }
     }
 
     @inline(__always)
@@ -70,28 +74,40 @@ struct ScalarSet: Sendable, Equatable, Hashable {
         return low < ranges.count && ranges[low].contains(scalar)
     }
 
-    /// The set with the other case of every letter added: ASCII letters, and for other scalars
-    /// their simple (one-scalar) lower, upper and title case mappings.
+    /// The set with every scalar's simple case-folding orbit added (``CaseOrbits``): `k` brings
+    /// `K` and U+212A KELVIN SIGN, `σ` brings `ς` and `Σ` — the relation RE2 uses for `(?i)`.
+    ///
+    /// Only the table's members inside each range are visited, never the range scalar by scalar,
+    /// so folding `[\x{0}-\x{10FFFF}]` costs the same few thousand steps as any large class.
+    /// - Complexity: O((r + m) log t + m log m): r ranges, t table entries, m orbit members met.
     func caseFolded() -> ScalarSet {
-        var result = self
+        // The common case, a literal ASCII scalar, from a table built once.
+        if ranges.count == 1, ranges[0].lowerBound == ranges[0].upperBound, ranges[0].lowerBound < 128 {
+            return ScalarSet.foldedASCII[Int(ranges[0].lowerBound)]
+        }
+        return foldedByTable()
+    }
+
+    /// Each ASCII scalar's orbit as a set.
+    private static let foldedASCII: [ScalarSet] = (0..<128).map { ScalarSet([UInt32($0)...UInt32($0)]).foldedByTable() }
+
+    /// `caseFolded()` without the ASCII shortcut (which it builds).
+    private func foldedByTable() -> ScalarSet {
+        var added: [ClosedRange<UInt32>] = ranges
+        let scalars = CaseOrbits.scalars
         for range in ranges {
-            // ASCII letters: shift the overlap with A–Z and a–z by 32.
-            for (from, to, shift) in [(UInt32(0x41), UInt32(0x5A), Int64(32)), (UInt32(0x61), UInt32(0x7A), Int64(-32))] {
-                let low = max(range.lowerBound, from)
-                let high = min(range.upperBound, to)
-                if low <= high { result.insert(UInt32(Int64(low) + shift)...UInt32(Int64(high) + shift)) }
-            }
-            // Other scalars: only for small ranges, so a class like [^a] stays cheap to build.
-            guard range.upperBound >= 128, range.count <= 512 else { continue }
-            for value in max(range.lowerBound, 128)...range.upperBound {
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                for mapping in [scalar.properties.lowercaseMapping, scalar.properties.uppercaseMapping, scalar.properties.titlecaseMapping] {
-                    let scalars = mapping.unicodeScalars
-                    if scalars.count == 1, let other = scalars.first { result.insert(other.value...other.value) }
+            var index = CaseOrbits.firstIndex(atLeast: range.lowerBound)
+            while index < scalars.count, scalars[index] <= range.upperBound {
+                // Walk the orbit; its members outside the range are the ones that add anything.
+                var member = CaseOrbits.next[index]
+                while member != scalars[index] {
+                    if !range.contains(member) { added.append(member...member) }
+                    member = CaseOrbits.next[CaseOrbits.index(of: member)]
                 }
+                index += 1
             }
         }
-        return result
+        return added.count == ranges.count ? self : ScalarSet(added)
     }
 
     static let digits = ScalarSet([0x30...0x39])
