@@ -48,13 +48,7 @@ enum TestSupport {
     /// compiler or a careful forger would), so that the edit reaches the checks behind the digest.
     static func resealed(_ text: String) -> Data {
         guard case .object(let members, _)? = try? JSONTree.parse(Array(text.utf8)) else { return Data() }
-        let content = members.filter { $0.key != "document_digest" && $0.key != "signature" }
-        var canonical: [UInt8] = []
-        JSONTree.object(content).writeCanonical(into: &canonical)
-        var out: [UInt8] = []
-        JSONTree.object(content + [JSONTree.Member("document_digest", .string("sha256:" + SHA256.hex(canonical)))])
-            .writeIndented(into: &out)
-        return Data(out)
+        return CompiledPolicy.seal(members)
     }
 
     /// The codes of a result's diagnostics, in order.

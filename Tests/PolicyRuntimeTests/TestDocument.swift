@@ -29,13 +29,6 @@ enum TestDocument {
     /// signature is kept as it was.
     static func resealed(_ document: Data) -> Data {
         guard case .object(let members, _)? = try? JSONTree.parse([UInt8](document)) else { return document }
-        let content = members.filter { $0.key != "document_digest" && $0.key != "signature" }
-        var canonical: [UInt8] = []
-        JSONTree.object(content).writeCanonical(into: &canonical)
-        var out: [UInt8] = []
-        let signature = members.filter { $0.key == "signature" }
-        JSONTree.object(content + signature + [JSONTree.Member("document_digest", .string("sha256:" + SHA256.hex(canonical)))])
-            .writeIndented(into: &out)
-        return Data(out)
+        return CompiledPolicy.seal(members)
     }
 }

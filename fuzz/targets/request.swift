@@ -21,7 +21,7 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard !json.contains(0x0A), (try? JSONSerialization.jsonObject(with: Data(json))) != nil else {
         fatalError("decision is not one line of JSON")
     }
-    if (try? RequestReader.read(bytes)) == nil, decision.reasons.map(\.code) != ["invalid_request"] {
+    if (try? RequestReader.read(bytes)) == nil, decision.reasons.map(\.code) != [.invalidRequest] {
         fatalError("an unreadable request was not denied as invalid")
     }
     return 0

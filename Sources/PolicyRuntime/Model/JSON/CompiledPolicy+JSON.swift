@@ -18,16 +18,28 @@ extension CompiledPolicy {
     /// The document's file form: canonical, with `document_digest`, and signed when a key is given.
     /// The same policy always gives the same bytes, so documents can be diffed and hashed.
     public func canonicalJSON(signedWith key: DocumentKey? = nil) -> Data {
-        var members = contentJSON
+        CompiledPolicy.seal(contentJSON, signedWith: key)
+    }
+
+    /// The file form of a document's members: `document_digest` computed over the rest (and
+    /// replaced if present), `signature` added when a key is given (else an existing one is kept
+    /// as it is), laid out canonically. The compiler writes documents with it; tools and tests
+    /// that edit a document use it to reach the checks behind the digest.
+    public static func seal(_ members: [JSONTree.Member], signedWith key: DocumentKey? = nil) -> Data {
+        let digestKey = Key.documentDigest.rawValue
+        let signatureKey = Key.signature.rawValue
+        let content = members.filter { $0.key != digestKey && $0.key != signatureKey }
         var canonical: [UInt8] = []
-        JSONTree.object(members).writeCanonical(into: &canonical)
-        members.append(JSONTree.Member(Key.documentDigest.rawValue, .string("sha256:" + SHA256.hex(canonical))))
+        JSONTree.object(content).writeCanonical(into: &canonical)
+        var sealed = content + [JSONTree.Member(digestKey, .string("sha256:" + SHA256.hex(canonical)))]
         if let key {
-            members.append(JSONTree.Member(Key.signature.rawValue, DocumentSignature(key: key, content: canonical).documentJSON))
+            sealed.append(JSONTree.Member(signatureKey, DocumentSignature(key: key, content: canonical).documentJSON))
+        } else {
+            sealed += members.filter { $0.key == signatureKey }
         }
         var out: [UInt8] = []
         out.reserveCapacity(canonical.count * 2)
-        JSONTree.object(members).writeIndented(into: &out)
+        JSONTree.object(sealed).writeIndented(into: &out)
         return Data(out)
     }
 
