@@ -16,6 +16,11 @@ struct LineReader {
 
     let descriptor: Int32
     let maxLineBytes: Int
+    /// Flushed before every read that may block, so a caller answering line by line (a
+    /// coprocess) gets each answer before it sends the next request.
+    let output: OutputBuffer?
+    /// The error of a read that failed (not the end of the input), as `errno`.
+    private(set) var readError: Int32?
     private var buffer = [UInt8](repeating: 0, count: 65_536)
     private var start = 0
     private var end = 0
@@ -23,9 +28,10 @@ struct LineReader {
     /// The line being assembled; its storage is reused from one line to the next.
     private var line: [UInt8] = []
 
-    init(descriptor: Int32, maxLineBytes: Int) {
+    init(descriptor: Int32, maxLineBytes: Int, flushing output: OutputBuffer? = nil) {
         self.descriptor = descriptor
         self.maxLineBytes = maxLineBytes
+        self.output = output
     }
 
     /// The next line without its newline (a final line without one counts), or nil at the end.
@@ -94,11 +100,13 @@ struct LineReader {
 
     private mutating func refill() {
         start = 0
+        output?.flush()
         let count = buffer.withUnsafeMutableBytes { raw in
             var result: Int
             repeat { result = read(descriptor, raw.baseAddress, raw.count) } while result < 0 && errno == EINTR
             return result
         }
+        if count < 0 { readError = errno }
         if count <= 0 {
             end = 0
             finished = true
@@ -108,37 +116,44 @@ struct LineReader {
     }
 }
 
-/// Buffered writes to standard output, flushed in 64 KiB blocks and at the end.
-struct OutputBuffer {
+/// Buffered writes to standard output, flushed in 64 KiB blocks, before the input is read again
+/// and at the end. A class, so that the line reader can flush it before it blocks.
+final class OutputBuffer {
     private var bytes: [UInt8] = []
+    /// The error of a write that failed, as `errno`; nothing more is written after one.
+    private(set) var writeError: Int32?
 
     init() {
         bytes.reserveCapacity(1 << 17)
     }
 
-    mutating func append(_ line: [UInt8]) {
+    func append(_ line: [UInt8]) {
         bytes.append(contentsOf: line)
         bytes.append(0x0A)
         if bytes.count >= 1 << 16 { flush() }
     }
 
     /// Writes a decision line straight into the buffer.
-    mutating func append(_ decision: Decision) {
+    func append(_ decision: Decision) {
         decision.writeJSON(into: &bytes)
         bytes.append(0x0A)
         if bytes.count >= 1 << 16 { flush() }
     }
 
-    mutating func flush() {
+    func flush() {
+        guard !bytes.isEmpty else { return }
         var offset = 0
-        bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let written = write(1, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
+        if writeError == nil {
+            bytes.withUnsafeBytes { raw in
+                while offset < raw.count {
+                    let written = write(1, raw.baseAddress! + offset, raw.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        writeError = errno
+                        return
+                    }
+                    offset += written
                 }
-                offset += written
             }
         }
         bytes.removeAll(keepingCapacity: true)

@@ -304,3 +304,44 @@ extension CLITests {
         XCTAssertLessThan(Date().timeIntervalSince(start), 20, "linear, not quadratic (a loose bound for a shared machine)")
     }
 }
+
+/// `policyc eval` as a coprocess: each decision is written before the next request is read.
+extension CLITests {
+    func testEvalAnswersEachLineBeforeReadingTheNext() throws {
+        let executable = try XCTUnwrap(CLITests.executable)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["eval", "--policy", "examples/enterprise.pol"]
+        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.root)
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+        input.fileHandleForWriting.write(Data(#"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1}"#.utf8 + [0x0A]))
+        // The input stays open: the decision must come anyway.
+        let answered = DispatchSemaphore(value: 0)
+        let reader = output.fileHandleForReading
+        nonisolated(unsafe) var first = Data()
+        DispatchQueue.global().async {
+            first = reader.availableData
+            answered.signal()
+        }
+        if answered.wait(timeout: .now() + 20) == .timedOut {
+            process.terminate()
+            return XCTFail("no decision while the input stayed open")
+        }
+        XCTAssertTrue(String(decoding: first, as: UTF8.self).hasPrefix(#"{"decision":"allow""#))
+    }
+
+    func testEvalReportsAnUnreadableRequestFile() throws {
+        let result = try run(["eval", "--policy", "examples/enterprise.pol", "--request", "examples"])
+        XCTAssertEqual(result.status, 2, "a directory cannot be read as requests")
+        XCTAssertTrue(result.stderr.contains("cannot read the requests"), result.stderr)
+    }
+}

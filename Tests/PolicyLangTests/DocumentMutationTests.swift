@@ -25,12 +25,15 @@ final class DocumentMutationTests: XCTestCase {
         case rename([Step])
         case delete([Step])
         case retype([Step])
+        /// A number outside the condition values made negative: no count, price, size or period is.
+        case negate([Step])
 
         var description: String {
             switch self {
             case .rename(let path): return "rename " + path.map(\.description).joined()
             case .delete(let path): return "delete " + path.map(\.description).joined()
             case .retype(let path): return "retype " + path.map(\.description).joined()
+            case .negate(let path): return "negate " + path.map(\.description).joined()
             }
         }
     }
@@ -101,6 +104,31 @@ final class DocumentMutationTests: XCTestCase {
         }
     }
 
+    func testKeysThatSwiftCallsEqualAreNotReadTwoWays() throws {
+        // A pattern list `Keys` and a placeholder key spelled with a Kelvin sign: Swift's `==`
+        // calls them equal, other JSON readers do not. Wherever the second key stands, the
+        // document is refused rather than one of the two winning.
+        let compiled = try XCTUnwrap(TestSupport.compile(TestSupport.prelude + """
+            patterns Keys { "x" }
+            placeholders { Keys "[A]" }
+            """).policy)
+        let text = String(decoding: compiled.canonicalJSON(), as: UTF8.self)
+        let entry = #""Keys": "[A]""#
+        XCTAssertTrue(text.contains(entry))
+        for replacement in [#""Keys": "[B]", "# + entry, entry + #", "Keys": "[B]""#] {
+            let edited = text.replacingOccurrences(of: entry, with: replacement)
+            XCTAssertThrowsError(try Plan(json: TestSupport.resealed(edited))) { error in
+                XCTAssertEqual("\(error)", #"invalid compiled policy: placeholders: two keys spell "Keys""#)
+            }
+        }
+    }
+
+    func testTheCompilerRefusesNumbersTheDocumentCannotHold() {
+        let result = TestSupport.compile(TestSupport.prelude + "rule big { when request.context_tokens > 100000000000000000 deny \"x\" }")
+        XCTAssertEqual(result.diagnostics.map(\.message),
+                       ["`request.context_tokens` `100000000000000000` is larger than a compiled policy holds (9007199254740991)"])
+    }
+
     func testTheSchemaRefusesWhatTheLoaderRefuses() throws {
         let schemaData = try Data(contentsOf: URL(fileURLWithPath: TestSupport.root + "/schema/policy.schema.json"))
         let validator = SchemaValidator(root: try XCTUnwrap(JSONValue.parse(schemaData)))
@@ -130,6 +158,11 @@ final class DocumentMutationTests: XCTestCase {
             for member in members {
                 let child = path + [.key(member.key)]
                 result += [.rename(child), .delete(child), .retype(child)]
+                let inCondition = path.contains { step in
+                    if case .key(let key) = step { return key == "condition" || key == "trigger" }
+                    return false
+                }
+                if case .number = member.value, !inCondition, member.key != "schema_version" { result.append(.negate(child)) }
                 result += mutations(of: member.value, at: child)
             }
         case .array(let items, _):
@@ -149,11 +182,12 @@ final class DocumentMutationTests: XCTestCase {
         case .rename(let path): return edit(document, path[...], .rename)
         case .delete(let path): return edit(document, path[...], .delete)
         case .retype(let path): return edit(document, path[...], .retype)
+        case .negate(let path): return edit(document, path[...], .negate)
         }
     }
 
     private enum Change {
-        case rename, delete, retype
+        case rename, delete, retype, negate
     }
 
     /// `value` with `change` applied at `path` (a member of an object, or an element of an array).
@@ -170,6 +204,7 @@ final class DocumentMutationTests: XCTestCase {
                 case .rename: members[index].key += "_renamed"
                 case .delete: members.remove(at: index)
                 case .retype: members[index].value = Self.otherType(members[index].value)
+                case .negate: members[index].value = .number("-1")
                 }
             }
             return .object(members, offset: offset)

@@ -87,6 +87,16 @@ final class EvaluationTraceTests: XCTestCase {
         XCTAssertTrue(exercised.contains(#"dev: blocked "ord(er)?#[0-9]+""#), "\(exercised)")
     }
 
+    func testRulesSeeTheRiskOfTheRoleChecksAndFindings() throws {
+        let plan = try plan(TestSupport.prelude + """
+            role dev { models "claude-3-opus" features ask_mode block "production" }
+            rule risky { when risk_score >= 50% deny "risky" }
+            """)
+        let decision = plan.evaluate(request("the production db"))
+        XCTAssertEqual(decision.reasons.map(\.rule), ["role:dev", "risky"], "a blocked pattern weighs 60")
+        XCTAssertEqual(plan.evaluate(request("hello")).outcome, .allow)
+    }
+
     func testHourAndWeekdayComeFromTheTimestamp() throws {
         let plan = try plan(policy)
         func decide(_ timestamp: String?) -> Decision.Outcome {

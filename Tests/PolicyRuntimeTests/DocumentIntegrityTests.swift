@@ -144,6 +144,12 @@ final class DocumentIntegrityTests: XCTestCase {
         let resealed = TestDocument.resealed(Data(tampered.utf8))
         XCTAssertNoThrow(try LoadedDocument(resealed))
         XCTAssertThrowsError(try Plan(json: resealed, verifyingWith: key)) { XCTAssertEqual($0 as? CompiledPolicyError, .badSignature) }
+        // The MAC is lower-case hex, as written; another spelling of it is refused.
+        let mac = try XCTUnwrap(text.range(of: #""mac": "[0-9a-f]{64}""#, options: .regularExpression)).upperBound
+        let upper = text.replacingCharacters(in: text.index(mac, offsetBy: -65)..<mac, with: text[text.index(mac, offsetBy: -65)..<mac].uppercased())
+        XCTAssertThrowsError(try Plan(json: TestDocument.resealed(Data(upper.utf8)), verifyingWith: key)) { error in
+            XCTAssertTrue("\(error)".contains("lower-case hex"), "\(error)")
+        }
     }
 
     func testKeys() throws {

@@ -84,8 +84,24 @@ final class StrictRequestTests: XCTestCase {
         XCTAssertEqual(request.timestamp?.utcHour, 1)
         XCTAssertEqual(request.timestamp?.weekday, .monday, "Sunday 23:30 at -02:00 is Monday 01:30 UTC")
         XCTAssertEqual(Timestamp(rfc3339: "2016-12-31T23:59:60Z")?.secondsSinceEpoch, 1_483_228_799, "a leap second reads as :59")
+        XCTAssertNil(Timestamp(rfc3339: "2016-12-31T10:15:60Z"), "a leap second ends a UTC day")
+        XCTAssertNotNil(Timestamp(rfc3339: "2016-12-31T15:59:60-08:00"), "…which is 15:59:60 in California")
+        XCTAssertEqual(Timestamp(rfc3339: "2000-02-29T00:00:00Z")?.weekday, .tuesday)
+        XCTAssertEqual(Timestamp(rfc3339: "1969-07-20T20:17:00Z")?.weekday, .sunday, "before 1970")
+        XCTAssertNotNil(Timestamp(rfc3339: "0000-02-29T00:00:00Z"), "year 0 is a leap year in the proleptic calendar")
+        XCTAssertNil(Timestamp(rfc3339: "1900-02-29T00:00:00Z"))
+        XCTAssertEqual(Timestamp(rfc3339: "9999-12-31T23:59:59Z")?.utcHour, 23)
+        _ = Timestamp(secondsSinceEpoch: .min).weekday  // no trap at the extremes
+        _ = Timestamp(secondsSinceEpoch: .max).utcHour
         XCTAssertNil(Timestamp(rfc3339: "2026-12-06T23:30:00"), "a time zone is required")
         XCTAssertNil(Timestamp(rfc3339: "2026-12-06"))
+    }
+
+    func testACostNearTheLimitOfIntegersDoesNotTrap() {
+        for tokens in ["36893488147419", "9223372036854775807", "4611686018427387904"] {
+            let decision = decide(#"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1,"tokens_in":\#(tokens),"tokens_out":\#(tokens)}"#)
+            XCTAssertEqual(decision.reasons.map(\.code), [], tokens)
+        }
     }
 
     func testReasonCodesCarryTheirRiskWeights() {

@@ -168,51 +168,54 @@ public struct PolicyDiff: Sendable {
     }
 
     /// What one policy's role checks do for one role, per model, feature and operation, read
-    /// from the traces of evaluations of requests that vary one of them at a time (the checks are
-    /// independent of one another, docs/runtime.md "How a request is decided").
+    /// from the traces of the runtime's own evaluations (the checks are independent of one
+    /// another, docs/runtime.md "How a request is decided", so one request can probe a model, a
+    /// feature and the operations at once).
     private struct RoleAccess {
         var known = false
         var limit: Int?
-        var models: [String: Bool] = [:]
-        var features: [String: Bool] = [:]
-        var operations: [String: (declared: Bool, approval: Bool)] = [:]
+        /// Per index into the diff's model, feature and operation lists (a cell looks them up
+        /// by index: there are millions of cells, and hashing names for each dominated).
+        var models: [Bool]
+        var features: [Bool]
+        var operations: [(declared: Bool, approval: Bool)]
 
         init(_ plan: Plan, role: String, models: [String], features: [String], operations: [String]) {
-            func checks(model: String? = nil, feature: String? = nil, operation: String? = nil) -> [EvaluationTrace.RoleCheck] {
+            self.models = Array(repeating: false, count: models.count)
+            self.features = Array(repeating: false, count: features.count)
+            self.operations = Array(repeating: (false, false), count: operations.count)
+            // Request i asks for model i and feature i, the first also for every operation: the
+            // trace records each check on its own, so max(models, features) requests cover all.
+            for index in 0..<max(models.count, features.count, 1) {
                 var request = Request()
                 request.role = role
-                request.model = model
-                request.feature = feature
-                request.operations = operation.map { [$0] } ?? []
+                request.model = index < models.count ? models[index] : nil
+                request.feature = index < features.count ? features[index] : nil
+                request.operations = index == 0 ? operations : []
                 request.contextTokens = 0
                 var trace = EvaluationTrace()
                 _ = plan.evaluate(request, trace: &trace)
-                return trace.roleChecks
-            }
-            for model in models {
-                for check in checks(model: model) {
+                var operationIndex = 0
+                for check in trace.roleChecks {
                     switch check {
                     case .role(_, let known): self.known = known
-                    case .model(_, _, let allowed): self.models[model] = allowed
+                    case .model(_?, _, let allowed): self.models[index] = allowed
+                    case .feature(_?, let allowed): self.features[index] = allowed
                     case .contextLimit(let limit, _, _): self.limit = limit
+                    case .operation(_, let declared, let approval):
+                        // Recorded in the order the request lists them.
+                        self.operations[operationIndex] = (declared, approval)
+                        operationIndex += 1
                     default: break
                     }
                 }
             }
-            for feature in features {
-                for case .feature(_, let allowed) in checks(feature: feature) { self.features[feature] = allowed }
-            }
-            for operation in operations {
-                for case .operation(_, let declared, let approval) in checks(operation: operation) {
-                    self.operations[operation] = (declared, approval)
-                }
-            }
         }
 
-        func step(_ model: String, _ feature: String, _ operation: String?) -> Step {
-            let opened = operation.map { operations[$0]?.declared ?? false } ?? true
-            guard known, models[model] ?? false, features[feature] ?? false, opened else { return Step(upTo: .deny, limit: nil) }
-            let needsApproval = operation.map { operations[$0]?.approval ?? false } ?? false
+        func step(_ model: Int, _ feature: Int, _ operation: Int?) -> Step {
+            let opened = operation.map { operations[$0].declared } ?? true
+            guard known, models[model], features[feature], opened else { return Step(upTo: .deny, limit: nil) }
+            let needsApproval = operation.map { operations[$0].approval } ?? false
             return Step(upTo: needsApproval ? .requireApproval : .allow, limit: limit)
         }
     }
@@ -264,10 +267,13 @@ public struct PolicyDiff: Sendable {
         }
         var featuresByKey: [Key: [String]] = [:]
         var order: [Key] = []
-        for model in models {
-            for operation in [nil] + operations.map(Optional.some) {
-                for feature in features {
-                    for (range, old, new) in differences(before.step(model, feature, operation), after.step(model, feature, operation)) {
+        for (modelIndex, model) in models.enumerated() {
+            for operationIndex in [nil] + operations.indices.map(Optional.some) {
+                let operation = operationIndex.map { operations[$0] }
+                for (featureIndex, feature) in features.enumerated() {
+                    let cellBefore = before.step(modelIndex, featureIndex, operationIndex)
+                    let cellAfter = after.step(modelIndex, featureIndex, operationIndex)
+                    for (range, old, new) in differences(cellBefore, cellAfter) {
                         let key = Key(model: model, operation: operation, context: range, old: old, new: new)
                         if featuresByKey[key] == nil { order.append(key) }
                         featuresByKey[key, default: []].append(feature)

@@ -1,3 +1,5 @@
+import PolicyRuntime
+
 /// Quantities: unit checks and conversion to the compiled base units.
 extension Checker {
     /// Names a unit the way messages do.
@@ -70,6 +72,17 @@ extension Checker {
             error(.invalidQuantity, "\(what) must be more than $0", file, quantity.span)
             return nil
         }
+        return withinDocumentRange(value, quantity, what, file)
+    }
+
+    /// Refuses a value the compiled document cannot hold exactly (docs/compiled-format.md: every
+    /// integer is at most 2^53 − 1), so that what compiles also loads.
+    mutating func withinDocumentRange(_ value: Int, _ quantity: Quantity, _ what: String, _ file: SourceFile) -> Int? {
+        guard value <= CompiledPolicy.maximumInteger else {
+            error(.invalidQuantity, "\(what) `\(quantity.text)` is larger than a compiled policy holds (\(CompiledPolicy.maximumInteger))",
+                  file, quantity.span)
+            return nil
+        }
         return value
     }
 
@@ -87,7 +100,7 @@ extension Checker {
             error(.invalidQuantity, "\(what) must be more than zero", file, quantity.span)
             return nil
         }
-        return value
+        return withinDocumentRange(value, quantity, what, file)
     }
 
     /// Renders a token count as authors write it (`200k`), for messages.

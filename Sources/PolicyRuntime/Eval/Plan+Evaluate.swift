@@ -40,8 +40,10 @@ extension Plan {
         collectDetections(scan, &state)
         if !(rules.isEmpty && alerts.isEmpty && playbooks.isEmpty) {
             // A policy with no rules, alerts or playbooks (the role table alone) builds no context.
+            // Rules see the risk of the role checks and the findings; alerts and playbooks also
+            // that of the rules' own denials.
             var context = EvaluationContext(request: request, modelID: modelSlot.map { compiled.models[$0].id },
-                                            cost: cost(request, modelSlot), riskPercent: 0, scan: scan)
+                                            cost: cost(request, modelSlot), riskPercent: state.risk, scan: scan)
             applyRules(&context, &state, &recorder)
             context.riskPercent = state.risk
             raiseAlertsAndStartPlaybooks(context, &state, &recorder)
@@ -74,7 +76,8 @@ extension Plan {
         func part(_ tokens: Int?, _ perMillion: Int?) -> Int {
             guard let tokens, let perMillion else { return 0 }
             let (product, overflow) = tokens.multipliedReportingOverflow(by: perMillion)
-            return overflow ? Int.max / 2 : (product + 999_999) / 1_000_000
+            // Rounded up without adding first, which could overflow near Int.max.
+            return overflow ? Int.max / 2 : product / 1_000_000 + (product % 1_000_000 > 0 ? 1 : 0)
         }
         let (sum, overflow) = part(request.tokensIn, price.inputMicrosPerMillionTokens)
             .addingReportingOverflow(part(request.tokensOut, price.outputMicrosPerMillionTokens))

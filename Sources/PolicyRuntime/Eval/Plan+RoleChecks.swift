@@ -83,7 +83,7 @@ extension Plan {
                         found = true
                         return true
                     }
-                    matcher?.scan(view) { pattern, start, end in hit(role.literalPatternIndexes[pattern], start, end) }
+                    matcher?.scan(view) { pattern, start, end in hit(role.literalPatternIndexes?[pattern] ?? pattern, start, end) }
                     for (index, regex) in role.blockedRegexes.enumerated() {
                         regex.forEachMatch(in: view) { start, end in hit(role.regexPatternIndexes[index], start, end) }
                     }

@@ -11,8 +11,9 @@ public struct Timestamp: Sendable, Equatable, Hashable, Comparable {
     }
 
     /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t` and a space may replace `T`, `z`
-    /// may replace `Z`, a leap second (`:60`) reads as the last second of its minute. Nil when
-    /// the text is not such a date and time, or names a day the month does not have.
+    /// may replace `Z`, a leap second (`:60`, only at the end of a UTC day) reads as the last second
+    /// of its minute. Nil when the text is not such a date and time, or names a day the month does
+    /// not have.
     public init?(rfc3339 text: String) {
         let bytes = Array(text.utf8)
         func number(_ start: Int, _ count: Int) -> Int? {
@@ -51,7 +52,10 @@ public struct Timestamp: Sendable, Equatable, Hashable, Comparable {
             return nil
         }
         let days = Timestamp.daysSinceEpoch(year: year, month: month, day: day)
-        secondsSinceEpoch = days * 86_400 + hour * 3_600 + minute * 60 + min(second, 59) - offsetSeconds
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + min(second, 59) - offsetSeconds
+        // A leap second is only ever the last second of a UTC day (RFC 3339 §5.7).
+        guard second < 60 || Timestamp.floorModulo(seconds, 86_400) == 86_399 else { return nil }
+        secondsSinceEpoch = seconds
     }
 
     /// The hour of the day in UTC, 0–23.
@@ -86,7 +90,13 @@ public struct Timestamp: Sendable, Equatable, Hashable, Comparable {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func floorDivide(_ value: Int, _ divisor: Int) -> Int { (value - floorModulo(value, divisor)) / divisor }
+    static func floorDivide(_ value: Int, _ divisor: Int) -> Int {
+        let quotient = value / divisor
+        return value % divisor < 0 ? quotient - 1 : quotient
+    }
 
-    static func floorModulo(_ value: Int, _ divisor: Int) -> Int { ((value % divisor) + divisor) % divisor }
+    static func floorModulo(_ value: Int, _ divisor: Int) -> Int {
+        let remainder = value % divisor
+        return remainder < 0 ? remainder + divisor : remainder
+    }
 }

@@ -88,8 +88,8 @@ struct DocumentSignature: Sendable, Equatable {
         }
         keyID = try object.string(.keyID)
         mac = try object.string(.mac)
-        guard mac.utf8.count == 64, Hex.decode(mac) != nil else {
-            throw DocumentValue.error(object.child(.mac), "expected 64 hex digits")
+        guard mac.utf8.count == 64, mac.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+            throw DocumentValue.error(object.child(.mac), "expected 64 lower-case hex digits")
         }
     }
 

@@ -143,8 +143,9 @@ final class PlannedRole: Sendable {
     /// The role's blocked regular expressions.
     let blockedRegexes: [LinearRegex]
     /// For each pattern of the blocked matcher and each blocked regex, its index in the compiled
-    /// role's `blocked_patterns`, so a trace can say which pattern was found.
-    let literalPatternIndexes: [Int]
+    /// role's `blocked_patterns`, so a trace can say which pattern was found; nil when the
+    /// literals are the whole list (no regexes), which saves an array per role.
+    let literalPatternIndexes: [Int]?
     let regexPatternIndexes: [Int]
     let source: String
     /// `role:NAME`, the `rule` its reasons cite (built once, not per request).
@@ -153,7 +154,7 @@ final class PlannedRole: Sendable {
     let blockedMessage: String
 
     init(name: String, models: BitSet, features: BitSet, maxContextTokens: Int?, auditLevel: AuditLevel, approvals: BitSet,
-         blockedMatcher: Int?, blockedRegexes: [LinearRegex], literalPatternIndexes: [Int], regexPatternIndexes: [Int], source: String) {
+         blockedMatcher: Int?, blockedRegexes: [LinearRegex], literalPatternIndexes: [Int]?, regexPatternIndexes: [Int], source: String) {
         self.literalPatternIndexes = literalPatternIndexes
         self.regexPatternIndexes = regexPatternIndexes
         self.rule = "role:" + name

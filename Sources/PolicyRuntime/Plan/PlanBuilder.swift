@@ -286,8 +286,9 @@ struct PlanBuilder {
                 auditLevel: role.auditLevel ?? compiled.audit.defaultLevel,
                 approvals: BitSet(capacity: compiled.operations.count, members: approvals),
                 blockedMatcher: blockedMatcher, blockedRegexes: blockedRegexes[index],
-                literalPatternIndexes: role.blockedPatterns.indices.filter { role.blockedPatterns[$0].regex == nil },
-                regexPatternIndexes: role.blockedPatterns.indices.filter { role.blockedPatterns[$0].regex != nil }, source: role.source))
+                literalPatternIndexes: blockedRegexes[index].isEmpty ? nil : role.blockedPatterns.indices.filter { role.blockedPatterns[$0].regex == nil },
+                regexPatternIndexes: blockedRegexes[index].isEmpty ? [] : role.blockedPatterns.indices.filter { role.blockedPatterns[$0].regex != nil },
+                source: role.source))
         }
     }
 

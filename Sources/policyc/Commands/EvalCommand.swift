@@ -48,20 +48,24 @@ enum EvalCommand: Command {
             guard descriptor >= 0 else { throw .usage("eval: cannot read `\(requestPath)`: \(String(cString: strerror(errno)))") }
         }
         defer { if descriptor != 0 { close(descriptor) } }
-        var output = OutputBuffer()
+        let output = OutputBuffer()
         let explain = arguments.has("explain")
+        var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes, flushing: output)
         if arguments.value("input") == "json" {
-            decideWholeInput(plan, descriptor, explain: explain, into: &output)
+            decideWholeInput(plan, &reader, explain: explain, into: output)
         } else {
-            decideLines(plan, descriptor, explain: explain, into: &output)
+            decideLines(plan, &reader, explain: explain, into: output)
         }
         output.flush()
+        // Exit 0 promises that every request was decided and written: a failed read or write
+        // breaks that promise, so it is an error (exit 2), not a quiet end.
+        if let error = reader.readError { throw .usage("eval: cannot read the requests: \(String(cString: strerror(error)))") }
+        if let error = output.writeError { throw .usage("eval: cannot write the decisions: \(String(cString: strerror(error)))") }
         return .success
     }
 
     /// JSON Lines: one line, one request, one decision, always, in linear time.
-    static func decideLines(_ plan: Plan, _ descriptor: Int32, explain: Bool, into output: inout OutputBuffer) {
-        var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes)
+    static func decideLines(_ plan: Plan, _ reader: inout LineReader, explain: Bool, into output: OutputBuffer) {
         var lineNumber = 0
         while let line = reader.next() {
             lineNumber += 1
@@ -76,27 +80,26 @@ enum EvalCommand: Command {
                     output.append(plan.invalidRequest("line \(lineNumber): \(error.description)" + hint(for: bytes)))
                     continue
                 }
-                decide(plan, request, explain: explain, into: &output)
+                decide(plan, request, explain: explain, into: output)
             }
         }
     }
 
     /// `--input json`: the whole input is one request.
-    static func decideWholeInput(_ plan: Plan, _ descriptor: Int32, explain: Bool, into output: inout OutputBuffer) {
-        var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes)
+    static func decideWholeInput(_ plan: Plan, _ reader: inout LineReader, explain: Bool, into output: OutputBuffer) {
         guard let input = reader.readAll(limit: RequestReader.maxBytes) else {
             output.append(plan.invalidRequest("the request is over \(RequestReader.maxBytes) bytes"))
             return
         }
         do {
-            decide(plan, try RequestReader.read(input), explain: explain, into: &output)
+            decide(plan, try RequestReader.read(input), explain: explain, into: output)
         } catch {
             output.append(plan.invalidRequest(error.description))
         }
     }
 
     /// Writes the decision line for one request.
-    static func decide(_ plan: Plan, _ request: Request, explain: Bool, into output: inout OutputBuffer) {
+    static func decide(_ plan: Plan, _ request: Request, explain: Bool, into output: OutputBuffer) {
         guard explain else {
             output.append(plan.evaluate(request))
             return

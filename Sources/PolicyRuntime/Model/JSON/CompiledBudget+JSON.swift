@@ -8,10 +8,11 @@ extension CompiledBudget {
     init(document value: JSONTree, path: String) throws(CompiledPolicyError) {
         let object = try DocumentObject<Key>(value, path)
         self.init(name: try object.string(.name), scope: try object.word(.scope), member: try object.optionalString(.member),
-                  periodSeconds: try object.integer(.periodSeconds), periodName: try object.optionalWord(.periodName),
-                  limitMicros: try object.optionalInteger(.limitMicros), limitTokens: try object.optionalInteger(.limitTokens),
+                  periodSeconds: try object.integer(.periodSeconds, in: DocumentValue.positive), periodName: try object.optionalWord(.periodName),
+                  limitMicros: try object.optionalInteger(.limitMicros, in: DocumentValue.positive),
+                  limitTokens: try object.optionalInteger(.limitTokens, in: DocumentValue.positive),
                   warnAtPercent: try object.array(.warnAtPercent) { (item, itemPath) throws(CompiledPolicyError) in
-                      try DocumentValue.integer(item, itemPath)
+                      try DocumentValue.integer(item, itemPath, in: DocumentValue.percentages)
                   },
                   source: try object.string(.source))
         guard (limitMicros == nil) != (limitTokens == nil) else {
@@ -38,7 +39,7 @@ extension CompiledAudit {
         let object = try DocumentObject<Key>(value, path)
         self.init(defaultLevel: try object.word(.defaultLevel), logPrompts: try object.word(.logPrompts),
                   logResponses: try object.word(.logResponses), redact: try object.strings(.redact), encrypt: try object.bool(.encrypt),
-                  highRiskThresholdPercent: try object.optionalInteger(.highRiskThresholdPercent),
+                  highRiskThresholdPercent: try object.optionalInteger(.highRiskThresholdPercent, in: DocumentValue.percentages),
                   highRiskAlert: try object.optionalString(.highRiskAlert))
     }
 
@@ -63,11 +64,11 @@ extension CompiledRetention {
             guard let kind = RetentionKind(rawValue: key) else {
                 throw DocumentValue.error(itemPath, "unknown \(RetentionKind.vocabularyName) \(JSONWriter.quoted(key)); expected \(RetentionKind.wordList)")
             }
-            return (kind, try DocumentValue.integer(item, itemPath))
+            return (kind, try DocumentValue.integer(item, itemPath, in: DocumentValue.positive))
         }) {
             periods[entry.value.0] = entry.value.1
         }
-        self.init(periodsSeconds: periods, erasureWithinSeconds: try object.optionalInteger(.erasureWithinSeconds))
+        self.init(periodsSeconds: periods, erasureWithinSeconds: try object.optionalInteger(.erasureWithinSeconds, in: DocumentValue.positive))
     }
 
     var documentJSON: JSONTree {

@@ -8,7 +8,7 @@ extension CompiledModel {
         let object = try DocumentObject<Key>(value, path)
         let priceValue = object.value(.price) ?? .null()
         self.init(id: try object.string(.id), provider: try object.optionalString(.provider),
-                  contextTokens: try object.optionalInteger(.contextTokens), aliases: try object.strings(.aliases),
+                  contextTokens: try object.optionalInteger(.contextTokens, in: DocumentValue.positive), aliases: try object.strings(.aliases),
                   price: priceValue.isNull ? nil : try CompiledPrice(document: priceValue, path: object.child(.price)),
                   source: try object.string(.source))
     }

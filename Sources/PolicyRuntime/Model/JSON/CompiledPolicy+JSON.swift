@@ -9,6 +9,10 @@ extension CompiledPolicy {
         case playbooks, channels, customActions = "custom_actions", budgets, audit, retention, controls, placeholders
     }
 
+    /// The largest magnitude of an integer in a document: 2^53 − 1, so that every JSON reader,
+    /// including those that hold numbers as doubles, reads each one exactly.
+    public static let maximumInteger = DocumentValue.maximumInteger
+
     /// Largest compiled document accepted, in bytes (256 MiB; a 10,000-role policy is about 9 MB).
     public static let maximumDocumentBytes = 256 * 1024 * 1024
     /// Deepest nesting of arrays and objects in a document (conditions nest at most 64 levels in
@@ -100,10 +104,22 @@ extension CompiledPolicy {
             audit: try CompiledAudit(document: object.value(.audit) ?? .null(), path: Key.audit.rawValue),
             retention: try CompiledRetention(document: object.value(.retention) ?? .null(), path: Key.retention.rawValue),
             controls: try list(.controls) { (item, path) throws(CompiledPolicyError) in try CompiledControl(document: item, path: path) },
-            placeholders: Dictionary(try object.map(.placeholders) { (_, item, path) throws(CompiledPolicyError) in
-                try DocumentValue.string(item, path)
-            }.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            placeholders: try CompiledPolicy.placeholders(object),
             detectors: try list(.detectors) { (item, path) throws(CompiledPolicyError) in try CompiledDetector(document: item, path: path) })
+    }
+}
+
+extension CompiledPolicy {
+    /// `placeholders`, refusing two keys that name the same thing in different spellings (Swift
+    /// dictionaries equate canonically equivalent strings; the document's readers must not).
+    fileprivate static func placeholders(_ object: DocumentObject<Key>) throws(CompiledPolicyError) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in try object.map(.placeholders, { (_, item, path) throws(CompiledPolicyError) in try DocumentValue.string(item, path) }) {
+            guard result.updateValue(entry.value, forKey: entry.key) == nil else {
+                throw DocumentValue.error("placeholders", "two keys spell \(JSONWriter.quoted(entry.key))")
+            }
+        }
+        return result
     }
 }
 

@@ -65,7 +65,7 @@ extension Condition {
         case "has":
             let object = try DocumentObject<HasKey>(value, path)
             return .has(field: try object.string(.field), detectors: try object.strings(.detectors), patterns: try object.strings(.patterns),
-                        minCount: try object.integer(.minCount))
+                        minCount: try object.integer(.minCount, in: DocumentValue.positive))
         case "is_true":
             return .isTrue(field: try DocumentObject<IsTrueKey>(value, path).string(.field))
         default:
@@ -84,7 +84,7 @@ extension Condition {
         switch value {
         case .string(let text, _): return .string(text)
         case .bool(let flag, _): return .boolean(flag)
-        case .number: return .integer(try DocumentValue.integer(value, path))
+        case .number: return .integer(try DocumentValue.integer(value, path, in: -DocumentValue.maximumInteger...DocumentValue.maximumInteger))
         default: throw DocumentValue.error(path, "expected a string, a whole number or a boolean, found \(value.kindName)")
         }
     }

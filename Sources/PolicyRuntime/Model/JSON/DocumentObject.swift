@@ -66,13 +66,13 @@ struct DocumentObject<Key: RawRepresentable & CaseIterable & Equatable> where Ke
         return flag
     }
 
-    func integer(_ key: Key) throws(CompiledPolicyError) -> Int {
-        try DocumentValue.integer(present(key), child(key))
+    func integer(_ key: Key, in range: ClosedRange<Int> = DocumentValue.counts) throws(CompiledPolicyError) -> Int {
+        try DocumentValue.integer(present(key), child(key), in: range)
     }
 
-    func optionalInteger(_ key: Key) throws(CompiledPolicyError) -> Int? {
+    func optionalInteger(_ key: Key, in range: ClosedRange<Int> = DocumentValue.counts) throws(CompiledPolicyError) -> Int? {
         let value = present(key)
-        return value.isNull ? nil : try DocumentValue.integer(value, child(key), orNull: true)
+        return value.isNull ? nil : try DocumentValue.integer(value, child(key), orNull: true, in: range)
     }
 
     func strings(_ key: Key) throws(CompiledPolicyError) -> [String] {
@@ -130,13 +130,25 @@ enum DocumentValue {
         return text
     }
 
-    /// A whole number within ±``maximumInteger``.
-    static func integer(_ value: JSONTree, _ path: String, orNull: Bool = false) throws(CompiledPolicyError) -> Int {
+    /// The integers a count, a size, a price or a period may be: every integer of the document
+    /// but a condition's values is at least 0.
+    static let counts = 0...maximumInteger
+    /// Integers that must be at least 1 (a model's window, a budget's period and limit, …).
+    static let positive = 1...maximumInteger
+    /// Whole percentages from 1 to 100 (warning thresholds, the high-risk threshold).
+    static let percentages = 1...100
+
+    /// A whole number within `range` (itself within ±``maximumInteger``).
+    static func integer(_ value: JSONTree, _ path: String, orNull: Bool = false,
+                        in range: ClosedRange<Int> = counts) throws(CompiledPolicyError) -> Int {
         guard case .number(let text, _) = value else {
             throw error(path, "expected a whole number\(orNull ? " or null" : ""), found \(value.kindName)")
         }
         guard let number = Int(text), number <= maximumInteger, number >= -maximumInteger else {
             throw error(path, "expected a whole number of at most \(maximumInteger) in magnitude, found \(text)")
+        }
+        guard range.contains(number) else {
+            throw error(path, "expected a whole number from \(range.lowerBound) to \(range.upperBound), found \(text)")
         }
         return number
     }

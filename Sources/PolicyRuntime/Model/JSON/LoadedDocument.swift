@@ -49,8 +49,7 @@ public struct LoadedDocument: Sendable {
             throw .invalidDocument("missing key \"document_digest\"")
         }
         guard case .string(let written, _) = digestValue, written == digest else { throw .digestMismatch }
-        let policy = try CompiledPolicy(document: tree)
-
+        // With a key, the signature next: nothing unauthenticated is decoded further.
         let signatureValue = members.first { $0.key == CompiledPolicy.Key.signature.rawValue }?.value
         let signature = try signatureValue.map { value throws(CompiledPolicyError) in
             try DocumentSignature(document: value, path: CompiledPolicy.Key.signature.rawValue)
@@ -59,6 +58,8 @@ public struct LoadedDocument: Sendable {
             guard let signature else { throw .unsigned }
             try signature.verify(key, content: canonical)
         }
+        let policy = try CompiledPolicy(document: tree)
+
         self.policy = policy
         self.documentDigest = digest
         self.verifiedKeyID = key?.id

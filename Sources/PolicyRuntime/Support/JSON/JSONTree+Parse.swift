@@ -250,8 +250,7 @@ private struct TreeReader {
                              previous members: [JSONTree.Member]) throws(JSONTree.SyntaxError) {
         let duplicate: Bool
         if set == nil, members.count < TreeReader.linearDuplicateCheckLimit {
-            // `==` also equates canonically equivalent spellings: refusing those too is the safe side.
-            duplicate = members.contains { $0.key == key }
+            duplicate = members.contains { JSONTree.sameBytes($0.key, key) }
         } else {
             if set == nil { set = Set(members.map { Array($0.key.utf8) }) }
             duplicate = !set!.insert(Array(key.utf8)).inserted

@@ -3,8 +3,9 @@
 /// Both sort object keys by their UTF-16 code units and escape strings the same way, as
 /// RFC 8785 (the JSON Canonicalization Scheme) prescribes: `\"`, `\\`, `\b \t \n \f \r`, other
 /// control characters as `\u00xx` in lower-case hex, everything else as its UTF-8 bytes. Numbers
-/// are written as they were read, except that whole numbers are normalized (`-0` is `0`); for the
-/// integers the compiled document holds (at most 2^53 − 1 in magnitude) that is RFC 8785's form.
+/// are written as they were read, except that whole numbers are normalized (`-0` is `0`): for the
+/// integers the compiled document holds (at most 2^53 − 1 in magnitude) that is RFC 8785's form;
+/// fractions and larger numbers are not in it, and the document loader refuses them.
 extension JSONTree {
     /// The RFC 8785 form: no white space at all. The document digest and signature are computed
     /// over these bytes, so any language with an RFC 8785 library can recompute them.
@@ -109,6 +110,14 @@ extension JSONTree {
             }
         }
         return decided ?? left.utf16.lexicographicallyPrecedes(right.utf16)
+    }
+
+    /// Whether two strings have the same UTF-8 bytes (Swift's `==` also equates canonically
+    /// equivalent spellings, which other JSON readers keep apart).
+    static func sameBytes(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        var left = left, right = right
+        return left.withUTF8 { a in right.withUTF8 { b in a.elementsEqual(b) } }
     }
 
     /// A string literal with RFC 8785's escapes.
