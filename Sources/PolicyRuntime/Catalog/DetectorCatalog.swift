@@ -14,7 +14,7 @@ public enum DetectorCatalog {
     }
 
     /// Categories a condition may name to mean every detector in it (`prompt has pii`).
-    public static let categories: [String] = ["pii", "secret", "network", "injection"]
+    public static let categories: [String] = DetectorCategory.words
 
     /// Every built-in detector, grouped by category.
     public static let entries: [Entry] = [
