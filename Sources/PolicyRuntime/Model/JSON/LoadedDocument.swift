@@ -43,8 +43,10 @@ public struct LoadedDocument: Sendable {
         // The digest first, so that a document changed in transit is reported as changed rather
         // than by whatever the change broke. It and the signature cover the canonical form of
         // every other member.
-        let canonical = document.canonical(excluding: [CompiledPolicy.Key.documentDigest.rawValue, CompiledPolicy.Key.signature.rawValue])
-        let digest = "sha256:" + SHA256.hex(canonical)
+        let excluded = [CompiledPolicy.Key.documentDigest.rawValue, CompiledPolicy.Key.signature.rawValue]
+        var hasher = SHA256()
+        document.hash(excluding: excluded, into: &hasher)
+        let digest = "sha256:" + Hex.encode(hasher.finalize())
         guard let digestValue = members.first(where: { $0.key == CompiledPolicy.Key.documentDigest.rawValue })?.value else {
             throw .invalidDocument("missing key \"document_digest\"")
         }
@@ -56,7 +58,7 @@ public struct LoadedDocument: Sendable {
         }
         if let key {
             guard let signature else { throw .unsigned }
-            try signature.verify(key, content: canonical)
+            try signature.verify(key, content: document.canonical(excluding: excluded))
         }
         let policy = try CompiledPolicy(document: tree)
 

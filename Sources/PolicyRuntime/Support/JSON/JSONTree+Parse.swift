@@ -27,6 +27,21 @@ extension JSONTree {
         /// `canonical`, in canonical (sorted) order.
         public let members: [(key: String, range: Range<Int>)]
 
+        /// Feeds the canonical form of the top-level object without the members named in
+        /// `excluded` to `hasher`, in place (no copy of a document that may be megabytes).
+        public func hash(excluding excluded: [String], into hasher: inout SHA256) {
+            hasher.update(CollectionOfOne(UInt8(ascii: "{")))
+            var first = true
+            canonical.withUnsafeBytes { bytes in
+                for member in members where !excluded.contains(member.key) {
+                    if !first { hasher.update(CollectionOfOne(UInt8(ascii: ","))) }
+                    first = false
+                    hasher.update(UnsafeRawBufferPointer(rebasing: bytes[member.range]))
+                }
+            }
+            hasher.update(CollectionOfOne(UInt8(ascii: "}")))
+        }
+
         /// The canonical form of the top-level object without the members named in `excluded`.
         public func canonical(excluding excluded: [String]) -> [UInt8] {
             var out: [UInt8] = []
