@@ -69,9 +69,10 @@ public enum RoleTableImporter {
             case "requires_approval": role.approvals = try names(property, "`requires_approval` of role `\(name)`")
             case "blocked_patterns": role.blocked = try strings(property, "`blocked_patterns` of role `\(name)`")
             case "max_context_size":
-                guard case .number(let text, _) = property, let tokens = Int(text), tokens > 0 else {
-                    throw Failure(message: "`max_context_size` of role `\(name)` must be a positive whole number of tokens",
-                                  offset: property.offset)
+                guard case .number(let text, _) = property, let tokens = Int(text), tokens > 0,
+                      tokens <= CompiledPolicy.maximumInteger else {
+                    throw Failure(message: "`max_context_size` of role `\(name)` must be a positive whole number of tokens, "
+                                  + "at most \(CompiledPolicy.maximumInteger)", offset: property.offset)
                 }
                 role.maxContext = quantity(tokens)
             case "audit_level":
