@@ -59,6 +59,7 @@ final class RequestReaderTests: XCTestCase {
             MessagePart(message: 0, role: "system", text: Array("be brief".utf8)),
             MessagePart(message: 1, role: "user", text: Array("part one".utf8)),
             MessagePart(message: 1, role: "user", text: Array("part two".utf8)),
+            MessagePart(message: 1, role: "user", text: Array("x".utf8)),  // the image's URL reaches the model too
         ])
     }
 

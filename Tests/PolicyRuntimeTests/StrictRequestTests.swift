@@ -50,6 +50,33 @@ final class StrictRequestTests: XCTestCase {
         XCTAssertNoThrow(try RequestReader.read(Array(#"{"messages": [{"role": "user", "name": "x", "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}]}]}"#.utf8)))
     }
 
+    func testEveryTextAMessageCarriesIsScanned() throws {
+        // Tool calls, their arguments, tool results and documents reach the model as much as
+        // text parts do; only the keys that describe a message are not read.
+        let shapes = [
+            #"{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": [{"type": "text", "text": "SECRET"}]}]}"#,
+            #"{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "SECRET"}]}"#,
+            #"{"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "read", "input": {"path": "SECRET"}}]}"#,
+            #"{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"q\": \"SECRET\"}"}}]}"#,
+            #"{"role": "tool", "tool_call_id": "c1", "content": "SECRET"}"#,
+            #"{"role": "user", "content": [{"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "SECRET"}}]}"#,
+            #"{"role": "user", "content": [{"type": "some_future_part", "payload": {"deep": ["SECRET"]}}]}"#,
+        ]
+        let senior = #""user": {"role": "contractor"}, "model": "claude-3-haiku", "feature": "ask_mode", "context_tokens": 1"#
+        for shape in shapes {
+            let request = try RequestReader.read(Array("{\"messages\": [\(shape)]}".utf8))
+            XCTAssertTrue(request.messages.contains { String(decoding: $0.text, as: UTF8.self).contains("SECRET") }, shape)
+            // A blocked pattern there denies, as in `content`.
+            let decision = decide("{\(senior), \"messages\": [\(shape.replacingOccurrences(of: "SECRET", with: "production"))]}")
+            XCTAssertEqual(decision.reasons.map(\.code), [.blockedPattern], shape)
+        }
+        // The values of the metadata keys are not texts.
+        let metadata = try RequestReader.read(Array(#"{"messages": [{"role": "production", "content": [{"type": "production", "id": "production", "tool_use_id": "production", "text": "ok"}]}]}"#.utf8))
+        XCTAssertEqual(metadata.messages.map { String(decoding: $0.text, as: UTF8.self) }, ["ok"])
+        XCTAssertEqual(RequestReader.messageMetadataKeys, ["role", "type", "id", "tool_use_id", "tool_call_id"])
+        XCTAssertEqual(failure(#"{"messages": [{"content": 5}]}"#), "`messages[0].content` must be a string or a list of parts")
+    }
+
     func testActionIsOneOfTheDocumentedActions() throws {
         XCTAssertEqual(try RequestReader.read(Array("{}".utf8)).action, .prompt, "an absent action means prompt")
         XCTAssertEqual(try RequestReader.read(Array(#"{"action": null}"#.utf8)).action, .prompt)

@@ -114,7 +114,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .hour: return "hour of the timestamp, 0-23 UTC"
         case .weekday: return "day of the week of the timestamp, monday to sunday, UTC"
         case .prompt: return "the prompt text"
-        case .messages: return "every text part of the chat messages"
+        case .messages: return "every string of the chat messages but their metadata (role, type, ids)"
         case .response: return "the model's output"
         case .budgetUsed: return "share of the tightest applicable budget used"
         case .budgetExceeded: return "whether any applicable budget is exhausted"

@@ -106,7 +106,7 @@ public enum RequestInput: String, CaseIterable, Sendable {
         case .tokensIn: return "input tokens"
         case .tokensOut: return "output tokens"
         case .prompt: return "the prompt text"
-        case .messages: return "the chat messages"
+        case .messages: return "the chat messages; every string in them is scanned"
         case .response: return "a model's output, for response validation"
         case .operations: return "operations the request performs, each declared by the policy"
         case .filesAccessed: return "files read"

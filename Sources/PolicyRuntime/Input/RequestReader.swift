@@ -142,8 +142,11 @@ public enum RequestReader {
         }
     }
 
-    /// `[{role, content}]` where content is a string or a list of text parts
-    /// (`"text"` or `{"type": "text", "text": "…"}`); other part types carry no text.
+    /// `[{role, content, …}]` in the vendors' chat shapes. The model reads more than `content`'s
+    /// text parts — tool calls and their arguments, tool results, documents, image URLs — so every
+    /// string in a message is a text to scan, in document order, except the values of the keys
+    /// that only describe a message (``messageMetadataKeys``). Unknown shapes are therefore read,
+    /// not skipped: a new part type cannot carry text past the scanners.
     private static func readMessages(_ cursor: inout JSONCursor) throws(RequestError) -> [MessagePart] {
         guard try cursor.nullOr(UInt8(ascii: "["), "`messages` must be a list") else { return [] }
         var parts: [MessagePart] = []
@@ -157,10 +160,15 @@ public enum RequestReader {
             var keys = SeenKeys()
             try cursor.readObject(depth: 3) { (field, cursor) throws(RequestError) in
                 try keys.insert(field, at: cursor.index)
-                switch field {
-                case "role": role = try cursor.optionalString("messages[\(message)].role")
-                case "content": try readContent(&cursor, message: message, into: &texts)
-                default: try cursor.skipValue(depth: 3)
+                if field == "role" {
+                    role = try cursor.optionalString("messages[\(message)].role")
+                } else if field == "content", let byte = cursor.peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "["),
+                          byte != UInt8(ascii: "n") {
+                    throw cursor.error("`messages[\(message)].content` must be a string or a list of parts")
+                } else if isMetadata(field) {
+                    try cursor.skipValue(depth: 3)
+                } else {
+                    try collectTexts(&cursor, depth: 3, into: &texts)
                 }
             }
             for text in texts { parts.append(MessagePart(message: message, role: role, text: text)) }
@@ -168,27 +176,37 @@ public enum RequestReader {
         return parts
     }
 
-    private static func readContent(_ cursor: inout JSONCursor, message: Int, into texts: inout [[UInt8]]) throws(RequestError) {
-        guard cursor.peek == UInt8(ascii: "[") else {
-            if let text = try cursor.optionalText("messages[\(message)].content") { texts.append(text) }
-            return
-        }
-        try cursor.readArray(depth: 4) { (cursor) throws(RequestError) in
-            if cursor.peek == UInt8(ascii: "\"") {
-                texts.append(try cursor.readString())
-            } else if cursor.peek == UInt8(ascii: "{") {
-                var keys = SeenKeys()
-                try cursor.readObject(depth: 5) { (partField, cursor) throws(RequestError) in
-                    try keys.insert(partField, at: cursor.index)
-                    if partField == "text" {
-                        if let text = try cursor.optionalText("messages[\(message)].content.text") { texts.append(text) }
-                    } else {
-                        try cursor.skipValue(depth: 5)
-                    }
+    /// Keys whose values describe a message or a part rather than carry what the model reads;
+    /// every other string in a message is scanned.
+    public static let messageMetadataKeys = ["role", "type", "id", "tool_use_id", "tool_call_id"]
+
+    private static func isMetadata(_ key: JSONKey) -> Bool {
+        key.withBytes { bytes in messageMetadataKeys.contains { $0.utf8.elementsEqual(bytes) } }
+    }
+
+    /// Every string in a value, in document order (objects' metadata keys skipped), bounded by
+    /// the request's depth limit; numbers, booleans and null carry no text.
+    private static func collectTexts(_ cursor: inout JSONCursor, depth: Int, into texts: inout [[UInt8]]) throws(RequestError) {
+        cursor.skipSpace()
+        switch cursor.peek {
+        case UInt8(ascii: "\""):
+            texts.append(try cursor.readString())
+        case UInt8(ascii: "{"):
+            var keys = SeenKeys()
+            try cursor.readObject(depth: depth + 1) { (key, cursor) throws(RequestError) in
+                try keys.insert(key, at: cursor.index)
+                if isMetadata(key) {
+                    try cursor.skipValue(depth: depth + 1)
+                } else {
+                    try collectTexts(&cursor, depth: depth + 1, into: &texts)
                 }
-            } else {
-                throw cursor.error("`messages[\(message)].content` parts must be strings or objects")
             }
+        case UInt8(ascii: "["):
+            try cursor.readArray(depth: depth + 1) { (cursor) throws(RequestError) in
+                try collectTexts(&cursor, depth: depth + 1, into: &texts)
+            }
+        default:
+            try cursor.skipValue(depth: depth)
         }
     }
 }
