@@ -296,12 +296,11 @@ extension CLITests {
         XCTAssertEqual(decisions.count, lines.count)
         XCTAssertEqual(decisions.map { $0.hasPrefix(#"{"decision":"allow""#) }, [false, true, false, true, false, true])
         XCTAssertTrue(decisions[2].contains("line 3: ") && decisions[2].contains("empty line"), String(decisions[2]))
-        // A pretty-printed request of 20,000 lines: 20,000 decisions, quickly (it once took 23 s).
+        // A pretty-printed request of 20,000 lines: 20,000 decisions, one per line (it once
+        // accumulated the lines and re-parsed them, 23 s; its time is for benchmarks, not tests).
         let pretty = "{\n" + (0..<19_998).map { "  \"k\($0)\": \($0)," }.joined(separator: "\n") + "\n}"
-        let start = Date()
         let many = try run(["eval", "--policy", "examples/enterprise.pol"], stdin: Data(pretty.utf8))
         XCTAssertEqual(many.stdout.split(separator: "\n").count, 20_000)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 20, "linear, not quadratic (a loose bound for a shared machine)")
     }
 }
 

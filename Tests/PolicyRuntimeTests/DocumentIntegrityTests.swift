@@ -74,6 +74,31 @@ final class DocumentIntegrityTests: XCTestCase {
                        #"{"a":"é\n\u001f\"\\/","z":[1,0,true,null],"\#u{E000}":1}"#)
     }
 
+    /// The reference implementation's test suite (cyberphone/json-canonicalization, `testdata/`):
+    /// input and expected output, for the cases within what a compiled document holds (strings,
+    /// integers, structures). `structures.json` has `56.0` where this reader keeps fractions as
+    /// written (the loader refuses them), so that one value is given as `56` here.
+    func testCanonicalFormMatchesTheRFC8785ReferenceSuite() throws {
+        let cases: [(name: String, input: String, output: String)] = [
+            ("weird", #"{"\u20ac": "Euro Sign", "1": "One", "\u0080": "Control\u007f", "\ud83d\ude02": "Smiley", "\u00f6": "Latin Small Letter O With Diaeresis", "\ufb33": "Hebrew Letter Dalet With Dagesh", "</script>": "Browser Challenge"}"#,
+             "{\"1\":\"One\",\"</script>\":\"Browser Challenge\",\"\u{80}\":\"Control\u{7F}\",\"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\",\"😂\":\"Smiley\",\"\u{FB33}\":\"Hebrew Letter Dalet With Dagesh\"}"),
+            ("french", #"{"peach": "This sorting order", "péché": "is wrong according to French", "pêche": "but canonicalization MUST", "sin":   "ingnore locale"}"#,
+             #"{"peach":"This sorting order","péché":"is wrong according to French","pêche":"but canonicalization MUST","sin":"ingnore locale"}"#),
+            ("unicode", #"{"Unnormalized Unicode":"\u1e0d\u0307"}"#, "{\"Unnormalized Unicode\":\"\u{1E0D}\u{307}\"}"),
+            ("structures", #"{"1": {"f": {"f": "hi","F": 5} ,"\n": 56}, "10": { }, "": "empty", "a": { }, "111": [ { } ], "A": { }}"#,
+             #"{"":"empty","1":{"\n":56,"f":{"F":5,"f":"hi"}},"10":{},"111":[{}],"A":{},"a":{}}"#),
+            ("simpleString", #"    "this is a test string 1235""#, #""this is a test string 1235""#),
+        ]
+        for test in cases {
+            let bytes = Array(test.input.utf8)
+            var walked: [UInt8] = []
+            try JSONTree.parse(bytes).writeCanonical(into: &walked)
+            XCTAssertEqual(walked, Array(test.output.utf8), test.name)
+            let streamed = try bytes.withUnsafeBufferPointer { try JSONTree.parseCanonical($0) }
+            XCTAssertEqual(streamed.canonical, Array(test.output.utf8), test.name)
+        }
+    }
+
     func testCanonicalFormWrittenWhileParsingAgreesWithTheTreeOnRandomDocuments() throws {
         var generator = SplitMix64(seed: 9)  // seeded, so a failure replays
         let keys = ["a", "b", "B", "é", "😀", "\u{E000}", "a\"b", "k\\n", "x_y", "", "K", "\u{212A}"]
@@ -82,12 +107,12 @@ final class DocumentIntegrityTests: XCTestCase {
             switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &generator) {
             case 0: return ["1", "-0", "12345", "1.5", "2e3"].randomElement(using: &generator)!
             case 1: return ["true", "false", "null"].randomElement(using: &generator)!
-            case 2: return JSONWriterTestHelper.quoted(strings.randomElement(using: &generator)!)
+            case 2: return JSONWriter.quoted(strings.randomElement(using: &generator)!)
             case 3: return ["\"\\u0041\"", "\"\\/\"", "\"\\ud83d\\ude00\"", "\"a\\tb\""].randomElement(using: &generator)!
             case 4: return "[" + (0..<Int.random(in: 0...3, using: &generator)).map { _ in value(depth + 1) }.joined(separator: ", ") + "]"
             default:
                 let chosen = keys.shuffled(using: &generator).prefix(Int.random(in: 0...5, using: &generator))
-                return "{" + chosen.map { JSONWriterTestHelper.quoted($0) + ": " + value(depth + 1) }.joined(separator: ",") + "}"
+                return "{" + chosen.map { JSONWriter.quoted($0) + ": " + value(depth + 1) }.joined(separator: ",") + "}"
             }
         }
         for _ in 0..<500 {
@@ -207,14 +232,5 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-}
-
-/// JSON string literals for generated test documents.
-enum JSONWriterTestHelper {
-    static func quoted(_ text: String) -> String {
-        var out: [UInt8] = []
-        JSONTree.string(text).writeCanonical(into: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -136,6 +136,17 @@ struct JSONCursor {
         return String(decoding: try readString(), as: UTF8.self)
     }
 
+    /// A string read as a value of its own kind (an action, a timestamp); one it does not
+    /// parse as is an error at the string, with `problem`'s message.
+    mutating func optionalString<Value>(_ field: String, as parse: (String) -> Value?, problem: (String) -> String)
+        throws(RequestError) -> Value? {
+        skipSpace()
+        let start = index
+        guard let text = try optionalString(field) else { return nil }
+        guard let value = parse(text) else { throw RequestError(problem(text), at: start) }
+        return value
+    }
+
     mutating func optionalText(_ field: String) throws(RequestError) -> [UInt8]? {
         skipSpace()
         if try readNull() { return nil }

@@ -30,70 +30,80 @@ public enum RequestReader {
         var request = Request()
         cursor.skipSpace()
         guard cursor.peek == UInt8(ascii: "{") else { throw cursor.error("a request must be a JSON object") }
-        try readFields(of: nil, depth: 1, &cursor, &request)
+        try readFields(0, depth: 1, &cursor, &request)
         cursor.skipSpace()
         guard cursor.atEnd else { throw cursor.error("unexpected data after the request object") }
         return request
     }
 
-    /// What a key of the top level, `user` or `budget` stands for.
+    /// What a key of the top level, `user` or `budget` stands for: a field, or an object of
+    /// fields (by its index in ``tables``).
     private enum Slot: Sendable {
         case input(RequestInput)
-        case object(String)
+        case object(Int)
     }
 
-    /// Per object (nil: the top level), its keys and what each stands for; built from
-    /// ``RequestInput`` so that the reader knows exactly the fields the table lists.
+    /// The keys of one object (the top level, `user`, `budget`) and what each stands for; built
+    /// from ``RequestInput`` so that the reader knows exactly the fields the table lists.
     private struct FieldTable: Sendable {
+        /// The object's name, nil for the top level (for messages).
+        let object: String?
         let index: NameIndex
         let slots: [Slot]
         let names: [String]
+
+        init(object: String?, slots: [Slot], names: [String]) {
+            self.object = object
+            self.index = NameIndex(Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) }))
+            self.slots = slots
+            self.names = names
+        }
+
+        /// `user.role` for `role` in `user`; a top-level name as it is.
+        func qualified(_ name: String) -> String { object.map { "\($0).\(name)" } ?? name }
     }
 
-    private static let tables: [String?: FieldTable] = {
-        var slotsByObject: [String?: [Slot]] = [nil: []]
+    /// The top level first, then each object of fields in table order; a request's reading
+    /// indexes into it (no hashing of names per object read).
+    private static let tables: [FieldTable] = {
+        var objects: [String] = []
+        var top: (slots: [Slot], names: [String]) = ([], [])
         for input in RequestInput.allCases {
-            if let object = input.object {
-                if slotsByObject[object] == nil {
-                    slotsByObject[object] = []
-                    slotsByObject[nil]!.append(.object(object))
-                }
-                slotsByObject[object]!.append(.input(input))
-            } else {
-                slotsByObject[nil]!.append(.input(input))
+            guard let object = input.object else {
+                top.slots.append(.input(input))
+                top.names.append(input.key)
+                continue
+            }
+            if !objects.contains(object) {
+                objects.append(object)
+                top.slots.append(.object(objects.count))
+                top.names.append(object)
             }
         }
-        return slotsByObject.mapValues { slots in
-            let names = slots.map { slot in
-                switch slot {
-                case .input(let input): return input.key
-                case .object(let name): return name
-                }
-            }
-            return FieldTable(index: NameIndex(Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })),
-                              slots: slots, names: names)
+        return [FieldTable(object: nil, slots: top.slots, names: top.names)] + objects.map { object in
+            let inputs = RequestInput.allCases.filter { $0.object == object }
+            return FieldTable(object: object, slots: inputs.map(Slot.input), names: inputs.map(\.key))
         }
     }()
 
-    /// Reads an object of request fields: the top level (`object` nil), `user` or `budget`.
-    private static func readFields(of object: String?, depth: Int, _ cursor: inout JSONCursor, _ request: inout Request)
+    /// Reads an object of request fields: `tables[table]`, the top level (0), `user` or `budget`.
+    private static func readFields(_ table: Int, depth: Int, _ cursor: inout JSONCursor, _ request: inout Request)
         throws(RequestError) {
-        let table = tables[object]!
+        let fields = tables[table]
         var seen: UInt64 = 0
         try cursor.readObject(depth: depth) { (key, cursor) throws(RequestError) in
-            let qualified = { (name: String) in object.map { "\($0).\(name)" } ?? name }
-            guard let position = key.withBytes({ table.index.lookup($0) }) else {
-                let help = Suggestion.closest(to: key.text, in: table.names).map { " (did you mean `\(qualified($0))`?)" } ?? ""
-                throw cursor.error("unknown field `\(qualified(key.text))`\(help); docs/runtime.md lists the request fields")
+            guard let position = key.withBytes({ fields.index.lookup($0) }) else {
+                let help = Suggestion.closest(to: key.text, in: fields.names).map { " (did you mean `\(fields.qualified($0))`?)" } ?? ""
+                throw cursor.error("unknown field `\(fields.qualified(key.text))`\(help); docs/runtime.md lists the request fields")
             }
-            guard seen & (1 << position) == 0 else { throw cursor.error("duplicate field `\(qualified(table.names[position]))`") }
+            guard seen & (1 << position) == 0 else { throw cursor.error("duplicate field `\(fields.qualified(fields.names[position]))`") }
             seen |= 1 << position
-            switch table.slots[position] {
+            switch fields.slots[position] {
             case .input(let input):
                 try read(input, &cursor, &request)
-            case .object(let name):
-                guard try cursor.nullOr(UInt8(ascii: "{"), "`\(name)` must be an object") else { return }
-                try readFields(of: name, depth: depth + 1, &cursor, &request)
+            case .object(let object):
+                guard try cursor.nullOr(UInt8(ascii: "{"), "`\(fields.names[position])` must be an object") else { return }
+                try readFields(object, depth: depth + 1, &cursor, &request)
             }
         }
     }
@@ -109,13 +119,10 @@ public enum RequestReader {
         case .department: request.department = try cursor.optionalString(name)
         case .sessionID: request.sessionID = try cursor.optionalString(name)
         case .action:
-            let start = cursor.index
-            if let text = try cursor.optionalString(name) {
-                guard let action = RequestAction(rawValue: text) else {
-                    throw RequestError("unknown action `\(Plan.shown(text))`; expected \(RequestAction.wordList)", at: start)
-                }
-                request.action = action
+            let action = try cursor.optionalString(name, as: RequestAction.init(rawValue:)) { text in
+                "unknown action `\(Plan.shown(text))`; expected \(RequestAction.wordList)"
             }
+            if let action { request.action = action }
         case .model: request.model = try cursor.optionalString(name)
         case .feature: request.feature = try cursor.optionalString(name)
         case .contextTokens: request.contextTokens = try cursor.optionalCount(name)
@@ -130,12 +137,8 @@ public enum RequestReader {
         case .ipAddress: request.ipAddress = try cursor.optionalString(name)
         case .userAgent: request.userAgent = try cursor.optionalString(name)
         case .timestamp:
-            let start = cursor.index
-            if let text = try cursor.optionalString(name) {
-                guard let timestamp = Timestamp(rfc3339: text) else {
-                    throw RequestError("`timestamp` must be an RFC 3339 date and time, such as 2026-11-25T10:15:00Z", at: start)
-                }
-                request.timestamp = timestamp
+            request.timestamp = try cursor.optionalString(name, as: Timestamp.init(rfc3339:)) { _ in
+                "`timestamp` must be an RFC 3339 date and time, such as 2026-11-25T10:15:00Z"
             }
         case .budgetUsedPercent: request.budgetUsedPercent = try cursor.optionalCount(name)
         case .budgetExceeded: request.budgetExceeded = try cursor.optionalBool(name)

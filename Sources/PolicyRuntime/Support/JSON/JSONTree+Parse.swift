@@ -30,31 +30,31 @@ extension JSONTree {
         /// Feeds the canonical form of the top-level object without the members named in
         /// `excluded` to `hasher`, in place (no copy of a document that may be megabytes).
         public func hash(excluding excluded: [String], into hasher: inout SHA256) {
-            hasher.update(CollectionOfOne(UInt8(ascii: "{")))
-            var first = true
-            canonical.withUnsafeBytes { bytes in
-                for member in members where !excluded.contains(member.key) {
-                    if !first { hasher.update(CollectionOfOne(UInt8(ascii: ","))) }
-                    first = false
-                    hasher.update(UnsafeRawBufferPointer(rebasing: bytes[member.range]))
-                }
-            }
-            hasher.update(CollectionOfOne(UInt8(ascii: "}")))
+            forEachChunk(excluding: excluded) { hasher.update($0) }
         }
 
         /// The canonical form of the top-level object without the members named in `excluded`.
         public func canonical(excluding excluded: [String]) -> [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(canonical.count)
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for member in members where !excluded.contains(member.key) {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                out.append(contentsOf: canonical[member.range])
-            }
-            out.append(UInt8(ascii: "}"))
+            forEachChunk(excluding: excluded) { out.append(contentsOf: $0) }
             return out
+        }
+
+        /// `{`, the kept members' bytes with `,` between them, and `}`, chunk by chunk.
+        private func forEachChunk(excluding excluded: [String], _ body: (UnsafeRawBufferPointer) -> Void) {
+            canonical.withUnsafeBytes { bytes in
+                withUnsafeBytes(of: (UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "}"))) { punctuation in
+                    body(UnsafeRawBufferPointer(rebasing: punctuation[0..<1]))
+                    var first = true
+                    for member in members where !excluded.contains(member.key) {
+                        if !first { body(UnsafeRawBufferPointer(rebasing: punctuation[1..<2])) }
+                        first = false
+                        body(UnsafeRawBufferPointer(rebasing: bytes[member.range]))
+                    }
+                    body(UnsafeRawBufferPointer(rebasing: punctuation[2..<3]))
+                }
+            }
         }
     }
 
