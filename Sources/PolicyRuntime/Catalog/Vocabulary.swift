@@ -3,18 +3,10 @@
 public enum Vocabulary {
     /// Audit levels, least to most detailed.
     public static let auditLevels = AuditLevel.words
-    /// Alert and incident severities, least to most severe.
-    public static let severities = AlertSeverity.words
     /// Incident types every policy knows; policies may declare more with `incidents`.
     public static let builtinIncidentTypes = ["data_exfiltration", "prompt_injection", "unusual_access"]
-    /// Request actions (`request.action`).
-    public static let requestActions = RequestAction.words
     /// Reason codes a decision may report.
     public static let reasonCodes = ReasonCode.words
-    /// How prompts and responses may be logged.
-    public static let logModes = LogMode.words
-    /// Budget scopes.
-    public static let budgetScopes = BudgetScope.words
     /// Calendar budget periods and their length in seconds (a month is 30 days, a year 365).
     public static let budgetPeriods: [(name: String, seconds: Int)] = CalendarPeriod.allCases.map { ($0.rawValue, $0.seconds) }
     /// Record kinds a retention block may set.

@@ -88,10 +88,6 @@ struct DocumentObject<Key: RawRepresentable & CaseIterable & Equatable> where Ke
         return value.isNull ? nil : try DocumentValue.word(value, child(key), Word.self)
     }
 
-    func words<Word: ClosedVocabulary>(_ key: Key, _ type: Word.Type = Word.self) throws(CompiledPolicyError) -> [Word] {
-        try array(key) { (item, itemPath) throws(CompiledPolicyError) in try DocumentValue.word(item, itemPath, Word.self) }
-    }
-
     func array<Element>(_ key: Key, _ element: (JSONTree, String) throws(CompiledPolicyError) -> Element)
         throws(CompiledPolicyError) -> [Element] {
         try DocumentValue.array(present(key), child(key), element)
@@ -192,7 +188,4 @@ extension JSONTree {
 
     /// A vocabulary word, or null.
     static func optional<Word: ClosedVocabulary>(_ word: Word?) -> JSONTree { word.map { .string($0.rawValue) } ?? .null() }
-
-    /// Vocabulary words.
-    static func words<Word: ClosedVocabulary>(_ words: [Word]) -> JSONTree { .array(words.map { .string($0.rawValue) }) }
 }
