@@ -88,16 +88,18 @@ final class DetectorTests: XCTestCase {
     }
 
     func testAWSKeys() {
-        assertFinds("key AKIAIOSFODNN7EXAMPLE here", ["secret.aws_access_key:AKIAIOSFODNN7EXAMPLE"])
-        assertClean(["AKIAIOSFODNN7EXAMPL", "akiaiosfodnn7example", "XAKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE1"])
+        assertFinds("key AKIAZ3MNQR7TVWXY4P2L here", ["secret.aws_access_key:AKIAZ3MNQR7TVWXY4P2L"])
+        // AWS's documented example key and written-out placeholders are not leaks.
+        assertClean(["AKIAZ3MNQR7TVWXY4P2", "akiaz3mnqr7tvwxy4p2l", "XAKIAZ3MNQR7TVWXY4P2L", "AKIAZ3MNQR7TVWXY4P2L2",
+                     "AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"])
     }
 
     func testGitHubTokens() {
-        let token = "ghp_" + String(repeating: "a1B2", count: 9)
+        let token = "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"
         assertFinds("token \(token)", ["secret.github_token:\(token)"])
-        let pat = "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ"
+        let pat = "github_pat_11AQX7RZI0m4Tg2Lw9bK_8pVn3cYhD5sEj6uFa1oWt7qMr2xGz4kNi9lBe0yHd3cSvUf5JpKa8wQ"
         assertFinds(pat, ["secret.github_token:\(pat)"])
-        assertClean(["ghp_short", "ghp_" + String(repeating: "a", count: 35)])
+        assertClean(["ghp_short", "ghp_" + String(repeating: "a", count: 36), "ghp_" + String(repeating: "x", count: 36)])
     }
 
     func testPrivateKeys() {
@@ -129,9 +131,9 @@ final class DetectorTests: XCTestCase {
         assertFinds("OPENAI_KEY \(openAI)", ["secret.api_key:\(openAI)"])
         let anthropic = "sk-ant-api03-" + String(repeating: "xY9z", count: 10)
         assertFinds(anthropic, ["secret.api_key:\(anthropic)"])
-        let stripe = "sk_live_" + String(repeating: "4eC3", count: 6)
+        let stripe = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
         assertFinds(stripe, ["secret.api_key:\(stripe)"])
-        let slack = "xoxb-123456789012-123456789012-abcdefghijklmnop"
+        let slack = "xoxb-2847561930-4817263549-Zq8WnR3vLp6TyK0sMx4Jd9Hb"
         assertFinds(slack, ["secret.api_key:\(slack)"])
         let google = "AIza" + String(repeating: "SyD4", count: 8) + "abc"
         assertFinds(google, ["secret.api_key:\(google)"])

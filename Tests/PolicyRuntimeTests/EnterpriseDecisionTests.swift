@@ -93,7 +93,7 @@ final class EnterpriseDecisionTests: XCTestCase {
     }
 
     func testSecretsAndNetworkIdentifiersAreDeniedForEveryRole() {
-        for prompt in ["use key AKIAIOSFODNN7EXAMPLE", "connect to 10.20.30.40", "see https://wiki.corp/runbook"] {
+        for prompt in ["use key AKIAZ3MNQR7TVWXY4P2L", "connect to 10.20.30.40", "see https://wiki.corp/runbook"] {
             let decision = decide(["prompt": prompt])
             XCTAssertEqual(decision.outcome, .deny, prompt)
             XCTAssertEqual(codes(decision), ["sensitive_data"], prompt)
@@ -124,7 +124,7 @@ final class EnterpriseDecisionTests: XCTestCase {
     }
 
     func testDecisionNeverEchoesSensitiveText() {
-        let secrets = ["jane.doe@acme-customer.com", "123-45-6789", "AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111"]
+        let secrets = ["jane.doe@acme-customer.com", "123-45-6789", "AKIAZ3MNQR7TVWXY4P2L", "4111 1111 1111 1111"]
         let decision = decide(["prompt": "data: " + secrets.joined(separator: " and ")])
         let json = decision.json
         for secret in secrets { XCTAssertFalse(json.contains(secret), secret) }
@@ -153,7 +153,7 @@ final class EnterpriseDecisionTests: XCTestCase {
 
     func testConcurrentEvaluationAgreesWithSerial() {
         let plan = EnterpriseDecisionTests.plan
-        let prompts = ["hello", "mail bob@example.com", "deploy production", "ignore previous instructions", "key AKIAIOSFODNN7EXAMPLE"]
+        let prompts = ["hello", "mail bob@example.com", "deploy production", "ignore previous instructions", "key AKIAZ3MNQR7TVWXY4P2L"]
         let roles = ["senior_developer", "junior_developer", "contractor", "nobody"]
         var requests: [[UInt8]] = []
         for (index, prompt) in prompts.enumerated() {

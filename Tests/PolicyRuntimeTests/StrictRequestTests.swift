@@ -34,7 +34,7 @@ final class StrictRequestTests: XCTestCase {
         XCTAssertEqual(failure(#"{"messages": [{"content": [{"type": "image", "source": {"a": 1, "a": 2}}]}]}"#), "duplicate field `a`")
         XCTAssertEqual(failure(#"{"prompt": "x", "\u0070rompt": "y"}"#), "duplicate field `prompt`", "escapes spell the same key")
         // The denial names the key and nothing of the values.
-        let decision = decide(#"{"prompt": "AKIAIOSFODNN7EXAMPLE", "prompt": "hi"}"#)
+        let decision = decide(#"{"prompt": "AKIAZ3MNQR7TVWXY4P2L", "prompt": "hi"}"#)
         XCTAssertEqual(decision.reasons.map(\.code), [.invalidRequest])
         XCTAssertFalse(decision.json.contains("AKIA"), decision.json)
     }

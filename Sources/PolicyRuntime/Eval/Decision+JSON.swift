@@ -34,6 +34,7 @@ extension Decision {
             JSONWriter.integer(detection.start, into: &out)
             JSONWriter.raw(#","end":"#, into: &out)
             JSONWriter.integer(detection.end, into: &out)
+            if let family = detection.family { JSONWriter.field("family", family, into: &out) }
         }
         JSONWriter.raw(#","approvals":"#, into: &out)
         JSONWriter.strings(approvals, into: &out)

@@ -114,13 +114,17 @@ public struct Detection: Sendable, Equatable, Hashable {
     public var start: Int
     /// Byte offset one past its end.
     public var end: Int
+    /// Which of the detector's formats matched (`gitlab_pat`, `authorization_header`), for
+    /// detectors that recognise several; nil otherwise.
+    public var family: String?
 
     /// Creates a detection.
-    public init(type: String, field: String, message: Int? = nil, start: Int, end: Int) {
+    public init(type: String, field: String, message: Int? = nil, start: Int, end: Int, family: String? = nil) {
         self.type = type
         self.field = field
         self.message = message
         self.start = start
         self.end = end
+        self.family = family
     }
 }

@@ -9,7 +9,8 @@ extension Plan {
                 let detector = located.finding.detector
                 state.raiseRisk(to: detector.category.riskWeight)
                 state.detections.append(Detection(type: DetectorCatalog.entries[detector.rawValue].name, field: field.name,
-                                                  message: located.message, start: located.finding.start, end: located.finding.end))
+                                                  message: located.message, start: located.finding.start, end: located.finding.end,
+                                                  family: located.finding.family))
             }
             for hit in scan[literals: field] {
                 if let type = slotTypes[hit.literal], let category = slotCategories[hit.literal] {

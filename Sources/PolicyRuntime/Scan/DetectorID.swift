@@ -16,9 +16,20 @@ enum DetectorID: Int, CaseIterable, Sendable {
     }
 }
 
-/// One finding: which detector, where (byte offsets into the scanned text).
+/// One finding: which detector, where (byte offsets into the scanned text), and for detectors
+/// that recognise several formats, which one (`gitlab_pat`, `authorization_header`): the
+/// decision reports it as the detection's `family`.
 struct Finding: Sendable, Equatable {
     let detector: DetectorID
     let start: Int
     let end: Int
+    /// The format's name, from the table that defines it (a string literal: no allocation).
+    let family: String?
+
+    init(detector: DetectorID, start: Int, end: Int, family: String? = nil) {
+        self.detector = detector
+        self.start = start
+        self.end = end
+        self.family = family
+    }
 }

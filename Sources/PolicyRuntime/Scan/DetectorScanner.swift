@@ -104,7 +104,7 @@ struct DetectorScanner: Sendable {
         guard let original else { return scan(text, enabled: enabled) }
         var findings = scan(text, enabled: enabled).map { finding in
             let (start, end) = place(finding.start, finding.end)
-            return Finding(detector: finding.detector, start: start, end: end)
+            return Finding(detector: finding.detector, start: start, end: end, family: finding.family)
         }
         if enabled.contains(DetectorID.hiddenText.rawValue) {
             HiddenText.scan(original) { findings.append($0) }
@@ -122,12 +122,14 @@ struct DetectorScanner: Sendable {
         }
         let email = wants(.email)
         let numbers = wants(.ssn) || wants(.creditCard) || wants(.phone) || wants(.ipAddress)
-        let upper = wants(.awsAccessKey) || wants(.apiKey) || wants(.iban) || wants(.jwt)
-        let underscore = wants(.githubToken) || wants(.apiKey)
-        let dash = wants(.privateKey) || wants(.apiKey)
+        let upper = wants(.iban) || wants(.jwt)
+        let dash = wants(.privateKey)
         let colon = wants(.internalURL) || wants(.connectionString) || wants(.ipAddress) || wants(.password)
         let equals = wants(.password)
         let hidden = wants(.hiddenText)
+        let families = CredentialFamilies.index
+        let familiesWanted = wants(.awsAccessKey) || wants(.githubToken) || wants(.apiKey) || wants(.privateKey)
+            || wants(.connectionString) || wants(.password)
         let raw = UnsafeRawPointer(base)
         let count = text.count
         var index = 0
@@ -135,17 +137,16 @@ struct DetectorScanner: Sendable {
         var hiddenResumeAt = 0
         while index < count {
             if index + 8 <= count {
-                // Anchors are the bytes 0x30–0x5F (digits, capitals, `: = @ _` …), `(` `)` `*` `+`
-                // (0x28–0x2B), `-` and any non-ASCII byte; lower-case letters, spaces, `.` and `,`
-                // — most of prose — are not. Each test below is exact per byte (no carries
-                // between bytes), on the low seven bits.
+                // Anchors (CredentialPrefixIndex.isAnchor) are the bytes 0x30–0x5F (digits,
+                // capitals, `: = @ _` …), `(` `)` `*` `+` (0x28–0x2B), `-` and `.` (0x2D–0x2E) and
+                // any non-ASCII byte; lower-case letters, spaces and `,` — most of prose — are not.
+                // Each test below is exact per byte (no carries between bytes), on the low seven bits.
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 let low = word & 0x7F7F_7F7F_7F7F_7F7F
                 let digitsToUnderscore = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x2020_2020_2020_2020)
                 let parenToPlus = (low &+ 0x5858_5858_5858_5858) & ~(low &+ 0x5454_5454_5454_5454)
-                let dashes = low ^ 0x2D2D_2D2D_2D2D_2D2D
-                let isDash = ~(dashes | (dashes &+ 0x7F7F_7F7F_7F7F_7F7F))
-                let candidates = (digitsToUnderscore | parenToPlus | isDash | word) & 0x8080_8080_8080_8080
+                let dashOrDot = (low &+ 0x5353_5353_5353_5353) & ~(low &+ 0x5151_5151_5151_5151)
+                let candidates = (digitsToUnderscore | parenToPlus | dashOrDot | word) & 0x8080_8080_8080_8080
                 if candidates == 0 {
                     index += 8
                     continue
@@ -153,6 +154,7 @@ struct DetectorScanner: Sendable {
                 index += candidates.trailingZeroBitCount >> 3
             }
             let byte = base[index]
+            if familiesWanted, families.isTrigger(byte) { families.forEachMatch(in: text, anchor: index, report) }
             switch byte {
             case 0x40:
                 if email { report(Email.find(text, at: index)) }
@@ -167,10 +169,10 @@ struct DetectorScanner: Sendable {
                 }
             case 0x41...0x5A:
                 if upper { checkCapital(text, at: index, wants: wants, report: report) }
-            case 0x5F:
-                if underscore { checkUnderscore(text, at: index, wants: wants, report: report) }
             case 0x2D:
-                if dash { checkDash(text, at: index, wants: wants, report: report) }
+                if dash, index == 0 || text[index - 1] != 0x2D, matches(text, index, "-----BEGIN ") {
+                    report(SecretShapes.privateKey(text, index))
+                }
             case 0x3A:
                 if colon {
                     if index + 2 < count, base[index + 1] == 0x2F, base[index + 2] == 0x2F {
@@ -206,56 +208,16 @@ struct DetectorScanner: Sendable {
         return true
     }
 
-    /// Capital letters: AWS key ids (`AKIA`/`ASIA`), Google keys (`AIza`), IBANs, and the `J` of a JWT's `eyJ`.
+    /// Capital letters: IBANs, and the `J` of a JWT's `eyJ`.
     private func checkCapital(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
                               report: (Finding?) -> Void) {
         let byte = text[index]
-        if byte == 0x41, index + 4 <= text.count {
-            if wants(.awsAccessKey), text[index + 2] == 0x49, text[index + 3] == 0x41,
-               text[index + 1] == 0x4B || text[index + 1] == 0x53 {
-                report(SecretShapes.awsKey(text, index))
-            }
-            if wants(.apiKey), matches(text, index, "AIza") { report(SecretShapes.apiKey(.google, text, index)) }
-        }
         if byte == 0x4A, wants(.jwt), index >= 2, text[index - 2] == 0x65, text[index - 1] == 0x79 {
             report(SecretShapes.jwt(text, index - 2))
         }
         if wants(.iban), index + 3 < text.count, ByteClass.isUpper(text[index + 1]), ByteClass.isDigit(text[index + 2]),
            ByteClass.boundaryBefore(text, index) {
             report(IBAN.find(text, at: index))
-        }
-    }
-
-    /// `_`: GitHub tokens (`ghp_…`, `github_pat_…`) and Stripe keys (`sk_live_…`).
-    private func checkUnderscore(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
-                                 report: (Finding?) -> Void) {
-        if wants(.githubToken), index >= 3, text[index - 3] == 0x67, text[index - 2] == 0x68 {
-            let kind = text[index - 1]
-            if kind == 0x70 || kind == 0x6F || kind == 0x75 || kind == 0x73 || kind == 0x72 {
-                report(SecretShapes.githubToken(text, index - 3))
-            }
-        }
-        if wants(.githubToken), matches(text, index - 6, "github_pat_") { report(SecretShapes.githubPAT(text, index - 6)) }
-        if wants(.apiKey), index >= 2,
-           matches(text, index - 2, "sk_live_") || matches(text, index - 2, "sk_test_")
-            || matches(text, index - 2, "rk_live_") || matches(text, index - 2, "rk_test_") {
-            report(SecretShapes.apiKey(.stripe, text, index - 2))
-        }
-    }
-
-    /// `-`: PEM private keys (`-----BEGIN …`), OpenAI and Anthropic keys (`sk-…`), Slack tokens (`xoxb-…`).
-    private func checkDash(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
-                           report: (Finding?) -> Void) {
-        if wants(.privateKey), index == 0 || text[index - 1] != 0x2D, matches(text, index, "-----BEGIN ") {
-            report(SecretShapes.privateKey(text, index))
-        }
-        guard wants(.apiKey) else { return }
-        if index >= 2, text[index - 2] == 0x73, text[index - 1] == 0x6B { report(SecretShapes.apiKey(.openAI, text, index - 2)) }
-        if index >= 4, matches(text, index - 4, "xox") {
-            let kind = text[index - 1]
-            if kind == 0x62 || kind == 0x70 || kind == 0x61 || kind == 0x72 || kind == 0x73 {
-                report(SecretShapes.apiKey(.slack, text, index - 4))
-            }
         }
     }
 
@@ -295,7 +257,7 @@ struct DetectorScanner: Sendable {
             let last = lastOf[finding.detector.rawValue]
             if last >= 0, result[last].end > finding.start {
                 if result[last].end < finding.end {
-                    result[last] = Finding(detector: finding.detector, start: result[last].start, end: finding.end)
+                    result[last] = Finding(detector: finding.detector, start: result[last].start, end: finding.end, family: result[last].family)
                 }
                 continue
             }

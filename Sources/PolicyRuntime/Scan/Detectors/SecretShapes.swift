@@ -1,34 +1,5 @@
 /// Secrets recognised by their shape after a keyword trigger.
 enum SecretShapes {
-    /// `AKIA`/`ASIA` and 16 upper-case letters or digits, as a whole token.
-    static func awsKey(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
-        guard ByteClass.boundaryBefore(text, start), start + 20 <= text.count else { return nil }
-        // The trigger matched case-insensitively; key ids are upper case.
-        for offset in 0..<4 where !ByteClass.isUpper(text[start + offset]) { return nil }
-        for offset in 4..<20 {
-            let byte = text[start + offset]
-            guard ByteClass.isUpper(byte) || ByteClass.isDigit(byte) else { return nil }
-        }
-        guard ByteClass.boundaryAfter(text, start + 20) else { return nil }
-        return Finding(detector: .awsAccessKey, start: start, end: start + 20)
-    }
-
-    /// `ghp_` (and gho/ghu/ghs/ghr) and 36 alphanumerics.
-    static func githubToken(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
-        guard ByteClass.boundaryBefore(text, start), text[start] == 0x67, text[start + 1] == 0x68 else { return nil }
-        let end = ByteClass.run(text, from: start + 4, ByteClass.isAlnum)
-        guard end - (start + 4) >= 36, end - (start + 4) <= 251, ByteClass.boundaryAfter(text, end) else { return nil }
-        return Finding(detector: .githubToken, start: start, end: end)
-    }
-
-    /// `github_pat_` and at least 22 of `[A-Za-z0-9_]`.
-    static func githubPAT(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
-        guard ByteClass.boundaryBefore(text, start), text[start] == 0x67 else { return nil }
-        let end = ByteClass.run(text, from: start + 11, ByteClass.isWord)
-        guard end - (start + 11) >= 22 else { return nil }
-        return Finding(detector: .githubToken, start: start, end: end)
-    }
-
     /// A PEM block `-----BEGIN … PRIVATE KEY-----` through its END line (or the end of the text
     /// when it is cut off: a truncated key is still a leaked key). Public keys and certificates
     /// do not match.
@@ -74,41 +45,6 @@ enum SecretShapes {
             return nil
         }
         return Finding(detector: .jwt, start: start, end: signatureEnd)
-    }
-
-    /// OpenAI (`sk-…`, `sk-proj-…`), Anthropic (`sk-ant-…`), Stripe (`sk_live_…`), Slack
-    /// (`xoxb-…`) and Google (`AIza` + 35) key shapes.
-    /// Key families recognised by their prefix.
-    enum APIKeyKind {
-        case openAI, stripe, slack, google
-    }
-
-    static func apiKey(_ kind: APIKeyKind, _ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
-        guard ByteClass.boundaryBefore(text, start) else { return nil }
-        switch kind {
-        case .openAI:
-            guard text[start] == 0x73 else { return nil }  // lower-case "sk-"
-            let end = ByteClass.run(text, from: start + 3) { ByteClass.isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
-            let body = UnsafeBufferPointer(rebasing: text[(start + 3)..<end])
-            // Long and mixed: at least 20 characters with both letters and digits.
-            guard body.count >= 20, body.contains(where: ByteClass.isDigit), body.contains(where: ByteClass.isLetter) else { return nil }
-            return Finding(detector: .apiKey, start: start, end: end)
-        case .stripe:
-            guard text[start] == 0x73 || text[start] == 0x72 else { return nil }
-            let end = ByteClass.run(text, from: start + 8, ByteClass.isAlnum)
-            guard end - (start + 8) >= 16 else { return nil }
-            return Finding(detector: .apiKey, start: start, end: end)
-        case .slack:
-            guard text[start] == 0x78 else { return nil }
-            let end = ByteClass.run(text, from: start + 5) { ByteClass.isAlnum($0) || $0 == 0x2D }
-            guard end - (start + 5) >= 20 else { return nil }
-            return Finding(detector: .apiKey, start: start, end: end)
-        case .google:
-            guard text[start] == 0x41, text[start + 1] == 0x49, text[start + 2] == 0x7A, text[start + 3] == 0x61 else { return nil }
-            let end = ByteClass.run(text, from: start + 4, ByteClass.isBase64URL)
-            guard end - start == 39 else { return nil }
-            return Finding(detector: .apiKey, start: start, end: end)
-        }
     }
 
     /// `password = "…"`, `secret: …`, `api_key=…` with a value that looks real: at least 8
