@@ -11,10 +11,10 @@ final class LintTests: XCTestCase {
         features ask_mode
         control "SOC2 CC6.1" "access"
         role dev { models "claude-3-haiku" features ask_mode audit standard block "prod" }
-        rule protect { when prompt has pii, secret, network deny "no" controls "SOC2 CC6.1" }
+        rule protect { when prompt has pii, secret, network or system has pii, secret, network or messages has pii, secret, network deny "no" controls "SOC2 CC6.1" }
         alert overspend { when budget.exceeded severity medium then notify_user controls "SOC2 CC6.1" }
         playbook data_exfiltration { when response has secret severity critical then block_user_immediately controls "SOC2 CC6.1" }
-        playbook prompt_injection { when prompt has injection severity high then block_request controls "SOC2 CC6.1" }
+        playbook prompt_injection { when prompt has injection or system has injection or messages has injection severity high then block_request controls "SOC2 CC6.1" }
         playbook unusual_access { when request.hour < 6 severity medium then notify_manager controls "SOC2 CC6.1" }
         audit { encrypt true high_risk_threshold 70% high_risk_alert overspend }
         retention { audit_logs 1y }
@@ -36,10 +36,18 @@ final class LintTests: XCTestCase {
         let cases: [(String, String, String)] = [
             ("budget monthly {", "role twin { models \"claude-3-haiku\" features ask_mode audit standard block \"PROD\" }\nbudget monthly {",
              "P4001 Access Controls: role `twin` grants exactly what role `dev` grants"),
-            ("rule protect { when prompt has pii, secret, network deny \"no\" controls \"SOC2 CC6.1\" }",
-             "rule protect { when prompt has pii deny \"no\" controls \"SOC2 CC6.1\" }",
-             "P4002 Data Classification: role `dev` can send secrets to `claude-3-haiku`\n"
-                + "P4002 Data Classification: role `dev` can send internal addresses to `claude-3-haiku`"),
+            ("or system has pii, secret, network or messages has pii, secret, network deny", "or system has pii or messages has pii deny",
+             "P4002 Data Classification: role `dev` can send secrets to `claude-3-haiku` in `system`, `messages`\n"
+                + "P4002 Data Classification: role `dev` can send internal addresses to `claude-3-haiku` in `system`, `messages`\n"
+                + "P4002 Data Classification: rule `protect` tests `prompt` but no rule or alert tests the same in `system`, `messages`: "
+                + "text there reaches the model unchecked"),
+            // A check on the prompt alone lets the same content through in the rest of the conversation.
+            (" or system has pii, secret, network or messages has pii, secret, network deny", " deny",
+             "P4002 Data Classification: role `dev` can send personal data to `claude-3-haiku` in `system`, `messages`\n"
+                + "P4002 Data Classification: role `dev` can send secrets to `claude-3-haiku` in `system`, `messages`\n"
+                + "P4002 Data Classification: role `dev` can send internal addresses to `claude-3-haiku` in `system`, `messages`\n"
+                + "P4002 Data Classification: rule `protect` tests `prompt` but no rule or alert tests the same in `system`, `messages`: "
+                + "text there reaches the model unchecked"),
             ("block \"prod\"", "block \"prod\", \"production\"",
              "P4002 Data Classification: role `dev`: \"production\" can never change a decision, since every text containing it contains \"prod\""),
             ("block \"prod\"", "block \"prod\", \"PROD\"",

@@ -73,7 +73,7 @@ final class StrictRequestTests: XCTestCase {
         // The values of the metadata keys are not texts.
         let metadata = try RequestReader.read(Array(#"{"messages": [{"role": "production", "content": [{"type": "production", "id": "production", "tool_use_id": "production", "text": "ok"}]}]}"#.utf8))
         XCTAssertEqual(metadata.messages.map { String(decoding: $0.text, as: UTF8.self) }, ["ok"])
-        XCTAssertEqual(RequestReader.messageMetadataKeys, ["role", "type", "id", "tool_use_id", "tool_call_id"])
+        XCTAssertEqual(RequestReader.messageMetadataKeys, ["role", "type", "id", "tool_use_id", "tool_call_id", "call_id"])
         XCTAssertEqual(failure(#"{"messages": [{"content": 5}]}"#), "`messages[0].content` must be a string or a list of parts")
     }
 

@@ -120,7 +120,7 @@ public enum Keyword: String, Sendable, CaseIterable {
     case retention, control, placeholders
     case and, or, not, `in`, contains, has, at, least, `true`, `false`
     // Test cases (`test name { … }`): request fields and expectations.
-    case test, user, team, department, session, action, feature, prompt, response, messages, timestamp, expect
+    case test, user, team, department, session, action, feature, prompt, system, response, messages, timestamp, expect
     case contextTokens = "context_tokens"
     case tokensIn = "tokens_in"
     case tokensOut = "tokens_out"

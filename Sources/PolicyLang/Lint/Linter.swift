@@ -97,13 +97,19 @@ public enum Linter {
             }
         }
 
-        /// Every role × model: sensitive text is denied or redacted.
+        /// The fields whose text goes to the model: a data-protection check that reads one of
+        /// them must read them all.
+        static let modelBoundFields: [RequestField] = [.prompt, .system, .messages]
+
+        /// Every role × model × model-bound field: sensitive text is denied or redacted; and every
+        /// rule or alert that reads some model-bound fields reads all of them.
         mutating func checkDataProtection() {
+            checkModelBoundFieldsRead()
             guard let plan = try? Plan(policy) else { return }
             for role in policy.roles {
-                var leaks: [String: [String]] = [:]
+                var leaks: [String: [(model: String, field: RequestField)]] = [:]
                 for model in role.models {
-                    func request(_ prompt: String) -> Request {
+                    func request(_ text: String, in field: RequestField) -> Request {
                         var request = Request()
                         request.userID = "lint"
                         request.sessionID = "lint"
@@ -111,23 +117,81 @@ public enum Linter {
                         request.model = model
                         request.feature = role.features.first
                         request.contextTokens = 0
-                        request.prompt = Array(prompt.utf8)
+                        switch field {
+                        case .system: request.system = [Array(text.utf8)]
+                        case .messages: request.messages = [MessagePart(message: 0, role: "user", text: Array(text.utf8))]
+                        default: request.prompt = Array(text.utf8)
+                        }
                         return request
                     }
                     // A role that cannot reach the model with a harmless prompt leaks nothing to it.
-                    guard plan.evaluate(request("hello")).outcome != .deny else { continue }
+                    guard plan.evaluate(request("hello", in: .prompt)).outcome != .deny else { continue }
                     for probe in Linter.probes {
-                        let decision = plan.evaluate(request(probe.text))
-                        let redacted = decision.redactedPrompt.map { $0 != probe.text } ?? false
-                        if decision.outcome != .deny, !redacted { leaks[probe.what, default: []].append(model) }
+                        for field in Pass.modelBoundFields {
+                            let decision = plan.evaluate(request(probe.text, in: field))
+                            // Redaction rewrites the prompt only.
+                            let redacted = field == .prompt && (decision.redactedPrompt.map { $0 != probe.text } ?? false)
+                            if decision.outcome != .deny, !redacted { leaks[probe.what, default: []].append((model, field)) }
+                        }
                     }
                 }
-                for probe in Linter.probes where leaks[probe.what] != nil {
-                    let models = leaks[probe.what]!.map { "`\($0)`" }.joined(separator: ", ")
-                    report(.lintDataClassification, "role `\(role.name)` can send \(probe.what) to \(models)",
+                for probe in Linter.probes {
+                    guard let found = leaks[probe.what] else { continue }
+                    var models: [String] = []
+                    var fields: [String] = []
+                    for leak in found {
+                        if !models.contains(leak.model) { models.append(leak.model) }
+                        if !fields.contains(leak.field.path) { fields.append(leak.field.path) }
+                    }
+                    report(.lintDataClassification,
+                           "role `\(role.name)` can send \(probe.what) to \(models.map { "`\($0)`" }.joined(separator: ", ")) in "
+                            + fields.map { "`\($0)`" }.joined(separator: ", "),
                            at: location(of: "role", role.name),
-                           help: "add a rule such as `rule no_sensitive_data { when prompt has pii, secret, network deny \"…\" }` (or import one), so no role reaches a model without it")
+                           help: "add a rule such as `rule no_sensitive_data { when prompt has pii, secret, network or system has pii, secret, network or messages has pii, secret, network deny \"…\" }` (or import one), so no role reaches a model without it")
                 }
+            }
+        }
+
+        /// A content test (`has pii`, `contains "x"`) made on the prompt but not on the messages
+        /// (or any such split), by no rule or alert of the policy, checks part of what the model
+        /// reads: the rest goes through unchecked. Tests are compared by what they look for, so a
+        /// redaction rule on the prompt and a denial of the same content in the messages together
+        /// cover it.
+        private mutating func checkModelBoundFieldsRead() {
+            struct Test {
+                let content: String
+                let field: String
+                let kind: String
+                let name: String
+            }
+            var tests: [Test] = []
+            func collect(_ condition: Condition, _ kind: String, _ name: String) {
+                switch condition {
+                case .constant: break
+                case .all(let parts), .any(let parts): parts.forEach { collect($0, kind, name) }
+                case .not(let inner): collect(inner, kind, name)
+                case .textContains(let field, let text, let wholeWord):
+                    tests.append(Test(content: "contains \(wholeWord ? "word " : "")\(text)", field: field, kind: kind, name: name))
+                case .has(let field, let detectors, let patterns, let minCount):
+                    tests.append(Test(content: "has \(minCount) \(detectors.sorted()) \(patterns.sorted())", field: field, kind: kind,
+                                      name: name))
+                default: break
+                }
+            }
+            for rule in policy.rules { collect(rule.condition, "rule", rule.id) }
+            for alert in policy.alerts { collect(alert.condition, "alert", alert.name) }
+            let bound = Pass.modelBoundFields.map(\.path)
+            var reported: Set<String> = []
+            for test in tests where bound.contains(test.field) {
+                let read = Set(tests.filter { $0.content == test.content }.map(\.field))
+                let missing = bound.filter { !read.contains($0) }
+                guard !missing.isEmpty, reported.insert(test.kind + " " + test.name).inserted else { continue }
+                report(.lintDataClassification,
+                       "\(test.kind) `\(test.name)` tests \(bound.filter(read.contains).map { "`\($0)`" }.joined(separator: ", ")) but no "
+                        + "rule or alert tests the same in " + missing.map { "`\($0)`" }.joined(separator: ", ")
+                        + ": text there reaches the model unchecked",
+                       at: location(of: test.kind, test.name),
+                       help: "test the same content in every text the model reads: `prompt has X or system has X or messages has X`")
             }
         }
 

@@ -112,7 +112,7 @@ extension Checker {
             guard let keyword = Keyword(rawValue: input.testProperty) else { continue }
             var json: [UInt8]?
             switch input.type {
-            case .string, .text, .timestamp: json = string(keyword).map(quoted)
+            case .string, .text, .blocks, .timestamp: json = string(keyword).map(quoted)
             case .name: json = input == .role ? roleName.map(quoted) : word(keyword).map { quoted($0.text) }
             case .action:
                 if let name = word(keyword) { json = resolveWord(name, RequestAction.self, file).map { quoted($0.rawValue) } }

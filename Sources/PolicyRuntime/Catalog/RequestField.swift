@@ -24,6 +24,7 @@ public enum RequestField: String, CaseIterable, Sendable {
     case hour = "request.hour"
     case weekday = "request.weekday"
     case prompt
+    case system
     case messages
     case response
     case budgetUsed = "budget.used"
@@ -53,7 +54,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .filesAccessed, .filesModified: return .stringList
         case .filesAccessedCount, .filesModifiedCount, .hour: return .count
         case .weekday: return .weekday
-        case .prompt, .messages, .response: return .text
+        case .prompt, .system, .messages, .response: return .text
         case .budgetUsed, .riskScore: return .percent
         case .budgetExceeded: return .bool
         }
@@ -81,6 +82,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .userAgent: return .userAgent
         case .hour, .weekday: return .timestamp
         case .prompt: return .prompt
+        case .system: return .system
         case .messages: return .messages
         case .response: return .response
         case .budgetUsed: return .budgetUsedPercent
@@ -114,6 +116,7 @@ public enum RequestField: String, CaseIterable, Sendable {
         case .hour: return "hour of the timestamp, 0-23 UTC"
         case .weekday: return "day of the week of the timestamp, monday to sunday, UTC"
         case .prompt: return "the prompt text"
+        case .system: return "every string of the system prompt but block metadata (type, ids)"
         case .messages: return "every string of the chat messages but their metadata (role, type, ids)"
         case .response: return "the model's output"
         case .budgetUsed: return "share of the tightest applicable budget used"
@@ -122,10 +125,11 @@ public enum RequestField: String, CaseIterable, Sendable {
         }
     }
 
-    /// The text field it is, for `prompt`, `messages` and `response`.
+    /// The text field it is, for `prompt`, `system`, `messages` and `response`.
     var textField: TextField? {
         switch self {
         case .prompt: return .prompt
+        case .system: return .system
         case .messages: return .messages
         case .response: return .response
         default: return nil

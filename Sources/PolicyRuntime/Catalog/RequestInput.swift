@@ -16,6 +16,7 @@ public enum RequestInput: String, CaseIterable, Sendable {
     case tokensIn = "tokens_in"
     case tokensOut = "tokens_out"
     case prompt
+    case system
     case messages
     case response
     case operations
@@ -45,6 +46,8 @@ public enum RequestInput: String, CaseIterable, Sendable {
         case text
         /// The chat messages.
         case messages
+        /// A string or a list of content blocks (Anthropic's `system`).
+        case blocks
         /// A list of strings naming declared operations.
         case names
         /// A list of strings.
@@ -73,6 +76,7 @@ public enum RequestInput: String, CaseIterable, Sendable {
         case .budgetExceeded: return .bool
         case .prompt, .response: return .text
         case .messages: return .messages
+        case .system: return .blocks
         case .operations: return .names
         case .filesAccessed, .filesModified: return .strings
         case .timestamp: return .timestamp
@@ -106,6 +110,7 @@ public enum RequestInput: String, CaseIterable, Sendable {
         case .tokensIn: return "input tokens"
         case .tokensOut: return "output tokens"
         case .prompt: return "the prompt text"
+        case .system: return "the system prompt: a string or a list of content blocks (Anthropic's `system`); every string in it is scanned"
         case .messages: return "the chat messages; every string in them is scanned"
         case .response: return "a model's output, for response validation"
         case .operations: return "operations the request performs, each declared by the policy"

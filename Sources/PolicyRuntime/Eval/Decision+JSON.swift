@@ -30,6 +30,10 @@ extension Decision {
                 JSONWriter.raw(#","message":"#, into: &out)
                 JSONWriter.integer(message, into: &out)
             }
+            if let part = detection.part {
+                JSONWriter.raw(#","part":"#, into: &out)
+                JSONWriter.integer(part, into: &out)
+            }
             JSONWriter.raw(#","start":"#, into: &out)
             JSONWriter.integer(detection.start, into: &out)
             JSONWriter.raw(#","end":"#, into: &out)

@@ -110,21 +110,36 @@ public struct Detection: Sendable, Equatable, Hashable {
     public var field: String
     /// Index of the message, for `messages`.
     public var message: Int?
-    /// Byte offset where the finding starts in that field (or message part).
+    /// Index of the string within the message or the system prompt (document order), for
+    /// `messages` and `system`: the part the finding starts in.
+    public var part: Int?
+    /// Byte offset where the finding starts in that field (or part).
     public var start: Int
-    /// Byte offset one past its end.
+    /// Byte offset one past its end, counted from the same first byte: past the part's length
+    /// when the finding runs on into the next parts.
     public var end: Int
     /// Which of the detector's formats matched (`gitlab_pat`, `authorization_header`), for
     /// detectors that recognise several; nil otherwise.
     public var family: String?
 
     /// Creates a detection.
-    public init(type: String, field: String, message: Int? = nil, start: Int, end: Int, family: String? = nil) {
+    public init(type: String, field: String, message: Int? = nil, part: Int? = nil, start: Int, end: Int, family: String? = nil) {
         self.type = type
         self.field = field
         self.message = message
+        self.part = part
         self.start = start
         self.end = end
         self.family = family
+    }
+}
+
+extension Detection {
+    /// Removes repeated detections from `detections[start...]`, keeping the first of each.
+    static func removeDuplicates(in detections: inout [Detection], from start: Int) {
+        var seen = Set<Detection>()
+        var kept = detections[..<start].map { $0 }
+        for detection in detections[start...] where seen.insert(detection).inserted { kept.append(detection) }
+        detections = kept
     }
 }

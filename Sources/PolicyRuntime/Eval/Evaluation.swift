@@ -5,64 +5,116 @@ struct ScanResults {
         let literal: Int
         let start: Int
         let end: Int
-        let message: Int?
+        let location: TextLocation
     }
 
-    /// A detector finding, with the message it is in for `messages`.
+    /// A detector finding, with where in the field it is.
     struct Located {
         let finding: Finding
-        let message: Int?
+        let location: TextLocation
     }
 
-    // One array per field rather than an array of arrays, so a request whose texts need no
+    /// One field's results.
+    private struct Field {
+        var findings: [Located] = []
+        var literals: [LiteralHit] = []
+
+        mutating func removeDuplicates() {
+            literals.sort { ($0.location, $0.start, $0.end, $0.literal) < ($1.location, $1.start, $1.end, $1.literal) }
+            var kept: [LiteralHit] = []
+            for hit in literals {
+                if let last = kept.last, last.location == hit.location, last.start == hit.start, last.end == hit.end,
+                   last.literal == hit.literal { continue }
+                kept.append(hit)
+            }
+            literals = kept
+            findings.sort {
+                ($0.location, $0.finding.start, $0.finding.detector.rawValue) < ($1.location, $1.finding.start, $1.finding.detector.rawValue)
+            }
+            // Sorted by place, so one table of each detector's last finding, reset per place,
+            // finds what a finding overlaps: O(n) after the sort.
+            var merged: [Located] = []
+            var lastOf = [Int](repeating: -1, count: DetectorID.allCases.count)
+            for located in findings {
+                if let previous = merged.last, previous.location != located.location {
+                    for index in lastOf.indices { lastOf[index] = -1 }
+                }
+                let detector = located.finding.detector.rawValue
+                let last = lastOf[detector]
+                if last >= 0, merged[last].finding.end > located.finding.start {
+                    let kept = merged[last].finding
+                    if kept.end < located.finding.end {
+                        merged[last] = Located(finding: Finding(detector: kept.detector, start: kept.start, end: located.finding.end,
+                                                                family: kept.family), location: located.location)
+                    }
+                    continue
+                }
+                lastOf[detector] = merged.count
+                merged.append(located)
+            }
+            findings = merged
+        }
+    }
+
+    // One value per field rather than an array of them, so a request whose texts need no
     // scanning allocates nothing here.
-    private var promptFindings: [Located] = []
-    private var messageFindings: [Located] = []
-    private var responseFindings: [Located] = []
-    private var promptLiterals: [LiteralHit] = []
-    private var messageLiterals: [LiteralHit] = []
-    private var responseLiterals: [LiteralHit] = []
+    private var prompt = Field()
+    private var system = Field()
+    private var messages = Field()
+    private var response = Field()
 
     subscript(findings field: TextField) -> [Located] {
         switch field {
-        case .prompt: return promptFindings
-        case .messages: return messageFindings
-        case .response: return responseFindings
+        case .prompt: return prompt.findings
+        case .system: return system.findings
+        case .messages: return messages.findings
+        case .response: return response.findings
         }
     }
 
     subscript(literals field: TextField) -> [LiteralHit] {
         switch field {
-        case .prompt: return promptLiterals
-        case .messages: return messageLiterals
-        case .response: return responseLiterals
+        case .prompt: return prompt.literals
+        case .system: return system.literals
+        case .messages: return messages.literals
+        case .response: return response.literals
         }
     }
 
     /// Whether the field has any finding or literal hit.
     func hasAny(in field: TextField) -> Bool {
-        switch field {
-        case .prompt: return !promptFindings.isEmpty || !promptLiterals.isEmpty
-        case .messages: return !messageFindings.isEmpty || !messageLiterals.isEmpty
-        case .response: return !responseFindings.isEmpty || !responseLiterals.isEmpty
-        }
+        !self[findings: field].isEmpty || !self[literals: field].isEmpty
     }
 
     /// Appends in place (a get/set subscript would copy the array on every append).
     mutating func append(_ located: Located, to field: TextField) {
         switch field {
-        case .prompt: promptFindings.append(located)
-        case .messages: messageFindings.append(located)
-        case .response: responseFindings.append(located)
+        case .prompt: prompt.findings.append(located)
+        case .system: system.findings.append(located)
+        case .messages: messages.findings.append(located)
+        case .response: response.findings.append(located)
         }
     }
 
     /// Appends in place.
     mutating func append(_ hit: LiteralHit, to field: TextField) {
         switch field {
-        case .prompt: promptLiterals.append(hit)
-        case .messages: messageLiterals.append(hit)
-        case .response: responseLiterals.append(hit)
+        case .prompt: prompt.literals.append(hit)
+        case .system: system.literals.append(hit)
+        case .messages: messages.literals.append(hit)
+        case .response: response.literals.append(hit)
+        }
+    }
+
+    /// Merges the hits a field's texts found twice (joined and part by part; see
+    /// ``Request/forEachScanText(in:_:)``): equal literal hits once, overlapping findings of one
+    /// detector in one place as one. Leaves the hits ordered by place and start.
+    mutating func removeDuplicates(in field: TextField) {
+        switch field {
+        case .prompt: prompt.removeDuplicates()
+        case .system: system.removeDuplicates()
+        case .messages: messages.removeDuplicates()
+        case .response: response.removeDuplicates()
         }
     }
 }
@@ -113,7 +165,7 @@ struct EvaluationContext {
         case .userAgent: return .string(request.userAgent ?? "")
         case .hour: return .integer(request.timestamp?.utcHour)
         case .weekday: return .string(request.timestamp?.weekday.rawValue ?? "")
-        case .prompt, .messages, .response: return .text
+        case .prompt, .system, .messages, .response: return .text
         case .budgetUsed: return .integer(request.budgetUsedPercent)
         case .budgetExceeded: return .bool(request.budgetExceeded ?? false)
         case .riskScore: return .integer(riskPercent)

@@ -9,17 +9,18 @@ extension Plan {
                 let detector = located.finding.detector
                 state.raiseRisk(to: detector.category.riskWeight)
                 state.detections.append(Detection(type: DetectorCatalog.entries[detector.rawValue].name, field: field.name,
-                                                  message: located.message, start: located.finding.start, end: located.finding.end,
-                                                  family: located.finding.family))
+                                                  message: located.location.message, part: located.location.part,
+                                                  start: located.finding.start, end: located.finding.end, family: located.finding.family))
             }
             for hit in scan[literals: field] {
                 if let type = slotTypes[hit.literal], let category = slotCategories[hit.literal] {
                     state.raiseRisk(to: category.riskWeight)
-                    state.detections.append(Detection(type: type, field: field.name, message: hit.message, start: hit.start, end: hit.end))
+                    state.detections.append(Detection(type: type, field: field.name, message: hit.location.message, part: hit.location.part,
+                                                      start: hit.start, end: hit.end))
                 }
                 for list in literalLists[hit.literal] {
                     state.detections.append(Detection(type: "pattern." + compiled.patterns[list].name, field: field.name,
-                                                      message: hit.message, start: hit.start, end: hit.end))
+                                                      message: hit.location.message, part: hit.location.part, start: hit.start, end: hit.end))
                 }
             }
         }
@@ -31,17 +32,22 @@ extension Plan {
         guard scannedFields != 0 else { return results }
         let detectorsWanted = !usedDetectors.isEmpty
         let literalsWanted = !literals.patterns.isEmpty
-        func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
-            text.withUnsafeBufferPointer { original in
+        for field in TextField.allCases where scannedFields & 1 << field.rawValue != 0 {
+            let scannedTwice = request.forEachScanText(in: field) { original, placer in
                 NormalizedText.withView(of: original) { buffer, normalized in
                     func place(_ start: Int, _ end: Int) -> (Int, Int) { normalized?.original(start, end) ?? (start, end) }
+                    func located(_ start: Int, _ end: Int) -> (location: TextLocation, start: Int, end: Int) {
+                        let (from, to) = place(start, end)
+                        return placer.place(from, to)
+                    }
                     if literalsWanted {
                         // Regexes whose required literal turns up in this pass are run after it.
                         var wanted = listRegexes.isEmpty ? [] : unfilteredRegexes
                         if !caseFormRegexes.isEmpty, LinearRegex.containsNonASCIICaseForms(buffer) { wanted += caseFormRegexes }
                         literals.scan(buffer) { literal, start, end in
-                            let (from, to) = place(start, end)
-                            results.append(ScanResults.LiteralHit(literal: literal, start: from, end: to, message: message), to: field)
+                            let at = located(start, end)
+                            results.append(ScanResults.LiteralHit(literal: literal, start: at.start, end: at.end, location: at.location),
+                                           to: field)
                             for regex in regexesByLiteral[literal] where !wanted.contains(regex) { wanted.append(regex) }
                             return true
                         }
@@ -50,9 +56,9 @@ extension Plan {
                             let validation = regexValidations[index]
                             listRegexes[index].forEachMatch(in: buffer, prefiltered: true) { start, end in
                                 if let validation, !validation.accepts(UnsafeBufferPointer(rebasing: buffer[start..<end])) { return true }
-                                let (from, to) = place(start, end)
-                                results.append(ScanResults.LiteralHit(literal: listRegexSlots[index], start: from, end: to, message: message),
-                                               to: field)
+                                let at = located(start, end)
+                                results.append(ScanResults.LiteralHit(literal: listRegexSlots[index], start: at.start, end: at.end,
+                                                                      location: at.location), to: field)
                                 return true
                             }
                         }
@@ -60,18 +66,14 @@ extension Plan {
                     if detectorsWanted {
                         for finding in detectorScanner.scan(buffer, original: normalized == nil ? nil : original, enabled: usedDetectors,
                                                             place: place) {
-                            results.append(ScanResults.Located(finding: finding, message: message), to: field)
+                            let at = placer.place(finding.start, finding.end)
+                            results.append(ScanResults.Located(finding: Finding(detector: finding.detector, start: at.start, end: at.end,
+                                                                                family: finding.family), location: at.location), to: field)
                         }
                     }
                 }
             }
-        }
-        if scannedFields & 1 << TextField.prompt.rawValue != 0 { scanOne(request.prompt, .prompt, message: nil) }
-        if scannedFields & 1 << TextField.messages.rawValue != 0 {
-            for part in request.messages { scanOne(part.text, .messages, message: part.message) }
-        }
-        if scannedFields & 1 << TextField.response.rawValue != 0, let response = request.response {
-            scanOne(response, .response, message: nil)
+            if scannedTwice { results.removeDuplicates(in: field) }
         }
         return results
     }

@@ -66,19 +66,23 @@ extension Plan {
         }
     }
 
-    /// Stage 2. The role's blocked patterns, literals then regular expressions, in the prompt
-    /// and every message part, on the normalized view of each text.
+    /// Stage 2. The role's blocked patterns, literals then regular expressions, in every text
+    /// that goes to the model (prompt, system prompt, messages), on the normalized view of each.
     func findBlockedPatterns<Recorder: EvaluationRecorder>(_ request: Request, _ role: PlannedRole,
                                                            _ state: inout EvaluationState, _ recorder: inout Recorder) {
         guard role.blockedMatcher != nil || !role.blockedRegexes.isEmpty else { return }
         let matcher = role.blockedMatcher.map { roleMatchers[$0] }
         var found = false
-        func scanOne(_ text: [UInt8], _ field: TextField, message: Int?) {
-            text.withUnsafeBufferPointer { original in
+        let firstDetection = state.detections.count
+        var scannedTwice = false
+        for field in [TextField.prompt, .system, .messages] {
+            let twice = request.forEachScanText(in: field) { original, placer in
                 NormalizedText.withView(of: original) { view, normalized in
                     func hit(_ pattern: Int, _ start: Int, _ end: Int) -> Bool {
                         let (from, to) = normalized?.original(start, end) ?? (start, end)
-                        state.detections.append(Detection(type: "blocked_pattern", field: field.name, message: message, start: from, end: to))
+                        let at = placer.place(from, to)
+                        state.detections.append(Detection(type: "blocked_pattern", field: field.name, message: at.location.message,
+                                                          part: at.location.part, start: at.start, end: at.end))
                         if Recorder.isRecording { recorder.record(.blockedPattern(index: pattern)) }
                         found = true
                         return true
@@ -89,9 +93,10 @@ extension Plan {
                     }
                 }
             }
+            scannedTwice = scannedTwice || twice
         }
-        scanOne(request.prompt, .prompt, message: nil)
-        for part in request.messages { scanOne(part.text, .messages, message: part.message) }
+        // A message scanned joined and part by part finds most patterns twice.
+        if scannedTwice { Detection.removeDuplicates(in: &state.detections, from: firstDetection) }
         if found { state.deny(.blockedPattern, role.rule, role.blockedMessage, role.source) }
     }
 }

@@ -29,6 +29,9 @@ public struct Request: Sendable, Equatable {
     public var tokensOut: Int?
     /// `prompt`, as UTF-8.
     public var prompt: [UInt8]
+    /// Every string of `system`, in document order: one for a plain string, one per text in a
+    /// list of content blocks.
+    public var system: [[UInt8]]
     /// Every text part of `messages`, with the index of the message it belongs to.
     public var messages: [MessagePart]
     /// `response`, as UTF-8, when the request carries a model's output.
@@ -55,6 +58,7 @@ public struct Request: Sendable, Equatable {
     public init() {
         action = .prompt
         prompt = []
+        system = []
         messages = []
         operations = []
         filesAccessed = []

@@ -129,6 +129,7 @@ public enum RequestReader {
         case .tokensIn: request.tokensIn = try cursor.optionalCount(name)
         case .tokensOut: request.tokensOut = try cursor.optionalCount(name)
         case .prompt: request.prompt = try cursor.optionalText(name) ?? []
+        case .system: request.system = try readSystem(&cursor)
         case .messages: request.messages = try readMessages(&cursor)
         case .response: request.response = try cursor.optionalText(name)
         case .operations: request.operations = try cursor.stringList(name)
@@ -179,9 +180,26 @@ public enum RequestReader {
         return parts
     }
 
+    /// `system`: a string, a list of content blocks (`[{type: "text", text, cache_control}]`)
+    /// or null. Every string of the blocks but their metadata is a text, as in messages.
+    private static func readSystem(_ cursor: inout JSONCursor) throws(RequestError) -> [[UInt8]] {
+        cursor.skipSpace()
+        switch cursor.peek {
+        case UInt8(ascii: "\""), UInt8(ascii: "["):
+            var texts: [[UInt8]] = []
+            try collectTexts(&cursor, depth: 1, into: &texts)
+            return texts
+        case UInt8(ascii: "n"):
+            try cursor.skipValue(depth: 1)
+            return []
+        default:
+            throw cursor.error("`system` must be a string or a list of content blocks")
+        }
+    }
+
     /// Keys whose values describe a message or a part rather than carry what the model reads;
     /// every other string in a message is scanned.
-    public static let messageMetadataKeys = ["role", "type", "id", "tool_use_id", "tool_call_id"]
+    public static let messageMetadataKeys = ["role", "type", "id", "tool_use_id", "tool_call_id", "call_id"]
 
     private static func isMetadata(_ key: JSONKey) -> Bool {
         key.withBytes { bytes in messageMetadataKeys.contains { $0.utf8.elementsEqual(bytes) } }

@@ -1,10 +1,11 @@
 /// Text fields that scanners read.
 enum TextField: Int, Sendable, CaseIterable {
-    case prompt = 0, messages = 1, response = 2
+    case prompt = 0, system = 3, messages = 1, response = 2
 
     var name: String {
         switch self {
         case .prompt: return "prompt"
+        case .system: return "system"
         case .messages: return "messages"
         case .response: return "response"
         }
