@@ -60,11 +60,11 @@ final class ConversationScanTests: XCTestCase {
     func testPartsAreNumberedWithinTheirMessage() {
         let messages: [[String: Any]] = [
             ["role": "user", "content": "first message"],
-            ["role": "assistant", "content": [["type": "text", "text": "ok"], ["type": "tool_use", "id": "t1", "name": "read",
-                                                                                  "input": ["path": "notes about jane.doe@acme-customer.com"]]]],
+            ["role": "assistant", "content": [["type": "text", "text": "ok"], ["type": "text", "text": "reading"],
+                                              ["type": "tool_use", "id": "t1", "input": ["path": "notes about jane.doe@acme-customer.com"]]]],
         ]
         let detection = found(decide(["messages": messages], senior: true), "pii.email").first
-        // The tool call's strings in document order: "ok", "read", the path.
+        // The message's strings in document order: "ok", "reading", the tool call's path (ids and types are not texts).
         XCTAssertEqual([detection?.message, detection?.part], [1, 2])
         XCTAssertEqual(detection?.start, 12)
     }
