@@ -1,11 +1,13 @@
 /// One credential format that a prefix identifies: a row of ``CredentialFamilies/table``.
 ///
-/// A token is `lead? prefix body suffix?`: an optional run of `lead` bytes before the prefix
+/// A token is `lead? prefix body tail? suffix?`: an optional run of `lead` bytes before the prefix
 /// (Azure AD secrets put three characters and a digit before their `Q~`), one of the literal
 /// `prefixes` (case-sensitive, as the issuers publish them), then a run of `body` bytes whose
-/// length is in `length`, then an optional literal `suffix`. The token must stand alone: no word
-/// byte (or byte of `body`) right before it or right after it. Every body is then checked to not
-/// be a placeholder (``Placeholder``) and against the row's `validation`.
+/// length is in `length`, then an optional second part after a separator (``Tail``: SendGrid's
+/// `SG.<22>.<43>`), then an optional literal `suffix`. The token must stand alone: no word byte
+/// right before or after it, nor a `-` or `.` of `body` before it, nor a byte of its last run
+/// after it. Every body is then checked to not be a placeholder (``Placeholder``) and against the
+/// row's `validation`.
 ///
 /// Adding a format is one row and its tests (`Tests/PolicyRuntimeTests/CredentialFamilyTests.swift`).
 struct CredentialFamily: Sendable {
@@ -19,6 +21,26 @@ struct CredentialFamily: Sendable {
         case lettersAndDigits
     }
 
+    /// A second run after a literal separator, for formats in parts whose separator may also end
+    /// a sentence (`.`): the body cannot simply include it.
+    struct Tail: Sendable {
+        /// The literal between the body and the tail's run.
+        let separator: String
+        /// Bytes allowed in the tail's run.
+        let bytes: ByteSet
+        /// The run's length.
+        let length: ClosedRange<Int>
+        /// Whether a token may end at the body instead (older formats without the part).
+        let optional: Bool
+
+        init(_ separator: String, _ bytes: ByteSet, length: ClosedRange<Int>, optional: Bool = false) {
+            self.separator = separator
+            self.bytes = bytes
+            self.length = length
+            self.optional = optional
+        }
+    }
+
     /// The name decisions report as the detection's `family` (`gitlab_pat`).
     let name: String
     /// The detector it reports as (`secret.api_key` for most keys).
@@ -30,6 +52,8 @@ struct CredentialFamily: Sendable {
     let body: ByteSet
     /// The body's length (without prefix and suffix).
     let length: ClosedRange<Int>
+    /// The part after the body, if the format has one.
+    let tail: Tail?
     /// A literal the token ends with, after the body (`==` of a base64 key), if any.
     let suffix: String?
     /// Bytes allowed before the prefix and how many of them there must be (nil: none).
@@ -40,13 +64,14 @@ struct CredentialFamily: Sendable {
     let source: String
 
     init(_ name: String, _ detector: DetectorID, prefixes: [String], body: ByteSet, length: ClosedRange<Int>,
-         suffix: String? = nil, lead: (bytes: ByteSet, count: ClosedRange<Int>)? = nil, validation: Validation = .none,
+         tail: Tail? = nil, suffix: String? = nil, lead: (bytes: ByteSet, count: ClosedRange<Int>)? = nil, validation: Validation = .none,
          source: String) {
         self.name = name
         self.detector = detector
         self.prefixes = prefixes
         self.body = body
         self.length = length
+        self.tail = tail
         self.suffix = suffix
         self.lead = lead
         self.validation = validation

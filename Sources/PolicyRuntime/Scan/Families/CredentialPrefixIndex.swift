@@ -112,13 +112,32 @@ struct CredentialPrefixIndex: Sendable {
             guard lead.count.contains(prefixStart - start) else { return nil }
         }
         if start > 0 {
+            // `-` and `.` join words into identifiers (`my-sk-…`, `a.hvs.…`); `=`, `/`, `+` and the
+            // like delimit a value (`KEY=…`, `https://hooks…`) even where a body allows them.
             let before = text[start - 1]
-            guard !ByteClass.isWord(before), !family.body.contains(before) else { return nil }
+            let joins = before == UInt8(ascii: "-") || before == UInt8(ascii: ".")
+            guard !ByteClass.isWord(before), !(joins && family.body.contains(before)) else { return nil }
         }
         // The body: at most one byte more than the longest allowed is read, so a longer run fails.
         let bodyEnd = ByteClass.run(text, from: prefixEnd, limit: family.length.upperBound + 1, family.body.contains)
         guard family.length.contains(bodyEnd - prefixEnd) else { return nil }
         var end = bodyEnd
+        var lastRun = family.body
+        if let tail = family.tail {
+            let separator = Array(tail.separator.utf8)
+            var tailEnd: Int?
+            if end + separator.count <= text.count, separator.indices.allSatisfy({ text[end + $0] == separator[$0] }) {
+                let runStart = end + separator.count
+                let runEnd = ByteClass.run(text, from: runStart, limit: tail.length.upperBound + 1, tail.bytes.contains)
+                if tail.length.contains(runEnd - runStart) { tailEnd = runEnd }
+            }
+            if let tailEnd {
+                end = tailEnd
+                lastRun = tail.bytes
+            } else if !tail.optional {
+                return nil
+            }
+        }
         if let suffix = family.suffix {
             let bytes = Array(suffix.utf8)
             guard end + bytes.count <= text.count else { return nil }
@@ -127,7 +146,7 @@ struct CredentialPrefixIndex: Sendable {
         }
         if end < text.count {
             let after = text[end]
-            guard !ByteClass.isWord(after), !family.body.contains(after) else { return nil }
+            guard !ByteClass.isWord(after), !lastRun.contains(after) else { return nil }
         }
         let body = UnsafeBufferPointer(rebasing: text[prefixEnd..<bodyEnd])
         guard !Placeholder.looksFake(body), CredentialPrefixIndex.validates(body, family.validation) else { return nil }
