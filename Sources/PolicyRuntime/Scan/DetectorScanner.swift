@@ -3,7 +3,7 @@
 /// Every structured secret or identifier has an *anchor* byte that ordinary prose rarely
 /// contains: `@` for e-mail, digits for numbers and addresses, `:` for URLs and IPv6, `_` and `-`
 /// for token prefixes, `=`/`:` for password assignments, capital letters for key ids and IBANs,
-/// `J` for JWTs (`eyJ`). A word-at-a-time test skips eight bytes at once while none of them can
+/// `J` for JWTs (`eyJ`), `.` for internal host names written without a scheme (`build.corp/x`). A word-at-a-time test skips eight bytes at once while none of them can
 /// be an anchor (lower-case letters, spaces, most punctuation); at an anchor the candidate is
 /// validated (Luhn, mod 97, address ranges, base64 JSON headers…) so that look-alikes — git SHAs,
 /// UUIDs, versions, dates, order numbers — stay clean. Injection phrases, which have no anchor,
