@@ -3,7 +3,7 @@
 /// Every structured secret or identifier has an *anchor* byte that ordinary prose rarely
 /// contains: `@` for e-mail, digits for numbers and addresses, `:` for URLs and IPv6, `_` and `-`
 /// for token prefixes, `=`/`:` for password assignments, capital letters for key ids and IBANs,
-/// `J` for JWTs (`eyJ`). A word-at-a-time test skips eight bytes at once while none of them can
+/// `J` for JWTs (`eyJ`), `.` for internal host names written without a scheme (`build.corp/x`). A word-at-a-time test skips eight bytes at once while none of them can
 /// be an anchor (lower-case letters, spaces, most punctuation); at an anchor the candidate is
 /// validated (Luhn, mod 97, address ranges, base64 JSON headers…) so that look-alikes — git SHAs,
 /// UUIDs, versions, dates, order numbers — stay clean. Injection phrases, which have no anchor,
@@ -12,6 +12,7 @@ struct DetectorScanner: Sendable {
     private let phrases: LiteralMatcher
     private let phraseKinds: [DetectorID]
     let internalDomains: [[UInt8]]
+    private let internalHosts: InternalHosts
 
     /// Identifier endings that make an assignment a password (`DB_PASSWORD = …`).
     static let passwordKeywords: [[UInt8]] = ["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_token",
@@ -34,7 +35,8 @@ struct DetectorScanner: Sendable {
         }
         phrases = LiteralMatcher(patterns)
         phraseKinds = kinds
-        self.internalDomains = internalDomains.map { ASCIIFold.fold(Array($0.utf8)) }
+        internalHosts = InternalHosts(internalDomains)
+        self.internalDomains = internalHosts.suffixes
     }
 
     /// Every finding of the `enabled` detectors in `text`, ordered by start, including secrets
@@ -126,6 +128,7 @@ struct DetectorScanner: Sendable {
         let dash = wants(.privateKey)
         let colon = wants(.internalURL) || wants(.connectionString) || wants(.ipAddress) || wants(.password)
         let equals = wants(.password)
+        let hosts = wants(.internalURL)
         let hidden = wants(.hiddenText)
         let families = CredentialFamilies.index
         let familiesWanted = wants(.awsAccessKey) || wants(.githubToken) || wants(.apiKey) || wants(.privateKey)
@@ -185,6 +188,8 @@ struct DetectorScanner: Sendable {
                 }
             case 0x3D:
                 if equals { report(passwordAssignment(text, operator: index)) }
+            case 0x2E:
+                if hosts { report(internalHosts.find(text, dot: index)) }
             case 0xF3:
                 if hidden, index >= hiddenResumeAt {
                     HiddenText.scan(UnsafeBufferPointer(rebasing: text[index..<min(count, index + 4 * 4096)])) { finding in

@@ -30,7 +30,8 @@ enum SecretShapes {
     }
 
     /// Three base64url parts separated by dots whose first part decodes to a JSON object
-    /// naming an algorithm (`{"alg":…}`).
+    /// naming an algorithm (`{"alg":…}`). An unsigned token (`"alg":"none"`) has an empty third
+    /// part and still carries its claims: `eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.`.
     static func jwt(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
         guard ByteClass.boundaryBefore(text, start) || text[start - 1] == 0x2E else { return nil }
         guard text[start] == 0x65, text[start + 1] == 0x79, text[start + 2] == 0x4A else { return nil }  // "eyJ" = base64 of `{"`
@@ -39,12 +40,31 @@ enum SecretShapes {
         let payloadEnd = ByteClass.run(text, from: headerEnd + 1, ByteClass.isBase64URL)
         guard payloadEnd - headerEnd > 4, payloadEnd < text.count, text[payloadEnd] == 0x2E else { return nil }
         let signatureEnd = ByteClass.run(text, from: payloadEnd + 1, ByteClass.isBase64URL)
-        guard signatureEnd - payloadEnd > 8 else { return nil }
+        let unsigned = signatureEnd == payloadEnd + 1
+        guard unsigned || signatureEnd - payloadEnd > 8 else { return nil }
         guard let header = Base64URL.decode(UnsafeBufferPointer(rebasing: text[start..<headerEnd])),
               header.first == 0x7B, header.last == 0x7D, containsAscii(header, "\"alg\"") || containsAscii(header, "\"typ\"") else {
             return nil
         }
+        if unsigned, !namesNoAlgorithm(header) { return nil }
         return Finding(detector: .jwt, start: start, end: signatureEnd)
+    }
+
+    /// Whether a JWT header says `"alg": "none"` (any case, any spacing around the colon).
+    static func namesNoAlgorithm(_ header: [UInt8]) -> Bool {
+        let key = Array("\"alg\"".utf8)
+        guard header.count >= key.count else { return false }
+        for start in 0...(header.count - key.count) where header[start..<start + key.count].elementsEqual(key) {
+            var index = start + key.count
+            while index < header.count, ByteClass.isSpace(header[index]) { index += 1 }
+            guard index < header.count, header[index] == 0x3A else { continue }
+            index += 1
+            while index < header.count, ByteClass.isSpace(header[index]) { index += 1 }
+            let value = Array("\"none\"".utf8)
+            guard index + value.count <= header.count else { return false }
+            return header[index..<index + value.count].map { ASCIIFold.table[Int($0)] } == value
+        }
+        return false
     }
 
     /// `password = "…"`, `secret: …`, `api_key=…` with a value that looks real: at least 8

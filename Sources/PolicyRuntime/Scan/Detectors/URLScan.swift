@@ -1,5 +1,6 @@
 /// URLs around a `://`: connection strings that carry a password, and URLs whose host is
-/// internal (an internal domain suffix, or a private address).
+/// internal (an internal domain suffix, a private address in any notation, or — for web
+/// schemes — a single-label name such as `http://jenkins:8080/`).
 enum URLScan {
     /// Schemes of databases and message brokers.
     static let connectionSchemes: Set<String> = [
@@ -7,6 +8,23 @@ enum URLScan {
         "mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "kafka", "nats", "memcached", "couchdb", "neo4j",
         "cassandra", "elasticsearch", "db2", "snowflake",
     ]
+
+    /// Schemes whose single-label hosts (`http://gitlab/`) are names on an internal network.
+    /// Other schemes use the place for something else (`vscode://file/…`, `myapp://callback`).
+    static let webSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp"]
+
+    /// Single-label names that stand for "a host" in examples rather than name one.
+    static let placeholderHosts: Set<[UInt8]> = Set(["localhost", "example", "host", "hostname", "domain", "server"].map { Array($0.utf8) })
+
+    /// The end of a URL's path or an scp-style remote's path that starts at `position`, less
+    /// the punctuation that ends a sentence around it.
+    static func pathEnd(_ text: UnsafeBufferPointer<UInt8>, from position: Int) -> Int {
+        var end = ByteClass.run(text, from: position, limit: 4096) { byte in
+            !ByteClass.isSpace(byte) && byte != 0x22 && byte != 0x27 && byte != 0x3C && byte != 0x3E && byte != 0x60
+        }
+        while end > position + 1, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29].contains(text[end - 1]) { end -= 1 }
+        return end
+    }
 
     static func check(_ text: UnsafeBufferPointer<UInt8>, schemeSeparator: Int, internalDomains: [[UInt8]],
                       wants: (DetectorID) -> Bool) -> [Finding]? {
@@ -19,10 +37,17 @@ enum URLScan {
         guard schemeSeparator - schemeStart >= 2, ByteClass.isLetter(text[schemeStart]) else { return nil }
         let scheme = String(decoding: ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[schemeStart..<schemeSeparator]))),
                             as: UTF8.self)
+        // `postgresql+asyncpg`, `mysql+pymysql`: a database scheme with a driver.
+        let base = scheme.firstIndex(of: "+").map { String(scheme[..<$0]) } ?? scheme
+        let connection = connectionSchemes.contains(scheme) || connectionSchemes.contains(base) || scheme.hasPrefix("jdbc")
         let authorityStart = schemeSeparator + 3
-        let authorityEnd = ByteClass.run(text, from: authorityStart, limit: 2048) { byte in
+        func inAuthority(_ byte: UInt8) -> Bool {
             byte != 0x2F && byte != 0x3F && byte != 0x23 && !ByteClass.isSpace(byte) && byte != 0x22 && byte != 0x27
                 && byte != 0x3C && byte != 0x3E && byte != 0x60 && byte != 0x29
+        }
+        var authorityEnd = ByteClass.run(text, from: authorityStart, limit: 2048, inAuthority)
+        if connection, let end = passwordWithDelimiters(text, authority: authorityStart..<authorityEnd) {
+            authorityEnd = ByteClass.run(text, from: end, limit: 2048, inAuthority)
         }
         let urlEnd = ByteClass.run(text, from: authorityEnd, limit: 4096) { byte in
             !ByteClass.isSpace(byte) && byte != 0x22 && byte != 0x27 && byte != 0x3C && byte != 0x3E && byte != 0x60
@@ -34,8 +59,7 @@ enum URLScan {
             hostStart = at + 1
         }
         var findings: [Finding] = []
-        if wants(.connectionString), let password, !password.isEmpty,
-           connectionSchemes.contains(scheme) || scheme.hasPrefix("jdbc") {
+        if wants(.connectionString), let password, !password.isEmpty, connection {
             if !SecretShapes.isPlaceholder(Array(UnsafeBufferPointer(rebasing: text[password]))) {
                 findings.append(Finding(detector: .connectionString, start: schemeStart, end: authorityEnd))
             }
@@ -48,11 +72,56 @@ enum URLScan {
                 hostEnd = colon
             }
             let host = ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[hostStart..<hostEnd])))
-            if isInternal(host: host, internalDomains: internalDomains) {
+            let singleLabel = webSchemes.contains(scheme) && isSingleLabel(host)
+                && host.withUnsafeBufferPointer(IPAddress.parseIPv4AnyNotation) == nil  // `http://0x7f000001/` is an address
+            if singleLabel || isInternal(host: host, internalDomains: internalDomains) {
                 findings.append(Finding(detector: .internalURL, start: schemeStart, end: urlEnd))
             }
         }
         return findings
+    }
+
+    /// A password holding a raw `#`, `?` or `/` (`postgres://app:p#ssw0rd@db/x`), which ends the
+    /// authority early: when the authority so far has `user:` and no `@`, and the delimiter is
+    /// followed by an `@` before any space, the position after that `@` (where the host starts).
+    /// `host:5432/db` is a port and a path, not a password.
+    private static func passwordWithDelimiters(_ text: UnsafeBufferPointer<UInt8>, authority: Range<Int>) -> Int? {
+        guard authority.upperBound < text.count, [0x23, 0x3F, 0x2F].contains(text[authority.upperBound]),
+              !authority.contains(where: { text[$0] == 0x40 }),
+              let colon = authority.first(where: { text[$0] == 0x3A }),
+              colon + 1 == authority.upperBound || !(colon + 1..<authority.upperBound).allSatisfy({ ByteClass.isDigit(text[$0]) }) else {
+            return nil
+        }
+        let stop = ByteClass.run(text, from: authority.upperBound, limit: 128) { byte in
+            byte != 0x40 && !ByteClass.isSpace(byte) && byte != 0x22 && byte != 0x27 && byte != 0x3C && byte != 0x3E && byte != 0x60
+        }
+        return stop < text.count && text[stop] == 0x40 ? stop + 1 : nil
+    }
+
+    /// Whether the `@` at `at` ends the userinfo of a URL, including a password holding a raw
+    /// `#`, `?` or `/` (`scheme://app:p#ss@host`): the nearest `://` before it, within the same
+    /// run of non-space bytes, starts an authority that has `user:` before its first delimiter.
+    static func endsUserinfo(_ text: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+        var separator = at
+        while true {
+            guard separator >= 3, at - separator < 256 else { return false }
+            let byte = text[separator - 1]
+            if ByteClass.isSpace(byte) || byte == 0x22 || byte == 0x27 || byte == 0x3C || byte == 0x3E || byte == 0x60 || byte == 0x40 {
+                return false
+            }
+            if byte == 0x2F, text[separator - 2] == 0x2F, text[separator - 3] == 0x3A { break }
+            separator -= 1
+        }
+        let authority = separator..<at
+        guard let delimiter = authority.first(where: { text[$0] == 0x2F || text[$0] == 0x3F || text[$0] == 0x23 }) else { return true }
+        guard let colon = (separator..<delimiter).first(where: { text[$0] == 0x3A }) else { return false }
+        return colon + 1 == delimiter || !(colon + 1..<delimiter).allSatisfy { ByteClass.isDigit(text[$0]) }
+    }
+
+    /// A name of one label, `jenkins` or `gitlab`, that is not a placeholder or `localhost`.
+    static func isSingleLabel(_ host: [UInt8]) -> Bool {
+        !host.isEmpty && host.contains(where: ByteClass.isLetter) && ByteClass.isAlnum(host[0])
+            && host.allSatisfy { ByteClass.isAlnum($0) || $0 == 0x2D } && !placeholderHosts.contains(host)
     }
 
     /// A host under an internal suffix, or a private IPv4/IPv6 address.
@@ -67,7 +136,10 @@ enum URLScan {
         if name.first == 0x5B, name.last == 0x5D {
             return IPAddress.parseIPv6(Array(name.dropFirst().dropLast())).map(IPAddress.isPrivateIPv6) ?? false
         }
-        return IPAddress.parseIPv4(name).map(IPAddress.isPrivateIPv4) ?? false
+        if let parts = IPAddress.parseIPv4(name) { return IPAddress.isPrivateIPv4(parts) }
+        // `http://2852039166/`, `http://0xa9fea9fe/`, `http://0251.0376.0251.0376/`.
+        return name.withUnsafeBufferPointer(IPAddress.parseIPv4AnyNotation).map { IPAddress.isPrivateIPv4(IPAddress.octets($0.value)) }
+            ?? false
     }
 }
 
@@ -97,6 +169,59 @@ enum IPAddress {
         parts.append(current)
         return parts.count == 4 ? parts : nil
     }
+
+    /// IPv4 in every notation `inet_aton` reads: 1–4 parts separated by dots, each decimal, octal
+    /// (leading `0`) or hex (`0x`), the last filling the bytes left (`169.254.43518`,
+    /// `2852039166`, `0xa9fea9fe`, `0251.0376.0251.0376`, `0xa9.0xfe.0xa9.0xfe`); the value and
+    /// the number of parts.
+    static func parseIPv4AnyNotation(_ bytes: UnsafeBufferPointer<UInt8>) -> (value: UInt32, parts: Int)? {
+        var value: UInt64 = 0
+        var parts = 0
+        var index = 0
+        while true {
+            guard index < bytes.count, parts < 4 else { return nil }
+            var radix: UInt64 = 10
+            if bytes[index] == 0x30, index + 1 < bytes.count, bytes[index + 1] | 0x20 == 0x78 {
+                radix = 16
+                index += 2
+            } else if bytes[index] == 0x30, index + 1 < bytes.count, ByteClass.isDigit(bytes[index + 1]) {
+                radix = 8
+            }
+            var part: UInt64 = 0
+            let partStart = index
+            while index < bytes.count, bytes[index] != 0x2E {
+                let byte = bytes[index]
+                let digit: UInt64
+                if ByteClass.isDigit(byte) { digit = UInt64(byte - 0x30) }
+                else if radix == 16, ByteClass.isHex(byte) { digit = UInt64((byte | 0x20) - 0x61 + 10) }
+                else { return nil }
+                guard digit < radix else { return nil }
+                part = part * radix + digit
+                guard part <= 0xFFFF_FFFF else { return nil }
+                index += 1
+            }
+            guard index > partStart else { return nil }
+            parts += 1
+            if index == bytes.count {
+                // The last part fills the remaining 4 - (parts - 1) bytes.
+                let bits = UInt64(8 * (5 - parts))
+                guard part < (1 << bits) else { return nil }
+                return (UInt32(value << bits | part), parts)
+            }
+            guard part <= 0xFF else { return nil }
+            value = value << 8 | part
+            index += 1  // the dot
+        }
+    }
+
+    /// The four bytes of an address, most significant first.
+    static func octets(_ value: UInt32) -> [Int] {
+        [Int(value >> 24), Int(value >> 16 & 0xFF), Int(value >> 8 & 0xFF), Int(value & 0xFF)]
+    }
+
+    /// The link-local address of the cloud instance metadata services (AWS, GCP, Azure…):
+    /// 169.254.169.254.
+    static let metadataIPv4: UInt32 = 0xA9FE_A9FE
 
     /// Private (10/8, 172.16/12, 192.168/16), link-local (169.254/16) and carrier-grade NAT (100.64/10).
     static func isPrivateIPv4(_ parts: [Int]) -> Bool {
