@@ -7,10 +7,9 @@
 /// be an anchor (lower-case letters, spaces, most punctuation); at an anchor the candidate is
 /// validated (Luhn, mod 97, address ranges, base64 JSON headers…) so that look-alikes — git SHAs,
 /// UUIDs, versions, dates, order numbers — stay clean. Injection phrases, which have no anchor,
-/// are found by a literal matcher whose long patterns let it jump a dozen bytes per step.
+/// are found from their rarest word by literal matchers (``InjectionPhraseScanner``).
 struct DetectorScanner: Sendable {
-    private let phrases: LiteralMatcher
-    private let phraseKinds: [DetectorID]
+    private let phrases = InjectionPhraseScanner()
     let internalDomains: [[UInt8]]
     private let internalHosts: InternalHosts
 
@@ -23,18 +22,6 @@ struct DetectorScanner: Sendable {
 
     init(internalDomains: [String], decodesEncodedSecrets: Bool = true) {
         self.decodesEncodedSecrets = decodesEncodedSecrets
-        var patterns: [LiteralMatcher.Pattern] = []
-        var kinds: [DetectorID] = []
-        for phrase in InjectionPhrases.overrides {
-            patterns.append(LiteralMatcher.Pattern(Array(phrase.utf8), wholeWord: true))
-            kinds.append(.instructionOverride)
-        }
-        for phrase in InjectionPhrases.jailbreaks {
-            patterns.append(LiteralMatcher.Pattern(Array(phrase.utf8), wholeWord: true))
-            kinds.append(.jailbreak)
-        }
-        phrases = LiteralMatcher(patterns)
-        phraseKinds = kinds
         internalHosts = InternalHosts(internalDomains)
         self.internalDomains = internalHosts.suffixes
     }
@@ -86,12 +73,7 @@ struct DetectorScanner: Sendable {
     private func scanPlain(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet) -> [Finding] {
         var findings: [Finding] = []
         if enabled.contains(DetectorID.instructionOverride.rawValue) || enabled.contains(DetectorID.jailbreak.rawValue) {
-            phrases.scan(text) { pattern, start, end in
-                if enabled.contains(phraseKinds[pattern].rawValue) {
-                    findings.append(Finding(detector: phraseKinds[pattern], start: start, end: end))
-                }
-                return true
-            }
+            phrases.scan(text, wants: { enabled.contains($0.rawValue) }) { findings.append($0) }
         }
         scanAnchors(text, enabled: enabled, into: &findings)
         findings.sort { $0.start != $1.start ? $0.start < $1.start : $0.detector.rawValue < $1.detector.rawValue }
