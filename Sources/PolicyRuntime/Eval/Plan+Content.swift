@@ -35,9 +35,10 @@ extension Plan {
                 NormalizedText.withView(of: original) { buffer, normalized in
                     func place(_ start: Int, _ end: Int) -> (Int, Int) { normalized?.original(start, end) ?? (start, end) }
                     if literalsWanted {
-                        // Regexes whose required literal turns up in this pass are run after it.
+                        // Regexes whose required literal turns up in this pass are run after it. A
+                        // literal `k` or `s` that the text spells U+212A or U+017F (which `i` folds
+                        // to them) is found too: the view has made those `K` and `s`.
                         var wanted = listRegexes.isEmpty ? [] : unfilteredRegexes
-                        if !caseFormRegexes.isEmpty, LinearRegex.containsNonASCIICaseForms(buffer) { wanted += caseFormRegexes }
                         literals.scan(buffer) { literal, start, end in
                             let (from, to) = place(start, end)
                             results.append(ScanResults.LiteralHit(literal: literal, start: from, end: to, message: message), to: field)
