@@ -3,9 +3,12 @@ import Foundation
 /// What the normalized view makes of each code point, decoded once from the generated
 /// ``NormalizationData`` (scripts/generate-normalization.swift; docs/runtime.md, "Normalization").
 ///
+/// Immutable after `init`, so sharing it between threads is safe (hence `@unchecked Sendable`:
+/// the compiler cannot see through the raw pointers).
+///
 /// A two-stage table over all 17 planes: the code point's page (128 code points) gives a page of
 /// entries, and pages with the same entries are stored once. A look-up is two array reads.
-final class NormalizationTable: Sendable {
+final class NormalizationTable: @unchecked Sendable {
     /// What one code point becomes.
     struct Entry {
         let bits: UInt32
@@ -37,9 +40,11 @@ final class NormalizationTable: Sendable {
     /// The one table, decoded on first use (a few milliseconds).
     static let shared = NormalizationTable()
 
-    private let pageIndex: [UInt16]
-    private let pages: [UInt32]
-    private let pool: [UInt8]
+    // Allocated once and never freed (the one table lives as long as the process): a look-up
+    // then costs no bounds check and no reference counting.
+    private let pageIndex: UnsafeMutablePointer<UInt16>
+    private let pages: UnsafeMutablePointer<UInt32>
+    private let pool: UnsafeMutablePointer<UInt8>
     private static let pageShift = NormalizationData.pageShift
     private static let pageMask = UInt32(1 << NormalizationData.pageShift - 1)
 
@@ -56,10 +61,21 @@ final class NormalizationTable: Sendable {
                 (0..<size).reduce(T.zero) { $0 | T(bytes[start + $1]) << ($1 * 8) }
             }
         }
-        pageIndex = integers(decode(NormalizationData.pageIndex), as: UInt16.self)
-        pages = integers(decode(NormalizationData.pages), as: UInt32.self)
-        pool = decode(NormalizationData.pool)
-        precondition(pageIndex.count << Self.pageShift == 0x110000 && pages.count & Int(Self.pageMask) == 0)
+        func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+            let pointer = UnsafeMutablePointer<T>.allocate(capacity: values.count)
+            pointer.initialize(from: values, count: values.count)
+            return pointer
+        }
+        let index = integers(decode(NormalizationData.pageIndex), as: UInt16.self)
+        let entries = integers(decode(NormalizationData.pages), as: UInt32.self)
+        let replacements = decode(NormalizationData.pool)
+        // Every page number and pool offset in range, so the unchecked reads below stay inside.
+        precondition(index.count << Self.pageShift == 0x110000 && entries.count & Int(Self.pageMask) == 0
+            && index.allSatisfy { Int($0) << Self.pageShift < entries.count }
+            && entries.allSatisfy { $0 & 3 != 1 || Int($0 >> 8) < replacements.count && Int($0 >> 8) + Int(replacements[Int($0 >> 8)]) < replacements.count })
+        pageIndex = copy(index)
+        pages = copy(entries)
+        pool = copy(replacements)
     }
 
     /// The entry of a code point (at most U+10FFFF).
@@ -69,10 +85,9 @@ final class NormalizationTable: Sendable {
         return Entry(bits: pages[page << Self.pageShift | Int(value & Self.pageMask)])
     }
 
-    /// The UTF-8 a replaced code point becomes (a slice of the pool: nothing is copied).
+    /// The UTF-8 a replaced code point becomes (in the pool, which lives for ever: nothing is copied).
     @inline(__always)
-    func replacement(_ entry: Entry) -> ArraySlice<UInt8> {
-        let start = entry.offset + 1
-        return pool[start..<start + Int(pool[entry.offset])]
+    func replacement(_ entry: Entry) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: pool + entry.offset + 1, count: Int(pool[entry.offset]))
     }
 }
