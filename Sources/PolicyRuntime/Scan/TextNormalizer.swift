@@ -86,6 +86,19 @@ package enum TextNormalizer {
         guard let base = text.baseAddress else { return text.count }
         let raw = UnsafeRawPointer(base)
         var position = index
+        // Sixteen bytes a step with a coarse test (not ASCII, DEL, or any control: a tab or a
+        // line break also trips it); the exact one only where it trips.
+        while position + 16 <= text.count {
+            let first = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let second = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
+            if (coarseLanes(first) | coarseLanes(second)) != 0 {
+                let lanes = specialLanes(first)
+                if lanes != 0 { return position + lanes.trailingZeroBitCount >> 3 }
+                let later = specialLanes(second)
+                if later != 0 { return position + 8 + later.trailingZeroBitCount >> 3 }
+            }
+            position += 16
+        }
         while position + 8 <= text.count {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
             let lanes = specialLanes(word)
@@ -94,6 +107,12 @@ package enum TextNormalizer {
         }
         while position < text.count, !isSpecial(text[position]) { position += 1 }
         return position
+    }
+
+    /// A superset of ``specialLanes(_:)``: also tab, LF and CR.
+    @inline(__always)
+    private static func coarseLanes(_ word: UInt64) -> UInt64 {
+        (word | (word &+ 0x0101_0101_0101_0101) | ~(word &+ 0x6060_6060_6060_6060)) & 0x8080_8080_8080_8080
     }
 
     /// The high bit of each byte lane of `word` that ``isSpecial(_:)`` holds for, exact up to the
