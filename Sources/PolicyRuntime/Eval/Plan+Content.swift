@@ -41,9 +41,10 @@ extension Plan {
                         return placer.place(from, to)
                     }
                     if literalsWanted {
-                        // Regexes whose required literal turns up in this pass are run after it.
+                        // Regexes whose required literal turns up in this pass are run after it. A
+                        // literal `k` or `s` that the text spells U+212A or U+017F (which `i` folds
+                        // to them) is found too: the view has made those `K` and `s`.
                         var wanted = listRegexes.isEmpty ? [] : unfilteredRegexes
-                        if !caseFormRegexes.isEmpty, LinearRegex.containsNonASCIICaseForms(buffer) { wanted += caseFormRegexes }
                         literals.scan(buffer) { literal, start, end in
                             let at = located(start, end)
                             results.append(ScanResults.LiteralHit(literal: literal, start: at.start, end: at.end, location: at.location),

@@ -31,9 +31,6 @@ public final class Plan: Sendable {
     /// with no required literal, which always run.
     let regexesByLiteral: [[Int]]
     let unfilteredRegexes: [Int]
-    /// The list regexes whose required literal a match may spell with U+212A or U+017F (`i`
-    /// folds `k` and `s` to them): they also run on a text that holds either scalar.
-    let caseFormRegexes: [Int]
     /// The check each list regex's matches must pass (custom detectors), or nil.
     let regexValidations: [MatchValidation?]
     /// Per literal slot: the custom detector it stands for (its detection type, category and placeholder).
@@ -93,9 +90,6 @@ public final class Plan: Sendable {
         for (regex, slot) in builder.listRegexPrefilters.enumerated() { if let slot { byLiteral[slot].append(regex) } }
         self.regexesByLiteral = byLiteral
         self.unfilteredRegexes = builder.listRegexPrefilters.indices.filter { builder.listRegexPrefilters[$0] == nil }
-        self.caseFormRegexes = builder.listRegexPrefilters.indices.filter {
-            builder.listRegexPrefilters[$0] != nil && builder.listRegexes[$0].regex.requiredLiteralHasNonASCIICaseForms
-        }
         self.regexValidations = builder.regexValidations
         self.slotTypes = builder.literalPatterns.indices.map { builder.slotTypes[$0] }
         self.slotCategories = builder.literalPatterns.indices.map { builder.slotCategories[$0] }

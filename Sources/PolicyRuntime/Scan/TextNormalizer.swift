@@ -1,116 +1,49 @@
-import Foundation
-
-/// The view of a text that blocked patterns, pattern lists, regexes and detectors see, so that
-/// look-alike and invisible characters cannot hide a match (docs/runtime.md, "Normalization"):
-///
-/// 1. default-ignorable code points are removed: zero-width spaces and joiners, soft hyphens,
-///    bidirectional controls, variation selectors, invisible tag characters (which the
-///    `injection.hidden_text` detector reports from the original text);
-/// 2. compatibility forms become what NFKC makes of them when that is ASCII: fullwidth forms
-///    (`ｐｒｏｄ` → `prod`), mathematical alphanumerics (`𝐩𝐫𝐨𝐝` → `prod`), enclosed and
-///    super/subscript letters and digits, the ideographic space;
-/// 3. Cyrillic and Greek letters that look like Latin ones become those (`prоd` with a Cyrillic
-///    `о` → `prod`), from Unicode's confusables for these scripts; accents go: combining marks
-///    are removed and accented Latin letters become their base letter (`prodúction` → `production`);
-/// 4. letters are lower-cased (Unicode's lower-case mapping, and `ß`/`ẞ` to `ss` as full case
-///    folding does; the matchers fold ASCII themselves).
-///
-/// Every byte of the view remembers the original scalar it came from, so a match maps back to
-/// byte offsets in the original. An all-ASCII text is its own view: it is not copied.
-struct NormalizedText {
-    /// A stretch of the view and where it came from: either copied unchanged (offsets shift by a
-    /// constant) or the replacement of one original scalar (every byte maps to that scalar).
-    struct Segment {
-        /// Offsets fit 32 bits: texts are far below 2 GiB (the request reader caps them).
-        private let view: UInt32
-        private let start: UInt32
-        /// The original end, with the top bit set for a copied stretch.
-        private let endAndKind: UInt32
-
-        init(viewStart: Int, originalStart: Int, originalEnd: Int, copied: Bool) {
-            view = UInt32(truncatingIfNeeded: viewStart)
-            start = UInt32(truncatingIfNeeded: originalStart)
-            endAndKind = UInt32(truncatingIfNeeded: originalEnd) | (copied ? 0x8000_0000 : 0)
-        }
-
-        var viewStart: Int { Int(view) }
-        var originalStart: Int { Int(start) }
-        var originalEnd: Int { Int(endAndKind & 0x7FFF_FFFF) }
-        var copied: Bool { endAndKind & 0x8000_0000 != 0 }
-    }
-
-    /// The bytes to scan.
-    let bytes: [UInt8]
-    /// Sorted by `viewStart`; the first starts at 0. Only changes cost a segment, so an
-    /// ASCII-heavy text maps back through a handful of them.
-    let segments: [Segment]
-
-    /// The original byte range of the view's range `start..<end`.
-    func original(_ start: Int, _ end: Int) -> (Int, Int) {
-        func position(_ offset: Int, closing: Bool) -> Int {
-            guard !segments.isEmpty else { return offset }
-            // The last segment starting at or before `offset` (for an end, before `offset`).
-            var low = 0
-            var high = segments.count - 1
-            let key = closing ? offset - 1 : offset
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if segments[middle].viewStart <= key { low = middle } else { high = middle - 1 }
-            }
-            let segment = segments[low]
-            if segment.copied { return segment.originalStart + (offset - segment.viewStart) }
-            return closing ? segment.originalEnd : segment.originalStart
-        }
-        guard end > start else {
-            let at = start < bytes.count ? position(start, closing: false) : (segments.last.map { $0.copied
-                ? $0.originalStart + (bytes.count - $0.viewStart) : $0.originalEnd } ?? start)
-            return (at, at)
-        }
-        return (position(start, closing: false), position(end, closing: true))
-    }
-
-    /// Calls `body` with the view of `text` and the map back (nil when the text is its own view).
-    static func withView<Result>(of text: UnsafeBufferPointer<UInt8>,
-                                 _ body: (UnsafeBufferPointer<UInt8>, NormalizedText?) -> Result) -> Result {
-        // One SIMD pass finds the first byte that is not ASCII; an ASCII text stops there.
-        guard text.count < 1 << 31, let normalized = TextNormalizer.normalize(text) else { return body(text, nil) }
-        return normalized.bytes.withUnsafeBufferPointer { body($0, normalized) }
-    }
-}
-
 /// Builds the normalized view (see ``NormalizedText``) and normalizes literal patterns the same way.
 package enum TextNormalizer {
     /// The normalized view of a text, or nil when nothing in it changes (then the text is its
     /// own view and nothing is copied).
+    /// - Complexity: O(n); 16 bytes at a time over ASCII text, one table look-up per other scalar.
     static func normalize(_ text: UnsafeBufferPointer<UInt8>) -> NormalizedText? {
+        var index = nextSpecial(text, from: 0)
+        guard index < text.count else { return nil }
+        let table = NormalizationTable.shared
         var bytes: [UInt8] = []
         var segments: [NormalizedText.Segment] = []
-        var index = 0
         var copyStart = 0
         var changed = false
+        // Where the scalars after a run of separators end, and whether a word follows there: a
+        // run is looked at once however long it is.
+        var lookaheadEnd = -1
+        var wordFollows = false
         func flushCopy() {
             guard copyStart < index else { return }
-            if bytes.isEmpty { bytes.reserveCapacity(text.count) }
+            if bytes.isEmpty { bytes.reserveCapacity(text.count + 16) }
             segments.append(.init(viewStart: bytes.count, originalStart: copyStart, originalEnd: index, copied: true))
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[copyStart..<index]))
         }
         while index < text.count {
-            index = nextNonASCII(text, from: index)
-            guard index < text.count else { break }
             let (value, length) = LinearRegex.decode(text, at: index)
-            // An invalid byte, or a scalar that stays itself, is copied with its neighbours.
-            guard length > 1, let replacement = map(value) else {
+            // An invalid byte is copied with its neighbours.
+            let entry = length == 1 && value >= 0x80 ? NormalizationTable.Entry(bits: 0) : table.entry(value)
+            switch entry.kind {
+            case .kept:
                 index += length
-                continue
+            case .replaced, .removed, .separator:
+                flushCopy()
+                changed = true
+                var space = false
+                if entry.kind == .separator {
+                    if index >= lookaheadEnd { (lookaheadEnd, wordFollows) = wordAfter(text, from: index + length, table) }
+                    space = !(wordFollows && endsWithWord(bytes, table))
+                }
+                if entry.kind == .replaced || space {
+                    segments.append(.init(viewStart: bytes.count, originalStart: index, originalEnd: index + length, copied: false))
+                    if space { bytes.append(0x20) } else { bytes.append(contentsOf: table.replacement(entry)) }
+                }
+                index += length
+                copyStart = index
             }
-            flushCopy()
-            changed = true
-            if !replacement.isEmpty {
-                segments.append(.init(viewStart: bytes.count, originalStart: index, originalEnd: index + length, copied: false))
-                bytes.append(contentsOf: replacement)
-            }
-            index += length
-            copyStart = index
+            index = nextSpecial(text, from: index)
         }
         // Nothing replaced or dropped: the text is its own view.
         guard changed else { return nil }
@@ -118,100 +51,95 @@ package enum TextNormalizer {
         return NormalizedText(bytes: bytes, segments: segments)
     }
 
-    /// The offset of the first byte from `index` on that is not ASCII (or the end), 16 at a time.
+    /// Where the separators and removed scalars from `start` on end, and whether the scalar
+    /// there starts with a letter or digit.
+    private static func wordAfter(_ text: UnsafeBufferPointer<UInt8>, from start: Int,
+                                  _ table: NormalizationTable) -> (end: Int, word: Bool) {
+        var index = start
+        while index < text.count {
+            let (value, length) = LinearRegex.decode(text, at: index)
+            if length == 1, value >= 0x80 { return (index, false) }
+            let entry = table.entry(value)
+            switch entry.kind {
+            case .removed, .separator: index += length
+            case .kept, .replaced: return (index, entry.startsWord)
+            }
+        }
+        return (index, false)
+    }
+
+    /// Whether the view so far ends with a letter or digit. Its last scalar is ASCII or one the
+    /// table keeps, whose entry says.
+    private static func endsWithWord(_ bytes: [UInt8], _ table: NormalizationTable) -> Bool {
+        bytes.withUnsafeBufferPointer { view in
+            guard let start = LinearRegex.previousStart(view, before: view.count) else { return false }
+            let (value, length) = LinearRegex.decode(view, at: start)
+            return start + length == view.count && (length > 1 || value < 0x80) && table.entry(value).startsWord
+        }
+    }
+
+    /// The offset of the first byte from `index` on that the view may change (or the end): a
+    /// byte that is not ASCII, DEL, or a control other than tab, LF and CR. Eight bytes at a time
+    /// (the standard library's SIMD comparisons compile to far slower code here).
     @inline(__always)
-    private static func nextNonASCII(_ text: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+    private static func nextSpecial(_ text: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
         guard let base = text.baseAddress else { return text.count }
         let raw = UnsafeRawPointer(base)
         var position = index
+        // Sixteen bytes a step with a coarse test (not ASCII, DEL, or any control: a tab or a
+        // line break also trips it); the exact one only where it trips.
         while position + 16 <= text.count {
-            let halves = unsafeBitCast(raw.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self), to: (UInt64, UInt64).self)
-            let low = halves.0 & 0x8080_8080_8080_8080
-            let high = halves.1 & 0x8080_8080_8080_8080
-            if low != 0 { return position + low.trailingZeroBitCount >> 3 }
-            if high != 0 { return position + 8 + high.trailingZeroBitCount >> 3 }
+            let first = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let second = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
+            if (coarseLanes(first) | coarseLanes(second)) != 0 {
+                let lanes = specialLanes(first)
+                if lanes != 0 { return position + lanes.trailingZeroBitCount >> 3 }
+                let later = specialLanes(second)
+                if later != 0 { return position + 8 + later.trailingZeroBitCount >> 3 }
+            }
             position += 16
         }
-        while position < text.count, text[position] < 0x80 { position += 1 }
+        while position + 8 <= text.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let lanes = specialLanes(word)
+            if lanes != 0 { return position + lanes.trailingZeroBitCount >> 3 }
+            position += 8
+        }
+        while position < text.count, !isSpecial(text[position]) { position += 1 }
         return position
     }
 
-    /// A literal pattern in the same form, so a pattern written with an accent or a look-alike
-    /// still meets the text it was written for.
+    /// A superset of ``specialLanes(_:)``: also tab, LF and CR.
+    @inline(__always)
+    private static func coarseLanes(_ word: UInt64) -> UInt64 {
+        (word | (word &+ 0x0101_0101_0101_0101) | ~(word &+ 0x6060_6060_6060_6060)) & 0x8080_8080_8080_8080
+    }
+
+    /// The high bit of each byte lane of `word` that ``isSpecial(_:)`` holds for, exact up to the
+    /// first such lane (a carry out of a lane of 0x80 or more only reaches later lanes).
+    @inline(__always)
+    static func specialLanes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // 0x7F and up: the byte's own high bit, or the one adding 1 sets.
+        let upper = (word | (word &+ ones)) & highs
+        // Below 0x20: adding 0x60 leaves the high bit clear.
+        let control = ~(word &+ 0x60 &* ones) & highs
+        guard control != 0 else { return upper }
+        // Tab, LF and CR are text: a lane equal to one of them is zero after the XOR.
+        func zeroLanes(_ value: UInt64) -> UInt64 { ~(((value & ~highs) &+ ~highs) | value) & highs }
+        let text = zeroLanes(word ^ 0x09 &* ones) | zeroLanes(word ^ 0x0A &* ones) | zeroLanes(word ^ 0x0D &* ones)
+        return upper | (control & ~text)
+    }
+
+    @inline(__always)
+    static func isSpecial(_ byte: UInt8) -> Bool {
+        byte >= 0x7F || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D)
+    }
+
+    /// A literal pattern in the same form, ASCII-folded as the matchers fold, so a pattern written
+    /// with an accent or a look-alike still meets the text it was written for.
     package static func normalizePattern(_ pattern: [UInt8]) -> [UInt8] {
-        let folded = ASCIIFold.fold(pattern)
-        guard folded.contains(where: { $0 >= 0x80 }) else { return folded }
-        return ASCIIFold.fold(folded.withUnsafeBufferPointer { normalize($0)?.bytes } ?? folded)
+        ASCIIFold.fold(pattern.withUnsafeBufferPointer { normalize($0)?.bytes } ?? pattern)
     }
-
-    /// What a non-ASCII scalar becomes: nil to keep it, `[]` to drop it, else the bytes.
-    static func map(_ value: UInt32) -> [UInt8]? {
-        if value < UInt32(common.count) { return common[Int(value)] }
-        return slowMap(value)
-    }
-
-    /// `map` for every scalar of the Basic Multilingual Plane (Latin, Greek, Cyrillic, CJK, the
-    /// usual zero-width characters; a few milliseconds, once); the rest is computed when met.
-    private static let common: [[UInt8]?] = (0..<0x10000).map { $0 < 0x80 ? nil : slowMap($0) }
-
-    private static func slowMap(_ value: UInt32) -> [UInt8]? {
-        guard let scalar = Unicode.Scalar(value) else { return nil }
-        if scalar.properties.isDefaultIgnorableCodePoint { return [] }
-        if let compatible = compatibility[value] { return compatible }
-        if let latin = confusables[value] { return [latin] }
-        // Accents: combining marks go, and a Latin letter with marks becomes its base letter
-        // (`prodúction`, `PRODUCTİON`).
-        if (0x0300...0x036F).contains(value) { return [] }
-        if value < 0x0250 {
-            let parts = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
-            if let base = parts.first, base.isASCII, parts.count > 1,
-               parts.dropFirst().allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) {
-                return [UInt8(base.value) | (base.properties.isAlphabetic ? 0x20 : 0)]
-            }
-        }
-        // Case folding: `ß` and `ẞ` fold to `ss` (a full folding lower case does not do);
-        // everything else to its lower-case mapping, which may be more than one scalar (`İ`).
-        if value == 0x00DF || value == 0x1E9E { return Array("ss".utf8) }
-        guard scalar.properties.changesWhenLowercased else { return nil }
-        let lower = scalar.properties.lowercaseMapping
-        guard lower.unicodeScalars.count != 1 || lower.unicodeScalars.first != scalar else { return nil }
-        return Array(lower.utf8)
-    }
-
-    /// NFKC's ASCII results for the compatibility blocks that are used to dodge filters.
-    private static let compatibility: [UInt32: [UInt8]] = {
-        var table: [UInt32: [UInt8]] = [:]
-        let ranges: [ClosedRange<UInt32>] = [0x2070...0x209F, 0x2460...0x24FF, 0x3000...0x3000, 0xFB00...0xFB06, 0xFF01...0xFF5E, 0x1D400...0x1D7FF,
-                                              0x1F130...0x1F189]
-        for range in ranges {
-            for value in range {
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                let decomposed = String(Character(scalar)).decomposedStringWithCompatibilityMapping
-                let utf8 = Array(decomposed.utf8)
-                if !utf8.isEmpty, utf8.count <= 4, utf8.allSatisfy({ $0 < 0x80 }) { table[value] = ASCIIFold.fold(utf8) }
-            }
-        }
-        return table
-    }()
-
-    /// Cyrillic and Greek letters that look like Latin ones (Unicode's confusables for these
-    /// scripts, the unambiguous ones), to the Latin letter in lower case.
-    private static let confusables: [UInt32: UInt8] = {
-        let pairs: [(UInt32, Character)] = [
-            // Cyrillic lower case
-            (0x0430, "a"), (0x0435, "e"), (0x043E, "o"), (0x0440, "p"), (0x0441, "c"), (0x0443, "y"), (0x0445, "x"),
-            (0x0455, "s"), (0x0456, "i"), (0x0458, "j"), (0x04BB, "h"), (0x04CF, "l"), (0x0501, "d"), (0x051B, "q"),
-            (0x051D, "w"),
-            // Cyrillic upper case
-            (0x0410, "a"), (0x0412, "b"), (0x0415, "e"), (0x041A, "k"), (0x041C, "m"), (0x041D, "h"), (0x041E, "o"),
-            (0x0420, "p"), (0x0421, "c"), (0x0422, "t"), (0x0423, "y"), (0x0425, "x"), (0x0405, "s"), (0x0406, "i"),
-            (0x0408, "j"), (0x04BA, "h"), (0x04C0, "i"),
-            // Greek
-            (0x03B1, "a"), (0x03BF, "o"), (0x03BD, "v"), (0x03C1, "p"), (0x03B9, "i"), (0x03BA, "k"), (0x03C5, "u"),
-            (0x03C7, "x"), (0x0391, "a"), (0x0392, "b"), (0x0395, "e"), (0x0396, "z"), (0x0397, "h"), (0x0399, "i"),
-            (0x039A, "k"), (0x039C, "m"), (0x039D, "n"), (0x039F, "o"), (0x03A1, "p"), (0x03A4, "t"), (0x03A5, "y"),
-            (0x03A7, "x"),
-        ]
-        return Dictionary(uniqueKeysWithValues: pairs.map { ($0.0, $0.1.asciiValue!) })
-    }()
 }
