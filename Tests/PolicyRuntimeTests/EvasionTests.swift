@@ -129,6 +129,40 @@ final class EncodedSecretTests: XCTestCase {
         XCTAssertEqual(findings("plain prose with Capitals, numbers 12345 and a sha 3f786850e387550fdab836ed7e6dc881de23001b"), [])
     }
 
+    /// What `base64` writes: 76 columns (MIME and PEM use 64), with a key across a line break.
+    func testMIMEWrappedBase64IsDecodedAcrossItsLineBreaks() {
+        // The key starts at byte 44, so its base64 spans characters 58–86: across the wrap at 64 and at 76.
+        let prose = "The service account for the export uses key AKIAZ3MNQR7TVWXY4P2L and the bucket "
+            + "acme-exports; rotate it every ninety days, and tell the platform team when you do."
+        for width in [76, 64] {
+            for newline in ["\n", "\r\n"] {
+                let encoded = Data(prose.utf8).base64EncodedString()
+                var lines: [String] = []
+                var rest = Substring(encoded)
+                while !rest.isEmpty {
+                    lines.append(String(rest.prefix(width)))
+                    rest = rest.dropFirst(width)
+                }
+                // No line holds the key on its own: it is split by a wrap.
+                for line in lines { XCTAssertFalse(findings(line).contains { $0.hasPrefix("secret.aws") }, "width \(width)") }
+                let block = lines.joined(separator: newline)
+                XCTAssertEqual(findings("payload:\n" + block + "\nend"), ["secret.aws_access_key 9-\(9 + block.utf8.count)"],
+                               "width \(width)")
+            }
+        }
+        // Lines of another width are separate runs: nothing joins them.
+        let short = Data(prose.utf8).base64EncodedString()
+        let ragged = String(short.prefix(50)) + "\n" + String(short.dropFirst(50))
+        XCTAssertFalse(findings(ragged).contains { $0.hasPrefix("secret.aws_access_key 0-\(ragged.utf8.count)") })
+    }
+
+    func testZeroXHexIsDecoded() {
+        let hex = "0x" + Array("key=AKIAZ3MNQR7TVWXY4P2L in prod".utf8).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(findings("bytes " + hex + ";"), ["secret.aws_access_key 6-\(6 + hex.count)"])
+        XCTAssertEqual(findings("0X" + hex.dropFirst(2).uppercased()), ["secret.aws_access_key 0-\(hex.count)"])
+        XCTAssertEqual(findings("address 0x3f786850e387550fdab836ed7e6dc881de23001b"), [], "a random 0x number is not text")
+    }
+
     func testTheEightByteClassificationAgreesWithTheTable() {
         for value in 0...255 {
             let word = UInt64(value) | 0x6161_6161_6161_6100  // the byte in lane 0, `a` elsewhere

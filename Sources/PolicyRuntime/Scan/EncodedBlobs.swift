@@ -65,7 +65,7 @@ enum EncodedBlobs {
                     index += 1
                 }
                 guard let start = candidate else { continue }
-                // Measure the whole run from its start, and decode it.
+                // Measure the whole run from its start.
                 var allHex = true
                 var runEnd = start
                 while runEnd < count {
@@ -74,23 +74,67 @@ enum EncodedBlobs {
                     allHex = allHex && kind == 3
                     runEnd += 1
                 }
+                // MIME-wrapped base64 (`base64` writes 76 columns, PEM and MIME 64): lines of one
+                // width continue the run across their line breaks, so a secret split by a wrap is
+                // decoded whole.
+                var wrapped: [UInt8]?
+                let width = runEnd - start
+                if width == 64 || width == 76 {
+                    var lines = Array(UnsafeBufferPointer(rebasing: text[start..<runEnd]))
+                    var lineEnd = runEnd
+                    while lines.count < maximumDecodedBytes * 2 {
+                        var next = lineEnd
+                        if next < count, text[next] == UInt8(ascii: "\r") { next += 1 }
+                        guard next < count, text[next] == UInt8(ascii: "\n") else { break }
+                        next += 1
+                        var end = next
+                        while end < count, end - next < width, classes[Int(text[end])] != 0 {
+                            allHex = allHex && classes[Int(text[end])] == 3
+                            end += 1
+                        }
+                        // A line shorter than the width must end the block (padding may follow).
+                        guard end > next, end - next == width || end >= count || classes[Int(text[end])] == 0 else { break }
+                        lines.append(contentsOf: UnsafeBufferPointer(rebasing: text[next..<end]))
+                        lineEnd = end
+                        if end - next < width { break }
+                    }
+                    if lineEnd > runEnd {
+                        wrapped = lines
+                        runEnd = lineEnd
+                    }
+                }
                 var end = runEnd
                 while end < count, end - runEnd < 2, text[end] == UInt8(ascii: "=") { end += 1 }
                 index = end
                 good = 0
                 if skip(start, end) { continue }
-                let run = UnsafeBufferPointer(rebasing: text[start..<runEnd])
-                let isHex = allHex && run.count % 2 == 0
-                // Secrets are text: a run that decodes to binary (a key's DER body, an image) is not
-                // rescanned — and most are told apart before decoding.
-                guard encodesText(run, hex: isHex) else { continue }
-                if let decoded = isHex ? hex(run) : base64(run), !decoded.isEmpty, isMostlyText(decoded) {
+                let decoded: [UInt8]?
+                if let wrapped {
+                    decoded = wrapped.withUnsafeBufferPointer { decode($0, hex: allHex && $0.count % 2 == 0) }
+                } else if runEnd - start > 2, text[start] == UInt8(ascii: "0"), text[start + 1] | 0x20 == UInt8(ascii: "x"),
+                          (start + 2..<runEnd).allSatisfy({ classes[Int(text[$0])] == 3 }) {
+                    // `0x`-prefixed hex.
+                    decoded = decode(UnsafeBufferPointer(rebasing: text[start + 2..<runEnd]), hex: (runEnd - start) % 2 == 0)
+                } else {
+                    let run = UnsafeBufferPointer(rebasing: text[start..<runEnd])
+                    decoded = decode(run, hex: allHex && run.count % 2 == 0)
+                }
+                if let decoded {
                     let used = Array(decoded.prefix(budget))
                     budget -= used.count
                     body(start, end, used)
                 }
             }
         }
+    }
+
+    /// The text a run encodes, or nil when it is not text. Secrets are text: a run that decodes
+    /// to binary (a key's DER body, an image) is not rescanned — and most are told apart before
+    /// decoding.
+    private static func decode(_ run: UnsafeBufferPointer<UInt8>, hex isHex: Bool) -> [UInt8]? {
+        guard encodesText(run, hex: isHex), let decoded = isHex ? hex(run) : base64(run), !decoded.isEmpty,
+              isMostlyText(decoded) else { return nil }
+        return decoded
     }
 
     /// The high bit of each byte lane that is not a base64 or hex character (digits, letters,
