@@ -62,6 +62,13 @@ final class EvasionTests: XCTestCase {
         let ssn = decision.detections.first { $0.type == "pii.ssn" }
         XCTAssertEqual(ssn.map { String(decoding: Array(prompt.utf8)[$0.start..<$0.end], as: UTF8.self) }, "１２３-４５-６７８９")
         XCTAssertEqual(decision.outcome, .deny)
+        // Unicode hyphens (U+2010, U+2011, U+2012 figure dash) and the minus sign read as `-`.
+        for dash in ["\u{2010}", "\u{2011}", "\u{2012}", "\u{2212}"] {
+            let written = "123\(dash)45\(dash)6789"
+            let found = decide("ssn \(written) ok").detections.first { $0.type == "pii.ssn" }
+            XCTAssertEqual(found.map { String(decoding: Array("ssn \(written) ok".utf8)[$0.start..<$0.end], as: UTF8.self) }, written,
+                           "U+\(String(dash.unicodeScalars.first!.value, radix: 16))")
+        }
         let email = decide("write to jane\u{200B}.doe@exam\u{200B}ple.com")
         XCTAssertTrue(email.detections.contains { $0.type == "pii.email" }, "\(email.detections)")
     }
