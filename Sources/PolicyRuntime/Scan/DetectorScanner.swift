@@ -13,10 +13,6 @@ struct DetectorScanner: Sendable {
     private let phraseKinds: [DetectorID]
     let internalDomains: [[UInt8]]
 
-    /// Identifier endings that make an assignment a password (`DB_PASSWORD = …`).
-    static let passwordKeywords: [[UInt8]] = ["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_token",
-                                             "auth_token", "client_secret"].map { Array($0.utf8) }
-
     /// Whether long base64 and hex runs are decoded and rescanned for secrets.
     let decodesEncodedSecrets: Bool
 
@@ -125,7 +121,7 @@ struct DetectorScanner: Sendable {
         let upper = wants(.iban) || wants(.jwt)
         let dash = wants(.privateKey)
         let colon = wants(.internalURL) || wants(.connectionString) || wants(.ipAddress) || wants(.password)
-        let equals = wants(.password)
+        let password = wants(.password)
         let hidden = wants(.hiddenText)
         let families = CredentialFamilies.index
         let familiesWanted = wants(.awsAccessKey) || wants(.githubToken) || wants(.apiKey) || wants(.privateKey)
@@ -173,18 +169,22 @@ struct DetectorScanner: Sendable {
                 if dash, index == 0 || text[index - 1] != 0x2D, matches(text, index, "-----BEGIN ") {
                     report(SecretShapes.privateKey(text, index))
                 }
+                if password { report(SecretAssignment.atFlag(text, dash: index)) }
             case 0x3A:
                 if colon {
                     if index + 2 < count, base[index + 1] == 0x2F, base[index + 2] == 0x2F {
                         for finding in URLScan.check(text, schemeSeparator: index, internalDomains: internalDomains, wants: wants) ?? [] {
                             report(finding)
                         }
+                        if password { report(SecretAssignment.urlCredentials(text, schemeSeparator: index)) }
                     }
                     if wants(.ipAddress) { report(IPv6Scan.find(text, colon: index)) }
-                    if wants(.password) { report(passwordAssignment(text, operator: index)) }
+                    if password { report(SecretAssignment.atOperator(text, index)) }
                 }
             case 0x3D:
-                if equals { report(passwordAssignment(text, operator: index)) }
+                if password { report(SecretAssignment.atOperator(text, index)) }
+            case 0x3E:
+                if password { report(SecretAssignment.atTagEnd(text, index)) }
             case 0xF3:
                 if hidden, index >= hiddenResumeAt {
                     HiddenText.scan(UnsafeBufferPointer(rebasing: text[index..<min(count, index + 4 * 4096)])) { finding in
@@ -219,32 +219,6 @@ struct DetectorScanner: Sendable {
            ByteClass.boundaryBefore(text, index) {
             report(IBAN.find(text, at: index))
         }
-    }
-
-    /// `name = value` / `name: value` where the name contains a password keyword.
-    private func passwordAssignment(_ text: UnsafeBufferPointer<UInt8>, operator index: Int) -> Finding? {
-        // `==` and `:=` are read from their first character only.
-        if index > 0, text[index - 1] == 0x3D || text[index - 1] == 0x3A { return nil }
-        var nameEnd = index
-        while nameEnd > 0, index - nameEnd < 4, text[nameEnd - 1] == 0x20 || text[nameEnd - 1] == 0x09
-            || text[nameEnd - 1] == 0x22 || text[nameEnd - 1] == 0x27 { nameEnd -= 1 }
-        var nameStart = nameEnd
-        while nameStart > 0, nameEnd - nameStart < 40, ByteClass.isWord(text[nameStart - 1]) { nameStart -= 1 }
-        guard nameEnd - nameStart >= 3 else { return nil }
-        let name = ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[nameStart..<nameEnd])))
-        // The earliest keyword in the name, the longest at that place (`client_secret` over `secret`).
-        var best: (offset: Int, length: Int)?
-        for keyword in DetectorScanner.passwordKeywords where keyword.count <= name.count {
-            for offset in 0...(name.count - keyword.count) where name[offset] == keyword[0] {
-                guard Array(name[offset..<offset + keyword.count]) == keyword else { continue }
-                if best == nil || offset < best!.offset || (offset == best!.offset && keyword.count > best!.length) {
-                    best = (offset, keyword.count)
-                }
-                break
-            }
-        }
-        guard let best else { return nil }
-        return SecretShapes.passwordAssignment(text, keyword: nameStart + best.offset, keywordEnd: nameStart + best.offset + best.length)
     }
 
     /// Merges findings of the same detector that overlap (a key inside a URL found twice, say).

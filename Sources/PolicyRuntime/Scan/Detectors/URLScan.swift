@@ -36,7 +36,7 @@ enum URLScan {
         var findings: [Finding] = []
         if wants(.connectionString), let password, !password.isEmpty,
            connectionSchemes.contains(scheme) || scheme.hasPrefix("jdbc") {
-            if !SecretShapes.isPlaceholder(Array(UnsafeBufferPointer(rebasing: text[password]))) {
+            if !SecretAssignment.isStandIn(UnsafeBufferPointer(rebasing: text[password])) {
                 findings.append(Finding(detector: .connectionString, start: schemeStart, end: authorityEnd))
             }
         }
