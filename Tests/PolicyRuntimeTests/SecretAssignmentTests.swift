@@ -53,6 +53,10 @@ final class SecretAssignmentTests: XCTestCase {
         assertFinds("<password>Tr0ub4dor&3x</password>", "xml_element", "Tr0ub4dor&3x")
         assertFinds("<db:Password> n7Vq2Lx9Rt </db:Password>", "xml_element", "n7Vq2Lx9Rt")
         assertFinds(#"<connection user="app" password="Tr0ub4dor&3x" />"#, "xml_attribute", "Tr0ub4dor&3x")
+        assertFinds(#"<add key="ApiKey" value="9f8e7d6c5b4a3928" />"#, "xml_attribute", "9f8e7d6c5b4a3928")
+        assertFinds(#"<add key="Smtp.Password" value="Tr0ub4dor&3x"/>"#, "xml_attribute", "Tr0ub4dor&3x")
+        assertClean([#"<add key="PageSize" value="9f8e7d6c5b4a3928" />"#, #"<add key="ApiKey" value="%API_KEY%" />"#,
+                     #"<add monkey="x" value="9f8e7d6c5b4a3928" />"#])
         assertClean(["<password>${DB_PASSWORD}</password>", "<password></password>", "<token>xxxxxxxx</token>",
                      "<password>secret</password>", "<password>Tr0ub4dor&3x</passwd>"])
     }
@@ -108,6 +112,10 @@ final class SecretAssignmentTests: XCTestCase {
             #"token = "{}:{}".format(user, key)"#, #"password = "********""#, "password: <your password>",
             "password=${DB_PASSWORD}", "password = changeme", "the password is short", "password: os.environ['PW']",
             "token = 0x5f3759df1a2b3c4d", "token_expiry: 2024-01-15T10:30:00Z", #"secret = "...""#, "Password: hunter",
+            "var credential = start..<end", #"{token:"variable.other.source.rust",regex:"x"}"#,
+            #"AttributeOID.CHALLENGE_PASSWORD: "challengePassword","#, #"private_key: "_RSAPrivateKey","#,
+            "<passphrase>optional; leave empty if not used.</passphrase>", #"{token:"identifier"}"#,
+            #"secret = "development""#, "long_auth = 'username:' + 'password' * 10", #"consumer_secret="consumer.secret","#,
         ])
     }
 

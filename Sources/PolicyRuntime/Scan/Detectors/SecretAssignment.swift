@@ -19,7 +19,10 @@
 /// Thresholds, chosen against `SecretAssignmentTests`:
 /// - a quoted literal: at least ``minimumLength`` (8) bytes and ``minimumEntropy`` (2.5) bits of
 ///   Shannon entropy per byte; `"Tr0ub4dor&3x"` has 3.4, `"hunter2hunter2"` 2.8,
-///   `"abcabcab"` 1.6. Prose (words of letters separated by spaces) is not a secret.
+///   `"abcabcab"` 1.6. Prose (words of letters separated by spaces) is not a secret, nor is a
+///   name (`"challengePassword"`, `"source.rust"`); letters alone in one case must make
+///   ``minimumWordsLength`` (16) bytes: `"identifier"` is a word, `"correcthorsebattery"` a
+///   passphrase.
 /// - a bare value (`.env`, YAML, a flag): the same, and it must start with a letter or digit and
 ///   mix a letter with a digit or a symbol: a bare run of letters is an identifier or a word.
 /// - a bearer token or an `Authorization` value: at least ``minimumTokenLength`` (16) bytes and
@@ -33,6 +36,8 @@ enum SecretAssignment {
     static let minimumLength = 8
     /// Fewest bits of Shannon entropy per byte of a literal value.
     static let minimumEntropy = 2.5
+    /// Fewest bytes of a literal made of letters alone (in one case): shorter, it is a word.
+    static let minimumWordsLength = 16
     /// Fewest bytes of a bearer token or bare `Authorization` value.
     static let minimumTokenLength = 16
     /// Fewest bits of Shannon entropy per byte of a bearer token.
@@ -84,15 +89,24 @@ enum SecretAssignment {
                 if next == 0x3D { valueStart += 1 }  // :=
             }
         }
-        var name = name(text, before: index, colon: byte == 0x3A)
-        if let found = name {
+        let written = name(text, before: index, colon: byte == 0x3A)
+        var name: Name?
+        var keyValue = false
+        if let written {
             // A CLI flag (`--password=…`) is read at its dash; a URL's user (`//token:…@`) at its `://`.
-            if text[found.start] == 0x2D { return nil }
-            if found.start >= 2, text[found.start - 1] == 0x2F, text[found.start - 2] == 0x2F { return nil }
-            if byte == 0x3A, isAuthorizationHeader(text, found.start, found.end) {
+            if text[written.start] == 0x2D { return nil }
+            if written.start >= 2, text[written.start - 1] == 0x2F, text[written.start - 2] == 0x2F { return nil }
+            if byte == 0x3A, isAuthorizationHeader(text, written.start, written.end) {
                 return authorizationHeader(text, from: skipBlanks(text, from: valueStart))
             }
-            if !endsWithKeyword(text, found.start, found.end) { name = nil }
+            if endsWithKeyword(text, written.start, written.end) {
+                name = written
+            } else if byte == 0x3D, written.end - written.start == 5, equalsFolded(text, written.start, "value"),
+                      let key = keyAttribute(text, before: written.start) {
+                // `<add key="ApiKey" value="…"/>`
+                name = key
+                keyValue = true
+            }
         }
         if name == nil, byte == 0x3D {
             // `password: str = "…"`, `token: Optional[str] = …`: the name is before the annotation.
@@ -105,8 +119,14 @@ enum SecretAssignment {
         guard let value = value(text, at: valueStart), isSecretValue(value.bytes(text), quoted: value.quoted) else {
             return nil
         }
+        // `auth = 'user:' + password`: a piece of a string being built.
+        if value.quoted, skipBlanks(text, from: value.end + 1) < text.count, text[skipBlanks(text, from: value.end + 1)] == 0x2B {
+            return nil
+        }
         let family: String
-        if byte == 0x3A, !name.quoted, !value.quoted, isHeaderName(text, name.start, name.end) {
+        if keyValue {
+            family = "xml_attribute"
+        } else if byte == 0x3A, !name.quoted, !value.quoted, isHeaderName(text, name.start, name.end) {
             family = "api_key_header"
         } else if byte == 0x3D, value.quoted, isInsideTag(text, before: name.start) {
             family = "xml_attribute"
@@ -283,6 +303,23 @@ enum SecretAssignment {
         return dashes > 0
     }
 
+    /// The content of a `key="…"` attribute ending with a keyword, in the same tag before
+    /// `index` (.NET's `<add key="ApiKey" value="…"/>`).
+    static func keyAttribute(_ text: UnsafeBufferPointer<UInt8>, before index: Int) -> Name? {
+        var position = index
+        while position > 0, index - position < 256 {
+            let byte = text[position - 1]
+            if byte == 0x3C || byte == 0x3E || byte == 0x0A { return nil }
+            position -= 1
+            guard byte == 0x22 || byte == 0x27, position >= 4, text[position - 1] == 0x3D, equalsFolded(text, position - 4, "key"),
+                  position == 4 || !ByteClass.isWord(text[position - 5]) else { continue }
+            let end = ByteClass.run(text, from: position + 1, limit: 64) { $0 != byte && $0 != 0x0A }
+            guard end < text.count, text[end] == byte, endsWithKeyword(text, position + 1, end) else { return nil }
+            return Name(start: position + 1, end: end, quoted: true)
+        }
+        return nil
+    }
+
     /// Whether a `<tag` opens on the same line before `index` and has not closed.
     static func isInsideTag(_ text: UnsafeBufferPointer<UInt8>, before index: Int) -> Bool {
         var position = index
@@ -358,7 +395,7 @@ enum SecretAssignment {
     static func isSecretValue(_ value: UnsafeBufferPointer<UInt8>, quoted: Bool) -> Bool {
         guard value.count >= minimumLength, !isTemplate(value), !isStandIn(value), !isNumberOrPath(value) else { return false }
         if quoted {
-            if isProse(value) { return false }
+            if isProse(value) || isName(value) { return false }
         } else {
             guard ByteClass.isAlnum(value[0]), !isCode(value), hasLetterAndDigitOrSymbol(value), !isSlug(value) else { return false }
             // `=` inside a bare value is another assignment (`id=x,src=y`); at its end, base64 padding.
@@ -434,20 +471,54 @@ enum SecretAssignment {
 
     private static let schemeSeparator = Array("://".utf8)
 
-    /// Words of letters separated by spaces: a message, not a secret (`"Enter your password"`).
+    /// Words of letters and punctuation separated by spaces: a message, not a secret
+    /// (`"Enter your password"`, `optional; leave empty if not used.`).
     static func isProse(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var spaces = 0
         for byte in value {
-            if byte == 0x20 { spaces += 1 } else if !ByteClass.isLetter(byte) && byte != 0x2E && byte != 0x2C && byte != 0x21
-                && byte != 0x3F && byte != 0x27 { return false }
+            switch byte {
+            case 0x20: spaces += 1
+            case 0x21, 0x22, 0x27, 0x28, 0x29, 0x2C, 0x2D, 0x2E, 0x3A, 0x3B, 0x3F: break  // ! " ' ( ) , - . : ; ?
+            default: if !ByteClass.isLetter(byte) { return false }
+            }
         }
         return spaces > 0
     }
 
+    /// Letters joined by `_`, `.` or `-`, or in mixed case, with no digit or other symbol: a
+    /// name (`"challengePassword"`, `"_RSAPrivateKey"`, `"variable.other.source"`), not a
+    /// secret. Letters in one case are a word (`"identifier"`) below ``minimumWordsLength``
+    /// bytes and may be a passphrase run together above (`"correcthorsebattery"`).
+    static func isName(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var lower = false
+        var upper = false
+        var separated = false
+        for byte in value {
+            if byte &- 0x61 < 26 {
+                lower = true
+            } else if ByteClass.isUpper(byte) {
+                upper = true
+            } else if byte == 0x5F || byte == 0x2E || byte == 0x2D {
+                separated = true
+            } else {
+                return false
+            }
+        }
+        return separated || (lower && upper) || value.count < minimumWordsLength
+    }
+
     /// Code in a bare value: an identifier followed by `(`, `[` or `<` (`getpass.getpass()`,
-    /// `os.environ["X"]`, `List<String>`), or an attribute chain (`config.api_key`,
-    /// `process.env.TOKEN`).
+    /// `os.environ["X"]`, `List<String>`), an attribute chain (`config.api_key`,
+    /// `process.env.TOKEN`), a bracket anywhere or a range (`start..<end`).
     static func isCode(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in value {
+            switch byte {
+            case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D: return true
+            case 0x2E where previous == 0x2E: return true
+            default: previous = byte
+            }
+        }
         var index = 0
         var segments = 0
         while index < value.count, ByteClass.isLetter(value[index]) || value[index] == 0x5F {
@@ -456,10 +527,7 @@ enum SecretAssignment {
             guard index + 1 < value.count, value[index] == 0x2E || (value[index] == 0x3A && value[index + 1] == 0x3A) else { break }
             index += value[index] == 0x2E ? 1 : 2
         }
-        guard segments > 0 else { return false }
-        if index == value.count { return segments > 1 }
-        let next = value[index]
-        return next == 0x28 || next == 0x5B || next == 0x3C
+        return index == value.count && segments > 1
     }
 
     /// A letter, and a digit or a symbol other than `_`, `-` and `.`: `hunter2hunter2`,
