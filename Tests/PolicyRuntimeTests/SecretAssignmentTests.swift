@@ -41,6 +41,8 @@ final class SecretAssignmentTests: XCTestCase {
         assertFinds("const githubToken = '\(token40)';", "assignment", token40)
         assertFinds("spring.datasource.password=Pg5!xR8wQz", "assignment", "Pg5!xR8wQz")
         assertFinds(#"let password: String = "hunter2hunter2""#, "assignment", "hunter2hunter2")
+        assertFinds(#"API_TOKEN: Final[str] = "gR7kP2xQ9mZ4vL8n""#, "assignment", "gR7kP2xQ9mZ4vL8n")
+        assertFinds(#"const TOKEN: &str = "gR7kP2xQ9mZ4vL8n";"#, "assignment", "gR7kP2xQ9mZ4vL8n")
         assertFinds("db_pass: Wq8#nV3z!", "assignment", "Wq8#nV3z!")
         assertFinds(#"basicAuth = "Jk4@pL9s%Mx""#, "assignment", "Jk4@pL9s%Mx")
         assertFinds("Server=db;Database=app;User Id=sa;Password=Zx9!Lm4#Qr;", "assignment", "Zx9!Lm4#Qr")

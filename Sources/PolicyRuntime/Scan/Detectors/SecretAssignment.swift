@@ -108,14 +108,10 @@ enum SecretAssignment {
                 keyValue = true
             }
         }
-        if name == nil, byte == 0x3D {
-            // `password: str = "…"`, `token: Optional[str] = …`: the name is before the annotation.
-            if let annotated = annotatedName(text, before: index), endsWithKeyword(text, annotated.start, annotated.end) {
-                name = annotated
-            }
-        }
         guard let name else { return nil }
         valueStart = skipBlanks(text, from: valueStart)
+        // `password: str = "…"`, `token: Optional[str] = …`: the value follows the annotation.
+        if byte == 0x3A, let assigned = valueAfterAnnotation(text, from: valueStart) { valueStart = assigned }
         guard let value = value(text, at: valueStart), isSecretValue(value.bytes(text), quoted: value.quoted) else {
             return nil
         }
@@ -224,8 +220,14 @@ enum SecretAssignment {
         ByteClass.isWord(byte) || byte == 0x2D || byte == 0x2E
     }
 
+    /// The bytes a name the detector reads can end with: the last letters of the keywords, of
+    /// `authorization` and of `value`, and digits (`TOKEN_2`). Most names before an `=` or a
+    /// `:` are dropped by this one test, before the name is read.
+    static let nameFinals = ByteSet("dehlnstyDEHLNSTY0-9")
+
     /// The name before an operator at `index`: blanks, an optional closing quote, an optional
-    /// `?` (TypeScript's `apiKey?: string`), then at most 64 name bytes.
+    /// `?` (TypeScript's `apiKey?: string`), then at most 64 name bytes, ending with a byte of
+    /// ``nameFinals``.
     static func name(_ text: UnsafeBufferPointer<UInt8>, before index: Int, colon: Bool) -> Name? {
         var end = index
         while end > 0, index - end < 64, text[end - 1] == 0x20 || text[end - 1] == 0x09 { end -= 1 }
@@ -236,6 +238,7 @@ enum SecretAssignment {
         } else if colon, end > 0, text[end - 1] == 0x3F {
             end -= 1
         }
+        guard end > 0, nameFinals.contains(text[end - 1]) else { return nil }
         var start = end
         while start > 0, end - start < 64, isNameByte(text[start - 1]) { start -= 1 }
         guard start < end else { return nil }
@@ -243,18 +246,16 @@ enum SecretAssignment {
         return Name(start: start, end: end, quoted: quoted)
     }
 
-    /// The name before a type annotation that ends at `index`: `password: str`, `token: &str`,
-    /// `apiKey?: Optional[String]`.
-    static func annotatedName(_ text: UnsafeBufferPointer<UInt8>, before index: Int) -> Name? {
-        var colon = index
-        while colon > 0, index - colon < 48 {
-            let byte = text[colon - 1]
-            guard ByteClass.isWord(byte) || byte == 0x20 || byte == 0x09 || byte == 0x26 || byte == 0x3F || byte == 0x5B
-                || byte == 0x5D || byte == 0x3C || byte == 0x3E || byte == 0x2C || byte == 0x2E || byte == 0x2A else { break }
-            colon -= 1
+    /// Where the value starts when a type annotation at `index` is followed by `=`
+    /// (`str = "…"`, `&str = "…"`, `Optional[str] = …`); nil when it is not.
+    static func valueAfterAnnotation(_ text: UnsafeBufferPointer<UInt8>, from index: Int) -> Int? {
+        let end = ByteClass.run(text, from: index, limit: 48) { byte in
+            ByteClass.isWord(byte) || byte == 0x20 || byte == 0x09 || byte == 0x26 || byte == 0x3F || byte == 0x5B || byte == 0x5D
+                || byte == 0x3C || byte == 0x3E || byte == 0x2C || byte == 0x2E || byte == 0x2A || byte == 0x7C
         }
-        guard colon > 1, colon < index, text[colon - 1] == 0x3A, text[colon - 2] != 0x3A else { return nil }
-        return name(text, before: colon - 1, colon: true)
+        guard end > index, end + 1 < text.count, text[end] == 0x3D, text[end + 1] != 0x3D, text[end + 1] != 0x3E,
+              ByteClass.isWord(text[index]) || text[index] == 0x26 else { return nil }
+        return skipBlanks(text, from: end + 1)
     }
 
     /// Whether the name `text[start..<end]` ends with a keyword, after an optional number
