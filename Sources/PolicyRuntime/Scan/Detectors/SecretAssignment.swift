@@ -161,6 +161,7 @@ enum SecretAssignment {
     /// `<password>value</password>` (family `xml_element`), where `index` is the `>` of the
     /// opening tag; the value is judged as a quoted literal.
     static func atTagEnd(_ text: UnsafeBufferPointer<UInt8>, _ index: Int) -> Finding? {
+        guard index > 0, nameFinals.contains(text[index - 1]) else { return nil }
         var nameStart = index
         while nameStart > 0, index - nameStart < 64, isNameByte(text[nameStart - 1]) || text[nameStart - 1] == 0x3A {
             nameStart -= 1
