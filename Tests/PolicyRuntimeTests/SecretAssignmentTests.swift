@@ -1,4 +1,5 @@
 @testable import PolicyRuntime
+import Foundation
 import XCTest
 
 /// The generic secret detector (`secret.password`): secrets given to secret-sounding names in
@@ -44,6 +45,8 @@ final class SecretAssignmentTests: XCTestCase {
         assertFinds(#"API_TOKEN: Final[str] = "gR7kP2xQ9mZ4vL8n""#, "assignment", "gR7kP2xQ9mZ4vL8n")
         assertFinds(#"const TOKEN: &str = "gR7kP2xQ9mZ4vL8n";"#, "assignment", "gR7kP2xQ9mZ4vL8n")
         assertFinds("db_pass: Wq8#nV3z!", "assignment", "Wq8#nV3z!")
+        assertFinds("password: Tr0ub4dor&3x", "assignment", "Tr0ub4dor&3x")
+        assertFinds("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Zr2Lm", "assignment", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Zr2Lm")
         assertFinds(#"basicAuth = "Jk4@pL9s%Mx""#, "assignment", "Jk4@pL9s%Mx")
         assertFinds("Server=db;Database=app;User Id=sa;Password=Zx9!Lm4#Qr;", "assignment", "Zx9!Lm4#Qr")
         assertFinds("GET /v1/data?api_key=9f8e7d6c5b4a3928&format=json", "assignment", "9f8e7d6c5b4a3928")
@@ -113,11 +116,11 @@ final class SecretAssignmentTests: XCTestCase {
             "password = hashlib.sha256(raw).hexdigest()", "credentials: List<Credential>", "auth = HTTPBasicAuth(user, pw)",
             #"token = "{}:{}".format(user, key)"#, #"password = "********""#, "password: <your password>",
             "password=${DB_PASSWORD}", "password = changeme", "the password is short", "password: os.environ['PW']",
-            "token = 0x5f3759df1a2b3c4d", "token_expiry: 2024-01-15T10:30:00Z", #"secret = "...""#, "Password: hunter",
+            "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "token = 0x5f3759df1a2b3c4d", "token_expiry: 2024-01-15T10:30:00Z", #"secret = "...""#, "Password: hunter",
             "var credential = start..<end", #"{token:"variable.other.source.rust",regex:"x"}"#,
             #"AttributeOID.CHALLENGE_PASSWORD: "challengePassword","#, #"private_key: "_RSAPrivateKey","#,
             "<passphrase>optional; leave empty if not used.</passphrase>", #"{token:"identifier"}"#,
-            #"secret = "development""#, "long_auth = 'username:' + 'password' * 10", #"consumer_secret="consumer.secret","#,
+            #"secret = "development""#, "ssl.need.client.auth=true|false", #""token": "&lt;the token value&gt;","#, "long_auth = 'username:' + 'password' * 10", #"consumer_secret="consumer.secret","#,
         ])
     }
 
@@ -148,6 +151,24 @@ final class SecretAssignmentTests: XCTestCase {
         let findings = text.withUnsafeBufferPointer { scanner.scan($0, enabled: passwordOnly) }
         XCTAssertEqual(findings.count, 1)
         XCTAssertEqual(findings.first.map { String(decoding: text[..<$0.start], as: UTF8.self) }, #"config = {"password": ""#)
+    }
+
+    /// Decisions report the family, and the value alone is the detection's span.
+    func testDecisionsReportTheFamilyAndRedactTheValue() throws {
+        let prompt = "fix this: curl -H 'Authorization: Bearer \(token40)' && DB_PASSWORD=hunter2hunter2 ./run"
+        let request: [String: Any] = [
+            "user": ["id": "u1", "role": "senior_developer"], "session_id": "s1", "action": "prompt",
+            "model": "claude-3-opus", "feature": "agent_mode", "context_tokens": 1000, "prompt": prompt,
+        ]
+        let decision = EnterpriseDecisionTests.plan.evaluate(json: [UInt8](try JSONSerialization.data(withJSONObject: request)))
+        XCTAssertEqual(decision.detections.filter { $0.type == "secret.password" }.map { $0.family ?? "-" },
+                       ["authorization_header", "assignment"])
+        var redacted = Array(prompt.utf8)
+        for detection in decision.detections.filter({ $0.type == "secret.password" }).reversed() {
+            redacted.replaceSubrange(detection.start..<detection.end, with: "[PASSWORD]".utf8)
+        }
+        XCTAssertEqual(String(decoding: redacted, as: UTF8.self),
+                       "fix this: curl -H 'Authorization: Bearer [PASSWORD]' && DB_PASSWORD=[PASSWORD] ./run")
     }
 
     func testKeywordsEndTheName() {

@@ -112,7 +112,8 @@ enum SecretAssignment {
         valueStart = skipBlanks(text, from: valueStart)
         // `password: str = "…"`, `token: Optional[str] = …`: the value follows the annotation.
         if byte == 0x3A, let assigned = valueAfterAnnotation(text, from: valueStart) { valueStart = assigned }
-        guard let value = value(text, at: valueStart), isSecretValue(value.bytes(text), quoted: value.quoted) else {
+        let inQuery = name.start > 0 && (text[name.start - 1] == 0x3F || text[name.start - 1] == 0x26)
+        guard let value = value(text, at: valueStart, inQuery: inQuery), isSecretValue(value.bytes(text), quoted: value.quoted) else {
             return nil
         }
         // `auth = 'user:' + password`: a piece of a string being built.
@@ -361,9 +362,10 @@ enum SecretAssignment {
     @inline(__always) static func isQuote(_ byte: UInt8) -> Bool { byte == 0x22 || byte == 0x27 || byte == 0x60 }
 
     /// The value at `index`: a quoted string (with an optional Python prefix, `b"…"`; a string
-    /// that does not close on its line is not a value), or a bare run up to a blank, `,` `;` `&`,
+    /// that does not close on its line is not a value), or a bare run up to a blank, `,` `;`, `&` (in
+    /// a URL's query, when `inQuery`),
     /// a quote or a closing bracket. An f-string is code.
-    static func value(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Value? {
+    static func value(_ text: UnsafeBufferPointer<UInt8>, at index: Int, inQuery: Bool = false) -> Value? {
         let count = text.count
         guard index < count else { return nil }
         var open = index
@@ -386,7 +388,7 @@ enum SecretAssignment {
             return nil
         }
         let end = ByteClass.run(text, from: index, limit: 512) { byte in
-            !ByteClass.isSpace(byte) && byte != 0x2C && byte != 0x3B && byte != 0x26 && !isQuote(byte) && byte != 0x29
+            !ByteClass.isSpace(byte) && byte != 0x2C && byte != 0x3B && (byte != 0x26 || !inQuery) && !isQuote(byte) && byte != 0x29
                 && byte != 0x5D && byte != 0x7D
         }
         guard end > index else { return nil }
@@ -441,7 +443,7 @@ enum SecretAssignment {
 
     /// Markers of a stand-in anywhere in a value, besides ``Placeholder/markers``.
     static let standInMarkers: [[UInt8]] = [
-        "...", "\u{2026}", "***", "xxx", "_here", "-here", "fake", "todo", "changeit", "process.env", "os.environ",
+        "...", "\u{2026}", "***", "xxx", "_here", "-here", "fake", "todo", "changeit", "&lt;", "process.env", "os.environ",
         "getenv", "env[", "secrets.",
     ].map { Array($0.utf8) }
 
@@ -511,12 +513,12 @@ enum SecretAssignment {
 
     /// Code in a bare value: an identifier followed by `(`, `[` or `<` (`getpass.getpass()`,
     /// `os.environ["X"]`, `List<String>`), an attribute chain (`config.api_key`,
-    /// `process.env.TOKEN`), a bracket anywhere or a range (`start..<end`).
+    /// `process.env.TOKEN`), a bracket or `|` anywhere (`true|false`) or a range (`start..<end`).
     static func isCode(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var previous: UInt8 = 0
         for byte in value {
             switch byte {
-            case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D: return true
+            case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D, 0x7C: return true
             case 0x2E where previous == 0x2E: return true
             default: previous = byte
             }
