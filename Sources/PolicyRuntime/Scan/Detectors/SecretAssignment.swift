@@ -117,8 +117,9 @@ enum SecretAssignment {
             return nil
         }
         // `auth = 'user:' + password`: a piece of a string being built.
-        if value.quoted, skipBlanks(text, from: value.end + 1) < text.count, text[skipBlanks(text, from: value.end + 1)] == 0x2B {
-            return nil
+        if value.quoted {
+            let after = skipBlanks(text, from: value.end + 1)
+            if after < text.count, text[after] == 0x2B { return nil }
         }
         let family: String
         if keyValue {
@@ -397,7 +398,7 @@ enum SecretAssignment {
 
     /// Whether a value is a literal secret (see the type's summary for the rules).
     static func isSecretValue(_ value: UnsafeBufferPointer<UInt8>, quoted: Bool) -> Bool {
-        guard value.count >= minimumLength, !isTemplate(value), !isStandIn(value), !isNumberOrPath(value) else { return false }
+        guard value.count >= minimumLength, !isStandIn(value), !isNumberOrPath(value) else { return false }
         if quoted {
             if isProse(value) || isName(value) { return false }
         } else {
@@ -433,29 +434,11 @@ enum SecretAssignment {
         return false
     }
 
-    /// Values that are the same everywhere because they stand for a secret.
-    static let standInWords: [[UInt8]] = [
-        "password", "passwd", "pass", "secret", "token", "apikey", "api_key", "test", "testing", "fake", "dummy",
-        "sample", "example", "changeme", "changeit", "redacted", "hidden", "masked", "none", "null", "nil", "undefined",
-        "true", "false", "string", "value", "default", "admin", "root", "guest", "user", "letmein", "mypassword",
-        "mysecret", "secretpassword", "mysecretpassword", "supersecret", "notasecret",
-    ].map { Array($0.utf8) }
-
-    /// Markers of a stand-in anywhere in a value, besides ``Placeholder/markers``.
-    static let standInMarkers: [[UInt8]] = [
-        "...", "\u{2026}", "***", "xxx", "_here", "-here", "fake", "todo", "changeit", "&lt;", "process.env", "os.environ",
-        "getenv", "env[", "secrets.",
-    ].map { Array($0.utf8) }
-
-    /// Whether a value stands for a secret instead of being one: a stand-in word (the whole
-    /// value: `password`, `test`, `changeme`, `null`), a marker anywhere (`your_`, `EXAMPLE`,
-    /// `xxx`, `***`, `...`, `_here`, `dummy`, `sample`, `fake`, `redacted`, `os.environ`), a run of
-    /// five equal bytes or too few distinct bytes (``Placeholder/looksFake(_:)``), or a variable
-    /// or template (`${…}`, `<…>`). ``URLScan`` uses it for the passwords of connection strings.
+    /// Whether a value stands for a secret instead of being one (``Placeholder/isStandInValue(_:)``:
+    /// `password`, `changeme`, `xxx`, `your_…`, `EXAMPLE`, `***`…), or is a variable or template
+    /// (`${…}`, `<…>`). ``URLScan`` uses it for the passwords of connection strings.
     static func isStandIn(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !value.isEmpty, !Placeholder.looksFake(value), !isTemplate(value) else { return true }
-        for word in standInWords where word.count == value.count && Placeholder.contains(value, word) { return true }
-        return standInMarkers.contains { Placeholder.contains(value, $0) }
+        value.isEmpty || isTemplate(value) || Placeholder.isStandInValue(value)
     }
 
     /// Numbers (`1024`, `3.14`, `2024-01-15`, `0x1F`), paths (`/run/secrets/db`, `./key`,
@@ -589,10 +572,7 @@ enum SecretAssignment {
             guard let decoded = Base64URL.decode(token), let colon = decoded.firstIndex(of: 0x3A), colon > 0,
                   decoded.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else { return nil }
             let password = Array(decoded[(colon + 1)...])
-            let isWord = password.withUnsafeBufferPointer { buffer in
-                standInWords.contains { $0.count == buffer.count && Placeholder.contains(buffer, $0) }
-            }
-            guard password.count >= 4, !isWord else { return nil }
+            guard password.count >= 4, !password.withUnsafeBufferPointer(Placeholder.isStandInWord) else { return nil }
         } else {
             guard token.count >= minimumTokenLength, !isStandIn(token), Entropy.bitsPerByte(token) >= minimumTokenEntropy else {
                 return nil
