@@ -179,7 +179,8 @@ final class SecretAssignmentTests: XCTestCase {
             XCTAssertEqual(found("\(name)=Xk9mQ2vLp7"), ["assignment:Xk9mQ2vLp7"], name)
         }
         for name in ["author", "oauth", "bypass", "compass", "token_count", "max_tokens", "tokenizer", "password_hint",
-                     "password_file", "secretName", "passport", "keyword", "key", "tokens", "pwdx"] {
+                     "password_file", "secretName", "passport", "keyword", "key", "tokens", "pwdx", "nextPageToken",
+                     "next_token", "continuation-token", "CancellationToken"] {
             XCTAssertEqual(found("\(name)=Xk9mQ2vLp7"), [], name)
         }
     }

@@ -11,7 +11,8 @@
 /// **Names.** The keyword must end the name (after an optional number: `TOKEN_2`), so
 /// `DB_PASSWORD`, `githubToken`, `x-api-key`, `spring.datasource.password` are secrets and
 /// `token_count`, `max_tokens`, `tokenizer`, `password_hint` are not. `pass`, `pwd` and `auth`
-/// must be a whole component (`db_pass`, `basicAuth`; not `bypass`, `oauth`, `author`).
+/// must be a whole component (`db_pass`, `basicAuth`; not `bypass`, `oauth`, `author`); a
+/// cursor is not a token (`nextPageToken`).
 ///
 /// **Values** (``isSecretValue(_:quoted:)``): never code (an identifier, a call, a subscript, an
 /// attribute chain, `$VAR`, `${VAR}`, `%(x)s`, `{{ x }}`, `<%= x %>`, a keyword such as `None`),
@@ -45,20 +46,24 @@ enum SecretAssignment {
 
     /// A keyword, folded and without separators (`apikey` stands for `api_key`, `api-key`,
     /// `apiKey`, `APIKEY`). A whole-component keyword must start the name or follow a
-    /// non-alphanumeric byte or a lower-case-to-upper-case step.
+    /// non-alphanumeric byte or a lower-case-to-upper-case step. A keyword right after one of
+    /// `notAfter` is another thing (`next_page_token` is a cursor).
     struct Keyword: Sendable {
         let bytes: [UInt8]
         let wholeComponent: Bool
-        init(_ word: StaticString, wholeComponent: Bool = false) {
-            bytes = Array(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        let notAfter: [[UInt8]]
+        init(_ word: String, wholeComponent: Bool = false, notAfter: [String] = []) {
+            bytes = Array(word.utf8)
             self.wholeComponent = wholeComponent
+            self.notAfter = notAfter.map { Array($0.utf8) }
         }
     }
 
     /// The keywords a name may end with.
     static let keywords: [Keyword] = [
         Keyword("password"), Keyword("passwd"), Keyword("passphrase"), Keyword("pwd", wholeComponent: true),
-        Keyword("pass", wholeComponent: true), Keyword("secret"), Keyword("token"), Keyword("apikey"),
+        Keyword("pass", wholeComponent: true), Keyword("secret"),
+        Keyword("token", notAfter: ["page", "next", "continuation", "pagination", "sync", "resume", "cancellation"]), Keyword("apikey"),
         Keyword("accesskey"), Keyword("secretkey"), Keyword("privatekey"), Keyword("signingkey"),
         Keyword("encryptionkey"), Keyword("masterkey"), Keyword("auth", wholeComponent: true),
         Keyword("credential"), Keyword("credentials"),
@@ -282,12 +287,22 @@ enum SecretAssignment {
                 remaining -= 1
                 position -= 1
             }
-            guard remaining == 0 else { continue }
+            guard remaining == 0, !keyword.notAfter.contains(where: { endsWithFolded(text, start, position, $0) }) else { continue }
             if !keyword.wholeComponent || position == start { return true }
             let before = text[position - 1]
             if !ByteClass.isAlnum(before) || (ByteClass.isUpper(text[position]) && !ByteClass.isUpper(before)) { return true }
         }
         return false
+    }
+
+    /// Whether `text[start..<end]`, without a trailing `_` or `-`, ends with `word` (lower-case
+    /// ASCII), ignoring ASCII case.
+    static func endsWithFolded(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ word: [UInt8]) -> Bool {
+        var end = end
+        if end > start, text[end - 1] == 0x5F || text[end - 1] == 0x2D { end -= 1 }
+        guard end - start >= word.count else { return false }
+        for offset in 0..<word.count where ASCIIFold.table[Int(text[end - word.count + offset])] != word[offset] { return false }
+        return true
     }
 
     /// `Authorization` and `Proxy-Authorization`.
