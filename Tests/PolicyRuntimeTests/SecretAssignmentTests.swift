@@ -69,6 +69,10 @@ final class SecretAssignmentTests: XCTestCase {
     func testCommandLines() {
         assertFinds("mysql -u root --password=Xk9mQ2vLp7 app", "cli_flag", "Xk9mQ2vLp7")
         assertFinds("vault login --token \(token40)", "cli_flag", token40)
+        assertFinds("terraform apply -var db_password=Xk9mQ2vLp7", "assignment", "Xk9mQ2vLp7")
+        assertFinds("java -Dspring.datasource.password=Xk9mQ2vLp7 -jar app.jar", "cli_flag", "Xk9mQ2vLp7")
+        assertFinds("app -password Xk9mQ2vLp7", "cli_flag", "Xk9mQ2vLp7")
+        assertFinds("curl --user=deploy:Tr0ub4dor3x https://x.example", "curl_user", "Tr0ub4dor3x")
         assertFinds(#"tool --api-key "9f8e7d6c5b4a3928""#, "cli_flag", "9f8e7d6c5b4a3928")
         assertFinds("curl -u admin:Sup3rS3cret! https://api.example.com", "curl_user", "Sup3rS3cret!")
         assertFinds("curl --user 'deploy:Tr0ub4dor&3x' https://api.example.com", "curl_user", "Tr0ub4dor&3x")

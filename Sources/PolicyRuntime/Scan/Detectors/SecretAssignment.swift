@@ -98,8 +98,7 @@ enum SecretAssignment {
         var name: Name?
         var keyValue = false
         if let written {
-            // A CLI flag (`--password=…`) is read at its dash; a URL's user (`//token:…@`) at its `://`.
-            if text[written.start] == 0x2D { return nil }
+            // A URL's user (`//token:…@`) is read at its `://`.
             if written.start >= 2, text[written.start - 1] == 0x2F, text[written.start - 2] == 0x2F { return nil }
             if byte == 0x3A, isAuthorizationHeader(text, written.start, written.end) {
                 return authorizationHeader(text, from: skipBlanks(text, from: valueStart))
@@ -127,7 +126,9 @@ enum SecretAssignment {
             if after < text.count, text[after] == 0x2B { return nil }
         }
         let family: String
-        if keyValue {
+        if text[name.start] == 0x2D {
+            family = "cli_flag"  // --password=…, -Dspring.datasource.password=…
+        } else if keyValue {
             family = "xml_attribute"
         } else if byte == 0x3A, !name.quoted, !value.quoted, isHeaderName(text, name.start, name.end) {
             family = "api_key_header"
@@ -139,8 +140,9 @@ enum SecretAssignment {
         return Finding(detector: .password, start: value.start, end: value.end, family: family)
     }
 
-    /// `--password X`, `--password=X`, `--token "X"` (family `cli_flag`) and `-u user:pass`,
-    /// `--user user:pass` (family `curl_user`), where `index` is the first dash.
+    /// `--password X`, `-password X`, `--token "X"` (family `cli_flag`; `--password=X` is read at
+    /// its `=`) and `-u user:pass`, `--user user:pass`, `--user=user:pass` (family `curl_user`),
+    /// where `index` is the first dash.
     static func atFlag(_ text: UnsafeBufferPointer<UInt8>, dash index: Int) -> Finding? {
         let count = text.count
         guard index + 3 < count else { return nil }
@@ -152,16 +154,16 @@ enum SecretAssignment {
         if next == 0x75, text[index + 2] == 0x20 {  // -u
             return userAndPassword(text, from: skipBlanks(text, from: index + 2))
         }
-        guard next == 0x2D, ByteClass.isLetter(text[index + 2]) else { return nil }
-        let nameStart = index + 2
+        let nameStart = next == 0x2D ? index + 2 : index + 1
+        guard ByteClass.isLetter(text[nameStart]) else { return nil }
         let nameEnd = ByteClass.run(text, from: nameStart, limit: 64) { ByteClass.isWord($0) || $0 == 0x2D }
-        guard nameEnd < count, text[nameEnd] == 0x3D || text[nameEnd] == 0x20 || text[nameEnd] == 0x09 else { return nil }
-        let valueStart = text[nameEnd] == 0x3D ? nameEnd + 1 : skipBlanks(text, from: nameEnd)
-        if nameEnd - nameStart == 4, equalsFolded(text, nameStart, "user") {
-            return userAndPassword(text, from: valueStart)
+        guard nameEnd < count, nameEnd - nameStart >= 4 || next == 0x2D else { return nil }
+        if nameEnd - nameStart == 4, equalsFolded(text, nameStart, "user"), text[nameEnd] == 0x3D || text[nameEnd] == 0x20 {
+            return userAndPassword(text, from: text[nameEnd] == 0x3D ? nameEnd + 1 : skipBlanks(text, from: nameEnd))
         }
-        guard endsWithKeyword(text, nameStart, nameEnd), let value = value(text, at: valueStart),
-              isSecretValue(value.bytes(text), quoted: value.quoted) else { return nil }
+        guard text[nameEnd] == 0x20 || text[nameEnd] == 0x09, endsWithKeyword(text, nameStart, nameEnd),
+              let value = value(text, at: skipBlanks(text, from: nameEnd)), isSecretValue(value.bytes(text), quoted: value.quoted)
+        else { return nil }
         return Finding(detector: .password, start: value.start, end: value.end, family: "cli_flag")
     }
 
