@@ -13,10 +13,6 @@ struct DetectorScanner: Sendable {
     let internalDomains: [[UInt8]]
     private let internalHosts: InternalHosts
 
-    /// Identifier endings that make an assignment a password (`DB_PASSWORD = …`).
-    static let passwordKeywords: [[UInt8]] = ["password", "passwd", "pwd", "secret", "api_key", "apikey", "access_token",
-                                             "auth_token", "client_secret"].map { Array($0.utf8) }
-
     /// Whether long base64 and hex runs are decoded and rescanned for secrets.
     let decodesEncodedSecrets: Bool
 
@@ -77,7 +73,30 @@ struct DetectorScanner: Sendable {
         }
         scanAnchors(text, enabled: enabled, into: &findings)
         findings.sort { $0.start != $1.start ? $0.start < $1.start : $0.detector.rawValue < $1.detector.rawValue }
-        return deduplicated(findings)
+        return preferringSpecific(deduplicated(findings))
+    }
+
+    /// A value that a specific secret detector recognised (`DB_TOKEN=glpat-…` is a GitLab token) is
+    /// reported by that detector alone, not also by the generic `secret.password`.
+    /// - Complexity: O(n log n); `findings` is sorted by start.
+    private func preferringSpecific(_ findings: [Finding]) -> [Finding] {
+        guard findings.contains(where: { $0.detector == .password }) else { return findings }
+        let specific = findings.filter { $0.detector != .password && $0.detector.category == .secret }
+        guard !specific.isEmpty else { return findings }
+        // The furthest end among the first i specific findings, to ask "does any that starts
+        // before this one ends reach past its start?" with one binary search.
+        var reach = [Int](repeating: 0, count: specific.count + 1)
+        for (index, finding) in specific.enumerated() { reach[index + 1] = max(reach[index], finding.end) }
+        return findings.filter { finding in
+            guard finding.detector == .password else { return true }
+            var low = 0
+            var high = specific.count
+            while low < high {
+                let middle = (low + high) / 2
+                if specific[middle].start < finding.end { low = middle + 1 } else { high = middle }
+            }
+            return reach[low] <= finding.start
+        }
     }
 
     /// Every finding of the `enabled` detectors in a normalized view, placed back in the
@@ -109,7 +128,7 @@ struct DetectorScanner: Sendable {
         let upper = wants(.iban) || wants(.jwt)
         let dash = wants(.privateKey)
         let colon = wants(.internalURL) || wants(.connectionString) || wants(.ipAddress) || wants(.password)
-        let equals = wants(.password)
+        let password = wants(.password)
         let hosts = wants(.internalURL)
         let hidden = wants(.hiddenText)
         let families = CredentialFamilies.index
@@ -158,20 +177,24 @@ struct DetectorScanner: Sendable {
                 if dash, index == 0 || text[index - 1] != 0x2D, matches(text, index, "-----BEGIN ") {
                     report(SecretShapes.privateKey(text, index))
                 }
+                if password { report(SecretAssignment.atFlag(text, dash: index)) }
             case 0x3A:
                 if colon {
                     if index + 2 < count, base[index + 1] == 0x2F, base[index + 2] == 0x2F {
                         for finding in URLScan.check(text, schemeSeparator: index, internalDomains: internalDomains, wants: wants) ?? [] {
                             report(finding)
                         }
+                        if password { report(SecretAssignment.urlCredentials(text, schemeSeparator: index)) }
                     }
                     if wants(.ipAddress) { report(IPv6Scan.find(text, colon: index)) }
-                    if wants(.password) { report(passwordAssignment(text, operator: index)) }
+                    if password { report(SecretAssignment.atOperator(text, index)) }
                 }
             case 0x3D:
-                if equals { report(passwordAssignment(text, operator: index)) }
+                if password { report(SecretAssignment.atOperator(text, index)) }
             case 0x2E:
                 if hosts { report(internalHosts.find(text, dot: index)) }
+            case 0x3E:
+                if password { report(SecretAssignment.atTagEnd(text, index)) }
             case 0xF3:
                 if hidden, index >= hiddenResumeAt {
                     HiddenText.scan(UnsafeBufferPointer(rebasing: text[index..<min(count, index + 4 * 4096)])) { finding in
@@ -206,32 +229,6 @@ struct DetectorScanner: Sendable {
            ByteClass.boundaryBefore(text, index) {
             report(IBAN.find(text, at: index))
         }
-    }
-
-    /// `name = value` / `name: value` where the name contains a password keyword.
-    private func passwordAssignment(_ text: UnsafeBufferPointer<UInt8>, operator index: Int) -> Finding? {
-        // `==` and `:=` are read from their first character only.
-        if index > 0, text[index - 1] == 0x3D || text[index - 1] == 0x3A { return nil }
-        var nameEnd = index
-        while nameEnd > 0, index - nameEnd < 4, text[nameEnd - 1] == 0x20 || text[nameEnd - 1] == 0x09
-            || text[nameEnd - 1] == 0x22 || text[nameEnd - 1] == 0x27 { nameEnd -= 1 }
-        var nameStart = nameEnd
-        while nameStart > 0, nameEnd - nameStart < 40, ByteClass.isWord(text[nameStart - 1]) { nameStart -= 1 }
-        guard nameEnd - nameStart >= 3 else { return nil }
-        let name = ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[nameStart..<nameEnd])))
-        // The earliest keyword in the name, the longest at that place (`client_secret` over `secret`).
-        var best: (offset: Int, length: Int)?
-        for keyword in DetectorScanner.passwordKeywords where keyword.count <= name.count {
-            for offset in 0...(name.count - keyword.count) where name[offset] == keyword[0] {
-                guard Array(name[offset..<offset + keyword.count]) == keyword else { continue }
-                if best == nil || offset < best!.offset || (offset == best!.offset && keyword.count > best!.length) {
-                    best = (offset, keyword.count)
-                }
-                break
-            }
-        }
-        guard let best else { return nil }
-        return SecretShapes.passwordAssignment(text, keyword: nameStart + best.offset, keywordEnd: nameStart + best.offset + best.length)
     }
 
     /// Merges findings of the same detector that overlap (a key inside a URL found twice, say).

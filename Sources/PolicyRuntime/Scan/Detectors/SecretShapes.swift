@@ -67,44 +67,6 @@ enum SecretShapes {
         return false
     }
 
-    /// `password = "…"`, `secret: …`, `api_key=…` with a value that looks real: at least 8
-    /// characters, not a placeholder (`****`, `<password>`, `${VAR}`, `changeme`, `xxx…`).
-    static func passwordAssignment(_ text: UnsafeBufferPointer<UInt8>, keyword: Int, keywordEnd: Int) -> Finding? {
-        // The keyword may be part of an identifier such as DB_PASSWORD or client_secret.
-        var index = ByteClass.run(text, from: keywordEnd, limit: 24, ByteClass.isWord)
-        index = ByteClass.run(text, from: index, limit: 4) { $0 == 0x20 || $0 == 0x09 || $0 == 0x22 || $0 == 0x27 }
-        guard index < text.count, text[index] == 0x3D || text[index] == 0x3A else { return nil }  // = or :
-        index += 1
-        if index < text.count, text[index] == 0x3D { index += 1 }  // ==
-        index = ByteClass.run(text, from: index, limit: 8) { $0 == 0x20 || $0 == 0x09 }
-        var quote: UInt8?
-        if index < text.count, text[index] == 0x22 || text[index] == 0x27 || text[index] == 0x60 {
-            quote = text[index]
-            index += 1
-        }
-        let valueStart = index
-        let valueEnd = ByteClass.run(text, from: index, limit: 256) { byte in
-            if let quote { return byte != quote && byte != 0x0A }
-            return !ByteClass.isSpace(byte) && byte != 0x2C && byte != 0x3B && byte != 0x22 && byte != 0x27
-        }
-        let value = Array(UnsafeBufferPointer(rebasing: text[valueStart..<valueEnd]))
-        guard value.count >= 8, !isPlaceholder(value) else { return nil }
-        return Finding(detector: .password, start: keyword, end: valueEnd)
-    }
-
-    /// Values that are obviously not secrets.
-    static func isPlaceholder(_ value: [UInt8]) -> Bool {
-        let folded = ASCIIFold.fold(value)
-        if Set(folded).count <= 2 { return true }  // ********, xxxxxxxx, aaaa1111…
-        if folded.first == 0x3C || folded.first == 0x7B || folded.first == 0x5B { return true }  // <…> {…} […]
-        if folded.starts(with: Array("${".utf8)) || folded.starts(with: Array("$(".utf8)) || folded.starts(with: Array("%(".utf8)) {
-            return true
-        }
-        let words = ["changeme", "password", "example", "placeholder", "redacted", "your_", "your-", "dummy", "process.env",
-                     "os.environ", "getenv", "env[", "secrets."]
-        return words.contains { word in containsAscii(folded, word) }
-    }
-
     static func containsAscii(_ haystack: [UInt8], _ needle: String) -> Bool {
         let pattern = Array(needle.utf8)
         guard pattern.count <= haystack.count else { return false }

@@ -60,7 +60,7 @@ enum URLScan {
         }
         var findings: [Finding] = []
         if wants(.connectionString), let password, !password.isEmpty, connection {
-            if !SecretShapes.isPlaceholder(Array(UnsafeBufferPointer(rebasing: text[password]))) {
+            if !SecretAssignment.isStandIn(UnsafeBufferPointer(rebasing: text[password])) {
                 findings.append(Finding(detector: .connectionString, start: schemeStart, end: authorityEnd))
             }
         }

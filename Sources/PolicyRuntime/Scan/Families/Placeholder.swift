@@ -27,6 +27,34 @@ enum Placeholder {
         return markers.contains { contains(value, $0) }
     }
 
+    /// Whole values that stand for a secret in code and configuration (`password = "changeme"`,
+    /// `token: null`, `-u user:pass`), compared ignoring ASCII case. Only the generic secret
+    /// detector (``SecretAssignment``) uses them: a credential's body is never a word.
+    static let words: [[UInt8]] = [
+        "password", "passwd", "pass", "secret", "token", "apikey", "api_key", "test", "testing", "fake", "dummy",
+        "sample", "example", "changeme", "changeit", "redacted", "hidden", "masked", "none", "null", "nil", "undefined",
+        "true", "false", "string", "value", "default", "admin", "root", "guest", "user", "letmein", "mypassword",
+        "mysecret", "secretpassword", "mysecretpassword", "supersecret", "notasecret",
+    ].map { Array($0.utf8) }
+
+    /// Markers of a stand-in in an assigned value, besides ``markers``: elisions, masks, `_here`,
+    /// HTML-escaped `<…>`, and reads of the environment written as text.
+    static let valueMarkers: [[UInt8]] = [
+        "...", "\u{2026}", "***", "xxx", "_here", "-here", "fake", "todo", "changeit", "&lt;", "process.env", "os.environ",
+        "getenv", "env[", "secrets.",
+    ].map { Array($0.utf8) }
+
+    /// Whether `value` is one of ``words``.
+    static func isStandInWord(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        words.contains { $0.count == value.count && contains(value, $0) }
+    }
+
+    /// Whether an assigned value (a password in code, a URL's password) is a stand-in: it
+    /// ``looksFake(_:)``, is one of ``words`` or contains one of ``valueMarkers``.
+    static func isStandInValue(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        looksFake(value) || isStandInWord(value) || valueMarkers.contains { contains(value, $0) }
+    }
+
     /// Whether `value` contains `marker` (lower-case ASCII), ignoring ASCII case.
     static func contains(_ value: UnsafeBufferPointer<UInt8>, _ marker: [UInt8]) -> Bool {
         guard marker.count <= value.count else { return false }
