@@ -76,6 +76,11 @@ final class InjectionPhraseTests: XCTestCase {
                        ["injection.instruction_override:ignore previous instructions"])
     }
 
+    func testTheShortKeysFitTheRarePairFilter() {
+        let short = Set(InjectionPhrases.phrases.flatMap(\.keys).filter { $0.utf8.count < InjectionPhrases.shortKeyLength })
+        XCTAssertLessThanOrEqual(short.count, RarePairFilter.maximumPatterns, "\(short.sorted())")
+    }
+
     func testThePhraseTableIsWellFormed() {
         for phrase in InjectionPhrases.phrases {
             XCTAssertFalse(phrase.keys.isEmpty)

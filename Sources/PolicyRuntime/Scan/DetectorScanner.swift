@@ -158,7 +158,7 @@ struct DetectorScanner: Sendable {
                 index += candidates.trailingZeroBitCount >> 3
             }
             let byte = base[index]
-            if familiesWanted, families.isTrigger(byte) { families.forEachMatch(in: text, anchor: index, report) }
+            if familiesWanted, let found = families.match(in: text, anchor: index) { report(found) }
             switch byte {
             case 0x40:
                 if email { report(Email.find(text, at: index)) }

@@ -40,8 +40,8 @@ enum InjectionPhrases {
     private static let earlier = ["previous", "prior", "above", "earlier", "preceding", "initial", "original", "foregoing", "system",
                                   "existing", "current"]
     private static let orders = ["instructions", "instruction", "directions", "directives", "guidelines", "rules", "prompts", "prompt",
-                                 "commands", "constraints", "programming"]
-    private static let unbound = ["unrestricted", "unfiltered", "uncensored", "jailbroken", "unaligned", "amoral"]
+                                 "constraints", "programming"]
+    private static let unbound = ["unrestricted", "unfiltered", "uncensored", "jailbroken", "unaligned"]
 
     /// Every phrase.
     static let phrases: [Phrase] = [
@@ -54,8 +54,8 @@ enum InjectionPhrases {
                before: [Slot(overrideVerbs), Slot(every), Slot(["of"], optional: true), Slot(determiners, optional: true)],
                keys: orders, after: []),
         Phrase(detector: .instructionOverride, before: [Slot(overrideVerbs), Slot(["your"])], keys: orders, after: []),
-        Phrase(detector: .instructionOverride, before: [Slot(overrideVerbs), Slot(["everything", "anything"])],
-               keys: ["above", "before", "previously", "earlier"], after: []),
+        Phrase(detector: .instructionOverride, before: [Slot(overrideVerbs)], keys: ["everything", "anything"],
+               after: [Slot(["above", "before", "previously", "earlier"])]),
         Phrase(detector: .instructionOverride,
                before: [Slot(["reveal", "print", "show", "output", "repeat", "display", "leak", "dump", "tell"]),
                         Slot(["me", "us"], optional: true), Slot(["your"]), Slot(["full", "entire", "complete", "exact"], optional: true),
@@ -70,9 +70,9 @@ enum InjectionPhrases {
 
         // Jailbreaks.
         Phrase(detector: .jailbreak, before: [Slot(["you"]), Slot(["have"]), Slot(["no"])],
-               keys: ["restrictions", "limitations", "limits", "rules", "filters", "guidelines", "boundaries"], after: []),
+               keys: ["restrictions", "limitations", "rules", "guidelines", "boundaries"], after: []),
         Phrase(detector: .jailbreak, before: [Slot(["you"]), Slot(["are"]), Slot(["no"], optional: true), Slot(["not", "longer"])],
-               keys: ["bound", "restricted", "limited", "constrained"], after: [Slot(["by"])]),
+               keys: ["bound", "restricted", "constrained"], after: [Slot(["by"])]),
         Phrase(detector: .jailbreak,
                before: [Slot(["act", "behave", "respond", "pretend", "roleplay"]), Slot(["as", "like"], optional: true),
                         Slot(["if"], optional: true), Slot(["you"], optional: true), Slot(["are", "were"], optional: true),
@@ -105,9 +105,9 @@ enum InjectionPhrases {
             .joined(separator: " ")
     }
 
-    /// Keys shorter than this go to a second, small matcher (a rare-pair filter), so that the
-    /// main one keeps long jumps.
-    static let shortKeyLength = 6
+    /// Keys shorter than this go to a second, small matcher (a rare-pair filter, at most eight
+    /// keys), so that the main one keeps long jumps; a test checks the short keys fit it.
+    static let shortKeyLength = 9
 }
 
 /// Finds ``InjectionPhrases`` in a text: keys by two literal matchers, the rest by reading words

@@ -6,7 +6,7 @@ import Foundation
 /// Every prefix contains an *anchor* byte — one the scanner already stops at (``isAnchor(_:)``:
 /// `_ - .`, digits, capitals). A prefix is keyed by its first anchor and the bytes around it: the
 /// two bytes before it (`hf_` → `hf_`), or, when the anchor is one of its first two bytes, its
-/// first three bytes (`AKIA` → `AKI`). At an anchor the scanner asks `forEachMatch`, which
+/// first three bytes (`AKIA` → `AKI`). At an anchor the scanner asks `match`, which
 /// forms the keys that byte can end or start, tests each in a 64-Kibit filter (one load, a
 /// miss for nearly every `_` of snake_case code) and only on a hit verifies the candidate
 /// prefixes, their bodies and validations.
@@ -19,16 +19,28 @@ struct CredentialPrefixIndex: Sendable {
         let anchor: Int
     }
 
-    /// Where a key sits relative to the anchor: it starts `back` bytes before it and is `length` long.
+    /// Where a key sits relative to the anchor: it starts `back` (0–2) bytes before it and is
+    /// `length` (1–3) long. Numbered `back * 3 + length - 1`, so a byte's alignments are a mask.
     private struct Alignment: Sendable, Hashable {
         let back: Int
         let length: Int
+
+        var code: Int { back * 3 + length - 1 }
+        init(back: Int, length: Int) {
+            self.back = back
+            self.length = length
+        }
+        init(code: Int) {
+            back = code / 3
+            length = code % 3 + 1
+        }
     }
 
     let families: [CredentialFamily]
     private let entries: [Entry]
-    /// The alignments keys take for each anchor byte (indexed by byte).
-    private let alignments: [[Alignment]]
+    /// The alignments keys take for each anchor byte, as a mask of their codes (indexed by
+    /// byte; a flat table, so the hot path reads a number rather than retaining an array).
+    private let alignments: [UInt16]
     private let filter: [UInt64]
     private let candidates: [UInt32: [Int]]
 
@@ -41,7 +53,7 @@ struct CredentialPrefixIndex: Sendable {
     init(_ families: [CredentialFamily]) {
         self.families = families
         var entries: [Entry] = []
-        var alignments = [[Alignment]](repeating: [], count: 256)
+        var alignments = [UInt16](repeating: 0, count: 256)
         var filter = [UInt64](repeating: 0, count: 1024)
         var candidates: [UInt32: [Int]] = [:]
         for (index, family) in families.enumerated() {
@@ -51,8 +63,8 @@ struct CredentialPrefixIndex: Sendable {
                 guard let anchor = bytes.firstIndex(where: CredentialPrefixIndex.isAnchor) else { continue }
                 let start = anchor >= 2 ? anchor - 2 : 0
                 let alignment = Alignment(back: anchor - start, length: min(3, bytes.count - start))
-                if !alignments[Int(bytes[anchor])].contains(alignment) { alignments[Int(bytes[anchor])].append(alignment) }
-                let key = CredentialPrefixIndex.key(bytes[start..<start + alignment.length], alignment)
+                alignments[Int(bytes[anchor])] |= 1 << UInt16(alignment.code)
+                let key = bytes.withUnsafeBufferPointer { CredentialPrefixIndex.key($0, from: start, alignment) }
                 let bit = CredentialPrefixIndex.hash(key)
                 filter[bit >> 6] |= 1 << UInt64(bit & 63)
                 candidates[key, default: []].append(entries.count)
@@ -65,12 +77,13 @@ struct CredentialPrefixIndex: Sendable {
         self.candidates = candidates
     }
 
-    /// Whether some prefix has `byte` as its anchor: the scanner skips the lookup otherwise.
-    @inline(__always) func isTrigger(_ byte: UInt8) -> Bool { !alignments[Int(byte)].isEmpty }
 
-    private static func key<Bytes: Collection<UInt8>>(_ bytes: Bytes, _ alignment: Alignment) -> UInt32 {
-        var key = UInt32(alignment.back << 2 | alignment.length) << 24
-        for (offset, byte) in bytes.enumerated() { key |= UInt32(byte) << UInt32(8 * offset) }
+    /// The key of `alignment.length` bytes of `bytes` from `start` (in bounds).
+    @inline(__always)
+    private static func key(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ alignment: Alignment) -> UInt32 {
+        var key = UInt32(alignment.code) << 24 | UInt32(bytes[start])
+        if alignment.length > 1 { key |= UInt32(bytes[start + 1]) << 8 }
+        if alignment.length > 2 { key |= UInt32(bytes[start + 2]) << 16 }
         return key
     }
 
@@ -78,17 +91,34 @@ struct CredentialPrefixIndex: Sendable {
         Int((key &* 0x9E37_79B1) >> 16)
     }
 
-    /// Calls `report` with every credential whose prefix has its anchor at `index`, the longest
-    /// prefix first when several rows match the same token.
-    func forEachMatch(in text: UnsafeBufferPointer<UInt8>, anchor index: Int, _ report: (Finding) -> Void) {
-        var best: Finding?
-        var bestLength = 0
-        for alignment in alignments[Int(text[index])] {
+    /// The credential whose prefix has its anchor at `index`, the longest prefix when several
+    /// rows match the same token. Nearly every anchor is dismissed by the filter without a call.
+    @inline(__always)
+    func match(in text: UnsafeBufferPointer<UInt8>, anchor index: Int) -> Finding? {
+        var mask = alignments[Int(text[index])]
+        var hit = false
+        while mask != 0 {
+            let alignment = Alignment(code: mask.trailingZeroBitCount)
+            mask &= mask - 1
             let start = index - alignment.back
             guard start >= 0, start + alignment.length <= text.count else { continue }
-            let key = CredentialPrefixIndex.key(UnsafeBufferPointer(rebasing: text[start..<start + alignment.length]), alignment)
-            let bit = CredentialPrefixIndex.hash(key)
-            guard filter[bit >> 6] >> UInt64(bit & 63) & 1 != 0, let list = candidates[key] else { continue }
+            let bit = CredentialPrefixIndex.hash(CredentialPrefixIndex.key(text, from: start, alignment))
+            if filter[bit >> 6] >> UInt64(bit & 63) & 1 != 0 { hit = true }
+        }
+        return hit ? verify(in: text, anchor: index) : nil
+    }
+
+    /// `match` past the filter: the candidates of every key the anchor forms, verified.
+    private func verify(in text: UnsafeBufferPointer<UInt8>, anchor index: Int) -> Finding? {
+        var best: Finding?
+        var bestLength = 0
+        var mask = alignments[Int(text[index])]
+        while mask != 0 {
+            let alignment = Alignment(code: mask.trailingZeroBitCount)
+            mask &= mask - 1
+            let start = index - alignment.back
+            guard start >= 0, start + alignment.length <= text.count,
+                  let list = candidates[CredentialPrefixIndex.key(text, from: start, alignment)] else { continue }
             for entryIndex in list {
                 let entry = entries[entryIndex]
                 guard entry.prefix.count > bestLength, let found = match(entry, in: text, prefixStart: index - entry.anchor) else { continue }
@@ -96,7 +126,7 @@ struct CredentialPrefixIndex: Sendable {
                 bestLength = entry.prefix.count
             }
         }
-        if let best { report(best) }
+        return best
     }
 
     /// The token of `entry`'s row whose prefix starts at `prefixStart`, if the text has one there.
