@@ -271,7 +271,8 @@ final class CredentialFamilyTests: XCTestCase {
     func testEveryPrefixHasAnAnchorByte() {
         for row in CredentialFamilies.table {
             for prefix in row.prefixes {
-                XCTAssertTrue(prefix.utf8.contains(where: CredentialPrefixIndex.isAnchor), "\(row.name): `\(prefix)` is never found")
+                let bytes = Array(prefix.utf8)
+                XCTAssertTrue(bytes.indices.contains { CredentialPrefixIndex.stopsAt(bytes, $0) }, "\(row.name): `\(prefix)` is never found")
             }
         }
     }
@@ -306,6 +307,23 @@ final class CredentialFamilyTests: XCTestCase {
             for prefix in row.prefixes {
                 let sample = maker.sample(row, prefix: prefix)
                 XCTAssertEqual(families("token: \(sample.token)\n"), [expected(row, sample.token)], "\(row.name) `\(prefix)`")
+            }
+        }
+    }
+
+    /// The scanner tests eight bytes at a time and passes over title-case words and sentence
+    /// ends: every prefix is found wherever it falls in those eight bytes, after prose and
+    /// before a lower-case word.
+    func testEveryPrefixIsFoundAtEveryAlignmentInProse() {
+        var maker = TokenMaker(seed: 0x11)
+        for row in CredentialFamilies.table {
+            for prefix in row.prefixes {
+                let sample = maker.sample(row, prefix: prefix)
+                for shift in 0..<9 {
+                    let lead = "The key. Then " + String(repeating: "x", count: shift) + " "
+                    XCTAssertEqual(families(lead + sample.token + " then more. Text"), [expected(row, sample.token)],
+                                   "\(row.name) `\(prefix)` after \(shift)")
+                }
             }
         }
     }

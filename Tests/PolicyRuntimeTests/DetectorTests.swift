@@ -163,6 +163,25 @@ final class DetectorTests: XCTestCase {
         XCTAssertTrue(findings.first?.utf8.starts(with: "injection.hidden_text:".utf8) ?? false)
     }
 
+    /// The scanner tests eight bytes at a time and passes over title-case words and sentence
+    /// ends: each shape is found wherever it falls, after prose and before a lower-case word.
+    func testEveryShapeIsFoundAtEveryAlignmentInProse() {
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+        let samples = [
+            "pii.email:jane.doe@acme-customer.com", "pii.ssn:123-45-6789", "pii.credit_card:4111 1111 1111 1111",
+            "pii.phone:(415) 555-2671", "pii.iban:DE89 3704 0044 0532 0130 00", "network.ip_address:10.20.30.40",
+            "network.internal_url:https://wiki.acme.internal/x", "secret.jwt:" + jwt,
+            "secret.connection_string:postgres://app:Xk9mQ2vLr7@db.example.com", "secret.aws_access_key:AKIAZ3MNQR7TVWXY4P2L",
+        ]
+        for sample in samples {
+            let (type, text) = (String(sample.prefix { $0 != ":" }), String(sample.drop { $0 != ":" }.dropFirst()))
+            for shift in 0..<9 {
+                let found = found("The end. Then " + String(repeating: "x", count: shift) + " " + text + " then more. Text")
+                XCTAssertEqual(found, ["\(type):\(text)"], "\(type) after \(shift)")
+            }
+        }
+    }
+
     func testObviousNonSecretsStayClean() {
         assertClean([
             "commit 3f786850e387550fdab836ed7e6dc881de23001b", "uuid 123e4567-e89b-12d3-a456-426614174000",

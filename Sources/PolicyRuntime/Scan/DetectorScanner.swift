@@ -141,16 +141,31 @@ struct DetectorScanner: Sendable {
         var hiddenResumeAt = 0
         while index < count {
             if index + 8 <= count {
-                // Anchors (CredentialPrefixIndex.isAnchor) are the bytes 0x30–0x5F (digits,
-                // capitals, `: = @ _` …), `(` `)` `*` `+` (0x28–0x2B), `-` and `.` (0x2D–0x2E) and
-                // any non-ASCII byte; lower-case letters, spaces and `,` — most of prose — are not.
-                // Each test below is exact per byte (no carries between bytes), on the low seven bits.
+                // Anchors (CredentialPrefixIndex.stopsAt) are the bytes 0x30–0x5F (digits,
+                // capitals, `: = @ _` …), `(` `)` `*` `+` (0x28–0x2B), `-`, `.` and any non-ASCII
+                // byte; lower-case letters, spaces and `,` — most of prose — are not. Two kinds are
+                // passed over as prose: a capital followed by a lower-case letter (`The`: no shape
+                // starts so, but the `J` of a JWT's `eyJh…`), and a `.` followed by a space or a
+                // control (a sentence's end: every dotted shape has a byte after its dot). Each test
+                // below is exact per byte (no carries between bytes), on the low seven bits; a lane's
+                // next byte is the next lane up, so the last lane is always tested.
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let ascii = ~word & 0x8080_8080_8080_8080
                 let low = word & 0x7F7F_7F7F_7F7F_7F7F
                 let digitsToUnderscore = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x2020_2020_2020_2020)
                 let parenToPlus = (low &+ 0x5858_5858_5858_5858) & ~(low &+ 0x5454_5454_5454_5454)
                 let dashOrDot = (low &+ 0x5353_5353_5353_5353) & ~(low &+ 0x5151_5151_5151_5151)
-                let candidates = (digitsToUnderscore | parenToPlus | dashOrDot | word) & 0x8080_8080_8080_8080
+                let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525) & ascii
+                let lower = (low &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(low &+ 0x0505_0505_0505_0505) & ascii
+                let notJ = low ^ 0x4A4A_4A4A_4A4A_4A4A
+                let isJ = ~(notJ | (notJ &+ 0x7F7F_7F7F_7F7F_7F7F))
+                let notDot = low ^ 0x2E2E_2E2E_2E2E_2E2E
+                let isDot = ~(notDot | (notDot &+ 0x7F7F_7F7F_7F7F_7F7F)) & ascii
+                let blank = ~(low &+ 0x5F5F_5F5F_5F5F_5F5F) & ascii
+                let titleCase = upper & ~isJ & (lower >> 8)
+                let sentenceEnd = isDot & (blank >> 8)
+                let candidates = (digitsToUnderscore | parenToPlus | dashOrDot | word) & ~(titleCase | sentenceEnd)
+                    & 0x8080_8080_8080_8080
                 if candidates == 0 {
                     index += 8
                     continue

@@ -3,7 +3,7 @@ import Foundation
 /// Finds the rows of ``CredentialFamilies/table`` at the scanner's anchors, so that breadth costs
 /// no extra pass over the text.
 ///
-/// Every prefix contains an *anchor* byte — one the scanner already stops at (``isAnchor(_:)``:
+/// Every prefix contains an *anchor* byte — one the scanner already stops at (``stopsAt(_:_:)``:
 /// `_ - .`, digits, capitals). A prefix is keyed by its first anchor and the bytes around it: the
 /// two bytes before it (`hf_` → `hf_`), or, when the anchor is one of its first two bytes, its
 /// first three bytes (`AKIA` → `AKI`). At an anchor the scanner asks `match`, which
@@ -50,6 +50,22 @@ struct CredentialPrefixIndex: Sendable {
         (0x28...0x2B).contains(byte) || byte == 0x2D || byte == 0x2E || (0x30...0x5F).contains(byte) || byte >= 0x80
     }
 
+    /// Whether the scanner stops at `bytes[index]`: an anchor byte, but not a capital (other than
+    /// `J`) followed by a lower-case letter, nor a `.` followed by a space or a control — which
+    /// the scanner passes over as prose. A prefix is keyed by its first such byte.
+    static func stopsAt(_ bytes: [UInt8], _ index: Int) -> Bool {
+        let byte = bytes[index]
+        guard isAnchor(byte) else { return false }
+        let next = index + 1 < bytes.count ? bytes[index + 1] : nil
+        if ByteClass.isUpper(byte), byte != UInt8(ascii: "J") {
+            // The byte after a prefix is the body's, which may be lower case.
+            guard let next else { return false }
+            return !(0x61...0x7A).contains(next)
+        }
+        if byte == UInt8(ascii: "."), let next, next <= 0x20 { return false }
+        return true
+    }
+
     init(_ families: [CredentialFamily]) {
         self.families = families
         var entries: [Entry] = []
@@ -60,7 +76,7 @@ struct CredentialPrefixIndex: Sendable {
             for prefix in family.prefixes {
                 let bytes = Array(prefix.utf8)
                 // A test checks every prefix has an anchor; one without would never be found.
-                guard let anchor = bytes.firstIndex(where: CredentialPrefixIndex.isAnchor) else { continue }
+                guard let anchor = bytes.indices.first(where: { CredentialPrefixIndex.stopsAt(bytes, $0) }) else { continue }
                 let start = anchor >= 2 ? anchor - 2 : 0
                 let alignment = Alignment(back: anchor - start, length: min(3, bytes.count - start))
                 alignments[Int(bytes[anchor])] |= 1 << UInt16(alignment.code)
