@@ -137,8 +137,10 @@ enum CredentialFamilies {
 
         // Microsoft Azure
         // Client secrets are 40 characters: three, a digit, `Q~`, then 31–34 more.
-        CredentialFamily("azure_ad_client_secret", .apiKey, prefixes: ["Q~"], body: ByteSet("A-Za-z0-9_~.-"), length: 31...34,
-                         lead: (ByteSet("A-Za-z0-9_~."), 4...4), validation: .entropy(3),
+        // Three characters, a digit, `Q~`: the digit is the prefix's first byte, so the scanner
+        // (which stops at digits, not at `~`) finds it.
+        CredentialFamily("azure_ad_client_secret", .apiKey, prefixes: (0...9).map { "\($0)Q~" }, body: ByteSet("A-Za-z0-9_~.-"),
+                         length: 31...34, lead: (ByteSet("A-Za-z0-9_~."), 3...3), validation: .entropy(3),
                          source: "https://learn.microsoft.com/en-us/purview/sit-defn-azure-ad-client-secret"),
         CredentialFamily("azure_storage_account_key", .connectionString, prefixes: ["AccountKey="], body: .base64,
                          length: 86...86, suffix: "==", validation: .entropy(4),
