@@ -142,14 +142,14 @@ struct DetectorScanner: Sendable {
         while index < count {
             if index + 8 <= count {
                 // Anchors (CredentialPrefixIndex.stopsAt) are the bytes 0x30–0x5F (digits,
-                // capitals, `: = @ _` …) but `?`, `(` `)` `*` `+` (0x28–0x2B), `-`, `.` and any
-                // non-ASCII byte; lower-case letters, spaces and `,` — most of prose — are not. Two
-                // kinds are passed over as prose: a capital not followed by a capital or a digit
-                // (`The`, `I`: no shape starts so, but the `J` of a JWT's `eyJh…`), and a `.`
-                // followed by a space or a control (a sentence's end: every dotted shape has a byte
-                // after its dot). Each test below is exact per byte (no carries between bytes), on
-                // the low seven bits; a lane's next byte is the next lane up, and the last lane,
-                // whose next byte is not in the word, is always tested.
+                // capitals, `: = @ _` …), `(` `)` `*` `+` (0x28–0x2B), `-`, `.` and any non-ASCII
+                // byte; lower-case letters, spaces and `,` — most of prose — are not. Two kinds are
+                // passed over as prose: a capital not followed by a byte of 0x30–0x5F (`The`, `I`:
+                // no shape starts so, but the `J` of a JWT's `eyJh…`), and a `-` or `.` followed by
+                // a space or a control (a sentence's end, a list's bullet: every shape has a byte
+                // after its dot or dash). Each test below is exact per byte (no carries between
+                // bytes), on the low seven bits; a lane's next byte is the next lane up, and the
+                // last lane, whose next byte is not in the word, is always tested.
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 let ascii = ~word & 0x8080_8080_8080_8080
                 let low = word & 0x7F7F_7F7F_7F7F_7F7F
@@ -157,17 +157,12 @@ struct DetectorScanner: Sendable {
                 let parenToPlus = (low &+ 0x5858_5858_5858_5858) & ~(low &+ 0x5454_5454_5454_5454)
                 let dashOrDot = (low &+ 0x5353_5353_5353_5353) & ~(low &+ 0x5151_5151_5151_5151)
                 let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525) & ascii
-                let digit = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646) & ascii
                 let notJ = low ^ 0x4A4A_4A4A_4A4A_4A4A
                 let isJ = ~(notJ | (notJ &+ 0x7F7F_7F7F_7F7F_7F7F))
-                let notDot = low ^ 0x2E2E_2E2E_2E2E_2E2E
-                let isDot = ~(notDot | (notDot &+ 0x7F7F_7F7F_7F7F_7F7F)) & ascii
-                let notQuestion = low ^ 0x3F3F_3F3F_3F3F_3F3F
-                let isQuestion = ~(notQuestion | (notQuestion &+ 0x7F7F_7F7F_7F7F_7F7F)) & ascii
                 let blank = ~(low &+ 0x5F5F_5F5F_5F5F_5F5F) & ascii
-                let loneCapital = upper & ~isJ & ~((upper | digit) >> 8) & 0x0080_8080_8080_8080
-                let sentenceEnd = isDot & (blank >> 8)
-                let candidates = (digitsToUnderscore | parenToPlus | dashOrDot | word) & ~(loneCapital | sentenceEnd | isQuestion)
+                let loneCapital = upper & ~isJ & ~(digitsToUnderscore >> 8) & 0x0080_8080_8080_8080
+                let endsClause = dashOrDot & (blank >> 8)
+                let candidates = (digitsToUnderscore | parenToPlus | dashOrDot | word) & ~(loneCapital | endsClause)
                     & 0x8080_8080_8080_8080
                 if candidates == 0 {
                     index += 8

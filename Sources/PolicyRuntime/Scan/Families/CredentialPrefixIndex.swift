@@ -45,14 +45,15 @@ struct CredentialPrefixIndex: Sendable {
     private let candidates: [UInt32: [Int]]
 
     /// Bytes the scanner stops at (its word-at-a-time test; ``DetectorScanner``): `( ) * +`,
-    /// `- .`, `0x30`–`0x5F` but `?` (digits, `: ; < = > @`, capitals, `[ \ ] ^ _`) and non-ASCII.
+    /// `- .`, `0x30`–`0x5F` (digits, `: ; < = > ? @`, capitals, `[ \ ] ^ _`) and non-ASCII.
     static func isAnchor(_ byte: UInt8) -> Bool {
-        (0x28...0x2B).contains(byte) || byte == 0x2D || byte == 0x2E || ((0x30...0x5F).contains(byte) && byte != 0x3F) || byte >= 0x80
+        (0x28...0x2B).contains(byte) || byte == 0x2D || byte == 0x2E || (0x30...0x5F).contains(byte) || byte >= 0x80
     }
 
     /// Whether the scanner stops at `bytes[index]`: an anchor byte, but not a capital (other than
-    /// `J`) unless a capital or a digit follows it, nor a `.` followed by a space or a control —
-    /// which the scanner passes over as prose. A prefix is keyed by its first such byte.
+    /// `J`) unless a byte of 0x30–0x5F (a capital, a digit, `_`…) follows it, nor a `-` or `.`
+    /// followed by a space or a control — which the scanner passes over as prose. A prefix is
+    /// keyed by its first such byte.
     static func stopsAt(_ bytes: [UInt8], _ index: Int) -> Bool {
         let byte = bytes[index]
         guard isAnchor(byte) else { return false }
@@ -60,9 +61,9 @@ struct CredentialPrefixIndex: Sendable {
         if ByteClass.isUpper(byte), byte != UInt8(ascii: "J") {
             // The byte after a prefix is the body's, which may be anything.
             guard let next else { return false }
-            return ByteClass.isUpper(next) || ByteClass.isDigit(next)
+            return (0x30...0x5F).contains(next)
         }
-        if byte == UInt8(ascii: "."), let next, next <= 0x20 { return false }
+        if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-"), let next, next <= 0x20 { return false }
         return true
     }
 
