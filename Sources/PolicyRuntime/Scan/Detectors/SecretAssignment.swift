@@ -103,7 +103,10 @@ enum SecretAssignment {
             if byte == 0x3A, isAuthorizationHeader(text, written.start, written.end) {
                 return authorizationHeader(text, from: skipBlanks(text, from: valueStart))
             }
-            if endsWithKeyword(text, written.start, written.end) {
+            if byte == 0x3A, !written.quoted, written.end - written.start == 4,
+               (0..<4).allSatisfy({ text[written.start + $0] == Array("PASS".utf8)[$0] }) {
+                // `PASS: test name` is a test result (DejaGnu, automake, `go test`), not a password.
+            } else if endsWithKeyword(text, written.start, written.end) {
                 name = written
             } else if byte == 0x3D, written.end - written.start == 5, equalsFolded(text, written.start, "value"),
                       let key = keyAttribute(text, before: written.start) {

@@ -1,6 +1,6 @@
 /// Secrets recognised by their shape after a keyword trigger.
 enum SecretShapes {
-    /// A PEM block `-----BEGIN … PRIVATE KEY-----` through its END line (or the end of the text
+    /// A PEM block `-----BEGIN … PRIVATE KEY-----` (or OpenPGP's `-----BEGIN PGP PRIVATE KEY BLOCK-----`) through its END line (or the end of the text
     /// when it is cut off: a truncated key is still a leaked key). Public keys and certificates
     /// do not match.
     static func privateKey(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Finding? {
@@ -9,7 +9,9 @@ enum SecretShapes {
         while index < text.count, index - labelStart < 40, text[index] != 0x2D, text[index] != 0x0A { index += 1 }
         guard index + 5 <= text.count, (0..<5).allSatisfy({ text[index + $0] == 0x2D }) else { return nil }
         let label = Array(UnsafeBufferPointer(rebasing: text[labelStart..<index]))
-        guard label.count >= 11, Array(label.suffix(11)) == Array("PRIVATE KEY".utf8) else { return nil }
+        // `RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`…, and OpenPGP's `PGP PRIVATE KEY BLOCK`.
+        guard (label.count >= 11 && Array(label.suffix(11)) == Array("PRIVATE KEY".utf8))
+                || (label.count >= 17 && Array(label.suffix(17)) == Array("PRIVATE KEY BLOCK".utf8)) else { return nil }
         // Find the matching END marker.
         let endMarker = Array("-----END ".utf8)
         var scan = index + 5

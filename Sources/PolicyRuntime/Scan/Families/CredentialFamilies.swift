@@ -63,7 +63,7 @@ enum CredentialFamilies {
                          validation: .entropy(3.5), source: "https://huggingface.co/docs/hub/security-tokens"),
         CredentialFamily("huggingface_org_token", .apiKey, prefixes: ["api_org_"], body: ByteSet("A-Za-z"), length: 34...34,
                          validation: .entropy(3.5), source: "https://huggingface.co/docs/hub/security-tokens"),
-        CredentialFamily("groq_api_key", .apiKey, prefixes: ["gsk_"], body: .alphanumeric, length: 48...48,
+        CredentialFamily("groq_api_key", .apiKey, prefixes: ["gsk_"], body: .alphanumeric, length: 48...52,
                          validation: .entropy(3.5), source: "https://console.groq.com/docs/api-keys"),
         CredentialFamily("xai_api_key", .apiKey, prefixes: ["xai-"], body: .alphanumeric, length: 80...80,
                          validation: .entropy(3.5), source: "https://docs.x.ai/docs/api-reference#authentication"),
@@ -190,9 +190,9 @@ enum CredentialFamilies {
                          validation: .entropy(3.5), source: "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes"),
         CredentialFamily("vault_batch_token", .apiKey, prefixes: ["hvb."], body: .base64URL, length: 138...300,
                          validation: .entropy(3.5), source: "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes"),
-        // Fourteen characters, `.atlasv1.`, then the secret.
+        // Fourteen letters and digits (either case), `.atlasv1.`, then the secret.
         CredentialFamily("terraform_cloud_token", .apiKey, prefixes: [".atlasv1."], body: ByteSet("A-Za-z0-9_=-"), length: 60...70,
-                         lead: (ByteSet("a-z0-9"), 14...14), validation: .entropy(3.5),
+                         lead: (ByteSet("A-Za-z0-9"), 14...14), validation: .entropy(3.5),
                          source: "https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens"),
         CredentialFamily("pulumi_access_token", .apiKey, prefixes: ["pul-"], body: .lowerHex, length: 40...40,
                          validation: .entropy(3), source: "https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/"),
