@@ -1,5 +1,5 @@
 // libFuzzer target: every detector, the policy literals and regexes, a role's blocked patterns,
-// the normalized view they all scan, and redaction, on arbitrary bytes
+// the normalized view they all scan, redaction, and a message of two parts scanned joined, on arbitrary bytes
 // (not necessarily UTF-8: embedders may hand the runtime raw bytes). Findings must lie inside
 // the text and come out in order. Built by scripts/fuzz.sh; not part of `swift test`.
 import PolicyLang
@@ -11,7 +11,8 @@ let detectorPlan: Plan = {
         patterns words { "production", "customer_data", "a", "é", /cust-[0-9]{3,}/i, /(?:x|yy)+z/ }
         role r { block "prоd", /sec+ret/i, words }
         rule everything {
-          when    prompt has pii, secret, network, injection, words or response has pii, secret or messages has injection
+          when    prompt has pii, secret, network, injection, words or response has pii, secret
+                  or messages has pii, secret, network, injection, words or system has pii, secret, network, injection
           redact  pii, secret, network, injection, words
         }
         """
@@ -27,7 +28,11 @@ public func fuzzDetectors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     request.role = size % 2 == 0 ? "none" : "r"
     request.prompt = bytes
     request.response = bytes
-    request.messages = [MessagePart(message: 0, role: "user", text: bytes)]
+    // One message of two parts (scanned joined and each alone) and a system prompt.
+    let half = size / 2
+    request.messages = [MessagePart(message: 0, role: "user", text: Array(bytes[..<half])),
+                        MessagePart(message: 0, role: "user", text: Array(bytes[half...]))]
+    request.system = [bytes]
     let decision = detectorPlan.evaluate(request)
     var previous = -1
     for detection in decision.detections where detection.field == "prompt" && detection.type != "blocked_pattern" {

@@ -50,12 +50,14 @@ enum InjectionPhrases {
                before: [Slot(overrideVerbs), Slot(every, optional: true), Slot(["of"], optional: true),
                         Slot(determiners, optional: true), Slot(earlier)],
                keys: orders, after: []),
+        // "ignore all instructions"; not "ignore any instructions related to setup".
         Phrase(detector: .instructionOverride,
-               before: [Slot(overrideVerbs), Slot(every), Slot(["of"], optional: true), Slot(determiners, optional: true)],
+               before: [Slot(overrideVerbs), Slot(["all"]), Slot(["of"], optional: true), Slot(determiners, optional: true)],
                keys: orders, after: []),
         Phrase(detector: .instructionOverride, before: [Slot(overrideVerbs), Slot(["your"])], keys: orders, after: []),
+        // "forget everything above"; not "ignore everything before the member" (tar's manual).
         Phrase(detector: .instructionOverride, before: [Slot(overrideVerbs)], keys: ["everything", "anything"],
-               after: [Slot(["above", "before", "previously", "earlier"])]),
+               after: [Slot(["above", "previously", "earlier"])]),
         Phrase(detector: .instructionOverride,
                before: [Slot(["reveal", "print", "show", "output", "repeat", "display", "leak", "dump", "tell"]),
                         Slot(["me", "us"], optional: true), Slot(["your"]), Slot(["full", "entire", "complete", "exact"], optional: true),

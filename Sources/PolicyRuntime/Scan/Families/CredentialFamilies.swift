@@ -53,7 +53,7 @@ enum CredentialFamilies {
         CredentialFamily("openai_api_key", .apiKey, prefixes: ["sk-", "sk-proj-", "sk-svcacct-", "sk-admin-"],
                          body: .base64URL, length: 20...300, validation: .lettersAndDigits,
                          source: "https://platform.openai.com/docs/api-reference/authentication"),
-        CredentialFamily("anthropic_api_key", .apiKey, prefixes: ["sk-ant-api03-", "sk-ant-admin01-"],
+        CredentialFamily("anthropic_api_key", .apiKey, prefixes: ["sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-"],
                          body: .base64URL, length: 20...300, validation: .lettersAndDigits,
                          source: "https://docs.anthropic.com/en/api/getting-started"),
         CredentialFamily("openrouter_api_key", .apiKey, prefixes: ["sk-or-v1-"], body: .lowerHex, length: 64...64,
