@@ -4,19 +4,8 @@ import XCTest
 /// Concrete bugs found by the red-team measurement of the built-in detectors (branch `h-red`),
 /// each fixed in the detector it names.
 final class RedTeamFindingsTests: XCTestCase {
-    private let scanner = DetectorScanner(internalDomains: Vocabulary.defaultInternalDomains)
-    private let all = BitSet(capacity: DetectorID.allCases.count, members: DetectorID.allCases.map(\.rawValue))
+    private let probe = DetectorProbe(internalDomains: Vocabulary.defaultInternalDomains)
 
-    /// `type:matched text` for every finding.
-    private func found(_ text: String) -> [String] {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBufferPointer { buffer in
-            scanner.scan(buffer, enabled: all).map { finding in
-                "\(DetectorCatalog.entries[finding.detector.rawValue].name):"
-                    + String(decoding: bytes[finding.start..<finding.end], as: UTF8.self)
-            }
-        }
-    }
 
     /// SecretAssignment: `PASS:` lines of test logs (DejaGnu, automake, `go test`) were read as
     /// `pass: <value>` assignments — 98,226 findings in /usr/share/doc/gdb/check.log alone.
@@ -29,34 +18,34 @@ final class RedTeamFindingsTests: XCTestCase {
         FAIL: gdb.base/break.exp: run until function breakpoint
         --- PASS: TestParseConfig2 (0.00s)
         """
-        XCTAssertEqual(found(log), [])
+        XCTAssertEqual(probe.found(log), [])
         // A password under a name ending in `pass` is still one.
-        XCTAssertEqual(found("PASS=Xk9mQ2vLp7"), ["secret.password:Xk9mQ2vLp7"])
-        XCTAssertEqual(found("smtp_pass: Xk9mQ2vLp7"), ["secret.password:Xk9mQ2vLp7"])
-        XCTAssertEqual(found("pass: Xk9mQ2vLp7"), ["secret.password:Xk9mQ2vLp7"])
+        XCTAssertEqual(probe.found("PASS=Xk9mQ2vLp7"), ["secret.password:Xk9mQ2vLp7"])
+        XCTAssertEqual(probe.found("smtp_pass: Xk9mQ2vLp7"), ["secret.password:Xk9mQ2vLp7"])
+        XCTAssertEqual(probe.found("pass: Xk9mQ2vLp7"), ["secret.password:Xk9mQ2vLp7"])
     }
 
     /// SecretShapes: OpenPGP secret keys (`-----BEGIN PGP PRIVATE KEY BLOCK-----`, the issue's
     /// example) were missed because the label had to end in `PRIVATE KEY`.
     func testPGPPrivateKeyBlockIsAPrivateKey() {
         let key = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0Q9uOWyIBaPOHRu+Jk+ft2k1L2alrnWJo34Gk5Vme/MBiHJVA2J6OZ8pfsLg\n=M3IV\n-----END PGP PRIVATE KEY BLOCK-----"
-        XCTAssertEqual(found("my key:\n" + key + "\nthanks"), ["secret.private_key:" + key])
+        XCTAssertEqual(probe.found("my key:\n" + key + "\nthanks"), ["secret.private_key:" + key])
         // Public keys and signatures stay clean.
-        XCTAssertEqual(found("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF0Q9uOWyIBaPOHRu+Jk\n-----END PGP PUBLIC KEY BLOCK-----"), [])
-        XCTAssertEqual(found("-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n-----END PGP SIGNATURE-----"), [])
+        XCTAssertEqual(probe.found("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF0Q9uOWyIBaPOHRu+Jk\n-----END PGP PUBLIC KEY BLOCK-----"), [])
+        XCTAssertEqual(probe.found("-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n-----END PGP SIGNATURE-----"), [])
     }
 
     /// CredentialFamilies: Terraform Cloud tokens have a mixed-case lead (gitleaks' rule reads it
     /// case-insensitively); only all-lower-case leads were found.
     func testTerraformCloudTokenWithUpperCaseLead() {
         let token = "Q2Mvq5L8o2zmrQ.atlasv1.N5ouP47ULvjfb7AkQHnB3CyPbTlKGFkrddYsLVxvnNPWxTODVrVGEhfnZgB_2_uMksD"
-        XCTAssertEqual(found("tfe token \(token) here"), ["secret.api_key:\(token)"])
+        XCTAssertEqual(probe.found("tfe token \(token) here"), ["secret.api_key:\(token)"])
     }
 
     /// CredentialFamilies: Groq keys are `gsk_` and 52 alphanumerics (gitleaks `gsk_[a-zA-Z0-9]{52}`);
     /// only 48 were accepted.
     func testGroqKeyOfFiftyTwoCharacters() {
         let key = "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"
-        XCTAssertEqual(found("GROQ key \(key)"), ["secret.api_key:\(key)"])
+        XCTAssertEqual(probe.found("GROQ key \(key)"), ["secret.api_key:\(key)"])
     }
 }
