@@ -4,7 +4,7 @@ extension Plan {
     /// Every finding becomes a detection (type and offsets, never text), raising the risk by its
     /// category's weight.
     func collectDetections(_ scan: ScanResults, _ state: inout EvaluationState) {
-        for field in TextField.allCases where scan.hasAny(in: field) {
+        for field in TextField.all where scan.hasAny(in: field) {
             for located in scan[findings: field] {
                 let detector = located.finding.detector
                 state.raiseRisk(to: detector.category.riskWeight)
@@ -32,7 +32,7 @@ extension Plan {
         guard scannedFields != 0 else { return results }
         let detectorsWanted = !usedDetectors.isEmpty
         let literalsWanted = !literals.patterns.isEmpty
-        for field in TextField.allCases where scannedFields & 1 << field.rawValue != 0 {
+        for field in TextField.all where scannedFields & 1 << field.rawValue != 0 {
             let scannedTwice = request.forEachScanText(in: field) { original, placer in
                 NormalizedText.withView(of: original) { buffer, normalized in
                     func place(_ start: Int, _ end: Int) -> (Int, Int) { normalized?.original(start, end) ?? (start, end) }

@@ -26,7 +26,9 @@ struct TextPlacer {
     private let partStarts: [Int]
 
     /// A text that is not made of parts (`prompt`, `response`).
-    static let whole = TextPlacer(message: nil, firstPart: nil, partStarts: [0])
+    static let whole = TextPlacer(message: nil, firstPart: nil, partStarts: oneStart)
+    /// The starts of a text of one part, shared rather than built per message.
+    static let oneStart = [0]
 
     init(message: Int?, firstPart: Int?, partStarts: [Int]) {
         self.message = message
@@ -95,7 +97,7 @@ extension Request {
                                                                _ scan: (UnsafeBufferPointer<UInt8>, TextPlacer) -> Void) -> Bool {
         guard let first = parts.first else { return false }
         guard parts.count > 1 else {
-            first.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: 0, partStarts: [0])) }
+            first.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: 0, partStarts: TextPlacer.oneStart)) }
             return false
         }
         var joined: [UInt8] = []
@@ -108,7 +110,7 @@ extension Request {
         }
         joined.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: 0, partStarts: starts)) }
         for (index, part) in parts.enumerated() {
-            part.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: index, partStarts: [0])) }
+            part.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: index, partStarts: TextPlacer.oneStart)) }
         }
         return true
     }

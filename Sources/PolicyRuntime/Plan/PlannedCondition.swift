@@ -2,6 +2,11 @@
 enum TextField: Int, Sendable, CaseIterable {
     case prompt = 0, system = 3, messages = 1, response = 2
 
+    /// Every field, in the order the model reads them (`allCases` builds a new array per call).
+    static let all: [TextField] = allCases
+    /// The fields whose text goes to the model.
+    static let modelBound: [TextField] = [.prompt, .system, .messages]
+
     var name: String {
         switch self {
         case .prompt: return "prompt"
