@@ -56,66 +56,44 @@ struct ScanResults {
         }
     }
 
-    // One value per field rather than an array of them, so a request whose texts need no
-    // scanning allocates nothing here.
-    private var prompt = Field()
-    private var system = Field()
-    private var messages = Field()
-    private var response = Field()
+    // Empty until the first hit, then one per field (by raw value): a request whose texts
+    // need no scanning, or have nothing in them, carries one empty array and allocates nothing.
+    private var fields: [Field] = []
+
+    private mutating func append(to field: TextField, _ body: (inout Field) -> Void) {
+        if fields.isEmpty { fields = Array(repeating: Field(), count: TextField.all.count) }
+        body(&fields[field.rawValue])
+    }
 
     subscript(findings field: TextField) -> [Located] {
-        switch field {
-        case .prompt: return prompt.findings
-        case .system: return system.findings
-        case .messages: return messages.findings
-        case .response: return response.findings
-        }
+        fields.isEmpty ? [] : fields[field.rawValue].findings
     }
 
     subscript(literals field: TextField) -> [LiteralHit] {
-        switch field {
-        case .prompt: return prompt.literals
-        case .system: return system.literals
-        case .messages: return messages.literals
-        case .response: return response.literals
-        }
+        fields.isEmpty ? [] : fields[field.rawValue].literals
     }
 
     /// Whether the field has any finding or literal hit.
     func hasAny(in field: TextField) -> Bool {
-        !self[findings: field].isEmpty || !self[literals: field].isEmpty
+        !fields.isEmpty && (!fields[field.rawValue].findings.isEmpty || !fields[field.rawValue].literals.isEmpty)
     }
 
-    /// Appends in place (a get/set subscript would copy the array on every append).
+    /// Appends in place.
     mutating func append(_ located: Located, to field: TextField) {
-        switch field {
-        case .prompt: prompt.findings.append(located)
-        case .system: system.findings.append(located)
-        case .messages: messages.findings.append(located)
-        case .response: response.findings.append(located)
-        }
+        append(to: field) { $0.findings.append(located) }
     }
 
     /// Appends in place.
     mutating func append(_ hit: LiteralHit, to field: TextField) {
-        switch field {
-        case .prompt: prompt.literals.append(hit)
-        case .system: system.literals.append(hit)
-        case .messages: messages.literals.append(hit)
-        case .response: response.literals.append(hit)
-        }
+        append(to: field) { $0.literals.append(hit) }
     }
 
     /// Merges the hits a field's texts found twice (joined and part by part; see
     /// ``Request/forEachScanText(in:_:)``): equal literal hits once, overlapping findings of one
     /// detector in one place as one. Leaves the hits ordered by place and start.
     mutating func removeDuplicates(in field: TextField) {
-        switch field {
-        case .prompt: prompt.removeDuplicates()
-        case .system: system.removeDuplicates()
-        case .messages: messages.removeDuplicates()
-        case .response: response.removeDuplicates()
-        }
+        guard !fields.isEmpty else { return }
+        fields[field.rawValue].removeDuplicates()
     }
 }
 

@@ -32,7 +32,7 @@ extension Plan {
         guard scannedFields != 0 else { return results }
         let detectorsWanted = !usedDetectors.isEmpty
         let literalsWanted = !literals.patterns.isEmpty
-        for field in TextField.all where scannedFields & 1 << field.rawValue != 0 {
+        for field in TextField.all where scannedFields & 1 << field.rawValue != 0 && request.hasText(in: field) {
             let scannedTwice = request.forEachScanText(in: field) { original, placer in
                 NormalizedText.withView(of: original) { buffer, normalized in
                     func place(_ start: Int, _ end: Int) -> (Int, Int) { normalized?.original(start, end) ?? (start, end) }

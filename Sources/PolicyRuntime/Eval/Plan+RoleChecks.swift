@@ -75,7 +75,7 @@ extension Plan {
         var found = false
         let firstDetection = state.detections.count
         var scannedTwice = false
-        for field in TextField.modelBound {
+        for field in TextField.modelBound where request.hasText(in: field) {
             let twice = request.forEachScanText(in: field) { original, placer in
                 NormalizedText.withView(of: original) { view, normalized in
                     func hit(_ pattern: Int, _ start: Int, _ end: Int) -> Bool {

@@ -57,6 +57,16 @@ struct TextPlacer {
 }
 
 extension Request {
+    /// Whether `field` has any text to scan.
+    func hasText(in field: TextField) -> Bool {
+        switch field {
+        case .prompt: return !prompt.isEmpty
+        case .system: return !system.isEmpty
+        case .messages: return !messages.isEmpty
+        case .response: return response != nil
+        }
+    }
+
     /// Calls `scan` with every text of `field` as the scanners read it and the placer that maps
     /// its ranges back.
     ///
