@@ -110,7 +110,7 @@ final class EnterpriseDecisionTests: XCTestCase {
     }
 
     func testExfiltrationInACompletionIsDeniedAndStartsItsPlaybook() {
-        let leaked = "here you go: -----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----"
+        let leaked = "here you go: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA3Zq8\n-----END RSA PRIVATE KEY-----"
         let decision = decide(["action": "completion", "response": leaked])
         XCTAssertEqual(decision.outcome, .deny)
         XCTAssertTrue(codes(decision).contains("data_exfiltration"))

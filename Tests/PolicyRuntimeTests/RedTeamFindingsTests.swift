@@ -48,4 +48,14 @@ final class RedTeamFindingsTests: XCTestCase {
         let key = "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"
         XCTAssertEqual(probe.found("GROQ key \(key)"), ["secret.api_key:\(key)"])
     }
+
+    /// SecretShapes: a PEM header quoted in a comment, with no key body, was reported as a key
+    /// (found in our own sources).
+    func testAPEMHeaderWithoutABodyIsNotAKey() {
+        probe.assertClean(["/// A PEM block `-----BEGIN … PRIVATE KEY-----` through its END line (or the end of the text",
+                           "grep -- '-----BEGIN RSA PRIVATE KEY-----' certificates and keys",
+                           "-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----"])
+        let encrypted = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F9A\n\nMIIEpAIBAAKCAQEAx7f\n"
+        probe.assertFinds(encrypted, ["secret.private_key:" + encrypted])
+    }
 }

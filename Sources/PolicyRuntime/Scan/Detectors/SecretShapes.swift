@@ -12,6 +12,9 @@ enum SecretShapes {
         // `RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`…, and OpenPGP's `PGP PRIVATE KEY BLOCK`.
         guard (label.count >= 11 && Array(label.suffix(11)) == Array("PRIVATE KEY".utf8))
                 || (label.count >= 17 && Array(label.suffix(17)) == Array("PRIVATE KEY BLOCK".utf8)) else { return nil }
+        // A key has a body: a header line quoted in prose or code (`-----BEGIN … PRIVATE KEY-----`
+        // in a comment) is not a leak.
+        guard hasKeyBody(text, from: index + 5) else { return nil }
         // Find the matching END marker.
         let endMarker = Array("-----END ".utf8)
         var scan = index + 5
@@ -29,6 +32,27 @@ enum SecretShapes {
             scan += 1
         }
         return Finding(detector: .privateKey, start: start, end: text.count)
+    }
+
+    /// Whether a run of base64 that looks like key material — 12 or more characters with a digit,
+    /// `+` or `/`, or both cases — follows within the next 512 bytes, before any END marker
+    /// (encrypted PEM puts `Proc-Type:` and `DEK-Info:` lines first).
+    static func hasKeyBody(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var index = start
+        let limit = min(text.count, start + 512)
+        while index < limit {
+            if text[index] == 0x2D, index + 5 <= text.count, (0..<5).allSatisfy({ text[index + $0] == 0x2D }) { return false }
+            let runEnd = ByteClass.run(text, from: index) { ByteClass.isAlnum($0) || $0 == 0x2B || $0 == 0x2F }
+            if runEnd - index >= 12 {
+                let run = UnsafeBufferPointer(rebasing: text[index..<runEnd])
+                if run.contains(where: { ByteClass.isDigit($0) || $0 == 0x2B || $0 == 0x2F })
+                    || (run.contains(where: ByteClass.isUpper) && run.contains { (0x61...0x7A).contains($0) }) {
+                    return true
+                }
+            }
+            index = max(runEnd, index + 1)
+        }
+        return false
     }
 
     /// Three base64url parts separated by dots whose first part decodes to a JSON object
