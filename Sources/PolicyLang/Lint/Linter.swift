@@ -97,10 +97,6 @@ public enum Linter {
             }
         }
 
-        /// The fields whose text goes to the model: a data-protection check that reads one of
-        /// them must read them all.
-        static let modelBoundFields: [RequestField] = [.prompt, .system, .messages]
-
         /// Every role × model × model-bound field: sensitive text is denied or redacted; and every
         /// rule or alert that reads some model-bound fields reads all of them.
         mutating func checkDataProtection() {
@@ -127,7 +123,7 @@ public enum Linter {
                     // A role that cannot reach the model with a harmless prompt leaks nothing to it.
                     guard plan.evaluate(request("hello", in: .prompt)).outcome != .deny else { continue }
                     for probe in Linter.probes {
-                        for field in Pass.modelBoundFields {
+                        for field in RequestField.modelBound {
                             let decision = plan.evaluate(request(probe.text, in: field))
                             // Redaction rewrites the prompt only.
                             let redacted = field == .prompt && (decision.redactedPrompt.map { $0 != probe.text } ?? false)
@@ -180,7 +176,7 @@ public enum Linter {
             }
             for rule in policy.rules { collect(rule.condition, "rule", rule.id) }
             for alert in policy.alerts { collect(alert.condition, "alert", alert.name) }
-            let bound = Pass.modelBoundFields.map(\.path)
+            let bound = RequestField.modelBound.map(\.path)
             var reported: Set<String> = []
             for test in tests where bound.contains(test.field) {
                 let read = Set(tests.filter { $0.content == test.content }.map(\.field))

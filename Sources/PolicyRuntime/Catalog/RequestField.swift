@@ -34,6 +34,10 @@ public enum RequestField: String, CaseIterable, Sendable {
     /// Every field, in documentation order.
     public static var all: [RequestField] { allCases }
 
+    /// The fields whose text goes to the model: blocked patterns are looked for in all of them,
+    /// and `policyc lint` wants every content test made on one made on all.
+    public static let modelBound: [RequestField] = [.prompt, .system, .messages]
+
     /// Looks a field up by its dotted path.
     public static func named(_ path: String) -> RequestField? { RequestField(rawValue: path) }
 

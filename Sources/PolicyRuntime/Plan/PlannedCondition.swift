@@ -4,8 +4,8 @@ enum TextField: Int, Sendable, CaseIterable {
 
     /// Every field, in the order the model reads them (`allCases` builds a new array per call).
     static let all: [TextField] = allCases
-    /// The fields whose text goes to the model.
-    static let modelBound: [TextField] = [.prompt, .system, .messages]
+    /// The fields whose text goes to the model (``RequestField/modelBound``).
+    static let modelBound: [TextField] = RequestField.modelBound.compactMap(\.textField)
 
     var name: String {
         switch self {
