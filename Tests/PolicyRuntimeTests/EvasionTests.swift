@@ -163,6 +163,16 @@ final class EncodedSecretTests: XCTestCase {
         XCTAssertFalse(findings(ragged).contains { $0.hasPrefix("secret.aws_access_key 0-\(ragged.utf8.count)") })
     }
 
+    /// The documented bound: at most 64 KiB are decoded per text, so a key encoded past it is
+    /// not looked for (and a run of megabytes costs no more than the bound).
+    func testAtMost64KiBAreDecodedPerText() {
+        let filler = String(repeating: "plain words of an ordinary document, nothing secret here. ", count: 1_200)  // ~70 KB
+        let early = Data(("key=AKIAZ3MNQR7TVWXY4P2L " + filler).utf8).base64EncodedString()
+        XCTAssertEqual(findings(early), ["secret.aws_access_key 0-\(early.count)"])
+        let late = Data((filler + " key=AKIAZ3MNQR7TVWXY4P2L").utf8).base64EncodedString()
+        XCTAssertEqual(findings(late), [])
+    }
+
     func testZeroXHexIsDecoded() {
         let hex = "0x" + Array("key=AKIAZ3MNQR7TVWXY4P2L in prod".utf8).map { String(format: "%02x", $0) }.joined()
         XCTAssertEqual(findings("bytes " + hex + ";"), ["secret.aws_access_key 6-\(6 + hex.count)"])

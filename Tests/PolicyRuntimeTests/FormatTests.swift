@@ -59,6 +59,18 @@ final class FormatTests: XCTestCase {
                      "BE69 5390 0754 7034 Thanks"])
     }
 
+    /// The length table against the example IBANs the IBAN registry and its common references
+    /// publish (not ones written for this test): each is found whole, in print format.
+    func testPublishedExampleIBANs() {
+        let published = [
+            "GB82 WEST 1234 5698 7654 32", "DE89 3704 0044 0532 0130 00", "FR14 2004 1010 0505 0001 3M02 606",
+            "NL91 ABNA 0417 1643 00", "BE68 5390 0754 7034", "CH93 0076 2011 6238 5295 7", "ES91 2100 0418 4502 0005 1332",
+            "IT60 X054 2811 1010 0000 0123 456", "NO93 8601 1117 947", "MT84 MALT 0110 0001 2345 MTLC AST0 01S",
+            "SA03 8000 0000 6080 1016 7519", "AT61 1904 3002 3457 3201", "PL61 1090 1014 0000 0712 1981 2874",
+        ]
+        for iban in published { probe.assertFinds("pay to \(iban) today", ["pii.iban:\(iban)"]) }
+    }
+
     func testConnectionStringsWithDriversAndRawDelimiters() {
         probe.assertFinds("postgresql+asyncpg://app:Xk9mQ2vLr7@db.example.com/app",
                     ["secret.connection_string:postgresql+asyncpg://app:Xk9mQ2vLr7@db.example.com"])

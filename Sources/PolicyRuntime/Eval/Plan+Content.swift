@@ -1,5 +1,6 @@
-/// Stage 3: the texts some condition reads, scanned once each by the policy's literals and
-/// regexes and by the detectors its conditions use.
+/// Stage 3: the texts some condition reads, scanned by the policy's literals and regexes and by
+/// the detectors its conditions use — once each, and a message or system prompt of several
+/// parts also part by part (``Request/forEachScanText(in:_:)``).
 extension Plan {
     /// Every finding becomes a detection (type and offsets, never text), raising the risk by its
     /// category's weight.

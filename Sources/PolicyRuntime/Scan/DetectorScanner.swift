@@ -10,7 +10,7 @@
 /// are found from their rarest word by literal matchers (``InjectionPhraseScanner``).
 struct DetectorScanner: Sendable {
     private let phrases = InjectionPhraseScanner()
-    let internalDomains: [[UInt8]]
+    /// The internal domain suffixes, folded, for hosts with and without a scheme.
     private let internalHosts: InternalHosts
 
     /// Whether long base64 and hex runs are decoded and rescanned for secrets.
@@ -19,7 +19,6 @@ struct DetectorScanner: Sendable {
     init(internalDomains: [String], decodesEncodedSecrets: Bool = true) {
         self.decodesEncodedSecrets = decodesEncodedSecrets
         internalHosts = InternalHosts(internalDomains)
-        self.internalDomains = internalHosts.suffixes
     }
 
     /// Every finding of the `enabled` detectors in `text`, ordered by start, including secrets
@@ -194,7 +193,7 @@ struct DetectorScanner: Sendable {
             case 0x3A:
                 if colon {
                     if index + 2 < count, base[index + 1] == 0x2F, base[index + 2] == 0x2F {
-                        for finding in URLScan.check(text, schemeSeparator: index, internalDomains: internalDomains, wants: wants) ?? [] {
+                        for finding in URLScan.check(text, schemeSeparator: index, internalDomains: internalHosts.suffixes, wants: wants) ?? [] {
                             report(finding)
                         }
                         if password { report(SecretAssignment.urlCredentials(text, schemeSeparator: index)) }

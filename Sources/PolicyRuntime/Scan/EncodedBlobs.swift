@@ -80,7 +80,8 @@ enum EncodedBlobs {
                 var wrapped: [UInt8]?
                 let width = runEnd - start
                 if width == 64 || width == 76 {
-                    var lines = Array(UnsafeBufferPointer(rebasing: text[start..<runEnd]))
+                    // Copied only once a continuation line is seen: a SHA-256 digest is 64 wide too.
+                    var lines: [UInt8] = []
                     var lineEnd = runEnd
                     while lines.count < maximumDecodedBytes * 2 {
                         var next = lineEnd
@@ -94,6 +95,7 @@ enum EncodedBlobs {
                         }
                         // A line shorter than the width must end the block (padding may follow).
                         guard end > next, end - next == width || end >= count || classes[Int(text[end])] == 0 else { break }
+                        if lines.isEmpty { lines.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<runEnd])) }
                         lines.append(contentsOf: UnsafeBufferPointer(rebasing: text[next..<end]))
                         lineEnd = end
                         if end - next < width { break }
@@ -108,19 +110,24 @@ enum EncodedBlobs {
                 index = end
                 good = 0
                 if skip(start, end) { continue }
+                // Only what the budget has room for is decoded (a finding still covers the whole run).
+                func decodeWithin(_ run: UnsafeBufferPointer<UInt8>, hex isHex: Bool) -> [UInt8]? {
+                    let characters = isHex ? budget * 2 : (budget + 2) / 3 * 4
+                    return decode(run.count > characters ? UnsafeBufferPointer(rebasing: run[..<characters]) : run, hex: isHex)
+                }
                 let decoded: [UInt8]?
                 if let wrapped {
-                    decoded = wrapped.withUnsafeBufferPointer { decode($0, hex: allHex && $0.count % 2 == 0) }
+                    decoded = wrapped.withUnsafeBufferPointer { decodeWithin($0, hex: allHex && $0.count % 2 == 0) }
                 } else if runEnd - start > 2, text[start] == UInt8(ascii: "0"), text[start + 1] | 0x20 == UInt8(ascii: "x"),
                           (start + 2..<runEnd).allSatisfy({ classes[Int(text[$0])] == 3 }) {
                     // `0x`-prefixed hex.
-                    decoded = decode(UnsafeBufferPointer(rebasing: text[start + 2..<runEnd]), hex: (runEnd - start) % 2 == 0)
+                    decoded = decodeWithin(UnsafeBufferPointer(rebasing: text[start + 2..<runEnd]), hex: (runEnd - start) % 2 == 0)
                 } else {
                     let run = UnsafeBufferPointer(rebasing: text[start..<runEnd])
-                    decoded = decode(run, hex: allHex && run.count % 2 == 0)
+                    decoded = decodeWithin(run, hex: allHex && run.count % 2 == 0)
                 }
                 if let decoded {
-                    let used = Array(decoded.prefix(budget))
+                    let used = decoded.count <= budget ? decoded : Array(decoded.prefix(budget))
                     budget -= used.count
                     body(start, end, used)
                 }

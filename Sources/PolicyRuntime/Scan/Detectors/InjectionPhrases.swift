@@ -230,8 +230,8 @@ struct InjectionPhraseScanner: Sendable {
         guard start > 0, end < text.count else { return false }
         let open = text[start - 1]
         let close = text[end]
-        let quotes: [UInt8] = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`")]
-        return quotes.contains(open) && quotes.contains(close)
+        func isQuote(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`") }
+        return isQuote(open) && isQuote(close)
     }
 }
 

@@ -104,7 +104,7 @@ enum SecretAssignment {
                 return authorizationHeader(text, from: skipBlanks(text, from: valueStart))
             }
             if byte == 0x3A, !written.quoted, written.end - written.start == 4,
-               (0..<4).allSatisfy({ text[written.start + $0] == Array("PASS".utf8)[$0] }) {
+               (0..<4).allSatisfy({ text[written.start + $0] == SecretAssignment.upperPass[$0] }) {
                 // `PASS: test name` is a test result (DejaGnu, automake, `go test`), not a password.
             } else if endsWithKeyword(text, written.start, written.end) {
                 name = written
@@ -208,13 +208,7 @@ enum SecretAssignment {
         }
         guard end < text.count, text[end] == 0x40,
               let colon = (start..<end).first(where: { text[$0] == 0x3A }), colon > start else { return nil }
-        var schemeStart = index
-        while schemeStart > 0, index - schemeStart < 20,
-              ByteClass.isAlnum(text[schemeStart - 1]) || text[schemeStart - 1] == 0x2B || text[schemeStart - 1] == 0x2E
-              || text[schemeStart - 1] == 0x2D { schemeStart -= 1 }
-        guard index - schemeStart >= 2, ByteClass.isLetter(text[schemeStart]) else { return nil }
-        let scheme = String(decoding: ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[schemeStart..<index]))), as: UTF8.self)
-        guard !URLScan.connectionSchemes.contains(scheme), !scheme.hasPrefix("jdbc") else { return nil }
+        guard let scheme = URLScan.scheme(text, before: index), !URLScan.isConnection(scheme.name) else { return nil }
         guard isSecretValue(UnsafeBufferPointer(rebasing: text[(colon + 1)..<end]), quoted: true) else { return nil }
         return Finding(detector: .password, start: colon + 1, end: end, family: "url_credentials")
     }
@@ -477,6 +471,8 @@ enum SecretAssignment {
     }
 
     private static let schemeSeparator = Array("://".utf8)
+    /// `PASS` of a test log's `PASS: name`, which is not a password.
+    private static let upperPass = Array("PASS".utf8)
 
     /// Words of letters and punctuation separated by spaces: a message, not a secret
     /// (`"Enter your password"`, `optional; leave empty if not used.`).

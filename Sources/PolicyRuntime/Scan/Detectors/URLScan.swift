@@ -26,20 +26,30 @@ enum URLScan {
         return end
     }
 
+    /// The scheme before the `://` at `separator`: where it starts and its name, ASCII-folded;
+    /// nil when the bytes there cannot be a scheme (letters, digits, `+ . -`, a letter first).
+    static func scheme(_ text: UnsafeBufferPointer<UInt8>, before separator: Int) -> (start: Int, name: String)? {
+        var start = separator
+        while start > 0, start > separator - 20 {
+            let byte = text[start - 1]
+            guard ByteClass.isAlnum(byte) || byte == 0x2B || byte == 0x2E || byte == 0x2D else { break }
+            start -= 1
+        }
+        guard separator - start >= 2, ByteClass.isLetter(text[start]) else { return nil }
+        return (start, String(decoding: ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[start..<separator]))), as: UTF8.self))
+    }
+
+    /// Whether a scheme is a database's or a broker's, also with a driver (`postgresql+asyncpg`,
+    /// `mysql+pymysql`) or through JDBC.
+    static func isConnection(_ scheme: String) -> Bool {
+        let base = scheme.firstIndex(of: "+").map { String(scheme[..<$0]) } ?? scheme
+        return connectionSchemes.contains(scheme) || connectionSchemes.contains(base) || scheme.hasPrefix("jdbc")
+    }
+
     static func check(_ text: UnsafeBufferPointer<UInt8>, schemeSeparator: Int, internalDomains: [[UInt8]],
                       wants: (DetectorID) -> Bool) -> [Finding]? {
-        var schemeStart = schemeSeparator
-        while schemeStart > 0, schemeStart > schemeSeparator - 20 {
-            let byte = text[schemeStart - 1]
-            guard ByteClass.isAlnum(byte) || byte == 0x2B || byte == 0x2E || byte == 0x2D else { break }
-            schemeStart -= 1
-        }
-        guard schemeSeparator - schemeStart >= 2, ByteClass.isLetter(text[schemeStart]) else { return nil }
-        let scheme = String(decoding: ASCIIFold.fold(Array(UnsafeBufferPointer(rebasing: text[schemeStart..<schemeSeparator]))),
-                            as: UTF8.self)
-        // `postgresql+asyncpg`, `mysql+pymysql`: a database scheme with a driver.
-        let base = scheme.firstIndex(of: "+").map { String(scheme[..<$0]) } ?? scheme
-        let connection = connectionSchemes.contains(scheme) || connectionSchemes.contains(base) || scheme.hasPrefix("jdbc")
+        guard let (schemeStart, scheme) = self.scheme(text, before: schemeSeparator) else { return nil }
+        let connection = isConnection(scheme)
         let authorityStart = schemeSeparator + 3
         func inAuthority(_ byte: UInt8) -> Bool {
             byte != 0x2F && byte != 0x3F && byte != 0x23 && !ByteClass.isSpace(byte) && byte != 0x22 && byte != 0x27

@@ -4,11 +4,11 @@
 enum Placeholder {
     /// Words that mark a stand-in, compared case-insensitively anywhere in the value.
     static let markers: [[UInt8]] = ["example", "xxxx", "your", "placeholder", "redacted", "sample", "dummy", "changeme",
-                                     "insert", "replace", "0123456789", "123456789", "abcdefghij"].map { Array($0.utf8) }
+                                     "insert", "replace", "123456789", "abcdefghij"].map { Array($0.utf8) }
 
     /// Whether `value` is a stand-in: it contains a marker word, a run of five or more of the same
     /// byte (`*****`, `00000`), or too few distinct bytes for a random key of its length (fewer
-    /// than six, or than a third of its length when shorter).
+    /// than six, or than a third of its length — but at least two — when shorter).
     static func looksFake(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !value.isEmpty else { return true }
         var run = 1
@@ -28,8 +28,9 @@ enum Placeholder {
     }
 
     /// Whole values that stand for a secret in code and configuration (`password = "changeme"`,
-    /// `token: null`, `-u user:pass`), compared ignoring ASCII case. Only the generic secret
-    /// detector (``SecretAssignment``) uses them: a credential's body is never a word.
+    /// `token: null`, `-u user:pass`), compared ignoring ASCII case. Only assigned values use
+    /// them — the generic secret detector's and a connection string's password
+    /// (``SecretAssignment/isStandIn(_:)``): a credential's body is never a word.
     static let words: [[UInt8]] = [
         "password", "passwd", "pass", "secret", "token", "apikey", "api_key", "test", "testing", "fake", "dummy",
         "sample", "example", "changeme", "changeit", "redacted", "hidden", "masked", "none", "null", "nil", "undefined",
