@@ -6,23 +6,9 @@ import XCTest
 /// (`../shared/data/unicode/`): running the generator again must give the committed file byte
 /// for byte, so the table cannot be edited by hand or drift from its input.
 final class CaseOrbitTableTests: XCTestCase {
-    private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func testRegeneratingTheTableChangesNothing() throws {
-        let input = root.deletingLastPathComponent().appendingPathComponent("shared/data/unicode/CaseFolding.txt")
-        let committed = root.appendingPathComponent("Sources/PolicyRuntime/Regex/CaseOrbits.swift")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: input.path), "\(input.path) is missing (see ../shared/README.md)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", root.appendingPathComponent("scripts/generate-case-orbits.swift").path, input.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let generated = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "the generator failed")
-        XCTAssertEqual(String(decoding: generated, as: UTF8.self), try String(contentsOf: committed, encoding: .utf8),
-                       "CaseOrbits.swift differs from the generator's output: rerun scripts/generate-case-orbits.swift")
+        try GeneratedTable.assertRegenerates("Sources/PolicyRuntime/Regex/CaseOrbits.swift", script: "generate-case-orbits.swift",
+                                             input: GeneratedTable.unicode.appendingPathComponent("CaseFolding.txt"))
     }
 
     /// The table is well formed: sorted, and `next` closes every orbit into one cycle.

@@ -6,9 +6,6 @@ import XCTest
 /// generated table against its generator and against Foundation, then what the view makes of
 /// the evasions it exists for, through the matchers and detectors of a plan.
 final class NormalizationTests: XCTestCase {
-    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    private static let unicode = root.deletingLastPathComponent().appendingPathComponent("shared/data/unicode")
-
     private func view(_ text: String) -> String {
         Array(text.utf8).withUnsafeBufferPointer { buffer in
             TextNormalizer.normalize(buffer).map { String(decoding: $0.bytes, as: UTF8.self) } ?? text
@@ -26,19 +23,8 @@ final class NormalizationTests: XCTestCase {
     }
 
     func testRegeneratingTheTableChangesNothing() throws {
-        let committed = Self.root.appendingPathComponent("Sources/PolicyRuntime/Scan/NormalizationData.swift")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: Self.unicode.path), "\(Self.unicode.path) is missing (see ../shared/README.md)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", Self.root.appendingPathComponent("scripts/generate-normalization.swift").path, Self.unicode.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let generated = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "the generator failed")
-        XCTAssertEqual(String(decoding: generated, as: UTF8.self), try String(contentsOf: committed, encoding: .utf8),
-                       "NormalizationData.swift differs from the generator's output: rerun scripts/generate-normalization.swift")
+        try GeneratedTable.assertRegenerates("Sources/PolicyRuntime/Scan/NormalizationData.swift", script: "generate-normalization.swift",
+                                             input: GeneratedTable.unicode)
     }
 
     /// Every code point Unicode 15.0 assigns decomposes as Foundation's NFKD has it: the table
@@ -73,7 +59,7 @@ final class NormalizationTests: XCTestCase {
     /// Skipped: Greek letters with the iota subscript U+0345, a non-spacing mark that the view
     /// removes but case folding turns into the letter ι (`ᾳ` → `a`, its folding `αι` → `ai`).
     func testCasesMeetAndTheViewIsIdempotent() throws {
-        let lines = try String(contentsOf: Self.unicode.appendingPathComponent("CaseFolding.txt"), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: GeneratedTable.unicode.appendingPathComponent("CaseFolding.txt"), encoding: .utf8).split(separator: "\n")
         var checked = 0
         for line in lines where !line.hasPrefix("#") {
             let fields = line.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
