@@ -272,7 +272,7 @@ final class CredentialFamilyTests: XCTestCase {
         for row in CredentialFamilies.table {
             for prefix in row.prefixes {
                 let bytes = Array(prefix.utf8)
-                XCTAssertTrue(bytes.indices.contains { CredentialPrefixIndex.stopsAt(bytes, $0) }, "\(row.name): `\(prefix)` is never found")
+                XCTAssertTrue(bytes.indices.contains { CredentialPrefixIndex.stopsAt(bytes, $0, afterWord: CredentialPrefixIndex.followsWords(row)) }, "\(row.name): `\(prefix)` is never found")
             }
         }
     }

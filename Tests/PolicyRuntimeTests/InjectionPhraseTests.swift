@@ -65,9 +65,33 @@ final class InjectionPhraseTests: XCTestCase {
                        ["injection.instruction_override:ignore previous instructions"])
     }
 
-    func testTheShortKeysFitTheRarePairFilter() {
-        let short = Set(InjectionPhrases.phrases.flatMap(\.keys).filter { $0.utf8.count < InjectionPhrases.shortKeyLength })
-        XCTAssertLessThanOrEqual(short.count, RarePairFilter.maximumPatterns, "\(short.sorted())")
+    func testTheKeysFitTheBlockFilter() {
+        let filter = InjectionKeyFilter(phrases: InjectionPhrases.phrases)
+        for key in filter.shortKeys { XCTAssertGreaterThanOrEqual(key.bytes.count, 3, "a short key is probed at its third byte") }
+        // A long key must cover a whole gram at a sample whatever its alignment: gaps of 5, 5, 6.
+        for key in filter.longKeys { XCTAssertGreaterThanOrEqual(key.bytes.count, 9) }
+        XCTAssertEqual(filter.shortKeys.count + filter.longKeys.count, Set(InjectionPhrases.phrases.flatMap(\.keys)).count)
+    }
+
+    /// Every key, in a phrase it starts, is found at every alignment of a block, at the start
+    /// and the end of the text, and in a text shorter than a block.
+    func testEveryKeyIsFoundAtEveryAlignment() {
+        for phrase in InjectionPhrases.phrases {
+            for key in phrase.keys {
+                let words = phrase.before.filter { !$0.optional }.map { String(decoding: $0.words[0], as: UTF8.self) } + [key]
+                    + phrase.after.filter { !$0.optional }.map { String(decoding: $0.words[0], as: UTF8.self) }
+                let instance = words.joined(separator: " ").replacingOccurrences(of: " :", with: ":")
+                let expected = ["injection.\(phrase.detector == .jailbreak ? "jailbreak" : "instruction_override"):\(instance)"]
+                XCTAssertEqual(probe.found(instance), expected, instance)
+                for padding in 0..<40 {
+                    let before = String(repeating: "x", count: padding)
+                    XCTAssertEqual(probe.found(before + " " + instance + " tail of the text, long enough for blocks in place"), expected,
+                                   "\(instance) after \(padding + 1) bytes")
+                    XCTAssertEqual(probe.found(String(repeating: "lorem ipsum ", count: 8) + before + " " + instance), expected,
+                                   "\(instance) at the end, after \(97 + padding) bytes")
+                }
+            }
+        }
     }
 
     func testThePhraseTableIsWellFormed() {

@@ -113,14 +113,15 @@ final class NormalizationTests: XCTestCase {
         XCTAssertEqual(Array(repeating: UInt8(1), count: 100_000).withUnsafeBufferPointer { TextNormalizer.normalize($0)!.bytes.count }, 100_000)
     }
 
-    /// The eight-byte test finds the same first byte as the byte-by-byte one, in every lane.
-    func testTheEightByteTestAgreesWithTheByteTest() {
+    /// The sixteen-byte test finds the same bytes as the byte-by-byte one, in every lane.
+    func testTheBlockTestAgreesWithTheByteTest() {
+        let special = TextNormalizer.SpecialBytes()
         for value in 0...255 {
-            for lane in 0..<8 {
-                let word = UInt64(value) << (lane * 8) | (0x6161_6161_6161_6161 & ~(0xFF << (lane * 8)))
-                let lanes = TextNormalizer.specialLanes(word)
-                let first = lanes == 0 ? 8 : lanes.trailingZeroBitCount >> 3
-                XCTAssertEqual(first, TextNormalizer.isSpecial(UInt8(value)) ? lane : 8, "byte \(value) in lane \(lane)")
+            for lane in 0..<16 {
+                var block = ByteVector(repeating: 0x61)
+                block[lane] = UInt8(value)
+                let lanes = ByteMasks.laneBits(special.lanes(block))
+                XCTAssertEqual(lanes, TextNormalizer.isSpecial(UInt8(value)) ? 1 << lane : 0, "byte \(value) in lane \(lane)")
             }
         }
     }

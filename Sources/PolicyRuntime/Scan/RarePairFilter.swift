@@ -19,8 +19,8 @@ struct RarePairFilter: Sendable {
     private struct Pair {
         let firstOffset: Int
         let secondOffset: Int
-        let first: SIMD16<UInt8>
-        let second: SIMD16<UInt8>
+        let first: ByteVector
+        let second: ByteVector
         let firstScalar: UInt8
         let secondScalar: UInt8
     }
@@ -73,26 +73,26 @@ struct RarePairFilter: Sendable {
     /// position (from `raw`) where some pattern's pair may be; stops when it returns false.
     @inline(__always)
     private func scanBlocks(_ raw: UnsafeRawPointer, blocks: Int, _ lane: (Int) -> Bool) {
-        let fold = SIMD16<UInt8>(repeating: 0x20)
+        let fold = ByteVector(repeating: 0x20)
         pairs.withUnsafeBufferPointer { pairs in
             var position = 0
             var remaining = blocks
             // Two blocks per round, so each pair's constants are loaded once per 32 positions.
             while remaining >= 2 {
-                var hit = SIMDMask<SIMD16<Int8>>(repeating: false)
-                var hit2 = SIMDMask<SIMD16<Int8>>(repeating: false)
+                var hit = ByteMask(repeating: false)
+                var hit2 = ByteMask(repeating: false)
                 for pair in pairs {
                     let a = position &+ pair.firstOffset
                     let b = position &+ pair.secondOffset
-                    let x = raw.loadUnaligned(fromByteOffset: a, as: SIMD16<UInt8>.self) | fold
-                    let y = raw.loadUnaligned(fromByteOffset: b, as: SIMD16<UInt8>.self) | fold
-                    let x2 = raw.loadUnaligned(fromByteOffset: a &+ 16, as: SIMD16<UInt8>.self) | fold
-                    let y2 = raw.loadUnaligned(fromByteOffset: b &+ 16, as: SIMD16<UInt8>.self) | fold
+                    let x = raw.loadUnaligned(fromByteOffset: a, as: ByteVector.self) | fold
+                    let y = raw.loadUnaligned(fromByteOffset: b, as: ByteVector.self) | fold
+                    let x2 = raw.loadUnaligned(fromByteOffset: a &+ 16, as: ByteVector.self) | fold
+                    let y2 = raw.loadUnaligned(fromByteOffset: b &+ 16, as: ByteVector.self) | fold
                     hit = hit .| ((x .== pair.first) .& (y .== pair.second))
                     hit2 = hit2 .| ((x2 .== pair.first) .& (y2 .== pair.second))
                 }
-                if RarePairFilter.isAnySet(hit .| hit2) {
-                    var lanes = RarePairFilter.laneBits(hit) | RarePairFilter.laneBits(hit2) << 16
+                if ByteMasks.isAnySet(hit .| hit2) {
+                    var lanes = ByteMasks.laneBits(hit) | ByteMasks.laneBits(hit2) << 16
                     while lanes != 0 {
                         if !lane(position &+ lanes.trailingZeroBitCount) { return }
                         lanes &= lanes &- 1
@@ -102,13 +102,13 @@ struct RarePairFilter: Sendable {
                 remaining &-= 2
             }
             if remaining == 1 {
-                var hit = SIMDMask<SIMD16<Int8>>(repeating: false)
+                var hit = ByteMask(repeating: false)
                 for pair in pairs {
-                    let x = raw.loadUnaligned(fromByteOffset: position &+ pair.firstOffset, as: SIMD16<UInt8>.self)
-                    let y = raw.loadUnaligned(fromByteOffset: position &+ pair.secondOffset, as: SIMD16<UInt8>.self)
+                    let x = raw.loadUnaligned(fromByteOffset: position &+ pair.firstOffset, as: ByteVector.self)
+                    let y = raw.loadUnaligned(fromByteOffset: position &+ pair.secondOffset, as: ByteVector.self)
                     hit = hit .| (((x | fold) .== pair.first) .& ((y | fold) .== pair.second))
                 }
-                var lanes = RarePairFilter.isAnySet(hit) ? RarePairFilter.laneBits(hit) : 0
+                var lanes = ByteMasks.isAnySet(hit) ? ByteMasks.laneBits(hit) : 0
                 while lanes != 0 {
                     if !lane(position &+ lanes.trailingZeroBitCount) { return }
                     lanes &= lanes &- 1
@@ -131,24 +131,6 @@ struct RarePairFilter: Sendable {
         }
         return true
     }
-    /// Whether any lane is true: two 64-bit tests (the standard library's `any` reduces lane by lane).
-    @inline(__always)
-    private static func isAnySet(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
-        let halves = unsafeBitCast(mask, to: (UInt64, UInt64).self)
-        return halves.0 | halves.1 != 0
-    }
-
-    /// Bit `i` set when lane `i` of the mask is true.
-    @inline(__always)
-    private static func laneBits(_ mask: SIMDMask<SIMD16<Int8>>) -> UInt32 {
-        let ones = SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: mask)
-        let halves = unsafeBitCast(ones, to: (UInt64, UInt64).self)
-        // Gathers the low bit of each byte into the top byte (byte i to bit 56 + i).
-        let low = (halves.0 &* 0x0102_0408_1020_4080) >> 56
-        let high = (halves.1 &* 0x0102_0408_1020_4080) >> 56
-        return UInt32(truncatingIfNeeded: low | high << 8)
-    }
-
     /// The two positions whose bytes are least likely together in text (a one-byte pattern uses
     /// its byte twice). Ties go to the earlier pair, so the choice is deterministic.
     static func rarestPair(_ pattern: [UInt8]) -> (Int, Int) {

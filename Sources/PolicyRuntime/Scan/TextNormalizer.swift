@@ -80,59 +80,36 @@ package enum TextNormalizer {
 
     /// The offset of the first byte from `index` on that the view may change (or the end): a
     /// byte that is not ASCII, DEL, or a control other than tab, LF and CR. Sixteen bytes at a
-    /// time in two 64-bit words (the standard library's SIMD comparisons compile to far slower
-    /// code here).
+    /// time (``SpecialBytes``).
     @inline(__always)
     private static func nextSpecial(_ text: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
         guard let base = text.baseAddress else { return text.count }
         let raw = UnsafeRawPointer(base)
+        let special = SpecialBytes()
         var position = index
-        // Sixteen bytes a step with a coarse test (not ASCII, DEL, or any control: a tab or a
-        // line break also trips it); the exact one only where it trips.
         while position + 16 <= text.count {
-            let first = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let second = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
-            if (coarseLanes(first) | coarseLanes(second)) != 0 {
-                let lanes = specialLanes(first)
-                if lanes != 0 { return position + lanes.trailingZeroBitCount >> 3 }
-                let later = specialLanes(second)
-                if later != 0 { return position + 8 + later.trailingZeroBitCount >> 3 }
-            }
+            let lanes = special.lanes(raw.loadUnaligned(fromByteOffset: position, as: ByteVector.self))
+            if ByteMasks.isAnySet(lanes) { return position + ByteMasks.laneBits(lanes).trailingZeroBitCount }
             position += 16
-        }
-        while position + 8 <= text.count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let lanes = specialLanes(word)
-            if lanes != 0 { return position + lanes.trailingZeroBitCount >> 3 }
-            position += 8
         }
         while position < text.count, !isSpecial(text[position]) { position += 1 }
         return position
     }
 
-    /// A superset of ``specialLanes(_:)``: also tab, LF and CR.
-    @inline(__always)
-    private static func coarseLanes(_ word: UInt64) -> UInt64 {
-        (word | (word &+ 0x0101_0101_0101_0101) | ~(word &+ 0x6060_6060_6060_6060)) & 0x8080_8080_8080_8080
-    }
+    /// ``isSpecial(_:)`` sixteen bytes at a time.
+    struct SpecialBytes {
+        private let firstText = ByteVector(repeating: 0x20)
+        private let delete = ByteVector(repeating: 0x7F)
+        private let tab = ByteVector(repeating: 0x09)
+        private let lineFeed = ByteVector(repeating: 0x0A)
+        private let carriageReturn = ByteVector(repeating: 0x0D)
 
-    /// The high bit of each byte lane of `word` that ``isSpecial(_:)`` holds for, exact up to the
-    /// first such lane (a carry out of a lane of 0x80 or more only reaches later lanes).
-    @inline(__always)
-    static func specialLanes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        // 0x7F and up: the byte's own high bit, or the one adding 1 sets.
-        let upper = (word | (word &+ ones)) & highs
-        // Below 0x20: adding 0x60 leaves the high bit clear.
-        let control = ~(word &+ 0x60 &* ones) & highs
-        guard control != 0 else { return upper }
-        // Tab, LF and CR are text: a lane equal to one of them is zero after the XOR. Line
-        // breaks are what trips this test in prose, so they are ruled out first and alone.
-        func zeroLanes(_ value: UInt64) -> UInt64 { ~(((value & ~highs) &+ ~highs) | value) & highs }
-        let others = control & ~zeroLanes(word ^ 0x0A &* ones)
-        guard others != 0 else { return upper }
-        return upper | (others & ~(zeroLanes(word ^ 0x09 &* ones) | zeroLanes(word ^ 0x0D &* ones)))
+        /// The lanes of `block` whose byte ``isSpecial(_:)``.
+        @inline(__always)
+        func lanes(_ block: ByteVector) -> ByteMask {
+            let controls = (block .< firstText) .& .!((block .== tab) .| (block .== lineFeed) .| (block .== carriageReturn))
+            return controls .| (block .>= delete)
+        }
     }
 
     @inline(__always)

@@ -2,8 +2,8 @@
 /// role-play openers used to jailbreak it, as a small grammar of whole words.
 ///
 /// Each phrase is a *key* word — the rarest word it needs (`instructions`, `unrestricted`) —
-/// with the words that must come before and after it, some optional. The key is found by a
-/// literal matcher; the words around it are then read outwards from it, across any run of
+/// with the words that must come before and after it, some optional. The key is found by the
+/// detector scanner's block loop (``InjectionKeyFilter``); the words around it are then read outwards from it, across any run of
 /// whitespace (a newline or a double space does not break a phrase), so a phrase costs nothing
 /// until its key turns up. The phrases need their object as well as their verb: "ignore all
 /// previous instructions" is an injection, "please disregard the above typo" and "ignore the
@@ -85,11 +85,10 @@ enum InjectionPhrases {
         Phrase(detector: .jailbreak, before: [Slot(["act", "pretend"]), Slot(["as", "to"], optional: true), Slot(["be"], optional: true)],
                keys: ["dan"], after: []),
         Phrase(detector: .jailbreak, before: [], keys: ["dan"], after: [Slot(["mode"])]),
-        Phrase(detector: .jailbreak, before: [Slot(["jailbreak", "jailbroken"])], keys: ["mode"], after: []),
+        Phrase(detector: .jailbreak, before: [], keys: ["jailbreak", "jailbroken"], after: [Slot(["mode"])]),
         Phrase(detector: .jailbreak,
-               before: [Slot(["chatgpt", "gpt", "ai", "assistant", "model", "claude", "llm"]), Slot(["with"], optional: true),
-                        Slot(["developer"])],
-               keys: ["mode"], after: []),
+               before: [Slot(["chatgpt", "gpt", "ai", "assistant", "model", "claude", "llm"]), Slot(["with"], optional: true)],
+               keys: ["developer"], after: [Slot(["mode"])]),
         Phrase(detector: .jailbreak, before: [Slot(["without"]), Slot(["any"])], keys: ["restrictions"],
                after: [Slot(["or"]), Slot(["filters", "limitations", "censorship"])]),
         Phrase(detector: .jailbreak, before: [Slot(["stay", "remain"]), Slot(["in"])], keys: ["character"],
@@ -107,62 +106,50 @@ enum InjectionPhrases {
             .joined(separator: " ")
     }
 
-    /// Keys shorter than this go to a second, small matcher (a rare-pair filter, at most eight
-    /// keys), so that the main one keeps long jumps; a test checks the short keys fit it.
+    /// Keys shorter than this are found by their rarest byte pair, each at a cost per block;
+    /// longer ones by sampled grams, all for the price of one. The key of a phrase is its rarest
+    /// long word where it has one (`jailbreak mode` is keyed by `jailbreak`), and a test checks
+    /// the short keys' pairs stay within ``InjectionKeyFilter/maximumShortPairs``.
     static let shortKeyLength = 9
 }
 
-/// Finds ``InjectionPhrases`` in a text: keys by two literal matchers, the rest by reading words
-/// outwards from each key.
+/// Finds ``InjectionPhrases`` in a text: the detector scanner's block loop finds where keys may
+/// be (``InjectionKeyFilter``); here a candidate key is verified and the rest of its phrases
+/// read outwards from it.
 struct InjectionPhraseScanner: Sendable {
-    private let long: LiteralMatcher
-    private let short: LiteralMatcher
-    /// For each key of each matcher, the phrases it starts.
-    private let longPhrases: [[Int]]
-    private let shortPhrases: [[Int]]
+    let filter = InjectionKeyFilter(phrases: InjectionPhrases.phrases)
 
     /// The longest whitespace run read between two words, and the longest word.
     private static let maximumGap = 64
     private static let maximumWord = 24
 
-    init() {
-        var long: [String: [Int]] = [:]
-        var short: [String: [Int]] = [:]
-        for (index, phrase) in InjectionPhrases.phrases.enumerated() {
-            for key in phrase.keys {
-                if key.utf8.count < InjectionPhrases.shortKeyLength {
-                    short[key, default: []].append(index)
-                } else {
-                    long[key, default: []].append(index)
-                }
-            }
-        }
-        let longKeys = long.keys.sorted()
-        let shortKeys = short.keys.sorted()
-        self.long = LiteralMatcher(longKeys.map { LiteralMatcher.Pattern(Array($0.utf8), wholeWord: true) })
-        self.short = LiteralMatcher(shortKeys.map { LiteralMatcher.Pattern(Array($0.utf8), wholeWord: true) })
-        longPhrases = longKeys.map { long[$0]! }
-        shortPhrases = shortKeys.map { short[$0]! }
+    /// Reports the phrase of an `enabled` detector that short key `key` starts at `start`, if
+    /// the key is there as a whole word.
+    func checkShortKey(_ key: Int, at start: Int, in text: UnsafeBufferPointer<UInt8>, wants: (DetectorID) -> Bool,
+                       _ report: (Finding) -> Void) {
+        check(filter.shortKeys[key], at: start, in: text, wants: wants, report)
     }
 
-    /// Calls `report` with every phrase of an `enabled` detector, once per key occurrence.
-    func scan(_ text: UnsafeBufferPointer<UInt8>, wants: (DetectorID) -> Bool, _ report: (Finding) -> Void) {
-        func check(_ phrases: [Int], _ start: Int, _ end: Int) {
-            for index in phrases {
-                let phrase = InjectionPhrases.phrases[index]
-                guard wants(phrase.detector), let from = before(phrase.before, phrase.before.count - 1, text, start),
-                      let to = after(phrase.after, 0, text, end), !quoted(text, from, to) else { continue }
-                report(Finding(detector: phrase.detector, start: from, end: to))
-                return
-            }
-        }
-        long.scan(text) { key, start, end in
-            check(longPhrases[key], start, end)
-            return true
-        }
-        short.scan(text) { key, start, end in
-            check(shortPhrases[key], start, end)
-            return true
+    /// The same for long key `key`.
+    func checkLongKey(_ key: Int, at start: Int, in text: UnsafeBufferPointer<UInt8>, wants: (DetectorID) -> Bool,
+                      _ report: (Finding) -> Void) {
+        check(filter.longKeys[key], at: start, in: text, wants: wants, report)
+    }
+
+    /// Verifies `key` at `start` (ASCII case-insensitively, as a whole word), then reports the
+    /// first of its phrases whose words are around it, unless quoted.
+    private func check(_ key: InjectionKeyFilter.Key, at start: Int, in text: UnsafeBufferPointer<UInt8>,
+                       wants: (DetectorID) -> Bool, _ report: (Finding) -> Void) {
+        let end = start + key.bytes.count
+        guard end <= text.count, start == 0 || !ASCIIFold.isWordByte(text[start - 1]),
+              end == text.count || !ASCIIFold.isWordByte(text[end]),
+              equalFolded(text, start..<end, key.bytes) else { return }
+        for index in key.phrases {
+            let phrase = InjectionPhrases.phrases[index]
+            guard wants(phrase.detector), let from = before(phrase.before, phrase.before.count - 1, text, start),
+                  let to = after(phrase.after, 0, text, end), !quoted(text, from, to) else { continue }
+            report(Finding(detector: phrase.detector, start: from, end: to))
+            return
         }
     }
 

@@ -137,8 +137,8 @@ enum CredentialFamilies {
 
         // Microsoft Azure
         // Client secrets are 40 characters: three, a digit, `Q~`, then 31–34 more.
-        // Three characters, a digit, `Q~`: the digit is the prefix's first byte, so the scanner
-        // (which stops at digits, not at `~`) finds it.
+        // Three characters, a digit, `Q~`: the prefix is the digit and `Q~`, keyed at the `~`
+        // (a digit after a letter is no anchor; ``AnchorClassifier``).
         CredentialFamily("azure_ad_client_secret", .apiKey, prefixes: (0...9).map { "\($0)Q~" }, body: ByteSet("A-Za-z0-9_~.-"),
                          length: 31...34, lead: (ByteSet("A-Za-z0-9_~."), 3...3), validation: .entropy(3),
                          source: "https://learn.microsoft.com/en-us/purview/sit-defn-azure-ad-client-secret"),

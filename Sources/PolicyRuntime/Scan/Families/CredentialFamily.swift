@@ -46,7 +46,7 @@ struct CredentialFamily: Sendable {
     /// The detector it reports as (`secret.api_key` for most keys).
     let detector: DetectorID
     /// The literal prefixes, case-sensitive. Each must contain a byte the scanner stops at
-    /// (``CredentialPrefixIndex/stopsAt(_:_:)``); a test checks it.
+    /// (``CredentialPrefixIndex/stopsAt(_:_:afterWord:)``); a test checks it.
     let prefixes: [String]
     /// Bytes allowed in the body.
     let body: ByteSet

@@ -3,8 +3,8 @@ import Foundation
 /// Finds the rows of ``CredentialFamilies/table`` at the scanner's anchors, so that breadth costs
 /// no extra pass over the text.
 ///
-/// Every prefix contains an *anchor* byte — one the scanner already stops at (``stopsAt(_:_:)``:
-/// `_ - .`, digits, capitals). A prefix is keyed by its first anchor and the bytes around it: the
+/// Every prefix contains an *anchor* byte — one the scanner already stops at
+/// (``AnchorClassifier``: `_ - .`, digits, capitals). A prefix is keyed by its first anchor and the bytes around it: the
 /// two bytes before it (`hf_` → `hf_`), or, when the anchor is one of its first two bytes, its
 /// first three bytes (`AKIA` → `AKI`). At an anchor the scanner asks `match`, which
 /// forms the keys that byte can end or start, tests each in a 64-Kibit filter (one load, a
@@ -44,27 +44,20 @@ struct CredentialPrefixIndex: Sendable {
     private let filter: [UInt64]
     private let candidates: [UInt32: [Int]]
 
-    /// Bytes the scanner stops at (its word-at-a-time test; ``DetectorScanner``): `( ) * +`,
-    /// `- .`, `0x30`–`0x5F` (digits, `: ; < = > ? @`, capitals, `[ \ ] ^ _`) and non-ASCII.
-    static func isAnchor(_ byte: UInt8) -> Bool {
-        (0x28...0x2B).contains(byte) || byte == 0x2D || byte == 0x2E || (0x30...0x5F).contains(byte) || byte >= 0x80
+    /// Whether the scanner stops at byte `index` of a prefix (``AnchorClassifier/stopsAt(_:previous:next:)``);
+    /// a prefix is keyed by its first such byte. `afterWord`: the prefix may follow a letter or
+    /// digit (its row has a lead of them), so its first byte counts only if it stops the
+    /// scanner there too; other rows need a boundary before the token.
+    static func stopsAt(_ bytes: [UInt8], _ index: Int, afterWord: Bool) -> Bool {
+        let next = index + 1 < bytes.count ? bytes[index + 1] : nil
+        let previous = index > 0 ? bytes[index - 1] : afterWord ? UInt8(ascii: "a") : nil
+        return AnchorClassifier.stopsAt(bytes[index], previous: previous, next: next)
     }
 
-    /// Whether the scanner stops at `bytes[index]`: an anchor byte, but not a capital (other than
-    /// `J`) unless a byte of 0x30–0x5F (a capital, a digit, `_`…) follows it, nor a `-` or `.`
-    /// followed by a space or a control — which the scanner passes over as prose. A prefix is
-    /// keyed by its first such byte.
-    static func stopsAt(_ bytes: [UInt8], _ index: Int) -> Bool {
-        let byte = bytes[index]
-        guard isAnchor(byte) else { return false }
-        let next = index + 1 < bytes.count ? bytes[index + 1] : nil
-        if ByteClass.isUpper(byte), byte != UInt8(ascii: "J") {
-            // The byte after a prefix is the body's, which may be anything.
-            guard let next else { return false }
-            return (0x30...0x5F).contains(next)
-        }
-        if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-"), let next, next <= 0x20 { return false }
-        return true
+    /// Whether a row's prefixes may follow a letter or digit.
+    static func followsWords(_ family: CredentialFamily) -> Bool {
+        guard let lead = family.lead else { return false }
+        return (0...255).contains { ByteClass.isAlnum(UInt8($0)) && lead.bytes.contains(UInt8($0)) }
     }
 
     init(_ families: [CredentialFamily]) {
@@ -77,7 +70,8 @@ struct CredentialPrefixIndex: Sendable {
             for prefix in family.prefixes {
                 let bytes = Array(prefix.utf8)
                 // A test checks every prefix has an anchor; one without would never be found.
-                guard let anchor = bytes.indices.first(where: { CredentialPrefixIndex.stopsAt(bytes, $0) }) else { continue }
+                let afterWord = CredentialPrefixIndex.followsWords(family)
+                guard let anchor = bytes.indices.first(where: { CredentialPrefixIndex.stopsAt(bytes, $0, afterWord: afterWord) }) else { continue }
                 let start = anchor >= 2 ? anchor - 2 : 0
                 let alignment = Alignment(back: anchor - start, length: min(3, bytes.count - start))
                 alignments[Int(bytes[anchor])] |= 1 << UInt16(alignment.code)
