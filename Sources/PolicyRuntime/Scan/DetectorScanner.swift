@@ -11,9 +11,9 @@
 /// are found from their rarest word, whose candidates the same blocks yield
 /// (``InjectionKeyFilter``, ``InjectionPhraseScanner``).
 struct DetectorScanner: Sendable {
-    private let phrases = InjectionPhraseScanner()
+    let phrases = InjectionPhraseScanner()
     /// The internal domain suffixes, folded, for hosts with and without a scheme.
-    fileprivate let internalHosts: InternalHosts
+    let internalHosts: InternalHosts
 
     /// Whether long base64 and hex runs are decoded and rescanned for secrets.
     let decodesEncodedSecrets: Bool
@@ -114,206 +114,14 @@ struct DetectorScanner: Sendable {
         return findings
     }
 
-    /// The block loop: sixteen bytes at a time, the anchors (``AnchorClassifier``) and, when
-    /// injection detectors are on, where injection keys may be (``InjectionKeyFilter``); a
-    /// block with neither costs a few dozen vector instructions.
+    /// The block loop (``BlockScan``) over the whole text.
     private func scanBlocks(_ text: UnsafeBufferPointer<UInt8>, enabled: BitSet, into findings: inout [Finding]) {
-        guard let base = text.baseAddress, !text.isEmpty else { return }
-        let wantsPhrases = enabled.contains(DetectorID.instructionOverride.rawValue) || enabled.contains(DetectorID.jailbreak.rawValue)
-        let count = text.count
-        var anchors = AnchorHandler(scanner: self, text: text, enabled: enabled)
-        let wants = { (detector: DetectorID) in enabled.contains(detector.rawValue) }
-        var lastLongKeyStart = -1
-        let classifier = AnchorClassifier()
-        let filter = phrases.filter
-        // A block at `offset` reads from `offset - 1` to `offset + 16 + reach`.
-        let reach = InjectionKeyFilter.reach
-
-        /// Walks `blocks` blocks of `raw` (which can be read one byte before its start) whose
-        /// first byte is `origin` in the text; lanes past the text's end (in a padded copy) are
-        /// dropped.
-        @inline(__always)
-        func walk(_ raw: UnsafeRawPointer, blocks: Int, origin: Int, phrases phrasesOn: Bool) {
-            var offset = 0
-            for _ in 0..<blocks {
-                let block = raw.loadUnaligned(fromByteOffset: offset, as: ByteVector.self)
-                let next = raw.loadUnaligned(fromByteOffset: offset &+ 1, as: ByteVector.self)
-                let previous = raw.loadUnaligned(fromByteOffset: offset &- 1, as: ByteVector.self)
-                let startsWord = .!classifier.alphanumerics(previous)
-                let stops = classifier.anchors(block, next: next, startsWord: startsWord)
-                var keys = ByteMask(repeating: false)
-                var samples: UInt32 = 0
-                if phrasesOn {
-                    keys = filter.shortCandidates(raw, offset) .& startsWord
-                    samples = filter.longSamples(raw, offset)
-                }
-                if !ByteMasks.isAnySet(stops .| keys), samples == 0 {
-                    offset &+= 16
-                    continue
-                }
-                let position = origin &+ offset
-                var lanes = ByteMasks.laneBits(stops)
-                while lanes != 0 {
-                    let index = position &+ lanes.trailingZeroBitCount
-                    lanes &= lanes &- 1
-                    if index < count { anchors.handle(at: index, into: &findings) }
-                }
-                lanes = ByteMasks.laneBits(keys)
-                while lanes != 0 {
-                    let start = position &+ lanes.trailingZeroBitCount
-                    lanes &= lanes &- 1
-                    guard start < count else { continue }
-                    filter.forEachShortKey(at: start, in: text) { key in
-                        self.phrases.checkShortKey(key, at: start, in: text, wants: wants) { findings.append($0) }
-                    }
-                }
-                while samples != 0 {
-                    let sample = position &+ 5 &* samples.trailingZeroBitCount
-                    samples &= samples &- 1
-                    filter.forEachLongKey(sample: sample, in: text) { key, start in
-                        guard start != lastLongKeyStart else { return }
-                        let before = findings.count
-                        self.phrases.checkLongKey(key, at: start, in: text, wants: wants) { findings.append($0) }
-                        if findings.count > before { lastLongKeyStart = start }
-                    }
-                }
-                offset &+= 16
-            }
-        }
-
-        /// Walks `blocks` blocks from `from` through a copy padded with a space before and
-        /// zeros after (a zero is no anchor, and padding can only make candidates past the end).
-        func walkCopy(from: Int, blocks: Int) {
-            let end = min(count, from + 16 * blocks + 16 + reach)
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * blocks + 18 + reach) { padded in
-                guard let copy = padded.baseAddress else { return }
-                copy.initialize(to: from > 0 ? base[from - 1] : 0x20)
-                (copy + 1).initialize(from: base + from, count: end - from)
-                (copy + 1 + end - from).initialize(repeating: 0, count: padded.count - 1 - (end - from))
-                walk(UnsafeRawPointer(copy + 1), blocks: blocks, origin: from, phrases: wantsPhrases)
-            }
-        }
-
-        // Blocks at 16, 32, … are read in place while their reads stay inside the text; the
-        // first block (which has no byte before it) and the rest go through padded copies.
-        let inPlace = count >= 32 + reach ? (count - 32 - reach) / 16 + 1 : 0
-        guard inPlace > 0 else {
-            walkCopy(from: 0, blocks: (count + 15) / 16)
-            return
-        }
-        walkCopy(from: 0, blocks: 1)
-        let raw = UnsafeRawPointer(base + 16)
-        if wantsPhrases {
-            walk(raw, blocks: inPlace, origin: 16, phrases: true)
-        } else {
-            walk(raw, blocks: inPlace, origin: 16, phrases: false)
-        }
-        let done = 16 + inPlace * 16
-        if done < count { walkCopy(from: done, blocks: (count - done + 15) / 16) }
+        var scan = BlockScan(scanner: self, text: text, enabled: enabled)
+        scan.run()
+        findings += scan.findings
     }
 
-    /// What the scanner does at an anchor: the detectors that start at that byte, and the
-    /// credential families whose prefix it anchors.
-    private struct AnchorHandler {
-        let scanner: DetectorScanner
-        let text: UnsafeBufferPointer<UInt8>
-        let enabled: BitSet
-        let email: Bool
-        let numbers: Bool
-        let upper: Bool
-        let dash: Bool
-        let colon: Bool
-        let password: Bool
-        let hosts: Bool
-        let hidden: Bool
-        let families: Bool
-        /// Where the number or hidden text found last ends: anchors inside it start nothing.
-        var numbersResumeAt = 0
-        var hiddenResumeAt = 0
-
-        init(scanner: DetectorScanner, text: UnsafeBufferPointer<UInt8>, enabled: BitSet) {
-            self.scanner = scanner
-            self.text = text
-            self.enabled = enabled
-            func wants(_ detector: DetectorID) -> Bool { enabled.contains(detector.rawValue) }
-            email = wants(.email)
-            numbers = wants(.ssn) || wants(.creditCard) || wants(.phone) || wants(.ipAddress)
-            upper = wants(.iban) || wants(.jwt)
-            dash = wants(.privateKey)
-            colon = wants(.internalURL) || wants(.connectionString) || wants(.ipAddress) || wants(.password)
-            password = wants(.password)
-            hosts = wants(.internalURL)
-            hidden = wants(.hiddenText)
-            families = wants(.awsAccessKey) || wants(.githubToken) || wants(.apiKey) || wants(.privateKey)
-                || wants(.connectionString) || wants(.password)
-        }
-
-        @inline(__always)
-        private func wants(_ detector: DetectorID) -> Bool { enabled.contains(detector.rawValue) }
-
-        /// Runs the detectors anchored at `index`.
-        mutating func handle(at index: Int, into findings: inout [Finding]) {
-            let enabled = enabled
-            func report(_ finding: Finding?) {
-                if let finding, enabled.contains(finding.detector.rawValue) { findings.append(finding) }
-            }
-            let wants = { (detector: DetectorID) in enabled.contains(detector.rawValue) }
-            let byte = text[index]
-            let count = text.count
-            if families, let found = CredentialFamilies.index.match(in: text, anchor: index) { report(found) }
-            switch byte {
-            case 0x40:
-                if email { report(Email.find(text, at: index)) }
-            case 0x30...0x39, 0x2B, 0x28:
-                if numbers, index >= numbersResumeAt {
-                    if let found = Numbers.find(text, at: index, wants: wants) {
-                        report(found)
-                        numbersResumeAt = found.end
-                    } else if byte >= 0x30 {
-                        numbersResumeAt = ByteClass.run(text, from: index, ByteClass.isDigit)
-                    }
-                }
-            case 0x41...0x5A:
-                if upper { scanner.checkCapital(text, at: index, wants: wants, report: report) }
-            case 0x2D:
-                if dash, index == 0 || text[index - 1] != 0x2D, scanner.matches(text, index, "-----BEGIN ") {
-                    report(SecretShapes.privateKey(text, index))
-                }
-                if password { report(SecretAssignment.atFlag(text, dash: index)) }
-            case 0x3A:
-                if colon {
-                    if index + 2 < count, text[index + 1] == 0x2F, text[index + 2] == 0x2F {
-                        for finding in URLScan.check(text, schemeSeparator: index, internalDomains: scanner.internalHosts.suffixes,
-                                                     wants: wants) ?? [] {
-                            report(finding)
-                        }
-                        if password { report(SecretAssignment.urlCredentials(text, schemeSeparator: index)) }
-                    }
-                    if wants(.ipAddress) { report(IPv6Scan.find(text, colon: index)) }
-                    if password { report(SecretAssignment.atOperator(text, index)) }
-                }
-            case 0x3D:
-                if password { report(SecretAssignment.atOperator(text, index)) }
-            case 0x2E:
-                if hosts { report(scanner.internalHosts.find(text, dot: index)) }
-            case 0x3E:
-                if password { report(SecretAssignment.atTagEnd(text, index)) }
-            case 0xF3:
-                if hidden, index >= hiddenResumeAt {
-                    HiddenText.scan(UnsafeBufferPointer(rebasing: text[index..<min(count, index + 4 * 4096)])) { finding in
-                        if finding.start == 0 {
-                            report(Finding(detector: .hiddenText, start: index, end: index + finding.end))
-                            hiddenResumeAt = index + finding.end
-                        }
-                    }
-                }
-            default:
-                break
-            }
-        }
-    }
-
-    fileprivate func matches(_ text: UnsafeBufferPointer<UInt8>, _ at: Int, _ literal: StaticString) -> Bool {
+    func matches(_ text: UnsafeBufferPointer<UInt8>, _ at: Int, _ literal: StaticString) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard at >= 0, at + length <= text.count else { return false }
         for offset in 0..<length where text[at + offset] != literal.utf8Start[offset] { return false }
@@ -321,7 +129,7 @@ struct DetectorScanner: Sendable {
     }
 
     /// Capital letters: IBANs, and the `J` of a JWT's `eyJ`.
-    fileprivate func checkCapital(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
+    func checkCapital(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
                               report: (Finding?) -> Void) {
         let byte = text[index]
         if byte == 0x4A, wants(.jwt), index >= 2, text[index - 2] == 0x65, text[index - 1] == 0x79 {

@@ -22,15 +22,14 @@ struct InjectionKeyFilter: Sendable {
         let phrases: [Int]
     }
 
-    /// The first and third bytes of some short keys (`| 0x20`) in every lane, and the keys
-    /// (`prompt` and `prompts` share one pair).
+    /// The first and third bytes of some short keys (`| 0x20`) in every lane (`prompt` and
+    /// `prompts` share one pair).
     private struct Pair: Sendable {
         let first: ByteVector
         let third: ByteVector
-        let keys: [Int]
 
         /// A pair no folded text matches (every byte `| 0x20` is nonzero): an unused slot.
-        static let never = Pair(first: ByteVector(repeating: 0), third: ByteVector(repeating: 0), keys: [])
+        static let never = Pair(first: ByteVector(repeating: 0), third: ByteVector(repeating: 0))
     }
 
     /// The number of pair slots the block loop compares; a test checks the table's short keys
@@ -42,8 +41,11 @@ struct InjectionKeyFilter: Sendable {
     let shortKeys: [Key]
     let longKeys: [Key]
     private let pairs: (Pair, Pair, Pair, Pair, Pair)
-    /// The pairs in use, for verification.
+    /// The pairs in use, for verification, and their keys: those of pair `i` are
+    /// `pairKeys[pairKeyStarts[i]..<pairKeyStarts[i + 1]]`.
     private let usedPairs: [Pair]
+    private let pairKeyStarts: [Int]
+    private let pairKeys: [Int]
     /// One bit per 16-bit gram hash that some long key contains (8 KiB, in the L1 cache).
     private let gramSet: [UInt64]
     /// `hash << 16 | key << 8 | offset` for each gram of each long key, by the hash's top
@@ -67,19 +69,22 @@ struct InjectionKeyFilter: Sendable {
         shortKeys = short.keys.sorted().map { Key(bytes: Array($0.utf8), phrases: short[$0]!) }
         longKeys = long.keys.sorted().map { Key(bytes: Array($0.utf8), phrases: long[$0]!) }
         var pairs: [Pair] = []
+        var keysOfPairs: [[Int]] = []
         for (index, key) in shortKeys.enumerated() {
             // A test checks every short key has a third byte.
-            let first = ByteVector(repeating: key.bytes[0] | 0x20)
-            let third = ByteVector(repeating: key.bytes[2] | 0x20)
-            if let same = pairs.firstIndex(where: { $0.first == first && $0.third == third }) {
-                pairs[same] = Pair(first: first, third: third, keys: pairs[same].keys + [index])
+            let pair = Pair(first: ByteVector(repeating: key.bytes[0] | 0x20), third: ByteVector(repeating: key.bytes[2] | 0x20))
+            if let same = pairs.firstIndex(where: { $0.first == pair.first && $0.third == pair.third }) {
+                keysOfPairs[same].append(index)
             } else {
-                pairs.append(Pair(first: first, third: third, keys: [index]))
+                pairs.append(pair)
+                keysOfPairs.append([index])
             }
         }
         // A table change that needs more pairs must widen the tuple (the table test says so).
         precondition(pairs.count <= InjectionKeyFilter.maximumShortPairs, "more short-key pairs than the block loop compares")
         usedPairs = pairs
+        pairKeys = keysOfPairs.flatMap { $0 }
+        pairKeyStarts = keysOfPairs.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let slots = pairs + Array(repeating: Pair.never, count: max(0, InjectionKeyFilter.maximumShortPairs - pairs.count))
         self.pairs = (slots[0], slots[1], slots[2], slots[3], slots[4])
         var set = [UInt64](repeating: 0, count: 1 << 10)
@@ -130,27 +135,41 @@ struct InjectionKeyFilter: Sendable {
         }
     }
 
-    /// Calls `body(key)` for each short key whose first and third bytes are at `start` of `text`.
+    /// The short keys whose first and third bytes are at `start` of `text`, as a range of
+    /// ``shortKey(_:)`` (pairs differ in a byte, so one pair at most is in place).
     @inline(__always)
-    func forEachShortKey(at start: Int, in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
-        guard start + 2 < text.count else { return }
+    func shortKeys(at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        guard start + 2 < text.count else { return 0..<0 }
         let first = text[start] | 0x20
         let third = text[start + 2] | 0x20
-        for pair in usedPairs where pair.first[0] == first && pair.third[0] == third {
-            for key in pair.keys { body(key) }
+        for (index, pair) in usedPairs.enumerated() where pair.first[0] == first && pair.third[0] == third {
+            return pairKeyStarts[index]..<pairKeyStarts[index + 1]
         }
+        return 0..<0
     }
 
-    /// Calls `body(key, start)` for each long key one of whose grams hashes like the gram of
-    /// `text` at `sample` (`start` is where that key would begin).
-    func forEachLongKey(sample: Int, in text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
-        guard sample + 4 <= text.count else { return }
+    /// The short key in slot `slot` of a ``shortKeys(at:in:)`` range, as an index of ``shortKeys``.
+    @inline(__always)
+    func shortKey(_ slot: Int) -> Int { pairKeys[slot] }
+
+    /// The entries whose gram hashes like the gram of `text` at `sample`, as a range of
+    /// ``longKey(_:sample:in:)``, with that hash.
+    @inline(__always)
+    func longCandidates(sample: Int, in text: UnsafeBufferPointer<UInt8>) -> (slots: Range<Int>, hash: UInt64) {
+        guard sample + 4 <= text.count else { return (0..<0, 0) }
         let gram = UInt32(text[sample]) | UInt32(text[sample + 1]) << 8 | UInt32(text[sample + 2]) << 16 | UInt32(text[sample + 3]) << 24
         let hash = UInt64(InjectionKeyFilter.hash(gram))
         let bucket = Int(hash >> 4)
-        for slot in Int(gramStarts[bucket])..<Int(gramStarts[bucket + 1]) where gramEntries[slot] >> 16 == hash {
-            let start = sample - Int(gramEntries[slot] & 0xFF)
-            if start >= 0 { body(Int(gramEntries[slot] >> 8 & 0xFF), start) }
-        }
+        return (Int(gramStarts[bucket])..<Int(gramStarts[bucket + 1]), hash)
+    }
+
+    /// The long key of entry `slot` and where it would start, if the entry's gram has `hash`
+    /// (an index of ``longKeys`` and a text offset).
+    @inline(__always)
+    func longKey(_ slot: Int, hash: UInt64, sample: Int) -> (key: Int, start: Int)? {
+        let entry = gramEntries[slot]
+        guard entry >> 16 == hash else { return nil }
+        let start = sample - Int(entry & 0xFF)
+        return start >= 0 ? (Int(entry >> 8 & 0xFF), start) : nil
     }
 }

@@ -118,39 +118,39 @@ enum InjectionPhrases {
 /// read outwards from it.
 struct InjectionPhraseScanner: Sendable {
     let filter = InjectionKeyFilter(phrases: InjectionPhrases.phrases)
+    /// ``InjectionPhrases/phrases``, read once rather than through its lazy global per key.
+    private let phrases = InjectionPhrases.phrases
 
     /// The longest whitespace run read between two words, and the longest word.
     private static let maximumGap = 64
     private static let maximumWord = 24
 
-    /// Reports the phrase of an `enabled` detector that short key `key` starts at `start`, if
-    /// the key is there as a whole word.
-    func checkShortKey(_ key: Int, at start: Int, in text: UnsafeBufferPointer<UInt8>, wants: (DetectorID) -> Bool,
-                       _ report: (Finding) -> Void) {
-        check(filter.shortKeys[key], at: start, in: text, wants: wants, report)
+    /// The phrase of an `enabled` detector that short key `key` starts at `start`, if the key
+    /// is there as a whole word.
+    func finding(shortKey key: Int, at start: Int, in text: UnsafeBufferPointer<UInt8>, enabled: BitSet) -> Finding? {
+        finding(filter.shortKeys[key], at: start, in: text, enabled: enabled)
     }
 
     /// The same for long key `key`.
-    func checkLongKey(_ key: Int, at start: Int, in text: UnsafeBufferPointer<UInt8>, wants: (DetectorID) -> Bool,
-                      _ report: (Finding) -> Void) {
-        check(filter.longKeys[key], at: start, in: text, wants: wants, report)
+    func finding(longKey key: Int, at start: Int, in text: UnsafeBufferPointer<UInt8>, enabled: BitSet) -> Finding? {
+        finding(filter.longKeys[key], at: start, in: text, enabled: enabled)
     }
 
-    /// Verifies `key` at `start` (ASCII case-insensitively, as a whole word), then reports the
-    /// first of its phrases whose words are around it, unless quoted.
-    private func check(_ key: InjectionKeyFilter.Key, at start: Int, in text: UnsafeBufferPointer<UInt8>,
-                       wants: (DetectorID) -> Bool, _ report: (Finding) -> Void) {
+    /// Verifies `key` at `start` (ASCII case-insensitively, as a whole word), then the first of
+    /// its phrases whose words are around it, unless quoted.
+    private func finding(_ key: InjectionKeyFilter.Key, at start: Int, in text: UnsafeBufferPointer<UInt8>,
+                         enabled: BitSet) -> Finding? {
         let end = start + key.bytes.count
         guard end <= text.count, start == 0 || !ASCIIFold.isWordByte(text[start - 1]),
               end == text.count || !ASCIIFold.isWordByte(text[end]),
-              equalFolded(text, start..<end, key.bytes) else { return }
+              equalFolded(text, start..<end, key.bytes) else { return nil }
         for index in key.phrases {
-            let phrase = InjectionPhrases.phrases[index]
-            guard wants(phrase.detector), let from = before(phrase.before, phrase.before.count - 1, text, start),
+            let phrase = phrases[index]
+            guard enabled.contains(phrase.detector.rawValue), let from = before(phrase.before, phrase.before.count - 1, text, start),
                   let to = after(phrase.after, 0, text, end), !quoted(text, from, to) else { continue }
-            report(Finding(detector: phrase.detector, start: from, end: to))
-            return
+            return Finding(detector: phrase.detector, start: from, end: to)
         }
+        return nil
     }
 
     /// Where the phrase starts if `slots[...slot]` match the words before `position`.

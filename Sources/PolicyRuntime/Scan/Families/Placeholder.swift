@@ -24,7 +24,35 @@ enum Placeholder {
         }
         let distinct = seen.0.nonzeroBitCount + seen.1.nonzeroBitCount
         if distinct < min(6, max(2, value.count / 3)) { return true }
-        return markers.contains { contains(value, $0) }
+        return containsMarker(value)
+    }
+
+    /// For each byte (lower case), the markers that start with it, as a bit mask.
+    private static let markersStartingWith: [UInt32] = {
+        precondition(markers.count <= 32, "a marker mask is 32 bits")
+        var table = [UInt32](repeating: 0, count: 256)
+        for (index, marker) in markers.enumerated() { table[Int(marker[0])] |= 1 << UInt32(index) }
+        return table
+    }()
+
+    /// Whether `value` contains one of ``markers``, ignoring ASCII case: one pass, comparing
+    /// only the markers that start with each byte (a credential's body is checked whole).
+    private static func containsMarker(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        let fold = ASCIIFold.table
+        return markersStartingWith.withUnsafeBufferPointer { starting in
+            for start in value.indices {
+                var candidates = starting[Int(fold[Int(value[start])])]
+                while candidates != 0 {
+                    let marker = markers[candidates.trailingZeroBitCount]
+                    candidates &= candidates - 1
+                    guard start + marker.count <= value.count else { continue }
+                    var index = 1
+                    while index < marker.count, fold[Int(value[start + index])] == marker[index] { index += 1 }
+                    if index == marker.count { return true }
+                }
+            }
+            return false
+        }
     }
 
     /// Whole values that stand for a secret in code and configuration (`password = "changeme"`,
