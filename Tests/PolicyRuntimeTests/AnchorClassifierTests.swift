@@ -16,7 +16,7 @@ final class AnchorClassifierTests: XCTestCase {
             let block = raw.loadUnaligned(fromByteOffset: 1, as: ByteVector.self)
             let following = raw.loadUnaligned(fromByteOffset: 2, as: ByteVector.self)
             let preceding = raw.loadUnaligned(fromByteOffset: 0, as: ByteVector.self)
-            let startsWord = .!classifier.alphanumerics(preceding)
+            let startsWord = ~classifier.alphanumerics(preceding)
             return ByteMasks.laneBits(classifier.anchors(block, next: following, startsWord: startsWord)) >> 4 & 1 == 1
         }
     }

@@ -3,11 +3,11 @@
 /// time for the scanner's block loop. A test checks the two agree on every byte in every
 /// context.
 ///
-/// Anchors are `( +` (phones), `: = > @ _` (URLs, assignments, XML values, e-mail, token
-/// prefixes), `~` (Azure client secrets), `-` and `.` (flags, key blocks, prefixes, host names)
+/// Anchors are `: = > @ _` (URLs, assignments, XML values, e-mail, token prefixes), `~` (Azure
+/// client secrets), `-` and `.` (flags, key blocks, prefixes, host names)
 /// unless a space or a control follows (a sentence's end, a list's bullet: every shape has a
-/// byte after its dot or dash), digits that start a word (numbers; `v2`, `utf8` and the tail of
-/// `A1B2C3` are no number's start), capitals that start a word and are followed by a byte of
+/// byte after its dot or dash), digits that start a word (numbers, a phone's `+` or `(` read
+/// back from its first digit; `v2`, `utf8` and the tail of `A1B2C3` are no number's start), capitals that start a word and are followed by a byte of
 /// 0x30–0x5F (a digit, a capital, `_`…: key ids and IBANs start so; `The`, `I` and the inside of
 /// `HTTPServer` do not), the `J` of a JWT's `eyJ`, and 0xF3 (tag characters). Lower-case
 /// letters, spaces and the rest of punctuation — most of prose and code — are not.
@@ -17,7 +17,7 @@ struct AnchorClassifier {
     static func stopsAt(_ byte: UInt8, previous: UInt8?, next: UInt8?) -> Bool {
         let startsWord = previous.map { !ByteClass.isAlnum($0) } ?? true
         switch byte {
-        case 0x28, 0x2B, 0x3A, 0x3D, 0x3E, 0x40, 0x5F, 0x7E, 0xF3:
+        case 0x3A, 0x3D, 0x3E, 0x40, 0x5F, 0x7E, 0xF3:
             return true
         case 0x30...0x39:
             return startsWord
@@ -43,10 +43,8 @@ struct AnchorClassifier {
     private let blank = ByteVector(repeating: 0x20)
     private let j = ByteVector(repeating: 0x4A)
     private let dash = ByteVector(repeating: 0x2D)
-    private let dot = ByteVector(repeating: 0x2E)
-    private let parenthesis = ByteVector(repeating: 0x28)
-    private let plus = ByteVector(repeating: 0x2B)
-    private let colon = ByteVector(repeating: 0x3A)
+    private let one = ByteVector(repeating: 1)
+    private let four = ByteVector(repeating: 0x04)
     private let equals = ByteVector(repeating: 0x3D)
     private let greater = ByteVector(repeating: 0x3E)
     private let at = ByteVector(repeating: 0x40)
@@ -59,19 +57,21 @@ struct AnchorClassifier {
     /// The lanes whose byte is an ASCII letter or digit.
     @inline(__always)
     func alphanumerics(_ block: ByteVector) -> ByteMask {
-        ByteMasks.inRange(block | fold, letter, capitalSpan) .| ByteMasks.inRange(block, digit, digitSpan)
+        ByteMasks.inRange(block | fold, letter, capitalSpan) | ByteMasks.inRange(block, digit, digitSpan)
     }
 
     /// The lanes of `block` the scanner stops at; `next` is the block one byte further on, and
     /// `startsWord` the lanes whose previous byte is not a letter or digit.
     @inline(__always)
     func anchors(_ block: ByteVector, next: ByteVector, startsWord: ByteMask) -> ByteMask {
-        let digits = ByteMasks.inRange(block, digit, digitSpan) .& startsWord
-        let capitals = ByteMasks.inRange(block, capital, capitalSpan)
-            .& ((ByteMasks.inRange(next, keyByte, keyByteSpan) .& startsWord) .| (block .== j))
-        let dashOrDot = ((block .== dash) .| (block .== dot)) .& (next .> blank)
-        let single = (block .== parenthesis) .| (block .== plus) .| (block .== colon) .| (block .== equals)
-            .| (block .== greater) .| (block .== at) .| (block .== underscore) .| (block .== tilde) .| (block .== tagLead)
-        return digits .| capitals .| dashOrDot .| single
+        // Digits, and capitals before a key byte, where a word starts; any `J`.
+        let wordStarts = (ByteMasks.inRange(block, digit, digitSpan)
+            | (ByteMasks.inRange(block, capital, capitalSpan) & ByteMasks.inRange(next, keyByte, keyByteSpan))) & startsWord
+        let dashOrDot = ByteMasks.inRange(block, dash, one) & ByteMasks.greater(next, blank)
+        // `:` (0x3A) and `>` (0x3E) are the only bytes that `| 0x04` makes 0x3E.
+        let single = ByteMasks.equal(block | four, greater) | ByteMasks.equal(block, equals) | ByteMasks.equal(block, at)
+            | ByteMasks.equal(block, underscore) | ByteMasks.equal(block, tilde) | ByteMasks.equal(block, tagLead)
+            | ByteMasks.equal(block, j)
+        return wordStarts | dashOrDot | single
     }
 }

@@ -54,12 +54,18 @@ struct AnchorHandler {
         switch byte {
         case 0x40:
             if email { report(Email.find(text, at: index)) }
-        case 0x30...0x39, 0x2B, 0x28:
+        case 0x30...0x39:
             if numbers, index >= numbersResumeAt {
-                if let found = Numbers.find(text, at: index, wants: wants) {
+                // A phone's `+` or `(` is read back from its first digit: they are no anchors,
+                // as code is full of parentheses.
+                let sign = index > 0 && (text[index - 1] == 0x2B || text[index - 1] == 0x28)
+                if sign, let found = Numbers.find(text, at: index - 1, wants: wants) {
                     report(found)
                     numbersResumeAt = found.end
-                } else if byte >= 0x30 {
+                } else if let found = Numbers.find(text, at: index, wants: wants) {
+                    report(found)
+                    numbersResumeAt = found.end
+                } else {
                     numbersResumeAt = ByteClass.run(text, from: index, ByteClass.isDigit)
                 }
             }

@@ -75,15 +75,15 @@ struct BlockScan {
             let block = raw.loadUnaligned(fromByteOffset: offset, as: ByteVector.self)
             let next = raw.loadUnaligned(fromByteOffset: offset &+ 1, as: ByteVector.self)
             let previous = raw.loadUnaligned(fromByteOffset: offset &- 1, as: ByteVector.self)
-            let startsWord = .!classifier.alphanumerics(previous)
+            let startsWord = ~classifier.alphanumerics(previous)
             let stops = classifier.anchors(block, next: next, startsWord: startsWord)
-            var keys = ByteMask(repeating: false)
+            var keys = ByteMasks.none
             var samples: UInt32 = 0
             if phrases {
-                keys = self.phrases.filter.shortCandidates(raw, offset) .& startsWord
+                keys = self.phrases.filter.shortCandidates(raw, offset) & startsWord
                 samples = self.phrases.filter.longSamples(raw, offset)
             }
-            if ByteMasks.isAnySet(stops .| keys) || samples != 0 {
+            if ByteMasks.isAnySet(stops | keys) || samples != 0 {
                 handle(origin &+ offset, stops: ByteMasks.laneBits(stops), keys: ByteMasks.laneBits(keys), samples: samples)
             }
             offset &+= 16

@@ -6,11 +6,28 @@
 /// (`block .== 0x2D`) compile to lane-by-lane generic code, about a hundred times slower.
 typealias ByteVector = SIMD16<UInt8>
 
-/// The lanes of a ``ByteVector`` comparison.
-typealias ByteMask = SIMDMask<SIMD16<Int8>>
+/// The lanes of a ``ByteVector`` comparison: 0xFF where it holds, 0 where not, combined with
+/// the ordinary `&`, `|` and `~` and read as two 64-bit words (``isAnySet(_:)``,
+/// ``laneBits(_:)``).
+typealias ByteMask = ByteVector
 
-/// Reading masks as integers, which the standard library does lane by lane.
+/// Comparisons into ``ByteMask``s, and masks read as integers.
 enum ByteMasks {
+    /// No lane.
+    static let none = ByteMask(repeating: 0)
+
+    /// The lanes where `a` and `b` are equal.
+    @inline(__always)
+    static func equal(_ a: ByteVector, _ b: ByteVector) -> ByteMask { unsafeBitCast(a .== b, to: ByteMask.self) }
+
+    /// The lanes where `a` is above `b` (unsigned).
+    @inline(__always)
+    static func greater(_ a: ByteVector, _ b: ByteVector) -> ByteMask { unsafeBitCast(a .> b, to: ByteMask.self) }
+
+    /// The lanes where `a` is below `b` (unsigned).
+    @inline(__always)
+    static func less(_ a: ByteVector, _ b: ByteVector) -> ByteMask { unsafeBitCast(a .< b, to: ByteMask.self) }
+
     /// Whether any lane is true: two 64-bit tests.
     @inline(__always)
     static func isAnySet(_ mask: ByteMask) -> Bool {
@@ -21,8 +38,7 @@ enum ByteMasks {
     /// Bit `i` set when lane `i` of the mask is true.
     @inline(__always)
     static func laneBits(_ mask: ByteMask) -> UInt32 {
-        // A true lane is 0xFF, a false one 0 (the mask's storage); `replacing(with:where:)`
-        // would go lane by lane through memory.
+        // A true lane is 0xFF, a false one 0.
         let halves = unsafeBitCast(mask, to: (UInt64, UInt64).self)
         // Keeps one bit per byte, then gathers them into the top byte (byte i to bit 56 + i).
         let low = ((halves.0 & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) >> 56
@@ -34,6 +50,6 @@ enum ByteMasks {
     /// comparison).
     @inline(__always)
     static func inRange(_ block: ByteVector, _ lower: ByteVector, _ span: ByteVector) -> ByteMask {
-        (block &- lower) .<= span
+        unsafeBitCast((block &- lower) .<= span, to: ByteMask.self)
     }
 }

@@ -79,8 +79,8 @@ struct RarePairFilter: Sendable {
             var remaining = blocks
             // Two blocks per round, so each pair's constants are loaded once per 32 positions.
             while remaining >= 2 {
-                var hit = ByteMask(repeating: false)
-                var hit2 = ByteMask(repeating: false)
+                var hit = ByteMasks.none
+                var hit2 = ByteMasks.none
                 for pair in pairs {
                     let a = position &+ pair.firstOffset
                     let b = position &+ pair.secondOffset
@@ -88,10 +88,10 @@ struct RarePairFilter: Sendable {
                     let y = raw.loadUnaligned(fromByteOffset: b, as: ByteVector.self) | fold
                     let x2 = raw.loadUnaligned(fromByteOffset: a &+ 16, as: ByteVector.self) | fold
                     let y2 = raw.loadUnaligned(fromByteOffset: b &+ 16, as: ByteVector.self) | fold
-                    hit = hit .| ((x .== pair.first) .& (y .== pair.second))
-                    hit2 = hit2 .| ((x2 .== pair.first) .& (y2 .== pair.second))
+                    hit = hit | (ByteMasks.equal(x, pair.first) & ByteMasks.equal(y, pair.second))
+                    hit2 = hit2 | (ByteMasks.equal(x2, pair.first) & ByteMasks.equal(y2, pair.second))
                 }
-                if ByteMasks.isAnySet(hit .| hit2) {
+                if ByteMasks.isAnySet(hit | hit2) {
                     var lanes = ByteMasks.laneBits(hit) | ByteMasks.laneBits(hit2) << 16
                     while lanes != 0 {
                         if !lane(position &+ lanes.trailingZeroBitCount) { return }
@@ -102,11 +102,11 @@ struct RarePairFilter: Sendable {
                 remaining &-= 2
             }
             if remaining == 1 {
-                var hit = ByteMask(repeating: false)
+                var hit = ByteMasks.none
                 for pair in pairs {
                     let x = raw.loadUnaligned(fromByteOffset: position &+ pair.firstOffset, as: ByteVector.self)
                     let y = raw.loadUnaligned(fromByteOffset: position &+ pair.secondOffset, as: ByteVector.self)
-                    hit = hit .| (((x | fold) .== pair.first) .& ((y | fold) .== pair.second))
+                    hit = hit | (ByteMasks.equal(x | fold, pair.first) & ByteMasks.equal(y | fold, pair.second))
                 }
                 var lanes = ByteMasks.isAnySet(hit) ? ByteMasks.laneBits(hit) : 0
                 while lanes != 0 {

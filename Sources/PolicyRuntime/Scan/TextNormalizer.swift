@@ -91,7 +91,7 @@ package enum TextNormalizer {
         while position + 32 <= text.count {
             let first = special.lanes(raw.loadUnaligned(fromByteOffset: position, as: ByteVector.self))
             let second = special.lanes(raw.loadUnaligned(fromByteOffset: position + 16, as: ByteVector.self))
-            if ByteMasks.isAnySet(first .| second) {
+            if ByteMasks.isAnySet(first | second) {
                 if ByteMasks.isAnySet(first) { return position + ByteMasks.laneBits(first).trailingZeroBitCount }
                 return position + 16 + ByteMasks.laneBits(second).trailingZeroBitCount
             }
@@ -109,7 +109,7 @@ package enum TextNormalizer {
     /// ``isSpecial(_:)`` sixteen bytes at a time.
     struct SpecialBytes {
         private let firstText = ByteVector(repeating: 0x20)
-        private let delete = ByteVector(repeating: 0x7F)
+        private let beforeDelete = ByteVector(repeating: 0x7E)
         private let tab = ByteVector(repeating: 0x09)
         private let lineFeed = ByteVector(repeating: 0x0A)
         private let carriageReturn = ByteVector(repeating: 0x0D)
@@ -117,8 +117,8 @@ package enum TextNormalizer {
         /// The lanes of `block` whose byte ``isSpecial(_:)``.
         @inline(__always)
         func lanes(_ block: ByteVector) -> ByteMask {
-            let controls = (block .< firstText) .& .!((block .== tab) .| (block .== lineFeed) .| (block .== carriageReturn))
-            return controls .| (block .>= delete)
+            let text = ByteMasks.equal(block, tab) | ByteMasks.equal(block, lineFeed) | ByteMasks.equal(block, carriageReturn)
+            return (ByteMasks.less(block, firstText) & ~text) | ByteMasks.greater(block, beforeDelete)
         }
     }
 

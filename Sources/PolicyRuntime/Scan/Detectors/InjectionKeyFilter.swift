@@ -118,8 +118,8 @@ struct InjectionKeyFilter: Sendable {
     func shortCandidates(_ raw: UnsafeRawPointer, _ position: Int) -> ByteMask {
         let first = raw.loadUnaligned(fromByteOffset: position, as: ByteVector.self) | fold
         let third = raw.loadUnaligned(fromByteOffset: position &+ 2, as: ByteVector.self) | fold
-        @inline(__always) func hits(_ pair: Pair) -> ByteMask { (first .== pair.first) .& (third .== pair.third) }
-        return hits(pairs.0) .| hits(pairs.1) .| hits(pairs.2) .| hits(pairs.3) .| hits(pairs.4)
+        @inline(__always) func hits(_ pair: Pair) -> ByteMask { ByteMasks.equal(first, pair.first) & ByteMasks.equal(third, pair.third) }
+        return hits(pairs.0) | hits(pairs.1) | hits(pairs.2) | hits(pairs.3) | hits(pairs.4)
     }
 
     /// Bit `i` set when the gram at sample `i` (at `5 × i`) of the block at `raw + position`
