@@ -21,16 +21,17 @@ struct TextLocation: Sendable, Equatable, Comparable {
 /// its part's length.
 struct TextPlacer {
     let message: Int?
-    /// The first part's index and the offsets in the scanned text where each part starts.
+    /// The first part's index and the offsets in the scanned text where each part starts
+    /// (empty for a text of one part, which starts at 0). The offsets are borrowed from the
+    /// caller of the scan: a placer is valid only inside the scan callback it is handed to,
+    /// and copying one (at every hit) counts no references.
     private let firstPart: Int?
-    private let partStarts: [Int]
+    private let partStarts: UnsafeBufferPointer<Int>
 
     /// A text that is not made of parts (`prompt`, `response`).
-    static let whole = TextPlacer(message: nil, firstPart: nil, partStarts: oneStart)
-    /// The starts of a text of one part, shared rather than built per message.
-    static let oneStart = [0]
+    static var whole: TextPlacer { TextPlacer(message: nil, firstPart: nil) }
 
-    init(message: Int?, firstPart: Int?, partStarts: [Int]) {
+    init(message: Int?, firstPart: Int?, partStarts: UnsafeBufferPointer<Int> = UnsafeBufferPointer(start: nil, count: 0)) {
         self.message = message
         self.firstPart = firstPart
         self.partStarts = partStarts
@@ -51,7 +52,7 @@ struct TextPlacer {
             }
             part = low
         }
-        let origin = partStarts[part]
+        let origin = partStarts.isEmpty ? 0 : partStarts[part]
         return (TextLocation(message: message, part: firstPart + part), start - origin, end - origin)
     }
 }
@@ -107,7 +108,7 @@ extension Request {
                                                                _ scan: (UnsafeBufferPointer<UInt8>, TextPlacer) -> Void) -> Bool {
         guard let first = parts.first else { return false }
         guard parts.count > 1 else {
-            first.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: 0, partStarts: TextPlacer.oneStart)) }
+            first.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: 0)) }
             return false
         }
         var joined: [UInt8] = []
@@ -118,9 +119,11 @@ extension Request {
             starts.append(joined.count)
             joined.append(contentsOf: part)
         }
-        joined.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: 0, partStarts: starts)) }
+        starts.withUnsafeBufferPointer { starts in
+            joined.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: 0, partStarts: starts)) }
+        }
         for (index, part) in parts.enumerated() {
-            part.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: index, partStarts: TextPlacer.oneStart)) }
+            part.withUnsafeBufferPointer { scan($0, TextPlacer(message: message, firstPart: index)) }
         }
         return true
     }

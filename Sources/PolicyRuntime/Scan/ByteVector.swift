@@ -13,8 +13,9 @@ typealias ByteMask = ByteVector
 
 /// Comparisons into ``ByteMask``s, and masks read as integers.
 enum ByteMasks {
-    /// No lane.
-    static let none = ByteMask(repeating: 0)
+    /// No lane (computed: a stored global would be checked for initialization at every use).
+    @inline(__always)
+    static var none: ByteMask { ByteMask(repeating: 0) }
 
     /// The lanes where `a` and `b` are equal.
     @inline(__always)

@@ -87,13 +87,17 @@ package enum TextNormalizer {
         let raw = UnsafeRawPointer(base)
         let special = SpecialBytes()
         var position = index
-        // Two blocks a step, one branch for both (nearly every block of a text has none).
+        // Thirty-two bytes a step with the coarse test (which a tab or a CR also trips), the
+        // exact one only where it trips.
         while position + 32 <= text.count {
-            let first = special.lanes(raw.loadUnaligned(fromByteOffset: position, as: ByteVector.self))
-            let second = special.lanes(raw.loadUnaligned(fromByteOffset: position + 16, as: ByteVector.self))
-            if ByteMasks.isAnySet(first | second) {
-                if ByteMasks.isAnySet(first) { return position + ByteMasks.laneBits(first).trailingZeroBitCount }
-                return position + 16 + ByteMasks.laneBits(second).trailingZeroBitCount
+            let first = raw.loadUnaligned(fromByteOffset: position, as: ByteVector.self)
+            let second = raw.loadUnaligned(fromByteOffset: position + 16, as: ByteVector.self)
+            let firstCoarse = special.coarseLanes(first)
+            let secondCoarse = special.coarseLanes(second)
+            if ByteMasks.isAnySet(firstCoarse | secondCoarse) {
+                let lanes = UInt32(ByteMasks.laneBits(special.lanes(first, coarse: firstCoarse)))
+                    | ByteMasks.laneBits(special.lanes(second, coarse: secondCoarse)) << 16
+                if lanes != 0 { return position + lanes.trailingZeroBitCount }
             }
             position += 32
         }
@@ -108,18 +112,30 @@ package enum TextNormalizer {
 
     /// ``isSpecial(_:)`` sixteen bytes at a time.
     struct SpecialBytes {
-        private let firstText = ByteVector(repeating: 0x20)
-        private let beforeDelete = ByteVector(repeating: 0x7E)
+        private let firstNonSpecial = SIMD16<Int8>(repeating: 0x21)
+        private let one = ByteVector(repeating: 1)
         private let tab = ByteVector(repeating: 0x09)
         private let lineFeed = ByteVector(repeating: 0x0A)
         private let carriageReturn = ByteVector(repeating: 0x0D)
 
+        /// A superset of the special lanes: bytes below 0x20, DEL and up (one signed compare:
+        /// adding 1 takes 0x7F–0xFF below zero and 0x00–0x1F to 0x01–0x20), other than LF. Tab
+        /// and CR are the rest; a line break, in every line of prose, does not trip it.
+        @inline(__always)
+        func coarseLanes(_ block: ByteVector) -> ByteMask {
+            unsafeBitCast(unsafeBitCast(block &+ one, to: SIMD16<Int8>.self) .< firstNonSpecial, to: ByteMask.self)
+                & ~ByteMasks.equal(block, lineFeed)
+        }
+
+        /// The lanes of `block` whose byte ``isSpecial(_:)``, given its ``coarseLanes(_:)``.
+        @inline(__always)
+        func lanes(_ block: ByteVector, coarse: ByteMask) -> ByteMask {
+            coarse & ~(ByteMasks.equal(block, tab) | ByteMasks.equal(block, carriageReturn))
+        }
+
         /// The lanes of `block` whose byte ``isSpecial(_:)``.
         @inline(__always)
-        func lanes(_ block: ByteVector) -> ByteMask {
-            let text = ByteMasks.equal(block, tab) | ByteMasks.equal(block, lineFeed) | ByteMasks.equal(block, carriageReturn)
-            return (ByteMasks.less(block, firstText) & ~text) | ByteMasks.greater(block, beforeDelete)
-        }
+        func lanes(_ block: ByteVector) -> ByteMask { lanes(block, coarse: coarseLanes(block)) }
     }
 
     @inline(__always)
