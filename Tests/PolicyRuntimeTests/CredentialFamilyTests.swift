@@ -311,15 +311,16 @@ final class CredentialFamilyTests: XCTestCase {
         }
     }
 
-    /// The scanner tests eight bytes at a time and passes over title-case words and sentence
-    /// ends: every prefix is found wherever it falls in those eight bytes, after prose and
-    /// before a lower-case word.
+    /// The scanner tests sixteen bytes at a time (the first block and the last ones through a
+    /// padded copy) and passes over title-case words and sentence ends: every prefix is found
+    /// wherever it falls in a block, in the first one or further on, after prose and before a
+    /// lower-case word.
     func testEveryPrefixIsFoundAtEveryAlignmentInProse() {
         var maker = TokenMaker(seed: 0x11)
         for row in CredentialFamilies.table {
             for prefix in row.prefixes {
                 let sample = maker.sample(row, prefix: prefix)
-                for shift in 0..<9 {
+                for shift in 0..<33 {
                     let lead = "The key. Then " + String(repeating: "x", count: shift) + " "
                     XCTAssertEqual(families(lead + sample.token + " then more. Text"), [expected(row, sample.token)],
                                    "\(row.name) `\(prefix)` after \(shift)")

@@ -143,8 +143,9 @@ final class DetectorTests: XCTestCase {
         XCTAssertTrue(findings.first?.utf8.starts(with: "injection.hidden_text:".utf8) ?? false)
     }
 
-    /// The scanner tests eight bytes at a time and passes over title-case words and sentence
-    /// ends: each shape is found wherever it falls, after prose and before a lower-case word.
+    /// The scanner tests sixteen bytes at a time (the first block and the last ones through a
+    /// padded copy) and passes over title-case words and sentence ends: each shape is found
+    /// wherever it falls in a block, after prose and before a lower-case word.
     func testEveryShapeIsFoundAtEveryAlignmentInProse() {
         let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
         let samples = [
@@ -155,7 +156,7 @@ final class DetectorTests: XCTestCase {
         ]
         for sample in samples {
             let (type, text) = (String(sample.prefix { $0 != ":" }), String(sample.drop { $0 != ":" }.dropFirst()))
-            for shift in 0..<9 {
+            for shift in 0..<33 {
                 let found = probe.found("The end. Then " + String(repeating: "x", count: shift) + " " + text + " then more. Text")
                 XCTAssertEqual(found, ["\(type):\(text)"], "\(type) after \(shift)")
             }

@@ -1,7 +1,9 @@
 // libFuzzer target: every detector, the policy literals and regexes, a role's blocked patterns,
 // the normalized view they all scan, redaction, and a message of two parts scanned joined, on arbitrary bytes
 // (not necessarily UTF-8: embedders may hand the runtime raw bytes). Findings must lie inside
-// the text and come out in order. Built by scripts/fuzz.sh; not part of `swift test`.
+// the text and come out in order, and must not depend on where the text falls in the scanner's
+// sixteen-byte blocks: the same text after 1–31 spaces gives the same findings, shifted.
+// Built by scripts/fuzz.sh; not part of `swift test`.
 import PolicyLang
 import PolicyRuntime
 
@@ -46,5 +48,20 @@ public func fuzzDetectors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fatalError("detection outside the text")
     }
     _ = decision.jsonBytes()
+
+    // Alignment: a run of spaces before the text moves every finding by its length, no more.
+    let shift = 1 + size % 31
+    var shifted = Request()
+    shifted.role = request.role
+    shifted.prompt = Array(repeating: 0x20, count: shift) + bytes
+    func findings(_ decision: Decision, by offset: Int) -> [String] {
+        decision.detections.filter { $0.field == "prompt" }.map { "\($0.type) \($0.start - offset) \($0.end - offset)" }.sorted()
+    }
+    var alone = Request()
+    alone.role = request.role
+    alone.prompt = bytes
+    let expected = findings(detectorPlan.evaluate(alone), by: 0)
+    let moved = findings(detectorPlan.evaluate(shifted), by: shift)
+    guard expected == moved else { fatalError("findings depend on alignment: \(expected) vs \(moved) after \(shift) spaces") }
     return 0
 }
