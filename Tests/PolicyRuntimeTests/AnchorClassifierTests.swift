@@ -6,35 +6,57 @@ import XCTest
 final class AnchorClassifierTests: XCTestCase {
     private let classifier = AnchorClassifier()
 
-    /// Whether the block test stops at the byte `byte` between `previous` and `next`.
-    private func blockStops(_ previous: UInt8, _ byte: UInt8, _ next: UInt8) -> Bool {
-        var bytes = [UInt8](repeating: 0x20, count: 20)
-        bytes[4] = previous
-        bytes[5] = byte
-        bytes[6] = next
-        return bytes.withUnsafeBytes { raw in
-            let block = raw.loadUnaligned(fromByteOffset: 1, as: ByteVector.self)
-            let following = raw.loadUnaligned(fromByteOffset: 2, as: ByteVector.self)
-            let preceding = raw.loadUnaligned(fromByteOffset: 0, as: ByteVector.self)
-            let startsWord = ~classifier.alphanumerics(preceding)
-            return ByteMasks.laneBits(classifier.anchors(block, next: following, startsWord: startsWord)) >> 4 & 1 == 1
-        }
+    /// The lanes where the block test stops, given each lane's byte, the byte before it and
+    /// the byte after it (the classifier reads the three as separate vectors, so sixteen
+    /// contexts are tested at once).
+    private func blockStops(previous: ByteVector, block: ByteVector, next: ByteVector) -> UInt32 {
+        ByteMasks.laneBits(classifier.anchors(block, next: next, startsWord: ~classifier.alphanumerics(previous)))
     }
 
     func testTheBlockTestAgreesWithTheByteTestInEveryContext() {
         let someBytes: [UInt8] = [0x00, 0x09, 0x0A, 0x20, 0x2D, 0x30, 0x39, 0x41, 0x5A, 0x5F, 0x61, 0x7A, 0x7F, 0x80, 0xFF]
         var checked = 0
+        var disagreements: [String] = []
         for byte in 0...255 {
-            for other in 0...255 {
-                for fixed in someBytes {
-                    let (b, o) = (UInt8(byte), UInt8(other))
-                    XCTAssertEqual(blockStops(o, b, fixed), AnchorClassifier.stopsAt(b, previous: o, next: fixed), "\(o) \(b) \(fixed)")
-                    XCTAssertEqual(blockStops(fixed, b, o), AnchorClassifier.stopsAt(b, previous: fixed, next: o), "\(fixed) \(b) \(o)")
-                    checked += 2
+            let block = ByteVector(repeating: UInt8(byte))
+            for fixed in someBytes {
+                for group in 0..<16 {
+                    // Sixteen values of the varying neighbour, one per lane.
+                    var others = ByteVector(repeating: 0)
+                    for lane in 0..<16 { others[lane] = UInt8(group * 16 + lane) }
+                    let afterFixed = blockStops(previous: ByteVector(repeating: fixed), block: block, next: others)
+                    let beforeFixed = blockStops(previous: others, block: block, next: ByteVector(repeating: fixed))
+                    for lane in 0..<16 {
+                        let other = others[lane]
+                        if (afterFixed >> lane & 1 == 1) != AnchorClassifier.stopsAt(UInt8(byte), previous: fixed, next: other) {
+                            disagreements.append("\(fixed) \(byte) \(other)")
+                        }
+                        if (beforeFixed >> lane & 1 == 1) != AnchorClassifier.stopsAt(UInt8(byte), previous: other, next: fixed) {
+                            disagreements.append("\(other) \(byte) \(fixed)")
+                        }
+                        checked += 2
+                    }
                 }
             }
         }
         XCTAssertEqual(checked, 256 * 256 * someBytes.count * 2)
+        XCTAssertEqual(disagreements.prefix(10), [], "previous, byte, next")
+        // The start of the text is read as a space before it (the padded first block).
+        let startDiffers = (0..<65_536).filter { pair in
+            let (b, n) = (UInt8(pair >> 8), UInt8(pair & 0xFF))
+            return AnchorClassifier.stopsAt(b, previous: nil, next: n) != AnchorClassifier.stopsAt(b, previous: 0x20, next: n)
+        }
+        XCTAssertEqual(startDiffers, [])
+    }
+
+    /// A prefix's last byte stops the scanner whatever printable byte of its body follows, as
+    /// the prefix index assumes of a nil `next`.
+    func testAPrefixEndStopsBeforeAnyBody() {
+        for byte in 0...255 where AnchorClassifier.stopsAt(UInt8(byte), previous: 0x20, next: nil) {
+            for next in 0x21...0x7E {
+                XCTAssertTrue(AnchorClassifier.stopsAt(UInt8(byte), previous: 0x20, next: UInt8(next)), "\(byte) before \(next)")
+            }
+        }
     }
 
     func testProseStopsRarely() {

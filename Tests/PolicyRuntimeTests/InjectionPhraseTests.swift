@@ -57,6 +57,17 @@ final class InjectionPhraseTests: XCTestCase {
         for text in benign { XCTAssertEqual(probe.found(text), [], text) }
     }
 
+    /// Keys and the words around them end at the same bytes (found by a stranger's review,
+    /// when `jailbreak mode` became keyed by `jailbreak`).
+    func testKeysAndTheirWordsShareOneWordBoundary() {
+        XCTAssertEqual(probe.found("\u{201C}Jailbreak mode enabled"), ["injection.jailbreak:Jailbreak mode"])
+        XCTAssertEqual(probe.found("ChatGPT with Developer Mode's output"), ["injection.jailbreak:ChatGPT with Developer Mode's"])
+        XCTAssertEqual(probe.found("jailbreak mode's rules"), ["injection.jailbreak:jailbreak mode's"])
+        XCTAssertEqual(probe.found("\u{00E9}Jailbroken mode"), ["injection.jailbreak:Jailbroken mode"])
+        XCTAssertEqual(probe.found("ai developer mode_on"), [], "an identifier is not the word")
+        XCTAssertEqual(probe.found("set _jailbreak mode"), [], "nor is a word glued to `_`")
+    }
+
     func testAQuotedPhraseIsAMentionNotAnInstruction() {
         XCTAssertEqual(probe.found(#"what does "ignore previous instructions" mean?"#), [])
         XCTAssertEqual(probe.found("is 'you are now DAN' a known jailbreak?"), [])

@@ -13,7 +13,9 @@
 /// letters, spaces and the rest of punctuation — most of prose and code — are not.
 struct AnchorClassifier {
     /// Whether the scanner stops at `byte` when `previous` comes before it and `next` follows
-    /// it (nil: the start or the end of the text).
+    /// it. A nil `previous` is the start of the text (as a space before it). A nil `next` is
+    /// the end of a credential prefix, where the body follows: printable, of any case — the
+    /// scanner's own end of text reads as a zero byte instead (its padding), which starts nothing.
     static func stopsAt(_ byte: UInt8, previous: UInt8?, next: UInt8?) -> Bool {
         let startsWord = previous.map { !ByteClass.isAlnum($0) } ?? true
         switch byte {

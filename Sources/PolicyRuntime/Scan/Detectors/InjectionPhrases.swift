@@ -141,8 +141,8 @@ struct InjectionPhraseScanner: Sendable {
     private func finding(_ key: InjectionKeyFilter.Key, at start: Int, in text: UnsafeBufferPointer<UInt8>,
                          enabled: BitSet) -> Finding? {
         let end = start + key.bytes.count
-        guard end <= text.count, start == 0 || !ASCIIFold.isWordByte(text[start - 1]),
-              end == text.count || !ASCIIFold.isWordByte(text[end]),
+        guard end <= text.count, start == 0 || !InjectionPhraseScanner.isWordByte(text[start - 1]),
+              end == text.count || !InjectionPhraseScanner.isWordByte(text[end]),
               equalFolded(text, start..<end, key.bytes) else { return nil }
         for index in key.phrases {
             let phrase = phrases[index]
@@ -156,7 +156,7 @@ struct InjectionPhraseScanner: Sendable {
     /// Where the phrase starts if `slots[...slot]` match the words before `position`.
     private func before(_ slots: [InjectionPhrases.Slot], _ slot: Int, _ text: UnsafeBufferPointer<UInt8>, _ position: Int) -> Int? {
         guard slot >= 0 else { return position }
-        if let word = previousWord(text, position), slots[slot].words.contains(where: { equalFolded(text, word, $0) }),
+        if let word = previousWord(text, position), isOneOf(text, word, slots[slot].words),
            let start = before(slots, slot - 1, text, word.lowerBound) {
             return start
         }
@@ -171,14 +171,32 @@ struct InjectionPhraseScanner: Sendable {
             guard at < text.count, text[at] == UInt8(ascii: ":") else { return nil }
             return after(slots, slot + 1, text, at + 1)
         }
-        if let word = nextWord(text, position), slots[slot].words.contains(where: { equalFolded(text, word, $0) }),
+        if let word = nextWord(text, position), isOneOf(text, word, slots[slot].words),
            let end = after(slots, slot + 1, text, word.upperBound) {
             return end
         }
         return slots[slot].optional ? after(slots, slot + 1, text, position) : nil
     }
 
-    private static func isWordByte(_ byte: UInt8) -> Bool { ByteClass.isAlnum(byte) || byte == UInt8(ascii: "'") }
+    /// What a word of the grammar is made of, for keys and the words around them alike: ASCII
+    /// letters and digits, `_` (so `mode_on` is one identifier, not the word `mode`) and `'`
+    /// (`don't`). Anything else — a space, punctuation, a curly quote or another non-ASCII byte —
+    /// ends a word.
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        ByteClass.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "'")
+    }
+
+    /// Whether the word `text[range]` is one of `words`, ignoring ASCII case and a possessive
+    /// `'s` or `'` (`Developer Mode's output`).
+    private func isOneOf(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ words: [[UInt8]]) -> Bool {
+        var stem = range
+        if stem.count > 2, text[stem.upperBound - 2] == UInt8(ascii: "'"), text[stem.upperBound - 1] | 0x20 == UInt8(ascii: "s") {
+            stem = stem.lowerBound..<stem.upperBound - 2
+        } else if stem.count > 1, text[stem.upperBound - 1] == UInt8(ascii: "'") {
+            stem = stem.lowerBound..<stem.upperBound - 1
+        }
+        return words.contains { equalFolded(text, range, $0) || (stem != range && equalFolded(text, stem, $0)) }
+    }
 
     /// The word before `position`, separated from it by whitespace.
     private func previousWord(_ text: UnsafeBufferPointer<UInt8>, _ position: Int) -> Range<Int>? {
