@@ -31,28 +31,8 @@ struct ScanResults {
             findings.sort {
                 ($0.location, $0.finding.start, $0.finding.detector.rawValue) < ($1.location, $1.finding.start, $1.finding.detector.rawValue)
             }
-            // Sorted by place, so one table of each detector's last finding, reset per place,
-            // finds what a finding overlaps: O(n) after the sort.
-            var merged: [Located] = []
-            var lastOf = [Int](repeating: -1, count: DetectorID.allCases.count)
-            for located in findings {
-                if let previous = merged.last, previous.location != located.location {
-                    for index in lastOf.indices { lastOf[index] = -1 }
-                }
-                let detector = located.finding.detector.rawValue
-                let last = lastOf[detector]
-                if last >= 0, merged[last].finding.end > located.finding.start {
-                    let kept = merged[last].finding
-                    if kept.end < located.finding.end {
-                        merged[last] = Located(finding: Finding(detector: kept.detector, start: kept.start, end: located.finding.end,
-                                                                family: kept.family), location: located.location)
-                    }
-                    continue
-                }
-                lastOf[detector] = merged.count
-                merged.append(located)
-            }
-            findings = merged
+            findings = Finding.mergingOverlaps(findings, finding: \.finding, sameGroup: { $0.location == $1.location },
+                                               replacing: { Located(finding: $1, location: $0.location) })
         }
     }
 

@@ -1,7 +1,8 @@
 /// What the scanner does at an anchor: the detectors that start at that byte, and the
 /// credential families whose prefix it anchors.
 struct AnchorHandler {
-    let scanner: DetectorScanner
+    /// The internal domain suffixes, for hosts with and without a scheme.
+    let internalHosts: InternalHosts
     let text: UnsafeBufferPointer<UInt8>
     /// The enabled detectors, one bit each by raw value (a word, so the closures handed to the
     /// detectors capture nothing that is reference-counted).
@@ -10,7 +11,6 @@ struct AnchorHandler {
     let prefixes: CredentialPrefixIndex
     let email: Bool
     let numbers: Bool
-    let upper: Bool
     let dash: Bool
     let colon: Bool
     let password: Bool
@@ -22,7 +22,7 @@ struct AnchorHandler {
     var hiddenResumeAt = 0
 
     init(scanner: DetectorScanner, text: UnsafeBufferPointer<UInt8>, enabled: BitSet) {
-        self.scanner = scanner
+        internalHosts = scanner.internalHosts
         self.text = text
         precondition(DetectorID.allCases.count <= 64, "the enabled detectors are one word")
         self.enabled = DetectorID.allCases.reduce(0) { enabled.contains($1.rawValue) ? $0 | 1 << UInt64($1.rawValue) : $0 }
@@ -30,7 +30,6 @@ struct AnchorHandler {
         func wants(_ detector: DetectorID) -> Bool { enabled.contains(detector.rawValue) }
         email = wants(.email)
         numbers = wants(.ssn) || wants(.creditCard) || wants(.phone) || wants(.ipAddress)
-        upper = wants(.iban) || wants(.jwt)
         dash = wants(.privateKey)
         colon = wants(.internalURL) || wants(.connectionString) || wants(.ipAddress) || wants(.password)
         password = wants(.password)
@@ -70,16 +69,23 @@ struct AnchorHandler {
                 }
             }
         case 0x41...0x5A:
-            if upper { scanner.checkCapital(text, at: index, wants: wants, report: report) }
+            // Capitals: the `J` of a JWT's `eyJ`, and IBANs.
+            if byte == 0x4A, wants(.jwt), index >= 2, text[index - 2] == 0x65, text[index - 1] == 0x79 {
+                report(SecretShapes.jwt(text, index - 2))
+            }
+            if wants(.iban), index + 3 < count, ByteClass.isUpper(text[index + 1]), ByteClass.isDigit(text[index + 2]),
+               ByteClass.boundaryBefore(text, index) {
+                report(IBAN.find(text, at: index))
+            }
         case 0x2D:
-            if dash, index == 0 || text[index - 1] != 0x2D, scanner.matches(text, index, "-----BEGIN ") {
+            if dash, index == 0 || text[index - 1] != 0x2D, ByteClass.matches(text, index, "-----BEGIN ") {
                 report(SecretShapes.privateKey(text, index))
             }
             if password { report(SecretAssignment.atFlag(text, dash: index)) }
         case 0x3A:
             if colon {
                 if index + 2 < count, text[index + 1] == 0x2F, text[index + 2] == 0x2F {
-                    for finding in URLScan.check(text, schemeSeparator: index, internalDomains: scanner.internalHosts.suffixes,
+                    for finding in URLScan.check(text, schemeSeparator: index, internalDomains: internalHosts.suffixes,
                                                  wants: wants) ?? [] {
                         report(finding)
                     }
@@ -91,7 +97,7 @@ struct AnchorHandler {
         case 0x3D:
             if password { report(SecretAssignment.atOperator(text, index)) }
         case 0x2E:
-            if hosts { report(scanner.internalHosts.find(text, dot: index)) }
+            if hosts { report(internalHosts.find(text, dot: index)) }
         case 0x3E:
             if password { report(SecretAssignment.atTagEnd(text, index)) }
         case 0xF3:

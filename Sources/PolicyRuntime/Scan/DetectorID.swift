@@ -32,4 +32,32 @@ struct Finding: Sendable, Equatable {
         self.end = end
         self.family = family
     }
+
+    /// `items` with the findings of one detector that overlap within a group merged into the
+    /// first (its start and family, the furthest end): a key inside a URL found twice, a
+    /// message's finding found joined and part by part.
+    /// - Complexity: O(n); `items` is sorted by group, then start.
+    static func mergingOverlaps<Item>(_ items: [Item], finding: (Item) -> Finding, sameGroup: (Item, Item) -> Bool,
+                                      replacing: (Item, Finding) -> Item) -> [Item] {
+        var merged: [Item] = []
+        merged.reserveCapacity(items.count)
+        var lastOf = [Int](repeating: -1, count: DetectorID.allCases.count)
+        for item in items {
+            if let previous = merged.last, !sameGroup(previous, item) {
+                for index in lastOf.indices { lastOf[index] = -1 }
+            }
+            let next = finding(item)
+            let last = lastOf[next.detector.rawValue]
+            if last >= 0, finding(merged[last]).end > next.start {
+                let kept = finding(merged[last])
+                if kept.end < next.end {
+                    merged[last] = replacing(merged[last], Finding(detector: kept.detector, start: kept.start, end: next.end, family: kept.family))
+                }
+                continue
+            }
+            lastOf[next.detector.rawValue] = merged.count
+            merged.append(item)
+        }
+        return merged
+    }
 }

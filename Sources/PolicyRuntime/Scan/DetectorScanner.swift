@@ -121,43 +121,9 @@ struct DetectorScanner: Sendable {
         findings += scan.findings
     }
 
-    func matches(_ text: UnsafeBufferPointer<UInt8>, _ at: Int, _ literal: StaticString) -> Bool {
-        let length = literal.utf8CodeUnitCount
-        guard at >= 0, at + length <= text.count else { return false }
-        for offset in 0..<length where text[at + offset] != literal.utf8Start[offset] { return false }
-        return true
-    }
-
-    /// Capital letters: IBANs, and the `J` of a JWT's `eyJ`.
-    func checkCapital(_ text: UnsafeBufferPointer<UInt8>, at index: Int, wants: (DetectorID) -> Bool,
-                              report: (Finding?) -> Void) {
-        let byte = text[index]
-        if byte == 0x4A, wants(.jwt), index >= 2, text[index - 2] == 0x65, text[index - 1] == 0x79 {
-            report(SecretShapes.jwt(text, index - 2))
-        }
-        if wants(.iban), index + 3 < text.count, ByteClass.isUpper(text[index + 1]), ByteClass.isDigit(text[index + 2]),
-           ByteClass.boundaryBefore(text, index) {
-            report(IBAN.find(text, at: index))
-        }
-    }
-
     /// Merges findings of the same detector that overlap (a key inside a URL found twice, say).
     /// - Complexity: O(n); `findings` is sorted by start.
     private func deduplicated(_ findings: [Finding]) -> [Finding] {
-        var result: [Finding] = []
-        result.reserveCapacity(findings.count)
-        var lastOf = [Int](repeating: -1, count: DetectorID.allCases.count)
-        for finding in findings {
-            let last = lastOf[finding.detector.rawValue]
-            if last >= 0, result[last].end > finding.start {
-                if result[last].end < finding.end {
-                    result[last] = Finding(detector: finding.detector, start: result[last].start, end: finding.end, family: result[last].family)
-                }
-                continue
-            }
-            lastOf[finding.detector.rawValue] = result.count
-            result.append(finding)
-        }
-        return result
+        Finding.mergingOverlaps(findings, finding: { $0 }, sameGroup: { _, _ in true }, replacing: { $1 })
     }
 }

@@ -194,30 +194,9 @@ enum EncodedBlobs {
         return out
     }
 
-    /// Standard or URL-safe base64, padding optional; nil when a length cannot be base64.
+    /// Standard or URL-safe base64 (a run holds only their characters); nil when a length
+    /// cannot be base64.
     private static func base64(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard run.count % 4 != 1 else { return nil }
-        func value(_ byte: UInt8) -> UInt32 {
-            switch byte {
-            case 0x41...0x5A: return UInt32(byte - 0x41)
-            case 0x61...0x7A: return UInt32(byte - 0x61 + 26)
-            case 0x30...0x39: return UInt32(byte - 0x30 + 52)
-            case 0x2B, 0x2D: return 62
-            default: return 63  // `/` and `_`
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(run.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in run {
-            accumulator = accumulator << 6 | value(byte)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
-        return out
+        run.count % 4 == 1 ? nil : Base64URL.decode(run)
     }
 }

@@ -28,4 +28,19 @@ enum ByteClass {
         while index < end, predicate(text[index]) { index += 1 }
         return index
     }
+
+    /// Whether `text` holds `literal` at `start`, byte for byte.
+    static func matches(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ literal: StaticString) -> Bool {
+        let length = literal.utf8CodeUnitCount
+        guard start >= 0, start + length <= text.count else { return false }
+        for offset in 0..<length where text[start + offset] != literal.utf8Start[offset] { return false }
+        return true
+    }
+
+    /// Whether `text` holds `literal` anywhere, byte for byte.
+    static func contains(_ text: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        let length = literal.utf8CodeUnitCount
+        guard length <= text.count else { return false }
+        return (0...(text.count - length)).contains { matches(text, $0, literal) }
+    }
 }

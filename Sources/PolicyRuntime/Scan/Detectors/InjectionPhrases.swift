@@ -220,14 +220,7 @@ struct InjectionPhraseScanner: Sendable {
 
     /// Whether `text[range]` is `word` (lower-case ASCII), ignoring ASCII case.
     private func equalFolded(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: [UInt8]) -> Bool {
-        guard range.count == word.count else { return false }
-        var index = 0
-        for position in range {
-            let byte = text[position]
-            guard (ByteClass.isUpper(byte) ? byte | 0x20 : byte) == word[index] else { return false }
-            index += 1
-        }
-        return true
+        range.count == word.count && ASCIIFold.matches(text, range.lowerBound, word)
     }
 
     /// Whether the phrase is quoted on both sides: mentioned, not said.

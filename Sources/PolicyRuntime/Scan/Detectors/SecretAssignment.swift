@@ -108,7 +108,7 @@ enum SecretAssignment {
                 // `PASS: test name` is a test result (DejaGnu, automake, `go test`), not a password.
             } else if endsWithKeyword(text, written.start, written.end) {
                 name = written
-            } else if byte == 0x3D, written.end - written.start == 5, equalsFolded(text, written.start, "value"),
+            } else if byte == 0x3D, written.end - written.start == 5, ASCIIFold.matches(text, written.start, "value"),
                       let key = keyAttribute(text, before: written.start) {
                 // `<add key="ApiKey" value="…"/>`
                 name = key
@@ -161,7 +161,7 @@ enum SecretAssignment {
         guard ByteClass.isLetter(text[nameStart]) else { return nil }
         let nameEnd = ByteClass.run(text, from: nameStart, limit: 64) { ByteClass.isWord($0) || $0 == 0x2D }
         guard nameEnd < count, nameEnd - nameStart >= 4 || next == 0x2D else { return nil }
-        if nameEnd - nameStart == 4, equalsFolded(text, nameStart, "user"), text[nameEnd] == 0x3D || text[nameEnd] == 0x20 {
+        if nameEnd - nameStart == 4, ASCIIFold.matches(text, nameStart, "user"), text[nameEnd] == 0x3D || text[nameEnd] == 0x20 {
             return userAndPassword(text, from: text[nameEnd] == 0x3D ? nameEnd + 1 : skipBlanks(text, from: nameEnd))
         }
         guard text[nameEnd] == 0x20 || text[nameEnd] == 0x09, endsWithKeyword(text, nameStart, nameEnd),
@@ -307,8 +307,8 @@ enum SecretAssignment {
     /// `Authorization` and `Proxy-Authorization`.
     static func isAuthorizationHeader(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let length = end - start
-        if length == 13 { return equalsFolded(text, start, "authorization") }
-        return length == 19 && equalsFolded(text, start, "proxy-authorization")
+        if length == 13 { return ASCIIFold.matches(text, start, "authorization") }
+        return length == 19 && ASCIIFold.matches(text, start, "proxy-authorization")
     }
 
     /// A name written as an HTTP header: words joined by `-`, nothing else (`X-API-Key`).
@@ -329,7 +329,7 @@ enum SecretAssignment {
             let byte = text[position - 1]
             if byte == 0x3C || byte == 0x3E || byte == 0x0A { return nil }
             position -= 1
-            guard byte == 0x22 || byte == 0x27, position >= 4, text[position - 1] == 0x3D, equalsFolded(text, position - 4, "key"),
+            guard byte == 0x22 || byte == 0x27, position >= 4, text[position - 1] == 0x3D, ASCIIFold.matches(text, position - 4, "key"),
                   position == 4 || !ByteClass.isWord(text[position - 5]) else { continue }
             let end = ByteClass.run(text, from: position + 1, limit: 64) { $0 != byte && $0 != 0x0A }
             guard end < text.count, text[end] == byte, endsWithKeyword(text, position + 1, end) else { return nil }
@@ -348,14 +348,6 @@ enum SecretAssignment {
             position -= 1
         }
         return false
-    }
-
-    /// Whether `text[start...]` is `word` (lower-case ASCII), ignoring ASCII case.
-    static func equalsFolded(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ word: StaticString) -> Bool {
-        let length = word.utf8CodeUnitCount
-        guard start + length <= text.count else { return false }
-        for offset in 0..<length where ASCIIFold.table[Int(text[start + offset])] != word.utf8Start[offset] { return false }
-        return true
     }
 
     // MARK: - Values
@@ -467,7 +459,7 @@ enum SecretAssignment {
         case 0x2E: return value.count > 1 && (value[1] == 0x2F || value[1] == 0x2E)
         default: break
         }
-        return Placeholder.contains(value, schemeSeparator)
+        return ASCIIFold.contains(value, schemeSeparator)
     }
 
     private static let schemeSeparator = Array("://".utf8)
@@ -575,8 +567,8 @@ enum SecretAssignment {
         var basic = false
         if first < text.count, text[first] == 0x20 {
             let length = first - start
-            basic = length == 5 && equalsFolded(text, start, "basic")
-            guard basic || (length == 6 && equalsFolded(text, start, "bearer")) || (length == 5 && equalsFolded(text, start, "token"))
+            basic = length == 5 && ASCIIFold.matches(text, start, "basic")
+            guard basic || (length == 6 && ASCIIFold.matches(text, start, "bearer")) || (length == 5 && ASCIIFold.matches(text, start, "token"))
             else { return nil }
             let tokenStart = skipBlanks(text, from: first)
             let tokenEnd = ByteClass.run(text, from: tokenStart, limit: 4096) { !ByteClass.isSpace($0) && !isQuote($0) && $0 != 0x2C }

@@ -69,7 +69,7 @@ enum SecretShapes {
         let unsigned = signatureEnd == payloadEnd + 1
         guard unsigned || signatureEnd - payloadEnd > 8 else { return nil }
         guard let header = Base64URL.decode(UnsafeBufferPointer(rebasing: text[start..<headerEnd])),
-              header.first == 0x7B, header.last == 0x7D, containsAscii(header, "\"alg\"") || containsAscii(header, "\"typ\"") else {
+              header.first == 0x7B, header.last == 0x7D, header.withUnsafeBufferPointer({ ByteClass.contains($0, "\"alg\"") || ByteClass.contains($0, "\"typ\"") }) else {
             return nil
         }
         if unsigned, !namesNoAlgorithm(header) { return nil }
@@ -93,14 +93,6 @@ enum SecretShapes {
         return false
     }
 
-    static func containsAscii(_ haystack: [UInt8], _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard pattern.count <= haystack.count else { return false }
-        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
-            if Array(haystack[start..<start + pattern.count]) == pattern { return true }
-        }
-        return false
-    }
 }
 
 /// Base64url decoding (padding optional), for JWT headers.

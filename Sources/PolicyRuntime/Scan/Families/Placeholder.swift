@@ -75,27 +75,12 @@ enum Placeholder {
 
     /// Whether `value` is one of ``words``.
     static func isStandInWord(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        words.contains { $0.count == value.count && contains(value, $0) }
+        words.contains { $0.count == value.count && ASCIIFold.matches(value, 0, $0) }
     }
 
     /// Whether an assigned value (a password in code, a URL's password) is a stand-in: it
     /// ``looksFake(_:)``, is one of ``words`` or contains one of ``valueMarkers``.
     static func isStandInValue(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        looksFake(value) || isStandInWord(value) || valueMarkers.contains { contains(value, $0) }
-    }
-
-    /// Whether `value` contains `marker` (lower-case ASCII), ignoring ASCII case.
-    static func contains(_ value: UnsafeBufferPointer<UInt8>, _ marker: [UInt8]) -> Bool {
-        guard marker.count <= value.count else { return false }
-        for start in 0...(value.count - marker.count) {
-            var index = 0
-            while index < marker.count {
-                let byte = value[start + index]
-                guard (ByteClass.isUpper(byte) ? byte | 0x20 : byte) == marker[index] else { break }
-                index += 1
-            }
-            if index == marker.count { return true }
-        }
-        return false
+        looksFake(value) || isStandInWord(value) || valueMarkers.contains { ASCIIFold.contains(value, $0) }
     }
 }
