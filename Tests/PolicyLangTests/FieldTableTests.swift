@@ -34,7 +34,8 @@ final class FieldTableTests: XCTestCase {
         for input in RequestInput.allCases {
             XCTAssertNotNil(Keyword(rawValue: input.testProperty), "\(input): no keyword `\(input.testProperty)`")
         }
-        XCTAssertEqual(Parser.testProperties.count, RequestInput.allCases.count + Parser.testExpectations.count)
+        // Each request field, `used` (prior use of budgets and rate limits), and the expectations.
+        XCTAssertEqual(Parser.testProperties.count, RequestInput.allCases.count + 1 + Parser.testExpectations.count)
         XCTAssertEqual(Set(RequestInput.allCases.map(\.testProperty)).count, RequestInput.allCases.count)
     }
 
@@ -44,8 +45,8 @@ final class FieldTableTests: XCTestCase {
         let result = TestSupport.compile(TestSupport.prelude + """
             role dev { models "claude-3-opus" features ask_mode }
             test all {
-              user "u" role dev team "t" department "d" session "s" action file_edit model "opus" feature ask_mode
-              context_tokens 1 tokens_in 2 tokens_out 3 prompt "p" messages "m" response "r"
+              user "u" role dev team "t" department "d" session "s" request_id "q" action file_edit model "opus" feature ask_mode
+              context_tokens 1 tokens_in 2 tokens_out 3 max_tokens 4 prompt "p" messages "m" response "r"
               operations database_operations files_accessed "a" files_modified "b" ip_address "10.0.0.1"
               user_agent "ua" timestamp "2026-12-05T10:00:00Z" budget_used 5% budget_exceeded false
               expect allow
@@ -59,12 +60,14 @@ final class FieldTableTests: XCTestCase {
         expected.team = "t"
         expected.department = "d"
         expected.sessionID = "s"
+        expected.requestID = "q"
         expected.action = .fileEdit
         expected.model = "opus"
         expected.feature = "ask_mode"
         expected.contextTokens = 1
         expected.tokensIn = 2
         expected.tokensOut = 3
+        expected.maxTokens = 4
         expected.prompt = Array("p".utf8)
         expected.messages = [MessagePart(message: 0, role: "user", text: Array("m".utf8))]
         expected.response = Array("r".utf8)

@@ -109,7 +109,12 @@ public enum Keyword: String, Sendable, CaseIterable {
     case block, rule, when, deny
     case requireApproval = "require_approval"
     case redact, alert, reason, controls, message, incident, severity, then, playbook, incidents
-    case channel, actions, budget, scope, period, limit
+    case channel, actions, budget, scope, period, limit, tokens
+    case rateLimit = "rate_limit"
+    case usage
+    case outputEstimate = "output_estimate"
+    case reservationTimeout = "reservation_timeout"
+    case failOpen = "fail_open"
     case warnAt = "warn_at"
     case defaultLevel = "default_level"
     case logPrompts = "log_prompts"
@@ -130,6 +135,9 @@ public enum Keyword: String, Sendable, CaseIterable {
     case userAgent = "user_agent"
     case budgetUsed = "budget_used"
     case budgetExceeded = "budget_exceeded"
+    case requestID = "request_id"
+    case maxTokens = "max_tokens"
+    case used
     case reasons, alerts, detections, approvals, playbooks
     // Custom detectors (`detector name { … }`).
     case detector, category, pattern, validate, examples, rejects

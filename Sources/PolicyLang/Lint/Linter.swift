@@ -317,20 +317,15 @@ public enum Linter {
                        help: "add `budget NAME { scope user period monthly limit $100 warn_at 80% }` so spending is tracked and capped")
                 return
             }
-            var readsBudget = false
-            func visit(_ condition: Condition) {
-                switch condition {
-                case .all(let parts), .any(let parts): parts.forEach(visit)
-                case .not(let inner): visit(inner)
-                case .compare(let field, _, _), .oneOf(let field, _): if field.hasPrefix("budget.") { readsBudget = true }
-                case .isTrue(let field): if field.hasPrefix("budget.") { readsBudget = true }
-                default: break
-                }
-            }
-            policy.alerts.forEach { visit($0.condition) }
-            if !readsBudget {
+            // Budgets are watched by an alert they raise themselves, or one whose condition reads them.
+            let readsBudget = policy.alerts.contains { $0.condition.fields.contains { $0.hasPrefix("budget.") } }
+            if !readsBudget, policy.budgets.allSatisfy(\.alerts.isEmpty) {
                 report(.lintCostControls, "no alert watches the budgets", at: at,
-                       help: "add `alert budget_exceeded { when budget.exceeded severity medium then notify_user, notify_manager }`")
+                       help: "add `alert excessive_ai_usage` to a budget: it is raised once per period at each `warn_at` threshold and when the limit first refuses a request")
+            }
+            for budget in policy.budgets where !budget.warnAtPercent.isEmpty && budget.alerts.isEmpty {
+                report(.lintCostControls, "budget `\(budget.name)` has warning thresholds but raises no alert", at: at,
+                       help: "add `alert NAME` to the budget: it is raised once per period when use crosses each threshold")
             }
             // Teams a condition singles out should have a budget of their own.
             let budgeted = Set(policy.budgets.filter { $0.scope == .team }.compactMap(\.member))

@@ -32,7 +32,7 @@ public enum Lowering {
             rules: resolved.rules, alerts: resolved.alerts, incidentTypes: resolved.incidentTypes,
             playbooks: resolved.playbooks, channels: resolved.channels, customActions: resolved.customActions,
             budgets: resolved.budgets, audit: resolved.audit, retention: resolved.retention, controls: controls,
-            placeholders: placeholders, detectors: resolved.detectors)
+            placeholders: placeholders, detectors: resolved.detectors, rateLimits: resolved.rateLimits, usage: resolved.usage)
     }
 
     /// `sha256:` + SHA-256 over each source's own SHA-256 (hex, one per line, root first).

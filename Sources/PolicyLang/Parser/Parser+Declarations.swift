@@ -5,12 +5,12 @@ extension Parser {
     /// Keywords that start a top-level declaration; recovery resumes at one of them at line start.
     static let declarationKeywords: Set<Keyword> = [
         .policy, .import, .model, .features, .operations, .incidents, .actions, .patterns, .internalDomains,
-        .role, .rule, .alert, .playbook, .channel, .budget, .audit, .retention, .control, .placeholders, .test, .detector,
+        .role, .rule, .alert, .playbook, .channel, .budget, .rateLimit, .usage, .audit, .retention, .control, .placeholders, .test, .detector,
     ]
 
     /// The properties of a test block: the request format's fields (``RequestInput``), then
     /// the expectations.
-    static let testProperties: [Keyword] = RequestInput.allCases.compactMap { Keyword(rawValue: $0.testProperty) }
+    static let testProperties: [Keyword] = RequestInput.allCases.compactMap { Keyword(rawValue: $0.testProperty) } + [.used]
         + testExpectations
 
     /// The expectations a test block may state.
@@ -66,6 +66,8 @@ extension Parser {
                     declarations.append(.channel(ChannelSyntax(name: name, target: target, span: start.union(target.span))))
                 }
             case .budget: if let budget = parseBudget(start) { declarations.append(.budget(budget)) }
+            case .rateLimit: if let limit = parseRateLimit(start) { declarations.append(.rateLimit(limit)) }
+            case .usage: declarations.append(.usage(parseUsage(start)))
             case .audit: declarations.append(.audit(parseAudit(start)))
             case .retention: declarations.append(.retention(parseRetention(start)))
             case .control:
@@ -221,12 +223,14 @@ extension Parser {
 
     mutating func parseModel(_ start: Span) -> ModelSyntax? {
         guard let id = expectString("the model's id in quotes") else { return nil }
-        var model = ModelSyntax(id: id, provider: nil, context: nil, prices: [], aliases: [], span: start)
+        var model = ModelSyntax(id: id, provider: nil, context: nil, prices: [], aliases: [], outputEstimate: nil, span: start)
         let what = BlockName("model", id.value)
         guard beginBlock(what) else { return model }
         var seen: [Keyword] = []
-        while let property = nextProperty([.provider, .context, .price, .aliases], in: what, seen: &seen, repeatable: [.price]) {
+        while let property = nextProperty([.provider, .context, .price, .aliases, .outputEstimate], in: what, seen: &seen,
+                                          repeatable: [.price]) {
             switch property {
+            case .outputEstimate: model.outputEstimate = expectQuantity("a token count such as `4k`")
             case .provider: model.provider = expectName("a provider name")
             case .context: model.context = expectQuantity("a token count such as `200k`")
             case .price: model.prices += parsePrices()
@@ -445,16 +449,18 @@ extension Parser {
     mutating func parseBudget(_ start: Span) -> BudgetSyntax? {
         guard let name = expectName("a budget name") else { return nil }
         var budget = BudgetSyntax(name: name, scope: nil, member: nil, periodName: nil, periodLength: nil, limit: nil,
-                                  warnAt: nil, span: start)
+                                  warnAt: nil, alerts: nil, span: start)
         let what = BlockName("budget", name.text)
         guard beginBlock(what) else { return budget }
         var seen: [Keyword] = []
-        while let property = nextProperty([.scope, .period, .limit, .warnAt], in: what, seen: &seen) {
+        while let property = nextProperty([.scope, .period, .limit, .warnAt, .alert], in: what, seen: &seen) {
             switch property {
             case .scope:
-                let scope = expectName("a scope (user, team, department or organization)")
-                let member = at(.string) ? expectString("a member name") : nil
+                let (scope, member) = parseScope()
                 if budget.scope == nil { (budget.scope, budget.member) = (scope, member) }
+            case .alert:
+                let alerts = nameList("an alert name")
+                if budget.alerts == nil { budget.alerts = alerts }
             case .period:
                 if at(.word) {
                     let period = expectName("a period such as `monthly` or `30d`")
@@ -479,6 +485,76 @@ extension Parser {
         }
         budget.span = start.union(previousEnd)
         return budget
+    }
+
+    /// `scope team "platform"`: the scope's word and the optional member.
+    mutating func parseScope() -> (Name?, StringLiteral?) {
+        let scope = expectName("a scope (user, team, department, role or organization)")
+        let member = at(.string) ? expectString("a member name") : nil
+        return (scope, member)
+    }
+
+    /// `rate_limit name { scope user  limit 60 requests per minute  alert name }`
+    mutating func parseRateLimit(_ start: Span) -> RateLimitSyntax? {
+        guard let name = expectName("a rate limit name") else { return nil }
+        var limit = RateLimitSyntax(name: name, span: start)
+        let what = BlockName("rate_limit", name.text)
+        guard beginBlock(what) else { return limit }
+        var seen: [Keyword] = []
+        while let property = nextProperty([.scope, .limit, .alert], in: what, seen: &seen) {
+            switch property {
+            case .scope:
+                let (scope, member) = parseScope()
+                if limit.scope == nil { (limit.scope, limit.member) = (scope, member) }
+            case .limit:
+                let help = "write `limit 60 requests per minute` or `limit 100k tokens per hour`"
+                guard let count = expectQuantity("a number such as `60`"),
+                      let unit = expectName("`requests` or `tokens`") else { break }
+                guard at(.per) else {
+                    expected("`per`", help: help)
+                    break
+                }
+                advance()
+                if limit.limit == nil { (limit.limit, limit.unit) = (count, unit) }
+                if at(.word) {
+                    let per = expectName("a unit of time such as `minute`, or a duration such as `10m`")
+                    if limit.perName == nil, limit.perLength == nil { limit.perName = per }
+                } else {
+                    let per = expectQuantity("a unit of time such as `minute`, or a duration such as `10m`")
+                    if limit.perName == nil, limit.perLength == nil { limit.perLength = per }
+                }
+            case .alert:
+                let alerts = nameList("an alert name")
+                if limit.alerts == nil { limit.alerts = alerts }
+            default: break
+            }
+        }
+        limit.span = start.union(previousEnd)
+        return limit
+    }
+
+    /// `usage { output_estimate 4k  reservation_timeout 15m  fail_open false }`
+    mutating func parseUsage(_ start: Span) -> UsageSyntax {
+        var usage = UsageSyntax(span: start)
+        let what = BlockName("the usage block")
+        guard beginBlock(what) else { return usage }
+        var seen: [Keyword] = []
+        while let property = nextProperty([.outputEstimate, .reservationTimeout, .failOpen], in: what, seen: &seen) {
+            switch property {
+            case .outputEstimate:
+                let estimate = expectQuantity("a token count such as `4k`")
+                if usage.outputEstimate == nil { usage.outputEstimate = estimate }
+            case .reservationTimeout:
+                let timeout = expectQuantity("a duration such as `15m`")
+                if usage.reservationTimeout == nil { usage.reservationTimeout = timeout }
+            case .failOpen:
+                let failOpen = expectName("`true` or `false`")
+                if usage.failOpen == nil { usage.failOpen = failOpen }
+            default: break
+            }
+        }
+        usage.span = start.union(previousEnd)
+        return usage
     }
 
     mutating func parseAudit(_ start: Span) -> AuditSyntax {
@@ -577,6 +653,16 @@ extension Parser {
         while let property = nextProperty(Parser.testProperties, in: what, seen: &seen) {
             let keySpan = tokens[position - 1].span
             var values: [TestValueSyntax] = []
+            if property == .used {
+                // `used per_user_daily $24, team_tokens 9M`: a budget or rate limit and its prior use.
+                repeat {
+                    if !values.isEmpty { advance() }
+                    guard let reference = detectorRef(), let amount = expectQuantity("the amount used, such as `$24` or `60`") else { break }
+                    values += [.name(reference), .quantity(amount)]
+                } while at(.comma)
+                test.properties.append(TestPropertySyntax(key: property, keySpan: keySpan, values: values))
+                continue
+            }
             repeat {
                 if !values.isEmpty { advance() }
                 if at(.string) {

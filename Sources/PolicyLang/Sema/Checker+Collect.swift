@@ -16,6 +16,14 @@ extension Checker {
                 case .alert(let alert): reportDuplicate(symbols.alerts.add(alert, file), alert, "alert", file)
                 case .playbook(let playbook): reportDuplicate(symbols.playbooks.add(playbook, file), playbook, "playbook for", file)
                 case .budget(let budget): reportDuplicate(symbols.budgets.add(budget, file), budget, "budget", file)
+                case .rateLimit(let limit): reportDuplicate(symbols.rateLimits.add(limit, file), limit, "rate limit", file)
+                case .usage(let usage):
+                    if let first = symbols.usage {
+                        error(.duplicateDeclaration, "usage settings are already declared", file, usage.span,
+                              help: firstDeclared(first.file, first.syntax.span))
+                    } else {
+                        symbols.usage = Declared(syntax: usage, file: file)
+                    }
                 case .control(let control): reportDuplicate(symbols.controls.add(control, file), control, "control", file)
                 case .channel(let channel):
                     if SymbolTable.implicitChannels.contains(channel.name.text) {

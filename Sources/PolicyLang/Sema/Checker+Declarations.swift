@@ -31,9 +31,11 @@ extension Checker {
                     price.includedRequests = count(requests, "included requests", file)
                 }
             }
+            let outputEstimate = model.outputEstimate.flatMap { count($0, "an output estimate", file) }
             resolved.models.append(CompiledModel(
                 id: id, provider: model.provider?.text, contextTokens: contextTokens,
-                aliases: model.aliases.map(\.value), price: hasPrice ? price : nil, source: file.reference(model.span.start)))
+                aliases: model.aliases.map(\.value), price: hasPrice ? price : nil, outputEstimateTokens: outputEstimate,
+                source: file.reference(model.span.start)))
         }
     }
 

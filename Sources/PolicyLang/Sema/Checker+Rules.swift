@@ -44,15 +44,7 @@ extension Checker {
                     redact = resolvedTargets.detectors + resolvedTargets.patterns
                 }
             }
-            var alerts: [String] = []
-            for alert in rule.alerts {
-                if symbols.alerts[alert.text] != nil {
-                    alerts.append(alert.text)
-                } else {
-                    error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,
-                          help: Suggestion.help(for: alert.text, in: symbols.alerts.names))
-                }
-            }
+            let alerts = resolveAlerts(rule.alerts, file)
             let incidents = rule.incidents.compactMap { resolvePlaybook($0, file) }
             let controls = resolveControls(rule.controls, file)
             let message = rule.deny?.value ?? rule.requireApproval?.value ?? rule.message?.value
@@ -66,11 +58,16 @@ extension Checker {
     }
 
     mutating func checkAlerts() {
+        // An alert that a rule, budget or rate limit raises by name may leave out `when`.
+        var raisedByName = Set(symbols.rules.all.flatMap { $0.syntax.alerts.map(\.text) })
+        raisedByName.formUnion(symbols.budgets.all.flatMap { ($0.syntax.alerts ?? []).map(\.text) })
+        raisedByName.formUnion(symbols.rateLimits.all.flatMap { ($0.syntax.alerts ?? []).map(\.text) })
         for declared in symbols.alerts.all {
             let alert = declared.syntax
             let file = declared.file
+            let raised = raisedByName.contains(alert.name.text)
             guard let checked = checkResponse(alert.body, "alert `\(alert.name.text)`", alert.name.span, file,
-                                              defaultCondition: nil) else { continue }
+                                              defaultCondition: raised ? .constant(false) : nil) else { continue }
             resolved.alerts.append(CompiledAlert(
                 name: alert.name.text, condition: checked.condition, severity: checked.severity, actions: checked.actions.names,
                 blocks: checked.actions.blocks, incidents: checked.actions.incidents, controls: checked.controls,

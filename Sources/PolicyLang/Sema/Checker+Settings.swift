@@ -1,22 +1,14 @@
 import PolicyRuntime
 
-/// Budgets, audit settings, retention and redaction placeholders.
+/// Budgets, audit settings, retention and redaction placeholders (rate limits and the usage
+/// block are in Checker+Usage).
 extension Checker {
     mutating func checkBudgets() {
         for declared in symbols.budgets.all {
             let budget = declared.syntax
             let file = declared.file
             let what = "budget `\(budget.name.text)`"
-            var scope: BudgetScope?
-            if let name = budget.scope {
-                scope = resolveWord(name, BudgetScope.self, file)
-                if scope == .organization, let member = budget.member {
-                    error(.invalidQuantity, "the organization scope has no members", file, member.span)
-                }
-            } else {
-                error(.missingProperty, "\(what) has no `scope`", file, budget.name.span,
-                      help: "add `scope user`, `scope team`, `scope team \"platform\"`, `scope department` or `scope organization`")
-            }
+            let scope = resolveScope(budget.scope, budget.member, what, budget.name.span, file)
             var periodSeconds: Int?
             var periodName: CalendarPeriod?
             if let name = budget.periodName {
@@ -56,11 +48,12 @@ extension Checker {
                     }
                 }
             }
+            let alerts = resolveAlerts(budget.alerts ?? [], file)
             guard let scope, let periodSeconds, limitMicros != nil || limitTokens != nil else { continue }
             resolved.budgets.append(CompiledBudget(
                 name: budget.name.text, scope: scope, member: budget.member?.value, periodSeconds: periodSeconds,
                 periodName: periodName, limitMicros: limitMicros, limitTokens: limitTokens, warnAtPercent: thresholds.sorted(),
-                source: file.reference(budget.span.start)))
+                alerts: alerts, source: file.reference(budget.span.start)))
         }
     }
 

@@ -138,6 +138,9 @@ extension Checker {
             }
             switch input {
             case .userID: json = json ?? quoted("test-user")
+            case .requestID: json = json ?? quoted("test-request")
+            case .team where countsEach(.team): json = json ?? quoted("test-team")
+            case .department where countsEach(.department): json = json ?? quoted("test-department")
             case .model: json = json ?? role?.models.first.map(quoted)
             case .feature: json = json ?? role?.features.first.map(quoted)
             case .contextTokens: json = json ?? Array("0".utf8)
@@ -208,6 +211,14 @@ extension Checker {
             approvals: names(.approvals, symbols.operations.names, "operation", .unknownOperation),
             playbooks: names(.playbooks, symbols.incidentOrder.filter { symbols.playbooks[$0] != nil }, "playbook", .unknownPlaybook),
             auditLevel: word(.audit).flatMap { resolveWord($0, Vocabulary.auditLevels, "audit level", file) })
+        let (priorUse, priorUseValid) = resolvePriorUse(fields[.used] ?? [], file)
+        if !priorUseValid { valid = false }
+        let metered = !symbols.budgets.all.isEmpty || !symbols.rateLimits.all.isEmpty
+        for key in [Keyword.budgetUsed, .budgetExceeded] where metered && fields[key] != nil {
+            // With budgets declared, tests run against a usage store, whose numbers win.
+            fail("`\(key.rawValue)` is for gateways that keep their own usage; this policy's budgets and rate limits are metered by the runtime",
+                 spans[key] ?? test.span, code: .typeMismatch, help: "state prior use instead: `used BUDGET AMOUNT`")
+        }
         let request: Request
         do {
             request = try RequestReader.read(json)
@@ -217,6 +228,41 @@ extension Checker {
         }
         guard valid else { return nil }
         return PolicyTest(name: test.name.text, file: file.path, source: file.reference(test.span.start), request: request,
-                          expectation: expectation)
+                          expectation: expectation, priorUse: priorUse)
+    }
+
+    /// Whether a budget or rate limit counts each member of `scope` separately: then a test's
+    /// request needs one, and gets a default.
+    private func countsEach(_ scope: BudgetScope) -> Bool {
+        resolved.budgets.contains { $0.scope == scope && $0.member == nil }
+            || resolved.rateLimits.contains { $0.scope == scope && $0.member == nil }
+    }
+
+    /// `used per_user_daily $24, per_user_rpm 60`: each a declared budget or rate limit and an
+    /// amount in its unit (money for money budgets, a number of tokens or requests otherwise).
+    private mutating func resolvePriorUse(_ values: [TestValueSyntax], _ file: SourceFile) -> ([(name: String, amount: Int)], Bool) {
+        var result: [(name: String, amount: Int)] = []
+        var valid = true
+        var index = 0
+        while index + 1 < values.count {
+            defer { index += 2 }
+            guard case .name(let reference) = values[index], case .quantity(let quantity) = values[index + 1] else { continue }
+            let name = reference.text
+            let money: Bool
+            if let budget = symbols.budgets[name] {
+                money = budget.syntax.limit?.unit == .money
+            } else if symbols.rateLimits[name] != nil {
+                money = false
+            } else {
+                let names = symbols.budgets.names + symbols.rateLimits.names
+                error(.unknownName, "unknown budget or rate limit `\(name)`", file, reference.span, help: Suggestion.help(for: name, in: names))
+                valid = false
+                continue
+            }
+            let amount = money ? micros(quantity, "prior use of a money budget", file, allowZero: true)
+                               : count(quantity, "prior use of `\(name)`", file, allowZero: true)
+            if let amount { result.append((name, amount)) } else { valid = false }
+        }
+        return (result, valid)
     }
 }

@@ -30,6 +30,8 @@ public struct Checker {
         checker.checkAlerts()
         checker.checkRules()
         checker.checkBudgets()
+        checker.checkRateLimits()
+        checker.checkUsageSettings()
         checker.checkAudit()
         checker.checkRetention()
         checker.checkPlaceholders()

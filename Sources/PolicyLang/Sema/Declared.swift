@@ -74,6 +74,10 @@ extension BudgetSyntax: NamedSyntax {
     var declaredName: Name { name }
 }
 
+extension RateLimitSyntax: NamedSyntax {
+    var declaredName: Name { name }
+}
+
 extension ControlSyntax: NamedSyntax {
     var declaredName: Name { Name(text: id.value, span: id.span) }
 }

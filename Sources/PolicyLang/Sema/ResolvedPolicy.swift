@@ -29,6 +29,10 @@ public struct ResolvedPolicy: Sendable {
     public var customActions: [String] = []
     /// Budgets.
     public var budgets: [CompiledBudget] = []
+    /// Rate limits.
+    public var rateLimits: [CompiledRateLimit] = []
+    /// The usage block, defaults filled.
+    public var usage = CompiledUsageSettings.defaults
     /// Audit settings as written, defaults filled.
     public var audit = CompiledAudit(defaultLevel: .standard, logPrompts: .redacted, logResponses: .redacted,
                                      redact: [], encrypt: true, highRiskThresholdPercent: nil, highRiskAlert: nil)

@@ -19,6 +19,8 @@ struct SymbolTable {
     var playbooks = DeclarationTable<PlaybookSyntax>()
     var channels = DeclarationTable<ChannelSyntax>()
     var budgets = DeclarationTable<BudgetSyntax>()
+    var rateLimits = DeclarationTable<RateLimitSyntax>()
+    var usage: Declared<UsageSyntax>?
     var controls = DeclarationTable<ControlSyntax>()
     var detectors = DeclarationTable<DetectorSyntax>()
     var audit: Declared<AuditSyntax>?

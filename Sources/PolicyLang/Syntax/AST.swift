@@ -72,6 +72,10 @@ public enum Declaration: Sendable {
     case channel(ChannelSyntax)
     /// `budget name { … }`
     case budget(BudgetSyntax)
+    /// `rate_limit name { … }`
+    case rateLimit(RateLimitSyntax)
+    /// `usage { … }`
+    case usage(UsageSyntax)
     /// `audit { … }`
     case audit(AuditSyntax)
     /// `retention { … }`
@@ -155,6 +159,8 @@ public struct ModelSyntax: Sendable {
     public var prices: [PriceSyntax]
     /// `aliases "a", "b"`
     public var aliases: [StringLiteral]
+    /// `output_estimate 4k`
+    public var outputEstimate: Quantity?
     /// The whole declaration.
     public var span: Span
 }
@@ -366,6 +372,42 @@ public struct BudgetSyntax: Sendable {
     public var limit: Quantity?
     /// `warn_at 50%, 80%`
     public var warnAt: [Quantity]?
+    /// `alert excessive_ai_usage`
+    public var alerts: [Name]?
+    /// The whole declaration.
+    public var span: Span
+}
+
+/// `rate_limit name { scope user  limit 60 requests per minute  alert … }`
+public struct RateLimitSyntax: Sendable {
+    /// The limit's name.
+    public var name: Name
+    /// `scope user`
+    public var scope: Name?
+    /// `scope role "contractor"`: the one member, if any.
+    public var member: StringLiteral?
+    /// The number in `limit 60 requests per minute`.
+    public var limit: Quantity?
+    /// `requests` or `tokens`.
+    public var unit: Name?
+    /// `per minute`: a unit of time written as a word.
+    public var perName: Name?
+    /// `per 10m`: a duration.
+    public var perLength: Quantity?
+    /// `alert rate_limit_hit`
+    public var alerts: [Name]?
+    /// The whole declaration.
+    public var span: Span
+}
+
+/// `usage { output_estimate 4k  reservation_timeout 15m  fail_open false }`
+public struct UsageSyntax: Sendable {
+    /// `output_estimate 4k`
+    public var outputEstimate: Quantity?
+    /// `reservation_timeout 15m`
+    public var reservationTimeout: Quantity?
+    /// `fail_open true`
+    public var failOpen: Name?
     /// The whole declaration.
     public var span: Span
 }

@@ -6,7 +6,7 @@ import PolicyRuntime
 public struct Coverage: Sendable {
     /// One thing a test can exercise.
     public struct Item: Sendable, Hashable, Comparable {
-        /// `rule`, `alert`, `playbook` or `role`.
+        /// `rule`, `alert`, `playbook`, `budget`, `rate_limit` or `role`.
         public var kind: String
         /// What it is: `contractor_context`, or for a role grant `contractor: model "claude-3-haiku"`.
         public var name: String
@@ -36,13 +36,28 @@ public struct Coverage: Sendable {
         for rule in policy.rules { items.insert(Coverage.item("rule", rule.id, rule.source)) }
         for alert in policy.alerts { items.insert(Coverage.item("alert", alert.name, alert.source)) }
         for playbook in policy.playbooks { items.insert(Coverage.item("playbook", playbook.incident, playbook.source)) }
+        for budget in policy.budgets { items.insert(Coverage.item("budget", budget.name, budget.source)) }
+        for limit in policy.rateLimits { items.insert(Coverage.item("rate_limit", limit.name, limit.source)) }
         for role in policy.roles { items.formUnion(Coverage.grants(role)) }
     }
 
     /// Records what one evaluation exercised, from its trace: the rules that matched, the
     /// alerts raised, the playbooks started, and the role grants the role checks used (a blocked
     /// pattern counts however it was found: a literal, a regex, through the normalized text).
-    mutating func record(_ request: Request, _ trace: EvaluationTrace, _ policy: CompiledPolicy) {
+    mutating func record(_ request: Request, _ trace: EvaluationTrace, _ decision: Decision, _ policy: CompiledPolicy) {
+        // Budgets and rate limits are exercised when they refuse a request, and raise their
+        // alerts outside the plan's trace.
+        for alert in policy.alerts where decision.alerts.contains(where: { $0.name == alert.name }) {
+            exercised.insert(Coverage.item("alert", alert.name, alert.source))
+        }
+        for reason in decision.reasons {
+            if let budget = policy.budgets.first(where: { "budget:" + $0.name == reason.rule }) {
+                exercised.insert(Coverage.item("budget", budget.name, budget.source))
+            }
+            if let limit = policy.rateLimits.first(where: { "rate_limit:" + $0.name == reason.rule }) {
+                exercised.insert(Coverage.item("rate_limit", limit.name, limit.source))
+            }
+        }
         for (rule, outcome) in zip(policy.rules, trace.rules) where outcome.holds {
             exercised.insert(Coverage.item("rule", rule.id, rule.source))
         }

@@ -31,4 +31,7 @@ public struct PolicyTest: Sendable {
     public var request: Request
     /// What must come out.
     public var expectation: Expectation
+    /// Use of budgets and rate limits before the request (`used per_user_daily $24`), in each
+    /// one's unit (micro-dollars, tokens, requests).
+    public var priorUse: [(name: String, amount: Int)] = []
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyRuntime
 
 /// Runs `test` blocks against a planned policy and compares each decision with what the test
@@ -18,12 +19,33 @@ public enum TestRunner {
     }
 
     /// Runs `tests`, recording into `coverage` what each one exercised.
+    ///
+    /// A policy with budgets or rate limits decides each test through a ``UsageMeter`` over a
+    /// fresh in-memory store holding the test's prior use, with the clock stopped, so a test
+    /// sees what a gateway with a usage store would.
     public static func run(_ tests: [PolicyTest], plan: Plan, coverage: inout Coverage) -> [Result] {
-        tests.map { test in
+        let now = Int(Date().timeIntervalSince1970)
+        return tests.map { test in
             var trace = EvaluationTrace()
-            let decision = plan.evaluate(test.request, trace: &trace)
-            coverage.record(test.request, trace, plan.compiled)
-            return Result(test: test, decision: decision, mismatches: mismatches(test.expectation, decision),
+            let decision: Decision
+            var problems: [String] = []
+            let store = MemoryUsageStore()
+            if !plan.compiled.budgets.isEmpty || !plan.compiled.rateLimits.isEmpty,
+               let meter = try? UsageMeter(plan: plan, store: store, clock: { now }) {
+                let time = test.request.timestamp?.secondsSinceEpoch ?? now
+                for prior in test.priorUse {
+                    if let target = meter.meter(named: prior.name, for: test.request) {
+                        store.addPriorUse(prior.amount, to: target, at: time)
+                    } else {
+                        problems.append("used: `\(prior.name)` does not count this request (it is for another member of its scope)")
+                    }
+                }
+                decision = meter.evaluate(test.request, trace: &trace)
+            } else {
+                decision = plan.evaluate(test.request, trace: &trace)
+            }
+            coverage.record(test.request, trace, decision, plan.compiled)
+            return Result(test: test, decision: decision, mismatches: problems + mismatches(test.expectation, decision),
                           decidedBy: decidedBy(decision))
         }
     }

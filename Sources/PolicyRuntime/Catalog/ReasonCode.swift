@@ -23,6 +23,12 @@ public enum ReasonCode: String, ClosedVocabulary {
     case dataExfiltration = "data_exfiltration"
     /// The request could not be read.
     case invalidRequest = "invalid_request"
+    /// Reserving the request's estimated cost would take a budget over its limit.
+    case budgetExceeded = "budget_exceeded"
+    /// A rate limit has no room for the request now; the decision says when to retry.
+    case rateLimited = "rate_limited"
+    /// The usage store could not be reached or refused to work, and budgets fail closed.
+    case budgetUnavailable = "budget_unavailable"
     /// A rule, alert or playbook of the policy decided.
     case rule
 
@@ -38,7 +44,7 @@ public enum ReasonCode: String, ClosedVocabulary {
         case .blockedPattern: return 60
         case .unknownRole, .unknownOperation: return 50
         case .modelNotAllowed, .featureNotAllowed, .contextLimitExceeded: return 30
-        case .sensitiveData, .approvalRequired, .rule: return 0
+        case .sensitiveData, .approvalRequired, .rule, .budgetExceeded, .rateLimited, .budgetUnavailable: return 0
         }
     }
 }

@@ -9,12 +9,14 @@ public enum RequestInput: String, CaseIterable, Sendable {
     case team = "user.team"
     case department = "user.department"
     case sessionID = "session_id"
+    case requestID = "request_id"
     case action
     case model
     case feature
     case contextTokens = "context_tokens"
     case tokensIn = "tokens_in"
     case tokensOut = "tokens_out"
+    case maxTokens = "max_tokens"
     case prompt
     case system
     case messages
@@ -68,10 +70,10 @@ public enum RequestInput: String, CaseIterable, Sendable {
     /// The kind of value.
     public var type: ValueType {
         switch self {
-        case .userID, .team, .department, .sessionID, .model, .ipAddress, .userAgent: return .string
+        case .userID, .team, .department, .sessionID, .requestID, .model, .ipAddress, .userAgent: return .string
         case .role, .feature: return .name
         case .action: return .action
-        case .contextTokens, .tokensIn, .tokensOut: return .count
+        case .contextTokens, .tokensIn, .tokensOut, .maxTokens: return .count
         case .budgetUsedPercent: return .percent
         case .budgetExceeded: return .bool
         case .prompt, .response: return .text
@@ -103,12 +105,14 @@ public enum RequestInput: String, CaseIterable, Sendable {
         case .team: return "the user's team"
         case .department: return "the user's department"
         case .sessionID: return "the session"
+        case .requestID: return "the gateway's id for the request; a completion with the same id settles its reservation"
         case .action: return "what the request is; absent means `prompt`"
         case .model: return "model id or alias"
         case .feature: return "the feature in use"
         case .contextTokens: return "the context size in tokens"
         case .tokensIn: return "input tokens"
         case .tokensOut: return "output tokens"
+        case .maxTokens: return "the most output tokens the model may return; reserved against budgets"
         case .prompt: return "the prompt text"
         case .system: return "the system prompt: a string or a list of content blocks (Anthropic's `system`); every string in it is scanned"
         case .messages: return "the chat messages; every string in them is scanned"
@@ -119,8 +123,8 @@ public enum RequestInput: String, CaseIterable, Sendable {
         case .ipAddress: return "the client's address"
         case .userAgent: return "the client's user agent"
         case .timestamp: return "when the request was made; gives `request.hour` and `request.weekday` (UTC)"
-        case .budgetUsedPercent: return "the tightest applicable budget's use, from the gateway's usage store"
-        case .budgetExceeded: return "whether an applicable budget is exhausted, from the gateway's usage store"
+        case .budgetUsedPercent: return "the tightest applicable budget's use, for gateways that keep their own usage store"
+        case .budgetExceeded: return "whether an applicable budget is exhausted, for gateways that keep their own usage store"
         }
     }
 

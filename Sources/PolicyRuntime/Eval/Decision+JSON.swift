@@ -60,6 +60,14 @@ extension Decision {
         out.append(UInt8(ascii: "."))
         out.append(UInt8(ascii: "0") + UInt8(clamped % 100 / 10))
         out.append(UInt8(ascii: "0") + UInt8(clamped % 10))
+        if let retryAfterSeconds {
+            JSONWriter.raw(#","retry_after_seconds":"#, into: &out)
+            JSONWriter.integer(retryAfterSeconds, into: &out)
+        }
+        if let usage {
+            JSONWriter.raw(#","usage":"#, into: &out)
+            usage.writeJSON(into: &out)
+        }
         JSONWriter.raw(#","policy":{"name":"#, into: &out)
         JSONWriter.string(policy.name, into: &out)
         JSONWriter.raw(#","version":"#, into: &out)
@@ -75,6 +83,46 @@ extension Decision {
         out.reserveCapacity(512)
         writeJSON(into: &out)
         return out
+    }
+}
+
+extension UsageSummary {
+    /// `{"cost":…,"reserved":…,"budgets":[…],"rate_limits":[…]}`, with `settlement` and
+    /// `store_unavailable` only when they apply.
+    func writeJSON(into out: inout [UInt8]) {
+        JSONWriter.raw(#"{"cost":"#, into: &out)
+        JSONWriter.integer(cost, into: &out)
+        JSONWriter.raw(#","reserved":"#, into: &out)
+        JSONWriter.integer(reserved, into: &out)
+        JSONWriter.raw(#","budgets":"#, into: &out)
+        JSONWriter.objects(budgets, into: &out) { $0.writeJSON(into: &$1) }
+        JSONWriter.raw(#","rate_limits":"#, into: &out)
+        JSONWriter.objects(rateLimits, into: &out) { $0.writeJSON(into: &$1) }
+        if let settlement { JSONWriter.field("settlement", settlement.rawValue, into: &out) }
+        if storeUnavailable { JSONWriter.raw(#","store_unavailable":true"#, into: &out) }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension MeterStatus {
+    /// The members of one budget's or rate limit's object.
+    func writeJSON(into out: inout [UInt8]) {
+        JSONWriter.field("name", name, into: &out, first: true)
+        JSONWriter.field("scope", scope.rawValue, into: &out)
+        JSONWriter.field("key", key, into: &out)
+        JSONWriter.field("unit", unit.rawValue, into: &out)
+        JSONWriter.raw(#","used":"#, into: &out)
+        JSONWriter.integer(used, into: &out)
+        JSONWriter.raw(#","limit":"#, into: &out)
+        JSONWriter.integer(limit, into: &out)
+        JSONWriter.raw(#","remaining":"#, into: &out)
+        JSONWriter.integer(remaining, into: &out)
+        JSONWriter.raw(#","period_end":"#, into: &out)
+        if let periodEnd {
+            JSONWriter.string(Timestamp(secondsSinceEpoch: periodEnd).rfc3339, into: &out)
+        } else {
+            JSONWriter.raw("null", into: &out)
+        }
     }
 }
 

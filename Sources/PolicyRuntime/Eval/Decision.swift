@@ -33,6 +33,11 @@ public struct Decision: Sendable, Equatable {
     public var riskPercent: Int
     /// The policy that decided.
     public var policy: PolicyIdentity
+    /// What the request costs and holds against budgets and rate limits, when decided by a
+    /// ``UsageMeter`` whose policy meters it; nil otherwise.
+    public var usage: UsageSummary?
+    /// Seconds after which a request a rate limit refused would have room, when it ever will.
+    public var retryAfterSeconds: Int?
 
     /// Creates a decision.
     public init(outcome: Outcome, reasons: [Reason], alerts: [RaisedAlert], detections: [Detection], approvals: [String],

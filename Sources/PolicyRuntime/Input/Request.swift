@@ -15,6 +15,9 @@ public struct Request: Sendable, Equatable {
     public var department: String?
     /// `session_id`
     public var sessionID: String?
+    /// `request_id`: the gateway's id for the request; a completion carrying the same id settles
+    /// the reservation its request made.
+    public var requestID: String?
     /// `action`: what the request is; `.prompt` when the request does not say.
     public var action: RequestAction
     /// `model`
@@ -27,6 +30,8 @@ public struct Request: Sendable, Equatable {
     public var tokensIn: Int?
     /// `tokens_out`
     public var tokensOut: Int?
+    /// `max_tokens`: the most output tokens the model may return.
+    public var maxTokens: Int?
     /// `prompt`, as UTF-8.
     public var prompt: [UInt8]
     /// Every string of `system`, in document order: one for a plain string, one per text in a
@@ -49,7 +54,8 @@ public struct Request: Sendable, Equatable {
     /// `timestamp`: when the request was made. The only source of time: `request.hour` and
     /// `request.weekday` are derived from it, so nothing can disagree with it.
     public var timestamp: Timestamp?
-    /// `budget.used_percent`: the tightest applicable budget's use, from the gateway's usage store.
+    /// `budget.used_percent`: the tightest applicable budget's use, for a gateway that keeps its
+    /// own usage store (a runtime with a ``UsageStore`` reads its own).
     public var budgetUsedPercent: Int?
     /// `budget.exceeded`: whether an applicable budget is exhausted, from the gateway's usage store.
     public var budgetExceeded: Bool?

@@ -118,6 +118,7 @@ public enum RequestReader {
         case .team: request.team = try cursor.optionalString(name)
         case .department: request.department = try cursor.optionalString(name)
         case .sessionID: request.sessionID = try cursor.optionalString(name)
+        case .requestID: request.requestID = try cursor.optionalString(name)
         case .action:
             let action = try cursor.optionalString(name, as: RequestAction.init(rawValue:)) { text in
                 "unknown action `\(Plan.shown(text))`; expected \(RequestAction.wordList)"
@@ -128,6 +129,7 @@ public enum RequestReader {
         case .contextTokens: request.contextTokens = try cursor.optionalCount(name)
         case .tokensIn: request.tokensIn = try cursor.optionalCount(name)
         case .tokensOut: request.tokensOut = try cursor.optionalCount(name)
+        case .maxTokens: request.maxTokens = try cursor.optionalCount(name)
         case .prompt: request.prompt = try cursor.optionalText(name) ?? []
         case .system: request.system = try readSystem(&cursor)
         case .messages: request.messages = try readMessages(&cursor)

@@ -90,6 +90,30 @@ public struct Timestamp: Sendable, Equatable, Hashable, Comparable {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = floorDivide(shifted, 146_097)
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The timestamp in RFC 3339 form, in UTC with whole seconds: `2026-11-25T10:15:00Z`.
+    public var rfc3339: String {
+        let days = Timestamp.floorDivide(secondsSinceEpoch, 86_400)
+        let second = Timestamp.floorModulo(secondsSinceEpoch, 86_400)
+        let date = Timestamp.civilDate(daysSinceEpoch: days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        let year = date.year >= 0 && date.year < 10_000 ? String(repeating: "0", count: 4 - String(date.year).count) + String(date.year)
+                                                        : String(date.year)
+        return "\(year)-\(two(date.month))-\(two(date.day))T\(two(second / 3_600)):\(two(second % 3_600 / 60)):\(two(second % 60))Z"
+    }
+
     static func floorDivide(_ value: Int, _ divisor: Int) -> Int {
         let quotient = value / divisor
         return value % divisor < 0 ? quotient - 1 : quotient

@@ -6,9 +6,11 @@ public struct CompiledBudget: Sendable, Equatable {
     public var scope: BudgetScope
     /// The one member of the scope it applies to (e.g. team `platform`), or nil for each member.
     public var member: String?
-    /// Length of the budget period in seconds (a month is 30 days, a year 365).
+    /// Length of the budget period in seconds (a month is 30 days, a year 365): the window of a
+    /// rolling period, and a calendar period's nominal length.
     public var periodSeconds: Int
-    /// The period as written when it is a calendar name (`monthly`), else nil.
+    /// The period as written when it is a calendar name (`monthly`): the budget then counts from
+    /// the start of the current UTC calendar period. Nil for a rolling period (`30d`).
     public var periodName: CalendarPeriod?
     /// Limit in micro-dollars, when the budget is money.
     public var limitMicros: Int?
@@ -16,12 +18,15 @@ public struct CompiledBudget: Sendable, Equatable {
     public var limitTokens: Int?
     /// Warning thresholds in whole percent, ascending.
     public var warnAtPercent: [Int]
+    /// Alerts raised once per period when use first crosses a warning threshold, and when the
+    /// limit first refuses a request.
+    public var alerts: [String]
     /// `file:line:col` of the declaration.
     public var source: String
 
     /// Creates a budget entry.
     public init(name: String, scope: BudgetScope, member: String?, periodSeconds: Int, periodName: CalendarPeriod?,
-                limitMicros: Int?, limitTokens: Int?, warnAtPercent: [Int], source: String) {
+                limitMicros: Int?, limitTokens: Int?, warnAtPercent: [Int], alerts: [String] = [], source: String) {
         self.name = name
         self.scope = scope
         self.member = member
@@ -30,6 +35,7 @@ public struct CompiledBudget: Sendable, Equatable {
         self.limitMicros = limitMicros
         self.limitTokens = limitTokens
         self.warnAtPercent = warnAtPercent
+        self.alerts = alerts
         self.source = source
     }
 

@@ -10,11 +10,16 @@ public struct CompiledModel: Sendable, Equatable {
     public var aliases: [String]
     /// Prices, when declared.
     public var price: CompiledPrice?
+    /// Output tokens reserved against budgets for a request to this model that gives no
+    /// `max_tokens`, when declared (else the policy's `usage.output_estimate_tokens`).
+    public var outputEstimateTokens: Int?
     /// `file:line:col` of the declaration.
     public var source: String
 
     /// Creates a model entry.
-    public init(id: String, provider: String?, contextTokens: Int?, aliases: [String], price: CompiledPrice?, source: String) {
+    public init(id: String, provider: String?, contextTokens: Int?, aliases: [String], price: CompiledPrice?,
+                outputEstimateTokens: Int? = nil, source: String) {
+        self.outputEstimateTokens = outputEstimateTokens
         self.id = id
         self.provider = provider
         self.contextTokens = contextTokens

@@ -8,7 +8,7 @@ import Foundation
 /// in its base unit (tokens, micro-dollars, seconds, whole percent).
 public struct CompiledPolicy: Sendable, Equatable {
     /// The version of this document's layout this build writes and reads.
-    public static let currentSchemaVersion = 3
+    public static let currentSchemaVersion = 4
 
     /// Layout version of the document; readers reject versions they do not know.
     public var schemaVersion: Int
@@ -42,6 +42,10 @@ public struct CompiledPolicy: Sendable, Equatable {
     public var customActions: [String]
     /// Spending and token budgets.
     public var budgets: [CompiledBudget]
+    /// Request and token rate limits.
+    public var rateLimits: [CompiledRateLimit]
+    /// How usage is metered: output estimate, reservation timeout, fail-open.
+    public var usage: CompiledUsageSettings
     /// Audit logging settings.
     public var audit: CompiledAudit
     /// Retention periods and the erasure deadline.
@@ -61,8 +65,11 @@ public struct CompiledPolicy: Sendable, Equatable {
         incidentTypes: [String], playbooks: [CompiledPlaybook], channels: [CompiledChannel],
         customActions: [String], budgets: [CompiledBudget], audit: CompiledAudit,
         retention: CompiledRetention, controls: [CompiledControl], placeholders: [String: String],
-        detectors: [CompiledDetector] = []
+        detectors: [CompiledDetector] = [], rateLimits: [CompiledRateLimit] = [],
+        usage: CompiledUsageSettings = .defaults
     ) {
+        self.rateLimits = rateLimits
+        self.usage = usage
         self.schemaVersion = schemaVersion
         self.policy = policy
         self.sources = sources

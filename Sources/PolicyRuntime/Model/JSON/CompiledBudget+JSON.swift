@@ -2,7 +2,7 @@
 extension CompiledBudget {
     enum Key: String, CaseIterable {
         case name, scope, member, periodSeconds = "period_seconds", periodName = "period_name"
-        case limitMicros = "limit_micros", limitTokens = "limit_tokens", warnAtPercent = "warn_at_percent", source
+        case limitMicros = "limit_micros", limitTokens = "limit_tokens", warnAtPercent = "warn_at_percent", alerts, source
     }
 
     init(document value: JSONTree, path: String) throws(CompiledPolicyError) {
@@ -14,7 +14,7 @@ extension CompiledBudget {
                   warnAtPercent: try object.array(.warnAtPercent) { (item, itemPath) throws(CompiledPolicyError) in
                       try DocumentValue.integer(item, itemPath, in: DocumentValue.percentages)
                   },
-                  source: try object.string(.source))
+                  alerts: try object.strings(.alerts), source: try object.string(.source))
         guard (limitMicros == nil) != (limitTokens == nil) else {
             throw DocumentValue.error(path, "exactly one of \"limit_micros\" and \"limit_tokens\" must be set")
         }
@@ -24,7 +24,7 @@ extension CompiledBudget {
         .keyed([
             (Key.name, .string(name)), (.scope, .word(scope)), (.member, .optional(member)), (.periodSeconds, .integer(periodSeconds)),
             (.periodName, .optional(periodName)), (.limitMicros, .optional(limitMicros)), (.limitTokens, .optional(limitTokens)),
-            (.warnAtPercent, .array(warnAtPercent.map { .integer($0) })), (.source, .string(source)),
+            (.warnAtPercent, .array(warnAtPercent.map { .integer($0) })), (.alerts, .strings(alerts)), (.source, .string(source)),
         ])
     }
 }

@@ -1,7 +1,7 @@
 /// The JSON form of models and prices (docs/compiled-format.md, "Models").
 extension CompiledModel {
     enum Key: String, CaseIterable {
-        case id, provider, contextTokens = "context_tokens", aliases, price, source
+        case id, provider, contextTokens = "context_tokens", aliases, price, outputEstimateTokens = "output_estimate_tokens", source
     }
 
     init(document value: JSONTree, path: String) throws(CompiledPolicyError) {
@@ -10,13 +10,15 @@ extension CompiledModel {
         self.init(id: try object.string(.id), provider: try object.optionalString(.provider),
                   contextTokens: try object.optionalInteger(.contextTokens, in: DocumentValue.positive), aliases: try object.strings(.aliases),
                   price: priceValue.isNull ? nil : try CompiledPrice(document: priceValue, path: object.child(.price)),
+                  outputEstimateTokens: try object.optionalInteger(.outputEstimateTokens, in: DocumentValue.positive),
                   source: try object.string(.source))
     }
 
     var documentJSON: JSONTree {
         .keyed([
             (Key.id, .string(id)), (.provider, .optional(provider)), (.contextTokens, .optional(contextTokens)),
-            (.aliases, .strings(aliases)), (.price, price?.documentJSON ?? .null()), (.source, .string(source)),
+            (.aliases, .strings(aliases)), (.price, price?.documentJSON ?? .null()),
+            (.outputEstimateTokens, .optional(outputEstimateTokens)), (.source, .string(source)),
         ])
     }
 }

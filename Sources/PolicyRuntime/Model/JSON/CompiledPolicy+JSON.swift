@@ -6,7 +6,8 @@ extension CompiledPolicy {
         case schemaVersion = "schema_version", documentDigest = "document_digest", signature
         case policy, sources, models, features, operations, detectors, patterns
         case internalDomains = "internal_domains", roles, rules, alerts, incidentTypes = "incident_types"
-        case playbooks, channels, customActions = "custom_actions", budgets, audit, retention, controls, placeholders
+        case playbooks, channels, customActions = "custom_actions", budgets
+        case rateLimits = "rate_limits", usage, audit, retention, controls, placeholders
     }
 
     /// The largest magnitude of an integer in a document: 2^53 − 1, so that every JSON reader,
@@ -57,7 +58,8 @@ extension CompiledPolicy {
             (.rules, .array(rules.map(\.documentJSON))), (.alerts, .array(alerts.map(\.documentJSON))),
             (.incidentTypes, .strings(incidentTypes)), (.playbooks, .array(playbooks.map(\.documentJSON))),
             (.channels, .array(channels.map(\.documentJSON))), (.customActions, .strings(customActions)),
-            (.budgets, .array(budgets.map(\.documentJSON))), (.audit, audit.documentJSON), (.retention, retention.documentJSON),
+            (.budgets, .array(budgets.map(\.documentJSON))), (.rateLimits, .array(rateLimits.map(\.documentJSON))),
+            (.usage, usage.documentJSON), (.audit, audit.documentJSON), (.retention, retention.documentJSON),
             (.controls, .array(controls.map(\.documentJSON))),
             (.placeholders, .object(placeholders.map { JSONTree.Member($0.key, .string($0.value)) })),
         ]
@@ -105,7 +107,9 @@ extension CompiledPolicy {
             retention: try CompiledRetention(document: object.value(.retention) ?? .null(), path: Key.retention.rawValue),
             controls: try list(.controls) { (item, path) throws(CompiledPolicyError) in try CompiledControl(document: item, path: path) },
             placeholders: try CompiledPolicy.placeholders(object),
-            detectors: try list(.detectors) { (item, path) throws(CompiledPolicyError) in try CompiledDetector(document: item, path: path) })
+            detectors: try list(.detectors) { (item, path) throws(CompiledPolicyError) in try CompiledDetector(document: item, path: path) },
+            rateLimits: try list(.rateLimits) { (item, path) throws(CompiledPolicyError) in try CompiledRateLimit(document: item, path: path) },
+            usage: try CompiledUsageSettings(document: object.value(.usage) ?? .null(), path: Key.usage.rawValue))
     }
 }
 

@@ -1,0 +1,95 @@
+import PolicyRuntime
+
+/// Rate limits, the usage block, and what budgets and rate limits share (scopes, alerts).
+extension Checker {
+    /// Units of time a rate limit may be written per, in seconds.
+    static let rateWindows: [(name: String, seconds: Int)] = [("second", 1), ("minute", 60), ("hour", 3_600), ("day", 86_400)]
+
+    mutating func checkRateLimits() {
+        for declared in symbols.rateLimits.all {
+            let limit = declared.syntax
+            let file = declared.file
+            let what = "rate limit `\(limit.name.text)`"
+            if let budget = symbols.budgets[limit.name.text] {
+                // Budgets and rate limits share one namespace: decisions, usage and tests name them alike.
+                error(.duplicateDeclaration, "\(what) has the name of a budget", file, limit.name.span,
+                      help: firstDeclared(budget.file, budget.syntax.name.span))
+            }
+            let scope = resolveScope(limit.scope, limit.member, what, limit.name.span, file)
+            var amount: Int?
+            var unit: RateLimitUnit?
+            if let quantity = limit.limit, let word = limit.unit {
+                amount = count(quantity, "a rate limit", file)
+                unit = resolveWord(word, RateLimitUnit.self, file)
+            } else if limit.limit == nil {
+                error(.missingProperty, "\(what) has no `limit`", file, limit.name.span,
+                      help: "add `limit 60 requests per minute` or `limit 100k tokens per hour`")
+            }
+            var windowSeconds: Int?
+            if let per = limit.perName {
+                windowSeconds = Checker.rateWindows.first { $0.name == per.text }?.seconds
+                if windowSeconds == nil {
+                    let names = Checker.rateWindows.map(\.name)
+                    error(.unknownValue, "unknown unit of time `\(per.text)`", file, per.span,
+                          help: Suggestion.help(for: per.text, in: names)
+                            ?? "expected one of: \(names.joined(separator: ", ")), or a duration such as `10m`")
+                }
+            } else if let per = limit.perLength {
+                windowSeconds = seconds(per, "a rate limit's window", file)
+            }
+            let alerts = resolveAlerts(limit.alerts ?? [], file)
+            guard let scope, let amount, let unit, let windowSeconds else { continue }
+            resolved.rateLimits.append(CompiledRateLimit(
+                name: limit.name.text, scope: scope, member: limit.member?.value, unit: unit, limit: amount,
+                windowSeconds: windowSeconds, alerts: alerts, source: file.reference(limit.span.start)))
+        }
+    }
+
+    mutating func checkUsageSettings() {
+        guard let declared = symbols.usage else { return }
+        let usage = declared.syntax
+        let file = declared.file
+        if let estimate = usage.outputEstimate {
+            resolved.usage.outputEstimateTokens = count(estimate, "an output estimate", file)
+        }
+        if let timeout = usage.reservationTimeout, let value = seconds(timeout, "a reservation timeout", file) {
+            resolved.usage.reservationTimeoutSeconds = value
+        }
+        if let flag = usage.failOpen, let value = resolveWord(flag, ["true", "false"], "value for `fail_open`", file) {
+            resolved.usage.failOpen = value == "true"
+        }
+    }
+
+    /// A budget's or rate limit's scope: its word, and a member only where the scope has members.
+    mutating func resolveScope(_ name: Name?, _ member: StringLiteral?, _ what: String, _ at: Span,
+                               _ file: SourceFile) -> BudgetScope? {
+        guard let name else {
+            error(.missingProperty, "\(what) has no `scope`", file, at,
+                  help: "add `scope user`, `scope team`, `scope team \"platform\"`, `scope department`, `scope role` or `scope organization`")
+            return nil
+        }
+        let scope = resolveWord(name, BudgetScope.self, file)
+        if scope == .organization, let member {
+            error(.invalidQuantity, "the organization scope has no members", file, member.span)
+        }
+        if scope == .role, let member, symbols.roles[member.value] == nil {
+            error(.unknownRole, "unknown role `\(member.value)`", file, member.span,
+                  help: Suggestion.help(for: member.value, in: symbols.roles.names))
+        }
+        return scope
+    }
+
+    /// The alerts a budget or rate limit raises, each declared.
+    mutating func resolveAlerts(_ names: [Name], _ file: SourceFile) -> [String] {
+        var alerts: [String] = []
+        for alert in names {
+            if symbols.alerts[alert.text] != nil {
+                if !alerts.contains(alert.text) { alerts.append(alert.text) }
+            } else {
+                error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,
+                      help: Suggestion.help(for: alert.text, in: symbols.alerts.names))
+            }
+        }
+        return alerts
+    }
+}

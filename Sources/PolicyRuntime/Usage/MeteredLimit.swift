@@ -1,0 +1,73 @@
+/// A budget or rate limit, planned once for metering: its window, unit and limit, the alerts it
+/// raises (as indexes into the plan's alerts), and how to find a request's member.
+struct MeteredLimit: Sendable {
+    /// Budget or rate limit: which reason refuses a request and where its status is reported.
+    enum Kind: String, Sendable {
+        case budget
+        case rateLimit = "rate"
+    }
+
+    let kind: Kind
+    let name: String
+    let scope: BudgetScope
+    let member: String?
+    let window: UsageWindow
+    let unit: UsageUnit
+    let limit: Int
+    let thresholds: [Int]
+    /// Alert indexes in the plan.
+    let alerts: [Int]
+    let source: String
+    /// `budget/NAME/` or `rate/NAME/`: the start of each of its meters' keys.
+    let keyPrefix: String
+
+    /// The limits of a plan, budgets first, each alert resolved.
+    /// - Throws: ``PlanError`` for an alert the policy does not declare.
+    static func all(_ plan: Plan) throws(PlanError) -> [MeteredLimit] {
+        func alertIndexes(_ names: [String], _ path: String) throws(PlanError) -> [Int] {
+            var indexes: [Int] = []
+            for name in names {
+                guard let index = plan.alerts.firstIndex(where: { $0.alert.name == name }) else {
+                    throw PlanError("\(path): unknown alert `\(name)`")
+                }
+                indexes.append(index)
+            }
+            return indexes
+        }
+        var limits: [MeteredLimit] = []
+        var names = Set<String>()
+        for (index, budget) in plan.compiled.budgets.enumerated() {
+            guard names.insert(budget.name).inserted else { throw PlanError("budgets[\(index)]: `\(budget.name)` is declared twice") }
+            limits.append(MeteredLimit(
+                kind: .budget, name: budget.name, scope: budget.scope, member: budget.member, window: UsageWindow(budget),
+                unit: budget.limitMicros != nil ? .usdMicros : .tokens, limit: budget.limitMicros ?? budget.limitTokens ?? 0,
+                thresholds: budget.warnAtPercent, alerts: try alertIndexes(budget.alerts, "budgets[\(index)].alerts"),
+                source: budget.source, keyPrefix: "budget/" + budget.name + "/"))
+        }
+        for (index, rate) in plan.compiled.rateLimits.enumerated() {
+            guard names.insert(rate.name).inserted else {
+                throw PlanError("rate_limits[\(index)]: `\(rate.name)` is also the name of a budget or rate limit")
+            }
+            limits.append(MeteredLimit(
+                kind: .rateLimit, name: rate.name, scope: rate.scope, member: rate.member, window: .rolling(seconds: rate.windowSeconds),
+                unit: rate.unit == .requests ? .requests : .tokens, limit: rate.limit, thresholds: [],
+                alerts: try alertIndexes(rate.alerts, "rate_limits[\(index)].alerts"), source: rate.source,
+                keyPrefix: "rate/" + rate.name + "/"))
+        }
+        return limits
+    }
+
+    /// The member of the scope a request belongs to, and the request field that names it.
+    func member(of request: Request) -> (key: String?, field: String) {
+        switch scope {
+        case .user: return (request.userID, "user.id")
+        case .team: return (request.team, "user.team")
+        case .department: return (request.department, "user.department")
+        case .role: return (request.role, "user.role")
+        case .organization: return ("", "")
+        }
+    }
+
+    /// How a refusal reads in a decision's reasons.
+    var what: String { kind == .budget ? "budget" : "rate limit" }
+}

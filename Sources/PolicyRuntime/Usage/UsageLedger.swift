@@ -1,0 +1,242 @@
+/// The usage arithmetic every store in this process shares: meters as amounts per bucket,
+/// open reservations, closed ones remembered for idempotency, and threshold marks.
+///
+/// A value type changed only by ``reserve(_:)``, ``settle(_:)`` and ``releaseExpired(at:)``,
+/// each deterministic in the ledger and its argument: the durable store logs the operations and
+/// gets the same ledger back by replaying them. The Redis store runs the same arithmetic as a
+/// server-side script (`RedisUsageStore.script`); the conformance suite holds them to one
+/// behaviour.
+struct UsageLedger: Sendable, Equatable {
+    /// One meter's buckets and its announcement mark.
+    struct MeterState: Sendable, Equatable {
+        /// Amount per bucket index.
+        var buckets: [Int: Int] = [:]
+        /// The highest threshold announced (101 for a refusal), until `markUntil`.
+        var markLevel = 0
+        /// When the mark lapses (the period's end, or a window after it was set).
+        var markUntil = Int.min
+    }
+
+    /// An amount held on one bucket of one meter.
+    struct Hold: Sendable, Equatable {
+        var meter: String
+        var bucket: Int
+        var unit: UsageUnit
+        var amount: Int
+    }
+
+    /// A reservation, open or closed.
+    struct Reservation: Sendable, Equatable {
+        var time: Int
+        var expiresAt: Int
+        var holds: [Hold]
+        var attribution: UsageAttribution
+        var state: State
+
+        enum State: Sendable, Equatable {
+            case open, released, settled
+        }
+    }
+
+    /// The level a refusal marks: above every threshold (thresholds are at most 100%).
+    static let refusalLevel = 101
+
+    private(set) var meters: [String: MeterState] = [:]
+    private(set) var reservations: [String: Reservation] = [:]
+    /// (when, request id): open reservations by expiry, closed ones by when they are forgotten.
+    private var deadlines = MinHeap<Deadline>()
+    /// Settled requests, when the ledger keeps them (the memory store); nil otherwise.
+    var records: [UsageRecord]?
+
+    struct Deadline: Comparable, Sendable, Equatable {
+        var time: Int
+        var requestID: String
+        static func < (left: Deadline, right: Deadline) -> Bool {
+            (left.time, left.requestID) < (right.time, right.requestID)
+        }
+    }
+
+    init(keepsRecords: Bool = false) {
+        records = keepsRecords ? [] : nil
+    }
+
+    /// Use of a meter at `time`: the buckets its window counts.
+    func used(_ meter: Meter, at time: Int) -> Int {
+        guard let state = meters[meter.key] else { return 0 }
+        let current = meter.window.bucket(at: time)
+        return UsageLedger.sum(state, from: meter.window.oldestCounted(current: current), through: current)
+    }
+
+    private static func sum(_ state: MeterState, from oldest: Int, through current: Int) -> Int {
+        var total = 0
+        for (bucket, amount) in state.buckets where bucket >= oldest && bucket <= current { total = total &+ amount }
+        return total
+    }
+
+    /// Reserves all charges or none (see ``UsageStore/reserve(_:)``). Returns the result and
+    /// whether the ledger changed (a refusal that announces nothing and releases nothing does not).
+    mutating func reserve(_ request: ReservationRequest) -> (result: ReservationResult, changed: Bool) {
+        var changed = releaseExpired(at: request.time)
+        let usedBefore = request.charges.map { used($0.meter, at: request.time) }
+        if reservations[request.requestID] != nil {
+            return (ReservationResult(status: .duplicate, usedBefore: usedBefore), changed)
+        }
+        var refused: [Int] = []
+        var retryAfter: [Int?] = []
+        for (index, charge) in request.charges.enumerated() {
+            let (total, overflow) = usedBefore[index].addingReportingOverflow(charge.amount)
+            if overflow || total > charge.limit {
+                refused.append(index)
+                retryAfter.append(retryDelay(charge, usedBefore: usedBefore[index], at: request.time))
+            }
+        }
+        var crossings: [ReservationResult.Crossing] = []
+        if !refused.isEmpty {
+            for index in refused where announce(request.charges[index], level: UsageLedger.refusalLevel, at: request.time) {
+                crossings.append(.init(charge: index, threshold: nil))
+                changed = true
+            }
+            return (ReservationResult(status: .refused, usedBefore: usedBefore, refused: refused, retryAfter: retryAfter,
+                                      crossings: crossings), changed)
+        }
+        var holds: [Hold] = []
+        for (index, charge) in request.charges.enumerated() {
+            let bucket = charge.meter.window.bucket(at: request.time)
+            var state = meters[charge.meter.key] ?? MeterState()
+            UsageLedger.prune(&state, before: charge.meter.window.oldestCounted(current: bucket))
+            state.buckets[bucket, default: 0] += charge.amount
+            meters[charge.meter.key] = state
+            holds.append(Hold(meter: charge.meter.key, bucket: bucket, unit: charge.unit, amount: charge.amount))
+            // A threshold is crossed when use before was under it and use after is at or over it
+            // (compared exactly: used × 100 against threshold × limit).
+            let before = usedBefore[index].multipliedFullWidth(by: 100)
+            let after = (usedBefore[index] + charge.amount).multipliedFullWidth(by: 100)
+            for threshold in charge.thresholds.reversed() {
+                let line = threshold.multipliedFullWidth(by: charge.limit)
+                guard UsageLedger.less(before, line), !UsageLedger.less(after, line) else { continue }
+                if announce(charge, level: threshold, at: request.time) { crossings.append(.init(charge: index, threshold: threshold)) }
+                break
+            }
+        }
+        reservations[request.requestID] = Reservation(time: request.time, expiresAt: request.expiresAt, holds: holds,
+                                                      attribution: request.attribution, state: .open)
+        deadlines.insert(Deadline(time: request.expiresAt, requestID: request.requestID))
+        return (ReservationResult(status: .reserved, usedBefore: usedBefore, crossings: crossings), true)
+    }
+
+    private static func less(_ left: (high: Int, low: UInt), _ right: (high: Int, low: UInt)) -> Bool {
+        left.high < right.high || (left.high == right.high && left.low < right.low)
+    }
+
+    /// Seconds until a rolling window has room for the charge: the oldest buckets drop out one
+    /// by one. Nil for a calendar period and for an amount the limit can never hold.
+    private func retryDelay(_ charge: MeterCharge, usedBefore: Int, at time: Int) -> Int? {
+        guard case .rolling = charge.meter.window, charge.amount <= charge.limit else { return nil }
+        let window = charge.meter.window
+        let current = window.bucket(at: time)
+        let oldest = window.oldestCounted(current: current)
+        guard let state = meters[charge.meter.key] else { return nil }
+        var remaining = usedBefore
+        for bucket in oldest...current {
+            remaining -= state.buckets[bucket] ?? 0
+            // After bucket `bucket` leaves the window, i.e. once the current bucket is bucket + span + 1.
+            if remaining + charge.amount <= charge.limit {
+                return max(1, window.start(ofBucket: bucket + window.spanBuckets + 1) - time)
+            }
+        }
+        return nil
+    }
+
+    /// Sets a meter's mark to `level` unless it already stands at or above it; true when it was set.
+    private mutating func announce(_ charge: MeterCharge, level: Int, at time: Int) -> Bool {
+        var state = meters[charge.meter.key] ?? MeterState()
+        if state.markUntil > time, state.markLevel >= level { return false }
+        if state.markUntil <= time { state.markLevel = 0 }
+        state.markLevel = level
+        state.markUntil = charge.meter.window.periodEnd(at: time) ?? time + UsageLedger.windowSeconds(charge.meter.window)
+        meters[charge.meter.key] = state
+        return true
+    }
+
+    private static func windowSeconds(_ window: UsageWindow) -> Int {
+        switch window {
+        case .rolling(let seconds): return seconds
+        case .calendar(let period): return period.seconds
+        }
+    }
+
+    private static func prune(_ state: inout MeterState, before oldest: Int) {
+        if state.buckets.keys.contains(where: { $0 < oldest }) {
+            state.buckets = state.buckets.filter { $0.key >= oldest }
+        }
+    }
+
+    /// Settles a reservation (see ``UsageStore/settle(_:)``).
+    mutating func settle(_ settlement: SettlementRequest) -> (result: SettlementResult, changed: Bool) {
+        let changed = releaseExpired(at: settlement.time)
+        guard var reservation = reservations[settlement.requestID] else { return (.unknown, changed) }
+        let result: SettlementResult
+        switch reservation.state {
+        case .settled: return (.alreadySettled, changed)
+        case .open: result = .settled
+        case .released: result = .late
+        }
+        for hold in reservation.holds {
+            let actual = settlement.amount(in: hold.unit, reserved: hold.amount)
+            // Released holds were taken back already; open ones give way to the actual amount.
+            let delta = reservation.state == .open ? actual &- hold.amount : actual
+            // A bucket no longer kept has left its window: the amount no longer counts anywhere.
+            if var state = meters[hold.meter], let held = state.buckets[hold.bucket] {
+                state.buckets[hold.bucket] = held &+ delta
+                meters[hold.meter] = state
+            }
+        }
+        var attribution = reservation.attribution
+        if let model = settlement.model { attribution.model = model }
+        records?.append(UsageRecord(requestID: settlement.requestID, time: reservation.time, attribution: attribution,
+                                    tokensIn: settlement.tokensIn, tokensOut: settlement.tokensOut, costMicros: settlement.costMicros))
+        reservation.state = .settled
+        // Remembered for one more timeout, so that a repeated completion is recognised.
+        let forgetAt = max(reservation.expiresAt, settlement.time) + (reservation.expiresAt - reservation.time)
+        reservation.expiresAt = forgetAt
+        reservations[settlement.requestID] = reservation
+        deadlines.insert(Deadline(time: forgetAt, requestID: settlement.requestID))
+        return (result, true)
+    }
+
+    /// Releases open reservations whose time is up and forgets closed ones past their keeping
+    /// time; true when anything changed.
+    @discardableResult
+    mutating func releaseExpired(at time: Int) -> Bool {
+        var changed = false
+        while let next = deadlines.minimum, next.time <= time {
+            deadlines.removeMinimum()
+            // A deadline that no longer matches its reservation was superseded (settled later).
+            guard var reservation = reservations[next.requestID], reservation.expiresAt == next.time else { continue }
+            changed = true
+            switch reservation.state {
+            case .open:
+                for hold in reservation.holds {
+                    if var state = meters[hold.meter], let held = state.buckets[hold.bucket] {
+                        state.buckets[hold.bucket] = held &- hold.amount
+                        meters[hold.meter] = state
+                    }
+                }
+                reservation.state = .released
+                let forgetAt = next.time + (reservation.expiresAt - reservation.time)
+                reservation.expiresAt = forgetAt
+                reservations[next.requestID] = reservation
+                deadlines.insert(Deadline(time: forgetAt, requestID: next.requestID))
+            case .released, .settled:
+                reservations[next.requestID] = nil
+            }
+        }
+        return changed
+    }
+
+    /// Adds use to a meter's current bucket directly: prior use that a test states.
+    mutating func add(_ amount: Int, to meter: Meter, at time: Int) {
+        let bucket = meter.window.bucket(at: time)
+        meters[meter.key, default: MeterState()].buckets[bucket, default: 0] += amount
+    }
+}

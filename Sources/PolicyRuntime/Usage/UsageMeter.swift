@@ -1,0 +1,319 @@
+import Foundation
+
+/// Decides requests with budgets and rate limits enforced against a ``UsageStore``: the
+/// stateful half of the runtime (docs/runtime.md, "Budgets and rate limits").
+///
+/// A request that the policy would let through (allow or require approval) reserves its
+/// estimated use on every budget and rate limit in its scope, atomically: if any has no room,
+/// nothing is held and the request is denied (`budget_exceeded`, `rate_limited`). A completion
+/// with the same `request_id` settles the reservation at the actual use; a reservation never
+/// settled is released after the policy's `usage.reservation_timeout`. Safe to call from many
+/// threads; as exact across processes and hosts as the store is.
+public final class UsageMeter: Sendable {
+    /// The plan that decides everything but usage.
+    public let plan: Plan
+    /// Where usage is kept.
+    public let store: any UsageStore
+    let limits: [MeteredLimit]
+    /// Whether some condition reads `budget.used` or `budget.exceeded` (then they come from the store).
+    let readsBudgetFields: Bool
+    let clock: @Sendable () -> Int
+
+    /// The most tokens one request may state (`tokens_in`, `tokens_out`, `max_tokens`,
+    /// `context_tokens`) when it is metered: a billion. More is refused as `invalid_request`.
+    public static let maximumTokens = 1_000_000_000
+
+    /// Meters `plan`'s budgets and rate limits in `store`.
+    /// - Parameter clock: seconds since the epoch, for requests without a `timestamp`.
+    /// - Throws: ``PlanError`` when a budget or rate limit names an alert the policy lacks.
+    public init(plan: Plan, store: any UsageStore,
+                clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) throws(PlanError) {
+        self.plan = plan
+        self.store = store
+        self.clock = clock
+        self.limits = try MeteredLimit.all(plan)
+        let budgetFields: Set<String> = [RequestField.budgetUsed.path, RequestField.budgetExceeded.path]
+        let conditions = plan.compiled.rules.map(\.condition) + plan.compiled.alerts.map(\.condition)
+            + plan.compiled.playbooks.map(\.trigger)
+        self.readsBudgetFields = conditions.contains { $0.fields.contains(where: budgetFields.contains) }
+    }
+
+    /// Whether the policy declares any budget or rate limit.
+    public var meters: Bool { !limits.isEmpty }
+
+    /// Decides a request given as JSON; a request that cannot be read is denied with
+    /// `invalid_request`, and reserves nothing.
+    public func evaluate(json: [UInt8]) -> Decision {
+        do {
+            return evaluate(try RequestReader.read(json))
+        } catch {
+            return plan.invalidRequest(error.description)
+        }
+    }
+
+    /// Decides one request, reserving or settling its use.
+    public func evaluate(_ request: Request) -> Decision {
+        decide(request) { plan.evaluate($0) }
+    }
+
+    /// Decides one request and records how the plan decided (for `policyc test` coverage).
+    public func evaluate(_ request: Request, trace: inout EvaluationTrace) -> Decision {
+        decide(request) { plan.evaluate($0, trace: &trace) }
+    }
+
+    /// The meter a budget or rate limit keeps for the request's member, when the request is in
+    /// its scope: where `policyc test` puts the prior use a test states.
+    public func meter(named name: String, for request: Request) -> Meter? {
+        guard let limit = limits.first(where: { $0.name == name }) else { return nil }
+        let member = limit.member(of: request).key
+        guard let member, limit.member == nil || limit.member == member else { return nil }
+        return Meter(key: limit.keyPrefix + member, window: limit.window)
+    }
+
+    private func decide(_ request: Request, _ evaluatePlan: (Request) -> Decision) -> Decision {
+        guard !limits.isEmpty else { return evaluatePlan(request) }
+        let now = request.timestamp?.secondsSinceEpoch ?? clock()
+        if let problem = tokenProblem(request) { return plan.invalidRequest(problem) }
+        if request.action == .completion, let requestID = request.requestID {
+            return settle(request, requestID, at: now, evaluatePlan)
+        }
+        let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
+        let charges: [(limit: Int, charge: MeterCharge)]
+        switch self.charges(request, modelSlot, at: now) {
+        case .success(let found): charges = found
+        case .failure(let problem): return plan.invalidRequest(problem.message)
+        }
+        let estimate = estimatedCost(request, modelSlot)
+        guard !charges.isEmpty else { return evaluatePlan(request) }
+        var request = request
+        // With a store, the store's numbers are the truth: the request's own are not read.
+        request.budgetUsedPercent = nil
+        request.budgetExceeded = nil
+        if readsBudgetFields {
+            do {
+                let used = try store.used(charges.map(\.charge.meter), at: now)
+                var percent = 0
+                var exceeded = false
+                for (index, entry) in charges.enumerated() where limits[entry.limit].kind == .budget {
+                    percent = max(percent, Int(min(Double(used[index]) * 100 / Double(entry.charge.limit), 1e6)))
+                    exceeded = exceeded || used[index] > entry.charge.limit - entry.charge.amount
+                }
+                request.budgetUsedPercent = percent
+                request.budgetExceeded = exceeded
+            } catch {
+                guard plan.compiled.usage.failOpen else { return unavailable(request, error, estimate, evaluatePlan) }
+            }
+        }
+        var decision = evaluatePlan(request)
+        guard decision.outcome != .deny else {
+            decision.usage = UsageSummary(cost: estimate, reserved: 0)
+            return decision
+        }
+        let reservation = ReservationRequest(
+            requestID: request.requestID ?? "", time: now, expiresAt: now + plan.compiled.usage.reservationTimeoutSeconds,
+            charges: charges.map(\.charge), attribution: attribution(request, modelSlot))
+        let result: ReservationResult
+        do {
+            result = try store.reserve(reservation)
+        } catch {
+            guard plan.compiled.usage.failOpen else { return unavailable(request, error, estimate, evaluatePlan) }
+            decision.usage = UsageSummary(cost: estimate, reserved: 0, storeUnavailable: true)
+            return decision
+        }
+        apply(result, charges, request, estimate, at: now, to: &decision)
+        return decision
+    }
+
+    /// Adds the reservation's outcome to the decision: refusals, crossings' alerts, usage.
+    private func apply(_ result: ReservationResult, _ charges: [(limit: Int, charge: MeterCharge)], _ request: Request,
+                       _ estimate: Int, at now: Int, to decision: inout Decision) {
+        let holds = result.status == .reserved
+        var statuses: (budgets: [MeterStatus], rates: [MeterStatus]) = ([], [])
+        for (index, entry) in charges.enumerated() {
+            let limit = limits[entry.limit]
+            let used = result.usedBefore[index] + (holds ? entry.charge.amount : 0)
+            let status = MeterStatus(name: limit.name, scope: limit.scope, key: String(entry.charge.meter.key.dropFirst(limit.keyPrefix.utf8.count)),
+                                     unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
+            if limit.kind == .budget { statuses.budgets.append(status) } else { statuses.rates.append(status) }
+        }
+        var retryAfter: Int?
+        var everRetries = true
+        for (position, index) in result.refused.enumerated() {
+            let limit = limits[charges[index].limit]
+            let used = result.usedBefore[index]
+            if limit.kind == .budget {
+                decision.reasons.append(Reason(
+                    code: .budgetExceeded, rule: "budget:" + limit.name,
+                    message: "budget `\(limit.name)` has \(UsageMeter.describe(max(0, limit.limit - used), limit.unit)) left of "
+                        + "\(UsageMeter.describe(limit.limit, limit.unit)); this request needs \(UsageMeter.describe(charges[index].charge.amount, limit.unit))",
+                    source: limit.source))
+            } else {
+                let delay = result.retryAfter[position]
+                decision.reasons.append(Reason(
+                    code: .rateLimited, rule: "rate_limit:" + limit.name,
+                    message: "rate limit `\(limit.name)` allows \(UsageMeter.describe(limit.limit, limit.unit)) per "
+                        + "\(UsageMeter.describeWindow(limit.window))" + (delay.map { "; retry in \($0) s" } ?? ""),
+                    source: limit.source))
+                if let delay { retryAfter = max(retryAfter ?? 0, delay) } else { everRetries = false }
+            }
+        }
+        if !result.refused.isEmpty {
+            decision.outcome = .deny
+            decision.retryAfterSeconds = everRetries ? retryAfter : nil
+        }
+        for crossing in result.crossings {
+            for alertIndex in limits[charges[crossing.charge].limit].alerts {
+                let alert = plan.alerts[alertIndex].alert
+                guard !decision.alerts.contains(where: { $0.name == alert.name }) else { continue }
+                decision.alerts.append(RaisedAlert(name: alert.name, severity: alert.severity, actions: alert.actions))
+            }
+        }
+        let moneyHeld = holds && charges.contains { $0.charge.unit == .usdMicros } ? estimate : 0
+        decision.usage = UsageSummary(cost: estimate, reserved: result.status == .reserved ? moneyHeld : 0,
+                                      budgets: statuses.budgets, rateLimits: statuses.rates)
+    }
+
+    /// A completion: decided by the policy's response stage, and its reservation settled at
+    /// what it actually used, whatever the decision (the tokens were spent).
+    private func settle(_ request: Request, _ requestID: String, at now: Int, _ evaluatePlan: (Request) -> Decision) -> Decision {
+        var decision = evaluatePlan(request)
+        let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
+        let cost = plan.cost(tokensIn: request.tokensIn, tokensOut: request.tokensOut, modelSlot: modelSlot)
+        let settlement = SettlementRequest(requestID: requestID, time: now, costMicros: cost, tokensIn: request.tokensIn ?? 0,
+                                           tokensOut: request.tokensOut ?? 0, model: modelSlot.map { plan.compiled.models[$0].id })
+        do {
+            let result = try store.settle(settlement)
+            decision.usage = UsageSummary(cost: cost, reserved: 0, settlement: result)
+        } catch {
+            // The completion is decided either way; the gateway must send it again to charge it.
+            if !plan.compiled.usage.failOpen {
+                decision.outcome = .deny
+                decision.reasons.append(UsageMeter.unavailableReason(error))
+            }
+            decision.usage = UsageSummary(cost: cost, reserved: 0, storeUnavailable: true)
+        }
+        return decision
+    }
+
+    /// The budgets and rate limits in a request's scope with what it would hold on each, or why
+    /// the request cannot be metered.
+    private func charges(_ request: Request, _ modelSlot: Int?, at now: Int) -> Result<[(limit: Int, charge: MeterCharge)], UsageStoreError> {
+        var charges: [(limit: Int, charge: MeterCharge)] = []
+        var tokens: Int?
+        for (index, limit) in limits.enumerated() {
+            let (key, field) = member(limit, request)
+            if let wanted = limit.member {
+                guard key == wanted else { continue }
+            }
+            guard let key else {
+                return .failure(UsageStoreError("`\(field)` is required: \(limit.what) `\(limit.name)` counts each \(limit.scope.rawValue) separately"))
+            }
+            let amount: Int
+            switch limit.unit {
+            case .requests: amount = 1
+            case .tokens, .usdMicros:
+                guard request.requestID != nil else {
+                    return .failure(UsageStoreError("`request_id` is required: \(limit.what) `\(limit.name)` reserves the request's use until its completion settles it"))
+                }
+                if tokens == nil {
+                    guard let output = outputEstimate(request, modelSlot) else {
+                        return .failure(UsageStoreError("`max_tokens` is required: \(limit.what) `\(limit.name)` reserves the output, and neither the model nor the policy declares an `output_estimate`"))
+                    }
+                    tokens = (request.tokensIn ?? request.contextTokens ?? 0) + output
+                }
+                amount = limit.unit == .tokens ? tokens! : estimatedCost(request, modelSlot)
+            }
+            charges.append((index, MeterCharge(meter: Meter(key: limit.keyPrefix + key, window: limit.window), unit: limit.unit,
+                                               limit: limit.limit, amount: amount, thresholds: limit.thresholds)))
+        }
+        return .success(charges)
+    }
+
+    private func member(_ limit: MeteredLimit, _ request: Request) -> (String?, String) {
+        let member = limit.member(of: request)
+        return (member.key, member.field)
+    }
+
+    /// Output tokens to reserve: `max_tokens`, else the model's estimate, else the policy's,
+    /// else the model's context window (the most it could answer); nil when none is known.
+    func outputEstimate(_ request: Request, _ modelSlot: Int?) -> Int? {
+        let model = modelSlot.map { plan.compiled.models[$0] }
+        return request.maxTokens ?? model?.outputEstimateTokens ?? plan.compiled.usage.outputEstimateTokens ?? model?.contextTokens
+    }
+
+    /// The estimated cost: input (`tokens_in`, else `context_tokens`) and the output estimate at
+    /// the model's prices.
+    func estimatedCost(_ request: Request, _ modelSlot: Int?) -> Int {
+        plan.cost(tokensIn: request.tokensIn ?? request.contextTokens, tokensOut: outputEstimate(request, modelSlot) ?? 0,
+                  modelSlot: modelSlot)
+    }
+
+    private func attribution(_ request: Request, _ modelSlot: Int?) -> UsageAttribution {
+        UsageAttribution(user: request.userID, team: request.team, department: request.department, role: request.role,
+                         model: modelSlot.map { plan.compiled.models[$0].id } ?? request.model, feature: request.feature)
+    }
+
+    private func tokenProblem(_ request: Request) -> String? {
+        let counts: [(String, Int?)] = [("tokens_in", request.tokensIn), ("tokens_out", request.tokensOut),
+                                        ("max_tokens", request.maxTokens), ("context_tokens", request.contextTokens)]
+        for (name, count) in counts where (count ?? 0) > UsageMeter.maximumTokens {
+            return "`\(name)` is above \(UsageMeter.maximumTokens), the most a metered request may state"
+        }
+        return nil
+    }
+
+    /// The decision when the store failed and budgets fail closed.
+    private func unavailable(_ request: Request, _ error: UsageStoreError, _ estimate: Int,
+                             _ evaluatePlan: (Request) -> Decision) -> Decision {
+        var decision = evaluatePlan(request)
+        decision.outcome = .deny
+        decision.reasons.append(UsageMeter.unavailableReason(error))
+        decision.usage = UsageSummary(cost: estimate, reserved: 0, storeUnavailable: true)
+        return decision
+    }
+
+    private static func unavailableReason(_ error: UsageStoreError) -> Reason {
+        Reason(code: .budgetUnavailable, rule: "usage", message: "the usage store is unavailable (\(error.message)); budgets fail closed",
+               source: "")
+    }
+
+    /// `$12.50`, `40000 tokens`, `60 requests`.
+    static func describe(_ amount: Int, _ unit: UsageUnit) -> String {
+        switch unit {
+        case .usdMicros:
+            let cents = (amount + 5_000) / 10_000
+            return "$\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+        case .tokens: return "\(amount) tokens"
+        case .requests: return amount == 1 ? "1 request" : "\(amount) requests"
+        }
+    }
+
+    /// `minute`, `hour`, `30 s`.
+    static func describeWindow(_ window: UsageWindow) -> String {
+        switch window {
+        case .calendar(let period): return period.rawValue
+        case .rolling(let seconds):
+            switch seconds {
+            case 1: return "second"
+            case 60: return "minute"
+            case 3_600: return "hour"
+            case 86_400: return "day"
+            default: return "\(seconds) s"
+            }
+        }
+    }
+}
+
+extension Condition {
+    /// Every field path the condition reads.
+    public var fields: [String] {
+        switch self {
+        case .constant: return []
+        case .all(let parts), .any(let parts): return parts.flatMap(\.fields)
+        case .not(let part): return part.fields
+        case .compare(let field, _, _), .oneOf(let field, _), .includes(let field, _), .textContains(let field, _, _),
+             .has(let field, _, _, _), .isTrue(let field):
+            return [field]
+        }
+    }
+}
