@@ -29,7 +29,7 @@ public final class MemoryUsageStore: UsageStore {
         ledger.withLock { ledger in
             (ledger.records ?? []).filter { record in
                 (from.map { record.time >= $0 } ?? true) && (to.map { record.time < $0 } ?? true)
-            }
+            }.sorted { $0.time < $1.time }
         }
     }
 
