@@ -33,7 +33,7 @@ struct UsageLedger: Sendable, Equatable {
         var attribution: UsageAttribution
         var state: State
 
-        enum State: Sendable, Equatable {
+        enum State: String, Sendable, Equatable {
             case open, released, settled
         }
     }
@@ -41,10 +41,14 @@ struct UsageLedger: Sendable, Equatable {
     /// The level a refusal marks: above every threshold (thresholds are at most 100%).
     static let refusalLevel = 101
 
-    private(set) var meters: [String: MeterState] = [:]
-    private(set) var reservations: [String: Reservation] = [:]
+    /// Each meter by key. Internal (not private) so a snapshot can write and read the ledger.
+    var meters: [String: MeterState] = [:]
+    /// Every reservation still remembered, by request id.
+    var reservations: [String: Reservation] = [:]
     /// (when, request id): open reservations by expiry, closed ones by when they are forgotten.
-    private var deadlines = MinHeap<Deadline>()
+    /// Rebuilt from `reservations` when a snapshot is read (entries that no longer match their
+    /// reservation are skipped anyway, so only the matching ones matter).
+    var deadlines = MinHeap<Deadline>()
     /// Settled requests, when the ledger keeps them (the memory store); nil otherwise.
     var records: [UsageRecord]?
 

@@ -130,11 +130,8 @@ public final class UsageMeter: Sendable {
         let holds = result.status == .reserved
         var statuses: (budgets: [MeterStatus], rates: [MeterStatus]) = ([], [])
         for (index, entry) in charges.enumerated() {
-            let limit = limits[entry.limit]
-            let used = result.usedBefore[index] + (holds ? entry.charge.amount : 0)
-            let status = MeterStatus(name: limit.name, scope: limit.scope, key: String(entry.charge.meter.key.dropFirst(limit.keyPrefix.utf8.count)),
-                                     unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
-            if limit.kind == .budget { statuses.budgets.append(status) } else { statuses.rates.append(status) }
+            let status = status(entry, used: result.usedBefore[index] + (holds ? entry.charge.amount : 0), at: now)
+            if limits[entry.limit].kind == .budget { statuses.budgets.append(status) } else { statuses.rates.append(status) }
         }
         var retryAfter: Int?
         var everRetries = true
@@ -173,6 +170,13 @@ public final class UsageMeter: Sendable {
                                       budgets: statuses.budgets, rateLimits: statuses.rates)
     }
 
+    /// Where one meter stands.
+    private func status(_ entry: (limit: Int, charge: MeterCharge), used: Int, at now: Int) -> MeterStatus {
+        let limit = limits[entry.limit]
+        return MeterStatus(name: limit.name, scope: limit.scope, key: String(entry.charge.meter.key.dropFirst(limit.keyPrefix.utf8.count)),
+                           unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
+    }
+
     /// A completion: decided by the policy's response stage, and its reservation settled at
     /// what it actually used, whatever the decision (the tokens were spent).
     private func settle(_ request: Request, _ requestID: String, at now: Int, _ evaluatePlan: (Request) -> Decision) -> Decision {
@@ -183,7 +187,17 @@ public final class UsageMeter: Sendable {
                                            tokensOut: request.tokensOut ?? 0, model: modelSlot.map { plan.compiled.models[$0].id })
         do {
             let result = try store.settle(settlement)
-            decision.usage = UsageSummary(cost: cost, reserved: 0, settlement: result)
+            var summary = UsageSummary(cost: cost, reserved: 0, settlement: result)
+            // Where the budgets stand now (the guide's CostReport: totals and what remains), for
+            // the meters the completion's identity is in.
+            if case .success(let charges) = self.charges(request, modelSlot, at: now, estimating: false), !charges.isEmpty {
+                let used = try store.used(charges.map(\.charge.meter), at: now)
+                for (index, entry) in charges.enumerated() {
+                    let status = status(entry, used: used[index], at: now)
+                    if limits[entry.limit].kind == .budget { summary.budgets.append(status) } else { summary.rateLimits.append(status) }
+                }
+            }
+            decision.usage = summary
         } catch {
             // The completion is decided either way; the gateway must send it again to charge it.
             if !plan.compiled.usage.failOpen {
@@ -197,7 +211,10 @@ public final class UsageMeter: Sendable {
 
     /// The budgets and rate limits in a request's scope with what it would hold on each, or why
     /// the request cannot be metered.
-    private func charges(_ request: Request, _ modelSlot: Int?, at now: Int) -> Result<[(limit: Int, charge: MeterCharge)], UsageStoreError> {
+    /// - Parameter estimating: false to find the meters only (a completion's), without requiring
+    ///   what a reservation needs.
+    private func charges(_ request: Request, _ modelSlot: Int?, at now: Int,
+                         estimating: Bool = true) -> Result<[(limit: Int, charge: MeterCharge)], UsageStoreError> {
         var charges: [(limit: Int, charge: MeterCharge)] = []
         var tokens: Int?
         for (index, limit) in limits.enumerated() {
@@ -212,6 +229,10 @@ public final class UsageMeter: Sendable {
             switch limit.unit {
             case .requests: amount = 1
             case .tokens, .usdMicros:
+                guard estimating else {
+                    amount = 0
+                    break
+                }
                 guard request.requestID != nil else {
                     return .failure(UsageStoreError("`request_id` is required: \(limit.what) `\(limit.name)` reserves the request's use until its completion settles it"))
                 }

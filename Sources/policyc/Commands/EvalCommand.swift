@@ -5,12 +5,12 @@ import PolicyRuntime
 import Glibc
 #endif
 
-/// `policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--verify-key FILE] [--explain]`:
+/// `policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--state DIR|URL] [--verify-key FILE] [--explain]`:
 /// decides requests.
 enum EvalCommand: Command {
     static let name = "eval"
     static let summary = "decide requests against a policy"
-    static let usage = "policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--verify-key FILE] [--explain]"
+    static let usage = "policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--state DIR|URL] [--verify-key FILE] [--explain]"
     static let details = """
         The policy is a .pol file (compiled on the fly) or a compiled .json document, whose
         document_digest is checked. With --verify-key, the document must also be signed with
@@ -23,6 +23,12 @@ enum EvalCommand: Command {
         whole input is one request (pretty-printed or not, up to 16 MiB) and gets one decision.
         The formats are in docs/runtime.md.
 
+        With --state, budgets and rate limits are enforced: each request reserves its estimated
+        use in the usage store (a directory, created if needed, shared safely by processes on
+        one host; or redis://HOST:PORT[/DB] for many hosts), a completion with the same
+        request_id settles it, and each decision carries `usage`. Without --state, the policy's
+        budgets are only read from the requests' own `budget` fields.
+
         exit status: 0 every request was decided, 2 usage error or a policy that cannot be loaded
         """
     static let options = [
@@ -33,6 +39,7 @@ enum EvalCommand: Command {
         OptionSpec("verify-key", value: "FILE", help: "refuse a compiled policy not signed with the key in FILE"),
         OptionSpec("key-id", value: "ID", help: "the id the signature must name (default `default`)"),
         OptionSpec("explain", help: "add the role checks, rules, alerts and playbooks evaluated and why each matched or not"),
+        UsageState.option,
     ]
 
     static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
@@ -42,6 +49,18 @@ enum EvalCommand: Command {
         }
         let key = try PolicyLoader.key(arguments, option: "verify-key", command: name)
         let plan = try PolicyLoader.plan(policyPath, verifyingWith: key, command: name)
+        let explain = arguments.has("explain")
+        var decider = Decider(plan: plan, meter: nil, explain: explain)
+        if let state = arguments.value("state") {
+            guard !explain else { throw .usage("eval: --explain and --state cannot be combined: an explanation does not reserve usage") }
+            do {
+                decider.meter = try UsageMeter(plan: plan, store: try UsageState.open(state, command: name))
+            } catch let error as CommandFailure {
+                throw error
+            } catch {
+                throw .usage("eval: cannot meter `\(policyPath)`: \(error)")
+            }
+        }
         var descriptor: Int32 = 0
         if let requestPath = arguments.value("request"), requestPath != "-" {
             descriptor = open(requestPath, O_RDONLY)
@@ -49,12 +68,11 @@ enum EvalCommand: Command {
         }
         defer { if descriptor != 0 { close(descriptor) } }
         let output = OutputBuffer()
-        let explain = arguments.has("explain")
         var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes, flushing: output)
         if arguments.value("input") == "json" {
-            decideWholeInput(plan, &reader, explain: explain, into: output)
+            decideWholeInput(decider, &reader, into: output)
         } else {
-            decideLines(plan, &reader, explain: explain, into: output)
+            decideLines(decider, &reader, into: output)
         }
         output.flush()
         // Exit 0 promises that every request was decided and written: a failed read or write
@@ -65,7 +83,8 @@ enum EvalCommand: Command {
     }
 
     /// JSON Lines: one line, one request, one decision, always, in linear time.
-    static func decideLines(_ plan: Plan, _ reader: inout LineReader, explain: Bool, into output: OutputBuffer) {
+    static func decideLines(_ decider: Decider, _ reader: inout LineReader, into output: OutputBuffer) {
+        let plan = decider.plan
         var lineNumber = 0
         while let line = reader.next() {
             lineNumber += 1
@@ -80,40 +99,52 @@ enum EvalCommand: Command {
                     output.append(plan.invalidRequest("line \(lineNumber): \(error.description)" + hint(for: bytes)))
                     continue
                 }
-                decide(plan, request, explain: explain, into: output)
+                decider.decide(request, into: output)
             }
         }
     }
 
     /// `--input json`: the whole input is one request.
-    static func decideWholeInput(_ plan: Plan, _ reader: inout LineReader, explain: Bool, into output: OutputBuffer) {
+    static func decideWholeInput(_ decider: Decider, _ reader: inout LineReader, into output: OutputBuffer) {
+        let plan = decider.plan
         guard let input = reader.readAll(limit: RequestReader.maxBytes) else {
             output.append(plan.invalidRequest("the request is over \(RequestReader.maxBytes) bytes"))
             return
         }
         do {
-            decide(plan, try RequestReader.read(input), explain: explain, into: output)
+            decider.decide(try RequestReader.read(input), into: output)
         } catch {
             output.append(plan.invalidRequest(error.description))
         }
     }
 
-    /// Writes the decision line for one request.
-    static func decide(_ plan: Plan, _ request: Request, explain: Bool, into output: OutputBuffer) {
-        guard explain else {
-            output.append(plan.evaluate(request))
-            return
+    /// Decides requests: through the usage meter when there is a store, else the plan alone.
+    struct Decider {
+        let plan: Plan
+        var meter: UsageMeter?
+        let explain: Bool
+
+        /// Writes the decision line for one request.
+        func decide(_ request: Request, into output: OutputBuffer) {
+            if let meter {
+                output.append(meter.evaluate(request))
+                return
+            }
+            guard explain else {
+                output.append(plan.evaluate(request))
+                return
+            }
+            let (decision, explanations) = plan.explain(request)
+            var out = decision.jsonBytes()
+            out.removeLast()  // the closing brace; the explanation joins the object
+            out.append(contentsOf: #","explain":["#.utf8)
+            for (index, explanation) in explanations.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                explanation.writeJSON(into: &out)
+            }
+            out.append(contentsOf: "]}".utf8)
+            output.append(out)
         }
-        let (decision, explanations) = plan.explain(request)
-        var out = decision.jsonBytes()
-        out.removeLast()  // the closing brace; the explanation joins the object
-        out.append(contentsOf: #","explain":["#.utf8)
-        for (index, explanation) in explanations.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            explanation.writeJSON(into: &out)
-        }
-        out.append(contentsOf: "]}".utf8)
-        output.append(out)
     }
 
     /// For a line that failed to parse: when it looks like part of a pretty-printed request (an

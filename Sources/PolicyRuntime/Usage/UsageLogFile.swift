@@ -1,0 +1,222 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The durable store's directory: `usage.log` (the append-only log), `usage.snapshot` (the
+/// latest snapshot) and `usage.lock` (the lock every process holds while it reads or writes).
+///
+/// Not thread-safe: one thread at a time, holding ``lock()``. Every method that reads records
+/// checks them: a bad record with good records after it is corruption (refused with its offset,
+/// never skipped); bad bytes at the very end are a write that a crash cut short, truncated with a
+/// warning.
+final class UsageLogFile {
+    let directory: String
+    private let logDescriptor: Int32
+    private let lockDescriptor: Int32
+    private let warn: @Sendable (String) -> Void
+
+    /// The log's name in the directory.
+    static let logName = "usage.log"
+    /// The snapshot's name in the directory.
+    static let snapshotName = "usage.snapshot"
+    /// The lock file's name in the directory.
+    static let lockName = "usage.lock"
+
+    /// Opens (creating if needed) the store's directory and files.
+    init(directory: String, warn: @escaping @Sendable (String) -> Void) throws(UsageStoreError) {
+        self.directory = directory
+        self.warn = warn
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw UsageStoreError("cannot create the usage directory `\(directory)`: \(error.localizedDescription)")
+            }
+        } else if !isDirectory.boolValue {
+            throw UsageStoreError("`\(directory)` is not a directory")
+        }
+        lockDescriptor = open(directory + "/" + UsageLogFile.lockName, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lockDescriptor >= 0 else { throw UsageLogFile.failure("cannot open", UsageLogFile.lockName, in: directory) }
+        logDescriptor = open(directory + "/" + UsageLogFile.logName, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard logDescriptor >= 0 else {
+            let error = UsageLogFile.failure("cannot open", UsageLogFile.logName, in: directory)
+            close(lockDescriptor)
+            throw error
+        }
+    }
+
+    deinit {
+        close(logDescriptor)
+        close(lockDescriptor)
+    }
+
+    private static func failure(_ what: String, _ name: String, in directory: String) -> UsageStoreError {
+        UsageStoreError("\(what) `\(directory)/\(name)`: \(String(cString: strerror(errno)))")
+    }
+
+    /// Takes the directory's lock: other processes (and other stores in this one) wait.
+    func lock() throws(UsageStoreError) {
+        while flock(lockDescriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw UsageLogFile.failure("cannot lock", UsageLogFile.lockName, in: directory) }
+        }
+    }
+
+    /// Releases the lock.
+    func unlock() {
+        _ = flock(lockDescriptor, LOCK_UN)
+    }
+
+    /// The log's size in bytes.
+    func size() throws(UsageStoreError) -> Int {
+        var status = stat()
+        guard fstat(logDescriptor, &status) == 0 else { throw UsageLogFile.failure("cannot read the size of", UsageLogFile.logName, in: directory) }
+        return Int(status.st_size)
+    }
+
+    /// Writes the header into an empty log; checks it in one that has records. Returns the
+    /// offset of the first operation.
+    func prepare() throws(UsageStoreError) -> Int {
+        if try size() == 0 {
+            try append(UsageLogCodec.header, at: 0)
+            try sync()
+            return UsageLogCodec.header.count
+        }
+        let start = try read(from: 0, count: min(try size(), 256))
+        guard start.starts(with: UsageLogCodec.header) else {
+            throw UsageStoreError("`\(directory)/\(UsageLogFile.logName)` is not a PolicyLang usage log (its first record is not the header); refusing to use it")
+        }
+        return UsageLogCodec.header.count
+    }
+
+    /// Writes `bytes` at `offset` (the log's end), all of them or an error.
+    func append(_ bytes: [UInt8], at offset: Int) throws(UsageStoreError) {
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { buffer in
+                pwrite(logDescriptor, buffer.baseAddress! + written, buffer.count - written, off_t(offset + written))
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw UsageLogFile.failure("cannot write to", UsageLogFile.logName, in: directory)
+            }
+            written += result
+        }
+    }
+
+    /// Makes what was written durable (the data and the file's size).
+    func sync() throws(UsageStoreError) {
+        guard fdatasync(logDescriptor) == 0 else { throw UsageLogFile.failure("cannot sync", UsageLogFile.logName, in: directory) }
+    }
+
+    /// Cuts the log back to `offset`: a write that failed, or a torn tail.
+    func truncate(to offset: Int) throws(UsageStoreError) {
+        guard ftruncate(logDescriptor, off_t(offset)) == 0 else {
+            throw UsageLogFile.failure("cannot truncate", UsageLogFile.logName, in: directory)
+        }
+        try sync()
+    }
+
+    private func read(from offset: Int, count: Int) throws(UsageStoreError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let result = bytes.withUnsafeMutableBytes { buffer in
+                pread(logDescriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw UsageLogFile.failure("cannot read", UsageLogFile.logName, in: directory)
+            }
+            if result == 0 { break }
+            done += result
+        }
+        return Array(bytes[..<done])
+    }
+
+    /// Reads the operations from `offset` to the log's end, calling `body` with each in order,
+    /// and returns the offset after the last good one. A torn tail is truncated (with a warning)
+    /// when `repair` is set (the caller holds the lock), else left for a writer to repair.
+    func readOperations(from offset: Int, repair: Bool, _ body: (UsageLogCodec.Operation) -> Void) throws(UsageStoreError) -> Int {
+        let end = try size()
+        guard end > offset else { return offset }
+        let bytes = try read(from: offset, count: end - offset)
+        var position = 0
+        while position < bytes.count {
+            let newline = bytes[position...].firstIndex(of: 0x0A)
+            let lineEnd = newline ?? bytes.count
+            if newline != nil, let value = UsageLogCodec.value(ofLine: bytes[position..<lineEnd]) {
+                guard let operation = UsageLogCodec.operation(value) else {
+                    throw UsageStoreError("`\(directory)/\(UsageLogFile.logName)` has a record it does not know at offset \(offset + position); refusing to use it")
+                }
+                body(operation)
+                position = lineEnd + 1
+                continue
+            }
+            // A bad record: the tail that a crash cut short, or corruption if good records follow.
+            if UsageLogFile.containsGoodRecord(bytes[min(bytes.count, lineEnd + 1)...]) {
+                throw UsageStoreError("`\(directory)/\(UsageLogFile.logName)` is corrupt at offset \(offset + position) (a record fails its checksum and good records follow); refusing to use it")
+            }
+            if repair {
+                warn("usage log `\(directory)/\(UsageLogFile.logName)`: \(bytes.count - position) bytes at offset \(offset + position) are a write cut short by a crash; truncated")
+                try truncate(to: offset + position)
+            }
+            return offset + position
+        }
+        return offset + position
+    }
+
+    private static func containsGoodRecord(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var position = bytes.startIndex
+        while position < bytes.endIndex {
+            guard let newline = bytes[position...].firstIndex(of: 0x0A) else { return false }
+            if UsageLogCodec.value(ofLine: bytes[position..<newline]) != nil { return true }
+            position = newline + 1
+        }
+        return false
+    }
+
+    /// The snapshot, when there is one that reads; a damaged one is reported and ignored (the
+    /// log alone gives the same ledger).
+    func readSnapshot() -> (ledger: UsageLedger, logOffset: Int)? {
+        let path = directory + "/" + UsageLogFile.snapshotName
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.last == 0x0A, let value = UsageLogCodec.value(ofLine: bytes[..<(bytes.count - 1)]),
+              let snapshot = UsageLogCodec.ledger(fromSnapshot: value) else {
+            warn("usage snapshot `\(path)` is damaged; replaying the whole log instead")
+            return nil
+        }
+        return snapshot
+    }
+
+    /// Writes a snapshot beside the old one and renames it into place, so a crash leaves one or
+    /// the other whole.
+    func writeSnapshot(_ ledger: UsageLedger, logOffset: Int) throws(UsageStoreError) {
+        let bytes = UsageLogCodec.snapshot(ledger, logOffset: logOffset)
+        let path = directory + "/" + UsageLogFile.snapshotName
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw UsageLogFile.failure("cannot write", UsageLogFile.snapshotName + ".tmp", in: directory) }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw UsageLogFile.failure("cannot write", UsageLogFile.snapshotName + ".tmp", in: directory)
+            }
+            written += result
+        }
+        guard fsync(descriptor) == 0, rename(temporary, path) == 0 else {
+            throw UsageLogFile.failure("cannot install", UsageLogFile.snapshotName, in: directory)
+        }
+        // The rename is durable once the directory is.
+        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
+    }
+}
