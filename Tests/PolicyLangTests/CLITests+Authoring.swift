@@ -179,7 +179,7 @@ extension CLITests {
         let result = try run(["diff", "--fail-on", "grant", "examples/enterprise.pol", v4])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("+ contractor · claude-3-haiku · ask_mode: context 20,001–50,000 now allowed\n"), result.stdout)
-        XCTAssertTrue(result.stdout.hasSuffix("5 grants, 2 revocations, 0 other changes\n"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("6 grants, 2 revocations, 0 other changes\n"), result.stdout)
         XCTAssertEqual(try run(["diff", "--fail-on", "grant", v4, "examples/enterprise.pol"]).status, 1, "the reverse grants Opus back")
 
         XCTAssertEqual(try run(["compile", "examples/enterprise.pol", "-o", directory + "/v3.json"]).status, 0)
@@ -190,7 +190,7 @@ extension CLITests {
         let json = try run(["diff", "--format", "json", directory + "/v3.json", v4])
         XCTAssertEqual(json.status, 0)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(object["grants"] as? Int, 5)
+        XCTAssertEqual(object["grants"] as? Int, 6)
         XCTAssertEqual(object["revocations"] as? Int, 2)
 
         XCTAssertEqual(try run(["diff", "examples/enterprise.pol"]).status, 2)

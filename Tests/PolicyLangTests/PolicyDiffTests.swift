@@ -19,7 +19,7 @@ final class PolicyDiffTests: XCTestCase {
         let diff = try PolicyDiff(old: old, new: new)
         TestSupport.assertGolden(DiffRenderer.text(diff, color: false), "Tests/PolicyLangTests/testdata/diff/enterprise-v3-v4.txt")
         TestSupport.assertGolden(DiffRenderer.json(diff), "Tests/PolicyLangTests/testdata/diff/enterprise-v3-v4.json")
-        XCTAssertEqual(diff.grants, 5)
+        XCTAssertEqual(diff.grants, 6)
         XCTAssertEqual(diff.revocations, 2)
         XCTAssertTrue(try PolicyDiff(old: old, new: old).isEmpty)
     }
@@ -54,6 +54,31 @@ final class PolicyDiffTests: XCTestCase {
             "rule night added [] revoke",
             "alert watch changed [\"actions\"] revoke",
         ])
+    }
+
+    func testBudgetAndRateLimitDirections() throws {
+        let base = TestSupport.prelude + """
+            role r { models "claude-3-opus" features ask_mode }
+            budget daily { scope user period daily limit $10 }
+            budget tokens { scope team period monthly limit 5M }
+            rate_limit rpm { scope user limit 60 requests per minute }
+            rate_limit tph { scope user limit 1M tokens per hour }
+
+            """
+        let changed = base
+            .replacingOccurrences(of: "limit $10", with: "limit $20")
+            .replacingOccurrences(of: "budget tokens { scope team period monthly limit 5M }", with: "")
+            .replacingOccurrences(of: "limit 60 requests per minute", with: "limit 1 requests per second")
+            .replacingOccurrences(of: "limit 1M tokens per hour", with: "limit 100k tokens per 10m")
+            + "rate_limit burst { scope user limit 5 requests per second }\n"
+        let diff = try PolicyDiff(old: try compiled(base), new: try compiled(changed))
+        XCTAssertEqual(diff.declarations.map { "\($0.kind) \($0.name) \($0.status) \($0.details) \($0.direction.rawValue)" }, [
+            "budget daily changed [\"limit\"] grant",
+            "budget tokens removed [] grant",
+            "rate_limit rpm changed [\"limit\", \"window\"] change",
+            "rate_limit tph changed [\"limit\", \"window\"] revoke",
+            "rate_limit burst added [] revoke",
+        ], "60 per minute is 1 per second; 100k per 10 minutes is 600k an hour")
     }
 
     func testDetectorsThatDenyEachRole() throws {

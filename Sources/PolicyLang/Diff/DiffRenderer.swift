@@ -23,7 +23,7 @@ public enum DiffRenderer {
             for change in role.other { out += "  " + paint("\(role.role): \(change.description)", change.direction) }
         }
         if !diff.declarations.isEmpty {
-            out += "\nrules, alerts and playbooks\n"
+            out += "\nrules, alerts, playbooks, budgets and rate limits\n"
             for change in diff.declarations {
                 let details = change.details.isEmpty ? "" : ": " + change.details.joined(separator: ", ")
                 out += "  " + paint("\(change.kind) \(change.name) \(change.status)\(details)", change.direction)

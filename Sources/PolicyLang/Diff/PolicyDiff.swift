@@ -376,6 +376,35 @@ public struct PolicyDiff: Sendable {
         compare("playbook", old.playbooks, new.playbooks, name: \.incident, fields: [
             ("trigger", { "\($0.trigger)" }), ("severity", { $0.severity.rawValue }), ("actions", { $0.actions.joined(separator: ",") }),
         ]) { was, now in blocking(was?.blocks, now?.blocks) }
+        // A budget or rate limit removed, or its limit raised, grants; added or lowered revokes.
+        func limitDirection(_ before: Int?, _ after: Int?) -> Direction {
+            switch (before, after) {
+            case (nil, nil): return .change
+            case (nil, _): return .revoke
+            case (_, nil): return .grant
+            case (let before?, let after?): return after > before ? .grant : after < before ? .revoke : .change
+            }
+        }
+        compare("budget", old.budgets, new.budgets, name: \.name, fields: [
+            ("scope", { "\($0.scope.rawValue) \($0.member ?? "")" }), ("period", { $0.periodName?.rawValue ?? "\($0.periodSeconds)s" }),
+            ("limit", { "\($0.limitMicros.map { "$\($0)µ" } ?? "\($0.limitTokens ?? 0) tokens")" }),
+            ("warn_at", { $0.warnAtPercent.map(String.init).joined(separator: ",") }), ("alerts", { $0.alerts.joined(separator: ",") }),
+        ]) { was, now in
+            // Comparable only in the same unit; a change of unit is neither.
+            guard was == nil || now == nil || (was!.limitMicros == nil) == (now!.limitMicros == nil) else { return .change }
+            return limitDirection(was.map { $0.limitMicros ?? $0.limitTokens ?? 0 }, now.map { $0.limitMicros ?? $0.limitTokens ?? 0 })
+        }
+        compare("rate_limit", old.rateLimits, new.rateLimits, name: \.name, fields: [
+            ("scope", { "\($0.scope.rawValue) \($0.member ?? "")" }), ("limit", { "\($0.limit) \($0.unit.rawValue)" }),
+            ("window", { "\($0.windowSeconds)s" }), ("alerts", { $0.alerts.joined(separator: ",") }),
+        ]) { was, now in
+            // Per second, so `60 per minute` and `1 per second` compare equal (exact: cross-multiplied).
+            guard let was, let now else { return limitDirection(was?.limit, now?.limit) }
+            guard was.unit == now.unit else { return .change }
+            let before = was.limit.multipliedFullWidth(by: now.windowSeconds)
+            let after = now.limit.multipliedFullWidth(by: was.windowSeconds)
+            return after > before ? .grant : after < before ? .revoke : .change
+        }
         return changes
     }
 

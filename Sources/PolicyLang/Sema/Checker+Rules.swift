@@ -193,7 +193,7 @@ extension Checker {
             }
         }
         if failed { return nil }
-        let blocks = names.contains("block_request") || names.contains("block_user_immediately")
+        let blocks = names.contains(where: ActionCatalog.blocking.contains)
         return CheckedActions(names: names, blocks: blocks, incidents: unique(incidents))
     }
 

@@ -48,7 +48,7 @@ extension Checker {
                     }
                 }
             }
-            let alerts = resolveAlerts(budget.alerts ?? [], file)
+            let alerts = resolveAlerts(budget.alerts ?? [], file, notifyingOnly: true)
             guard let scope, let periodSeconds, limitMicros != nil || limitTokens != nil else { continue }
             resolved.budgets.append(CompiledBudget(
                 name: budget.name.text, scope: scope, member: budget.member?.value, periodSeconds: periodSeconds,

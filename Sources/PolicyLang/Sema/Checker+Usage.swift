@@ -37,7 +37,7 @@ extension Checker {
             } else if let per = limit.perLength {
                 windowSeconds = seconds(per, "a rate limit's window", file)
             }
-            let alerts = resolveAlerts(limit.alerts ?? [], file)
+            let alerts = resolveAlerts(limit.alerts ?? [], file, notifyingOnly: true)
             guard let scope, let amount, let unit, let windowSeconds else { continue }
             resolved.rateLimits.append(CompiledRateLimit(
                 name: limit.name.text, scope: scope, member: limit.member?.value, unit: unit, limit: amount,
@@ -79,11 +79,18 @@ extension Checker {
         return scope
     }
 
-    /// The alerts a budget or rate limit raises, each declared.
-    mutating func resolveAlerts(_ names: [Name], _ file: SourceFile) -> [String] {
+    /// The alerts a rule, budget or rate limit raises, each declared.
+    /// - Parameter notifyingOnly: budgets and rate limits deny by themselves when their limit is
+    ///   reached; the alerts they raise notify, so one whose actions block is refused.
+    mutating func resolveAlerts(_ names: [Name], _ file: SourceFile, notifyingOnly: Bool = false) -> [String] {
         var alerts: [String] = []
         for alert in names {
-            if symbols.alerts[alert.text] != nil {
+            if let declared = symbols.alerts[alert.text] {
+                let blocking = (declared.syntax.body.actions ?? []).first { ActionCatalog.blocking.contains($0.name.text) }
+                if notifyingOnly, let blocking {
+                    error(.typeMismatch, "alert `\(alert.text)` blocks requests (`\(blocking.name.text)`); a budget or rate limit denies by itself when its limit is reached and raises alerts to notify",
+                          file, alert.span, help: "raise an alert without `block_request`, or write a rule that denies")
+                }
                 if !alerts.contains(alert.text) { alerts.append(alert.text) }
             } else {
                 error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,

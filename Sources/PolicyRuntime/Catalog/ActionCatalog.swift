@@ -11,6 +11,9 @@ public enum ActionCatalog {
         "update_filters", "require_mfa", "monitor_closely",
     ]
 
+    /// Actions that deny the request that raised the alert or started the playbook.
+    public static let blocking: Set<String> = ["block_request", "block_user_immediately"]
+
     /// Channels every policy has without declaring them: `notify(user)`, `notify(manager)`.
     public static let implicitChannels = ["user", "manager"]
 
