@@ -12,17 +12,25 @@ case "diff":
     runDiffBench(Array(arguments.dropFirst()))
 case "regex":
     runRegexBench()
+case "usage":
+    runUsageBench(Array(arguments.dropFirst()))
+case "usage-worker":
+    runUsageWorker(Array(arguments.dropFirst()))
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
                policyc-bench runtime --data DIR [--iterations K] [--only w1|plan|w2a|w2b] [--write DIR]
                policyc-bench diff [--roles N] [--write DIR]
                policyc-bench regex
+               policyc-bench usage [--data DIR] [--only meter|durable|redis|exactness] [--dir DIR] [--redis URL]
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)
         diff:     policyc diff on N roles (default 1,000) × 20 models × 10 features
         regex:    the linear-time regex engine on pathological patterns; compiling 1,000 patterns
+        usage:    metering: reserve + settle in memory on top of W1 decisions (needs --data), the durable
+                  store's charges/s (in DIR, default .build/bench-usage), Redis (with --redis URL), and
+                  4 processes × 8 threads charging one budget to exhaustion in each store
         """)
 default:
     runCompilerBench(arguments)

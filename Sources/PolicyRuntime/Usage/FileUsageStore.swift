@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The durable embedded usage store, and the default: a directory holding an append-only log of
@@ -15,10 +16,11 @@ import Foundation
 ///   record with good ones after it is refused with its offset, never skipped or reset; a write
 ///   that fails (a full disk) fails every operation of its batch and the store reloads from disk.
 public final class FileUsageStore: UsageStore, @unchecked Sendable {
-    // @unchecked: `queue` and `leading` are guarded by `condition`; `file`, `ledger`,
+    // @unchecked: `queue` and `leading` are guarded by `lock`; `file`, `ledger`,
     // `appliedOffset`, `snapshotOffset` and `needsReload` are touched only by the one leader
-    // (`leading` is set while it runs), which is the exclusion the compiler cannot see.
-    private let condition = NSCondition()
+    // (`leading` is set while one runs, and leadership passes with a semaphore), which is the
+    // exclusion the compiler cannot see.
+    private let lock = NSLock()
     private var queue: [Pending] = []
     private var leading = false
 
@@ -110,34 +112,43 @@ public final class FileUsageStore: UsageStore, @unchecked Sendable {
         case failed(UsageStoreError)
     }
 
-    /// One caller's request and, once the leader has run it, its outcome.
-    private final class Pending {
+    /// One caller's request and, once the leader has run it, its outcome. `@unchecked`: the
+    /// outcome is written by the leader before it signals `wake`, and read by the caller after.
+    private final class Pending: @unchecked Sendable {
         let request: Request
         var outcome: Outcome?
+        let wake = DispatchSemaphore(value: 0)
         init(_ request: Request) { self.request = request }
     }
 
+    /// Group commit: the first caller to find no leader leads; the others queue and sleep on
+    /// their own semaphore. The leader commits everything queued in one batch, wakes each
+    /// caller of it, and hands leadership to the first caller that queued meanwhile (so no
+    /// caller serves others for long, and nobody wakes without work).
     private func perform(_ request: Request) throws(UsageStoreError) -> Outcome {
         let pending = Pending(request)
-        condition.lock()
+        lock.lock()
         queue.append(pending)
-        while pending.outcome == nil {
-            if leading {
-                condition.wait()
-                continue
-            }
-            leading = true
+        let leads = !leading
+        leading = true
+        lock.unlock()
+        if !leads { pending.wake.wait() }
+        if pending.outcome == nil {
+            // Leading: this caller's request is in the batch it takes.
+            lock.lock()
             let batch = queue
             queue.removeAll(keepingCapacity: true)
-            condition.unlock()
+            lock.unlock()
             let outcomes = commit(batch)
-            condition.lock()
             for (waiting, outcome) in zip(batch, outcomes) { waiting.outcome = outcome }
-            leading = false
-            condition.broadcast()
+            lock.lock()
+            let next = queue.first
+            if next == nil { leading = false }
+            lock.unlock()
+            for waiting in batch where waiting !== pending { waiting.wake.signal() }
+            next?.wake.signal()
         }
         let outcome = pending.outcome!
-        condition.unlock()
         if case .failed(let error) = outcome { throw error }
         return outcome
     }
@@ -165,11 +176,11 @@ public final class FileUsageStore: UsageStore, @unchecked Sendable {
             switch pending.request {
             case .reserve(let reservation):
                 let (result, changed) = ledger.reserve(reservation)
-                if changed { records += UsageLogCodec.line(.reserve(reservation)) }
+                if changed { UsageLogCodec.append(.reserve(reservation), into: &records) }
                 outcomes.append(.reserved(result))
             case .settle(let settlement):
                 let (result, changed) = ledger.settle(settlement)
-                if changed { records += UsageLogCodec.line(.settle(settlement)) }
+                if changed { UsageLogCodec.append(.settle(settlement), into: &records) }
                 outcomes.append(.settled(result))
             case .used(let meters, let time):
                 outcomes.append(.used(meters.map { ledger.used($0, at: time) }))

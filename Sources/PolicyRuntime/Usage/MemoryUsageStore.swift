@@ -1,32 +1,44 @@
-import Synchronization
+import Foundation
 
 /// A usage store in this process's memory: exact across threads, gone when the process ends.
 /// For tests, `policyc test` and single-process gateways that accept losing usage on restart;
 /// ``FileUsageStore`` is the durable default.
-public final class MemoryUsageStore: UsageStore {
-    private let ledger = Mutex(UsageLedger(keepsRecords: true))
+public final class MemoryUsageStore: UsageStore, @unchecked Sendable {
+    // @unchecked: `state` is only touched inside `ledger(_:)`, under `lock`. A pthread mutex
+    // (NSLock) rather than Synchronization's `Mutex`: with more threads than cores, `Mutex`
+    // collapsed from 520,000 to 30,000 reservations/s on a 2-core machine while NSLock held
+    // 350,000 (`policyc-bench usage --only memory`).
+    private let lock = NSLock()
+    private var state = UsageLedger(keepsRecords: true)
+
+    /// Runs `body` on the ledger under the lock.
+    private func ledger<Result>(_ body: (inout UsageLedger) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
 
     /// An empty store.
     public init() {}
 
     /// See ``UsageStore/reserve(_:)``.
     public func reserve(_ reservation: ReservationRequest) throws(UsageStoreError) -> ReservationResult {
-        ledger.withLock { $0.reserve(reservation).result }
+        ledger { $0.reserve(reservation).result }
     }
 
     /// See ``UsageStore/settle(_:)``.
     public func settle(_ settlement: SettlementRequest) throws(UsageStoreError) -> SettlementResult {
-        ledger.withLock { $0.settle(settlement).result }
+        ledger { $0.settle(settlement).result }
     }
 
     /// See ``UsageStore/used(_:at:)``.
     public func used(_ meters: [Meter], at time: Int) throws(UsageStoreError) -> [Int] {
-        ledger.withLock { ledger in meters.map { ledger.used($0, at: time) } }
+        ledger { ledger in meters.map { ledger.used($0, at: time) } }
     }
 
     /// See ``UsageStore/records(from:to:)``.
     public func records(from: Int?, to: Int?) throws(UsageStoreError) -> [UsageRecord] {
-        ledger.withLock { ledger in
+        ledger { ledger in
             (ledger.records ?? []).filter { record in
                 (from.map { record.time >= $0 } ?? true) && (to.map { record.time < $0 } ?? true)
             }.sorted { $0.time < $1.time }
@@ -36,6 +48,6 @@ public final class MemoryUsageStore: UsageStore {
     /// Adds use to a meter directly, as if settled requests had used it: the prior use a test
     /// states (`used per_user_daily $24`).
     package func addPriorUse(_ amount: Int, to meter: Meter, at time: Int) {
-        ledger.withLock { $0.add(amount, to: meter, at: time) }
+        ledger { $0.add(amount, to: meter, at: time) }
     }
 }

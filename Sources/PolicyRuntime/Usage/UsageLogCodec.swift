@@ -19,15 +19,19 @@ enum UsageLogCodec {
     static func line(_ value: JSONTree) -> [UInt8] {
         var json: [UInt8] = []
         value.writeCanonical(into: &json)
+        var out: [UInt8] = []
+        appendLine(json: json, into: &out)
+        return out
+    }
+
+    /// Appends `CRC SPACE json LF` to `out`.
+    static func appendLine(json: [UInt8], into out: inout [UInt8]) {
         let crc = CRC32C.checksum(json)
         let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(json.count + 10)
         for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((crc >> UInt32(shift)) & 0xF)]) }
         out.append(UInt8(ascii: " "))
         out += json
         out.append(0x0A)
-        return out
     }
 
     /// The JSON of a record line (without its line feed), or nil when the line is not a record
@@ -49,34 +53,79 @@ enum UsageLogCodec {
         return try? JSONTree.parse(Array(json))
     }
 
-    /// An operation's record line.
-    static func line(_ operation: Operation) -> [UInt8] {
+    /// Appends an operation's record line to `out`. Written byte by byte (operations are
+    /// logged at request rate); the reader is the JSON parser, so the two cannot disagree on
+    /// anything but key order, which JSON leaves free.
+    static func append(_ operation: Operation, into out: inout [UInt8]) {
+        var json: [UInt8] = []
+        json.reserveCapacity(320)
+        func text(_ key: StaticString, _ value: String?, first: Bool = false) {
+            if let value {
+                JSONWriter.field(key, value, into: &json, first: first)
+            } else {
+                if !first { json.append(UInt8(ascii: ",")) }
+                json.append(UInt8(ascii: "\""))
+                json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+                JSONWriter.raw(#"":null"#, into: &json)
+            }
+        }
+        func number(_ key: StaticString, _ value: Int) {
+            json.append(UInt8(ascii: ","))
+            json.append(UInt8(ascii: "\""))
+            json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            JSONWriter.raw(#"":"#, into: &json)
+            JSONWriter.integer(value, into: &json)
+        }
+        json.append(UInt8(ascii: "{"))
         switch operation {
         case .reserve(let request):
-            let attribution = request.attribution
-            return line(.object([
-                .init("op", .string("reserve")), .init("id", .string(request.requestID)), .init("time", .integer(request.time)),
-                .init("expires", .integer(request.expiresAt)),
-                .init("attribution", .object([
-                    .init("user", optional(attribution.user)), .init("team", optional(attribution.team)),
-                    .init("department", optional(attribution.department)), .init("role", optional(attribution.role)),
-                    .init("model", optional(attribution.model)), .init("feature", optional(attribution.feature)),
-                ])),
-                .init("charges", .array(request.charges.map { charge in
-                    .object([
-                        .init("meter", .string(charge.meter.key)), .init("window", .string(charge.meter.window.key)),
-                        .init("unit", .string(charge.unit.rawValue)), .init("limit", .integer(charge.limit)),
-                        .init("amount", .integer(charge.amount)), .init("thresholds", .array(charge.thresholds.map { .integer($0) })),
-                    ])
-                })),
-            ]))
+            text("op", "reserve", first: true)
+            text("id", request.requestID)
+            number("time", request.time)
+            number("expires", request.expiresAt)
+            JSONWriter.raw(#","attribution":{"#, into: &json)
+            let who = request.attribution
+            text("user", who.user, first: true)
+            text("team", who.team)
+            text("department", who.department)
+            text("role", who.role)
+            text("model", who.model)
+            text("feature", who.feature)
+            JSONWriter.raw(#"},"charges":["#, into: &json)
+            for (index, charge) in request.charges.enumerated() {
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                json.append(UInt8(ascii: "{"))
+                text("meter", charge.meter.key, first: true)
+                text("window", charge.meter.window.key)
+                text("unit", charge.unit.rawValue)
+                number("limit", charge.limit)
+                number("amount", charge.amount)
+                JSONWriter.raw(#","thresholds":["#, into: &json)
+                for (position, threshold) in charge.thresholds.enumerated() {
+                    if position > 0 { json.append(UInt8(ascii: ",")) }
+                    JSONWriter.integer(threshold, into: &json)
+                }
+                JSONWriter.raw("]}", into: &json)
+            }
+            json.append(UInt8(ascii: "]"))
         case .settle(let settlement):
-            return line(.object([
-                .init("op", .string("settle")), .init("id", .string(settlement.requestID)), .init("time", .integer(settlement.time)),
-                .init("cost", .integer(settlement.costMicros)), .init("in", .integer(settlement.tokensIn)),
-                .init("out", .integer(settlement.tokensOut)), .init("model", optional(settlement.model)),
-            ]))
+            text("op", "settle", first: true)
+            text("id", settlement.requestID)
+            number("time", settlement.time)
+            number("cost", settlement.costMicros)
+            number("in", settlement.tokensIn)
+            number("out", settlement.tokensOut)
+            text("model", settlement.model)
         }
+        json.append(UInt8(ascii: "}"))
+        appendLine(json: json, into: &out)
+    }
+
+    /// An operation's record line.
+    static func line(_ operation: Operation) -> [UInt8] {
+        var out: [UInt8] = []
+        append(operation, into: &out)
+        return out
     }
 
     private static func optional(_ text: String?) -> JSONTree { text.map { .string($0) } ?? .null() }
