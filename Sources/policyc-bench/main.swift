@@ -12,17 +12,22 @@ case "diff":
     runDiffBench(Array(arguments.dropFirst()))
 case "regex":
     runRegexBench()
+case "redis-usage":
+    runRedisUsageBench(Array(arguments.dropFirst()))
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
                policyc-bench runtime --data DIR [--iterations K] [--only w1|plan|w2a|w2b] [--write DIR]
                policyc-bench diff [--roles N] [--write DIR]
                policyc-bench regex
+               policyc-bench redis-usage [--url redis://HOST:PORT] [--requests N] [--batch K]
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)
         diff:     policyc diff on N roles (default 1,000) × 20 models × 10 features
         regex:    the linear-time regex engine on pathological patterns; compiling 1,000 patterns
+        redis-usage: RedisUsageStore reservations/s one by one and pipelined (default url:
+                  POLICYLANG_TEST_REDIS, else redis://127.0.0.1:6379)
         """)
 default:
     runCompilerBench(arguments)
