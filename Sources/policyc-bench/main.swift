@@ -16,6 +16,8 @@ case "usage":
     runUsageBench(Array(arguments.dropFirst()))
 case "usage-worker":
     runUsageWorker(Array(arguments.dropFirst()))
+case "redis-usage":
+    runRedisUsageBench(Array(arguments.dropFirst()))
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
@@ -23,6 +25,7 @@ case nil, "-h", "--help":
                policyc-bench diff [--roles N] [--write DIR]
                policyc-bench regex
                policyc-bench usage [--data DIR] [--only meter|durable|redis|exactness] [--dir DIR] [--redis URL]
+               policyc-bench redis-usage [--url redis://HOST:PORT] [--requests N] [--batch K]
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)
@@ -31,6 +34,8 @@ case nil, "-h", "--help":
         usage:    metering: reserve + settle in memory on top of W1 decisions (needs --data), the durable
                   store's charges/s (in DIR, default .build/bench-usage), Redis (with --redis URL), and
                   4 processes × 8 threads charging one budget to exhaustion in each store
+        redis-usage: RedisUsageStore reservations/s one by one and pipelined (default url:
+                  POLICYLANG_TEST_REDIS, else redis://127.0.0.1:6379)
         """)
 default:
     runCompilerBench(arguments)

@@ -10,8 +10,7 @@ enum UsageState {
     static func open(_ location: String, command: String) throws(CommandFailure) -> any UsageStore {
         do {
             if location.hasPrefix("redis://") {
-                _ = try redisEndpoint(location, command: command)
-                throw UsageStoreError("TEMPORARY: RedisUsageStore not merged yet")
+                return RedisUsageStore(endpoint: try redisEndpoint(location, command: command))
             }
             return try FileUsageStore(directory: location, warn: { Output.err("policyc: \(command): warning: \($0)\n") })
         } catch {

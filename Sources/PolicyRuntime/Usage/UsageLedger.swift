@@ -4,7 +4,7 @@
 /// A value type changed only by ``reserve(_:)``, ``settle(_:)`` and ``releaseExpired(at:)``,
 /// each deterministic in the ledger and its argument: the durable store logs the operations and
 /// gets the same ledger back by replaying them. The Redis store runs the same arithmetic as a
-/// server-side script (`RedisUsageStore.script`); the conformance suite holds them to one
+/// server-side script (`RedisUsageScripts`); the conformance suite holds them to one
 /// behaviour.
 struct UsageLedger: Sendable, Equatable {
     /// One meter's buckets and its announcement mark.
