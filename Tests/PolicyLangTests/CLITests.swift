@@ -25,6 +25,11 @@ final class CLITests: XCTestCase {
     }()
 
     func run(_ arguments: [String], stdin: Data? = nil) throws -> Run {
+        try CLITests.run(arguments, stdin: stdin)
+    }
+
+    /// Runs `policyc` from the repository root (other test classes use it too).
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Run {
         let executable = try XCTUnwrap(CLITests.executable, "policyc was not built")
         let process = Process()
         process.executableURL = executable

@@ -75,18 +75,10 @@ extension Plan {
         cost(tokensIn: request.tokensIn, tokensOut: request.tokensOut, modelSlot: modelSlot)
     }
 
-    /// The cost of token counts at a model's prices, in micro-dollars, each part rounded up;
-    /// saturates instead of overflowing. Zero for a model without prices.
+    /// The cost of token counts at a model's prices (``CompiledPrice/cost(tokensIn:tokensOut:)``);
+    /// zero for a model without prices.
     func cost(tokensIn: Int?, tokensOut: Int?, modelSlot: Int?) -> Int {
         guard let modelSlot, let price = compiled.models[modelSlot].price else { return 0 }
-        func part(_ tokens: Int?, _ perMillion: Int?) -> Int {
-            guard let tokens, let perMillion else { return 0 }
-            let (product, overflow) = tokens.multipliedReportingOverflow(by: perMillion)
-            // Rounded up without adding first, which could overflow near Int.max.
-            return overflow ? Int.max / 2 : product / 1_000_000 + (product % 1_000_000 > 0 ? 1 : 0)
-        }
-        let (sum, overflow) = part(tokensIn, price.inputMicrosPerMillionTokens)
-            .addingReportingOverflow(part(tokensOut, price.outputMicrosPerMillionTokens))
-        return overflow ? Int.max : sum
+        return price.cost(tokensIn: tokensIn, tokensOut: tokensOut)
     }
 }

@@ -39,8 +39,8 @@ struct MeteredLimit: Sendable {
         for (index, budget) in plan.compiled.budgets.enumerated() {
             guard names.insert(budget.name).inserted else { throw PlanError("budgets[\(index)]: `\(budget.name)` is declared twice") }
             limits.append(MeteredLimit(
-                kind: .budget, name: budget.name, scope: budget.scope, member: budget.member, window: UsageWindow(budget),
-                unit: budget.limitMicros != nil ? .usdMicros : .tokens, limit: budget.limitMicros ?? budget.limitTokens ?? 0,
+                kind: .budget, name: budget.name, scope: budget.scope, member: budget.member, window: budget.window,
+                unit: budget.unit, limit: budget.limit,
                 thresholds: budget.warnAtPercent, alerts: try alertIndexes(budget.alerts, "budgets[\(index)].alerts"),
                 source: budget.source, keyPrefix: "budget/" + budget.name + "/"))
         }
@@ -59,13 +59,15 @@ struct MeteredLimit: Sendable {
 
     /// The member of the scope a request belongs to, and the request field that names it.
     func member(of request: Request) -> (key: String?, field: String) {
+        let field: String
         switch scope {
-        case .user: return (request.userID, "user.id")
-        case .team: return (request.team, "user.team")
-        case .department: return (request.department, "user.department")
-        case .role: return (request.role, "user.role")
-        case .organization: return ("", "")
+        case .user: field = "user.id"
+        case .team: field = "user.team"
+        case .department: field = "user.department"
+        case .role: field = "user.role"
+        case .organization: field = ""
         }
+        return (scope.member(user: request.userID, team: request.team, department: request.department, role: request.role), field)
     }
 
     /// How a refusal reads in a decision's reasons.

@@ -301,15 +301,13 @@ public final class UsageMeter: Sendable {
     /// `$12.50`, `40000 tokens`, `60 requests`.
     static func describe(_ amount: Int, _ unit: UsageUnit) -> String {
         switch unit {
-        case .usdMicros:
-            let cents = (amount + 5_000) / 10_000
-            return "$\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+        case .usdMicros: return MicroDollars.text(amount)
         case .tokens: return "\(amount) tokens"
         case .requests: return amount == 1 ? "1 request" : "\(amount) requests"
         }
     }
 
-    /// `minute`, `hour`, `30 s`.
+    /// `minute`, `hour`, `30 days`, `90 s`.
     static func describeWindow(_ window: UsageWindow) -> String {
         switch window {
         case .calendar(let period): return period.rawValue
@@ -319,6 +317,9 @@ public final class UsageMeter: Sendable {
             case 60: return "minute"
             case 3_600: return "hour"
             case 86_400: return "day"
+            case let seconds where seconds % 86_400 == 0: return "\(seconds / 86_400) days"
+            case let seconds where seconds % 3_600 == 0: return "\(seconds / 3_600) hours"
+            case let seconds where seconds % 60 == 0: return "\(seconds / 60) minutes"
             default: return "\(seconds) s"
             }
         }

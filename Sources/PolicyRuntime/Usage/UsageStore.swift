@@ -54,6 +54,18 @@ public enum UsageUnit: String, Sendable, Equatable, Hashable, CaseIterable {
     case requests
 }
 
+extension UsageUnit {
+    /// What a request that used these counts on a meter of this unit: its cost, its tokens in
+    /// and out, or its count of requests.
+    public func amount(costMicros: Int, tokensIn: Int, tokensOut: Int, requests: Int) -> Int {
+        switch self {
+        case .usdMicros: return costMicros
+        case .tokens: return tokensIn &+ tokensOut
+        case .requests: return requests
+        }
+    }
+}
+
 /// One meter a reservation holds an amount on.
 public struct MeterCharge: Sendable, Equatable {
     /// The meter.
@@ -202,11 +214,7 @@ public struct SettlementRequest: Sendable, Equatable {
 
     /// The actual amount in a unit; a request counts once whatever it used.
     public func amount(in unit: UsageUnit, reserved: Int) -> Int {
-        switch unit {
-        case .usdMicros: return costMicros
-        case .tokens: return tokensIn &+ tokensOut
-        case .requests: return reserved
-        }
+        unit.amount(costMicros: costMicros, tokensIn: tokensIn, tokensOut: tokensOut, requests: reserved)
     }
 }
 

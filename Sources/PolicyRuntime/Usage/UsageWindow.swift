@@ -76,6 +76,12 @@ public enum UsageWindow: Sendable, Equatable, Hashable {
     /// The oldest bucket the window counts when the current bucket is `bucket`.
     public func oldestCounted(current bucket: Int) -> Int { bucket - spanBuckets }
 
+    /// The first second the window counts at `seconds`: its calendar period's first second, or
+    /// the start of the oldest bucket a rolling window counts (what the stores sum).
+    public func start(at seconds: Int) -> Int {
+        start(ofBucket: oldestCounted(current: bucket(at: seconds)))
+    }
+
     /// When a calendar period that contains `seconds` ends (its next period's first second);
     /// nil for a rolling window, which never ends.
     public func periodEnd(at seconds: Int) -> Int? {
