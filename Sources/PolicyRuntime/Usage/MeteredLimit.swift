@@ -1,6 +1,7 @@
 /// A budget or rate limit, planned once for metering: its window, unit and limit, the alerts it
-/// raises (as indexes into the plan's alerts), and how to find a request's member.
-struct MeteredLimit: Sendable {
+/// raises (as indexes into the plan's alerts), and how to find a request's member. A class so
+/// that a request's metering holds one reference to it rather than copying its fields.
+final class MeteredLimit: Sendable {
     /// Budget or rate limit: which reason refuses a request and where its status is reported.
     enum Kind: String, Sendable {
         case budget
@@ -20,6 +21,21 @@ struct MeteredLimit: Sendable {
     let source: String
     /// `budget/NAME/` or `rate/NAME/`: the start of each of its meters' keys.
     let keyPrefix: String
+
+    init(kind: Kind, name: String, scope: BudgetScope, member: String?, window: UsageWindow, unit: UsageUnit, limit: Int,
+         thresholds: [Int], alerts: [Int], source: String, keyPrefix: String) {
+        self.kind = kind
+        self.name = name
+        self.scope = scope
+        self.member = member
+        self.window = window
+        self.unit = unit
+        self.limit = limit
+        self.thresholds = thresholds
+        self.alerts = alerts
+        self.source = source
+        self.keyPrefix = keyPrefix
+    }
 
     /// The limits of a plan, budgets first, each alert resolved.
     /// - Throws: ``PlanError`` for an alert the policy does not declare.
@@ -57,17 +73,20 @@ struct MeteredLimit: Sendable {
         return limits
     }
 
-    /// The member of the scope a request belongs to, and the request field that names it.
-    func member(of request: Request) -> (key: String?, field: String) {
-        let field: String
+    /// The member of the scope a request belongs to, if it names one.
+    func member(of request: Request) -> String? {
+        scope.member(user: request.userID, team: request.team, department: request.department, role: request.role)
+    }
+
+    /// The request field that names the member, for messages.
+    var memberField: String {
         switch scope {
-        case .user: field = "user.id"
-        case .team: field = "user.team"
-        case .department: field = "user.department"
-        case .role: field = "user.role"
-        case .organization: field = ""
+        case .user: return "user.id"
+        case .team: return "user.team"
+        case .department: return "user.department"
+        case .role: return "user.role"
+        case .organization: return ""
         }
-        return (scope.member(user: request.userID, team: request.team, department: request.department, role: request.role), field)
     }
 
     /// How a refusal reads in a decision's reasons.

@@ -81,7 +81,19 @@ struct UsageLedger: Sendable, Equatable {
     /// whether the ledger changed (a refusal that announces nothing and releases nothing does not).
     mutating func reserve(_ request: ReservationRequest) -> (result: ReservationResult, changed: Bool) {
         var changed = releaseExpired(at: request.time)
-        let usedBefore = request.charges.map { used($0.meter, at: request.time) }
+        // One look-up per meter: where it is, read now and changed in place below.
+        var positions: [Dictionary<String, MeterState>.Index?] = []
+        var usedBefore: [Int] = []
+        positions.reserveCapacity(request.charges.count)
+        usedBefore.reserveCapacity(request.charges.count)
+        for charge in request.charges {
+            let position = meters.index(forKey: charge.meter.key)
+            positions.append(position)
+            let current = charge.meter.window.bucket(at: request.time)
+            usedBefore.append(position.map {
+                UsageLedger.sum(meters.values[$0], from: charge.meter.window.oldestCounted(current: current), through: current)
+            } ?? 0)
+        }
         if reservations[request.requestID] != nil {
             return (ReservationResult(status: .duplicate, usedBefore: usedBefore), changed)
         }
@@ -104,12 +116,17 @@ struct UsageLedger: Sendable, Equatable {
                                       crossings: crossings), changed)
         }
         var holds: [Hold] = []
+        holds.reserveCapacity(request.charges.count)
+        let allKnown = !positions.contains(nil)
         for (index, charge) in request.charges.enumerated() {
             let bucket = charge.meter.window.bucket(at: request.time)
-            var state = meters[charge.meter.key] ?? MeterState()
-            UsageLedger.prune(&state, before: charge.meter.window.oldestCounted(current: bucket))
-            state.buckets[bucket, default: 0] += charge.amount
-            meters[charge.meter.key] = state
+            // Changed in place (a copy taken out of the dictionary would copy its buckets), at the
+            // position found above while no meter was added (adding may move every position).
+            if allKnown, let position = positions[index] {
+                UsageLedger.hold(charge.amount, in: &meters.values[position], bucket: bucket, window: charge.meter.window)
+            } else {
+                UsageLedger.hold(charge.amount, in: &meters[charge.meter.key, default: MeterState()], bucket: bucket, window: charge.meter.window)
+            }
             holds.append(Hold(meter: charge.meter.key, bucket: bucket, unit: charge.unit, amount: charge.amount))
             // A threshold is crossed when use before was under it and use after is at or over it
             // (compared exactly: used × 100 against threshold × limit).
@@ -153,12 +170,14 @@ struct UsageLedger: Sendable, Equatable {
 
     /// Sets a meter's mark to `level` unless it already stands at or above it; true when it was set.
     private mutating func announce(_ charge: MeterCharge, level: Int, at time: Int) -> Bool {
-        var state = meters[charge.meter.key] ?? MeterState()
+        let until = charge.meter.window.periodEnd(at: time) ?? time + UsageLedger.windowSeconds(charge.meter.window)
+        return UsageLedger.mark(&meters[charge.meter.key, default: MeterState()], level: level, until: until, at: time)
+    }
+
+    private static func mark(_ state: inout MeterState, level: Int, until: Int, at time: Int) -> Bool {
         if state.markUntil > time, state.markLevel >= level { return false }
-        if state.markUntil <= time { state.markLevel = 0 }
         state.markLevel = level
-        state.markUntil = charge.meter.window.periodEnd(at: time) ?? time + UsageLedger.windowSeconds(charge.meter.window)
-        meters[charge.meter.key] = state
+        state.markUntil = until
         return true
     }
 
@@ -169,10 +188,13 @@ struct UsageLedger: Sendable, Equatable {
         }
     }
 
-    private static func prune(_ state: inout MeterState, before oldest: Int) {
+    /// Adds an amount to a meter's bucket, dropping the buckets its window no longer counts.
+    private static func hold(_ amount: Int, in state: inout MeterState, bucket: Int, window: UsageWindow) {
+        let oldest = window.oldestCounted(current: bucket)
         if state.buckets.keys.contains(where: { $0 < oldest }) {
             state.buckets = state.buckets.filter { $0.key >= oldest }
         }
+        state.buckets[bucket, default: 0] += amount
     }
 
     /// Settles a reservation (see ``UsageStore/settle(_:)``).
@@ -190,10 +212,7 @@ struct UsageLedger: Sendable, Equatable {
             // Released holds were taken back already; open ones give way to the actual amount.
             let delta = reservation.state == .open ? actual &- hold.amount : actual
             // A bucket no longer kept has left its window: the amount no longer counts anywhere.
-            if var state = meters[hold.meter], let held = state.buckets[hold.bucket] {
-                state.buckets[hold.bucket] = held &+ delta
-                meters[hold.meter] = state
-            }
+            meters[hold.meter]?.buckets[hold.bucket]? &+= delta
         }
         var attribution = reservation.attribution
         if let model = settlement.model { attribution.model = model }
@@ -221,10 +240,7 @@ struct UsageLedger: Sendable, Equatable {
             switch reservation.state {
             case .open:
                 for hold in reservation.holds {
-                    if var state = meters[hold.meter], let held = state.buckets[hold.bucket] {
-                        state.buckets[hold.bucket] = held &- hold.amount
-                        meters[hold.meter] = state
-                    }
+                    meters[hold.meter]?.buckets[hold.bucket]? &-= hold.amount
                 }
                 reservation.state = .released
                 let forgetAt = next.time + (reservation.expiresAt - reservation.time)

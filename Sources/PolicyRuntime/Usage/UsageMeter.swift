@@ -18,6 +18,9 @@ public final class UsageMeter: Sendable {
     /// Whether some condition reads `budget.used` or `budget.exceeded` (then they come from the store).
     let readsBudgetFields: Bool
     let clock: @Sendable () -> Int
+    /// Per model: the output tokens reserved without `max_tokens` (its estimate, the policy's,
+    /// or its context window), worked out once.
+    let outputEstimates: [Int?]
 
     /// The most tokens one request may state (`tokens_in`, `tokens_out`, `max_tokens`,
     /// `context_tokens`) when it is metered: a billion. More is refused as `invalid_request`.
@@ -32,6 +35,9 @@ public final class UsageMeter: Sendable {
         self.store = store
         self.clock = clock
         self.limits = try MeteredLimit.all(plan)
+        self.outputEstimates = plan.compiled.models.map {
+            $0.outputEstimateTokens ?? plan.compiled.usage.outputEstimateTokens ?? $0.contextTokens
+        }
         let budgetFields: Set<String> = [RequestField.budgetUsed.path, RequestField.budgetExceeded.path]
         let conditions = plan.compiled.rules.map(\.condition) + plan.compiled.alerts.map(\.condition)
             + plan.compiled.playbooks.map(\.trigger)
@@ -65,7 +71,7 @@ public final class UsageMeter: Sendable {
     /// its scope: where `policyc test` puts the prior use a test states.
     public func meter(named name: String, for request: Request) -> Meter? {
         guard let limit = limits.first(where: { $0.name == name }) else { return nil }
-        let member = limit.member(of: request).key
+        let member = limit.member(of: request)
         guard let member, limit.member == nil || limit.member == member else { return nil }
         return Meter(key: limit.keyPrefix + member, window: limit.window)
     }
@@ -78,7 +84,7 @@ public final class UsageMeter: Sendable {
             return settle(request, requestID, at: now, evaluatePlan)
         }
         let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
-        let charges: [(limit: Int, charge: MeterCharge)]
+        let charges: [MeteredCharge]
         switch self.charges(request, modelSlot, at: now) {
         case .success(let found): charges = found
         case .failure(let problem): return plan.invalidRequest(problem.message)
@@ -125,7 +131,7 @@ public final class UsageMeter: Sendable {
     }
 
     /// Adds the reservation's outcome to the decision: refusals, crossings' alerts, usage.
-    private func apply(_ result: ReservationResult, _ charges: [(limit: Int, charge: MeterCharge)], _ request: Request,
+    private func apply(_ result: ReservationResult, _ charges: [MeteredCharge], _ request: Request,
                        _ estimate: Int, at now: Int, to decision: inout Decision) {
         let holds = result.status == .reserved
         var statuses: (budgets: [MeterStatus], rates: [MeterStatus]) = ([], [])
@@ -171,10 +177,9 @@ public final class UsageMeter: Sendable {
     }
 
     /// Where one meter stands.
-    private func status(_ entry: (limit: Int, charge: MeterCharge), used: Int, at now: Int) -> MeterStatus {
+    private func status(_ entry: MeteredCharge, used: Int, at now: Int) -> MeterStatus {
         let limit = limits[entry.limit]
-        return MeterStatus(name: limit.name, scope: limit.scope, key: String(entry.charge.meter.key.dropFirst(limit.keyPrefix.utf8.count)),
-                           unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
+        return MeterStatus(name: limit.name, scope: limit.scope, key: entry.member, unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
     }
 
     /// A completion: decided by the policy's response stage, and its reservation settled at
@@ -214,16 +219,20 @@ public final class UsageMeter: Sendable {
     /// - Parameter estimating: false to find the meters only (a completion's), without requiring
     ///   what a reservation needs.
     private func charges(_ request: Request, _ modelSlot: Int?, at now: Int,
-                         estimating: Bool = true) -> Result<[(limit: Int, charge: MeterCharge)], UsageStoreError> {
-        var charges: [(limit: Int, charge: MeterCharge)] = []
+                         estimating: Bool = true) -> Result<[MeteredCharge], UsageStoreError> {
+        var charges: [MeteredCharge] = []
+        charges.reserveCapacity(limits.count)
+        // Computed once, when the first limit that needs them is met.
         var tokens: Int?
-        for (index, limit) in limits.enumerated() {
-            let (key, field) = member(limit, request)
+        var cost: Int?
+        for index in limits.indices {
+            let limit = limits[index]
+            let key = limit.member(of: request)
             if let wanted = limit.member {
                 guard key == wanted else { continue }
             }
             guard let key else {
-                return .failure(UsageStoreError("`\(field)` is required: \(limit.what) `\(limit.name)` counts each \(limit.scope.rawValue) separately"))
+                return .failure(UsageStoreError("`\(limit.memberField)` is required: \(limit.what) `\(limit.name)` counts each \(limit.scope.rawValue) separately"))
             }
             let amount: Int
             switch limit.unit {
@@ -240,26 +249,23 @@ public final class UsageMeter: Sendable {
                     guard let output = outputEstimate(request, modelSlot) else {
                         return .failure(UsageStoreError("`max_tokens` is required: \(limit.what) `\(limit.name)` reserves the output, and neither the model nor the policy declares an `output_estimate`"))
                     }
-                    tokens = (request.tokensIn ?? request.contextTokens ?? 0) + output
+                    let input = request.tokensIn ?? request.contextTokens ?? 0
+                    tokens = input + output
+                    cost = plan.cost(tokensIn: input, tokensOut: output, modelSlot: modelSlot)
                 }
-                amount = limit.unit == .tokens ? tokens! : estimatedCost(request, modelSlot)
+                amount = limit.unit == .tokens ? tokens! : cost!
             }
-            charges.append((index, MeterCharge(meter: Meter(key: limit.keyPrefix + key, window: limit.window), unit: limit.unit,
-                                               limit: limit.limit, amount: amount, thresholds: limit.thresholds)))
+            charges.append(MeteredCharge(limit: index, member: key, charge: MeterCharge(
+                meter: Meter(key: limit.keyPrefix + key, window: limit.window), unit: limit.unit, limit: limit.limit, amount: amount,
+                thresholds: limit.thresholds)))
         }
         return .success(charges)
-    }
-
-    private func member(_ limit: MeteredLimit, _ request: Request) -> (String?, String) {
-        let member = limit.member(of: request)
-        return (member.key, member.field)
     }
 
     /// Output tokens to reserve: `max_tokens`, else the model's estimate, else the policy's,
     /// else the model's context window (the most it could answer); nil when none is known.
     func outputEstimate(_ request: Request, _ modelSlot: Int?) -> Int? {
-        let model = modelSlot.map { plan.compiled.models[$0] }
-        return request.maxTokens ?? model?.outputEstimateTokens ?? plan.compiled.usage.outputEstimateTokens ?? model?.contextTokens
+        request.maxTokens ?? (modelSlot.map { outputEstimates[$0] } ?? plan.compiled.usage.outputEstimateTokens)
     }
 
     /// The estimated cost: input (`tokens_in`, else `context_tokens`) and the output estimate at
@@ -274,13 +280,13 @@ public final class UsageMeter: Sendable {
                          model: modelSlot.map { plan.compiled.models[$0].id } ?? request.model, feature: request.feature)
     }
 
+    /// Why a request's token counts cannot be metered, if they cannot (written out, not as a
+    /// list: this runs for every metered request).
     private func tokenProblem(_ request: Request) -> String? {
-        let counts: [(String, Int?)] = [("tokens_in", request.tokensIn), ("tokens_out", request.tokensOut),
-                                        ("max_tokens", request.maxTokens), ("context_tokens", request.contextTokens)]
-        for (name, count) in counts where (count ?? 0) > UsageMeter.maximumTokens {
-            return "`\(name)` is above \(UsageMeter.maximumTokens), the most a metered request may state"
-        }
-        return nil
+        func above(_ count: Int?) -> Bool { (count ?? 0) > UsageMeter.maximumTokens }
+        let name = above(request.tokensIn) ? "tokens_in" : above(request.tokensOut) ? "tokens_out"
+            : above(request.maxTokens) ? "max_tokens" : above(request.contextTokens) ? "context_tokens" : nil
+        return name.map { "`\($0)` is above \(UsageMeter.maximumTokens), the most a metered request may state" }
     }
 
     /// The decision when the store failed and budgets fail closed.
@@ -324,6 +330,16 @@ public final class UsageMeter: Sendable {
             }
         }
     }
+}
+
+/// A budget or rate limit in a request's scope: which one, for which member, and the charge.
+struct MeteredCharge {
+    /// Index into the meter's limits.
+    let limit: Int
+    /// The member of the scope (`alice`, `platform`; empty for the organization).
+    let member: String
+    /// What the request holds on its meter.
+    let charge: MeterCharge
 }
 
 extension Condition {
