@@ -5,7 +5,7 @@ import PolicyRuntime
 /// (`redis-usage`), and charges/s by thread count through one store per thread count.
 func runRedisBenches(_ url: String) {
     runRedisUsageBench(["--url", url])
-    runStoreThroughputBench(label: "Redis (one connection, calls serialized on it)", open: { freshRedisStore(url) })
+    runStoreThroughputBench(label: "Redis (a pool of 4 connections)", open: { freshRedisStore(url) })
 }
 
 /// `redis://HOST:PORT[/DB]`, with a key prefix of its own so runs never share state.

@@ -10,7 +10,7 @@ struct UsageLedger: Sendable, Equatable {
     /// One meter's buckets and its announcement mark.
     struct MeterState: Sendable, Equatable {
         /// Amount per bucket index.
-        var buckets: [Int: Int] = [:]
+        var buckets = BucketAmounts()
         /// The highest threshold announced (101 for a refusal), until `markUntil`.
         var markLevel = 0
         /// When the mark lapses (the period's end, or a window after it was set).
@@ -52,12 +52,25 @@ struct UsageLedger: Sendable, Equatable {
     /// Settled requests, when the ledger keeps them (the memory store); nil otherwise.
     var records: [UsageRecord]?
 
+    /// When a reservation is due, ordered by time and then by when it was scheduled. (Ordering
+    /// by request id instead compared strings on every step of the heap, since many requests
+    /// share a second; scheduling order mostly follows time, so a new deadline rarely moves.)
     struct Deadline: Comparable, Sendable, Equatable {
         var time: Int
+        var sequence: Int
         var requestID: String
         static func < (left: Deadline, right: Deadline) -> Bool {
-            (left.time, left.requestID) < (right.time, right.requestID)
+            (left.time, left.sequence) < (right.time, right.sequence)
         }
+    }
+
+    /// Sequence numbers for deadlines: deterministic, so a replay orders them alike.
+    private var scheduled = 0
+
+    /// Schedules a reservation's next deadline.
+    mutating func schedule(_ requestID: String, at time: Int) {
+        scheduled += 1
+        deadlines.insert(Deadline(time: time, sequence: scheduled, requestID: requestID))
     }
 
     init(keepsRecords: Bool = false) {
@@ -72,9 +85,7 @@ struct UsageLedger: Sendable, Equatable {
     }
 
     private static func sum(_ state: MeterState, from oldest: Int, through current: Int) -> Int {
-        var total = 0
-        for (bucket, amount) in state.buckets where bucket >= oldest && bucket <= current { total = total &+ amount }
-        return total
+        state.buckets.sum(from: oldest, through: current)
     }
 
     /// Reserves all charges or none (see ``UsageStore/reserve(_:)``). Returns the result and
@@ -141,7 +152,7 @@ struct UsageLedger: Sendable, Equatable {
         }
         reservations[request.requestID] = Reservation(time: request.time, expiresAt: request.expiresAt, holds: holds,
                                                       attribution: request.attribution, state: .open)
-        deadlines.insert(Deadline(time: request.expiresAt, requestID: request.requestID))
+        schedule(request.requestID, at: request.expiresAt)
         return (ReservationResult(status: .reserved, usedBefore: usedBefore, crossings: crossings), true)
     }
 
@@ -190,17 +201,16 @@ struct UsageLedger: Sendable, Equatable {
 
     /// Adds an amount to a meter's bucket, dropping the buckets its window no longer counts.
     private static func hold(_ amount: Int, in state: inout MeterState, bucket: Int, window: UsageWindow) {
-        let oldest = window.oldestCounted(current: bucket)
-        if state.buckets.keys.contains(where: { $0 < oldest }) {
-            state.buckets = state.buckets.filter { $0.key >= oldest }
-        }
-        state.buckets[bucket, default: 0] += amount
+        state.buckets.drop(before: window.oldestCounted(current: bucket))
+        state.buckets.add(amount, to: bucket)
     }
 
     /// Settles a reservation (see ``UsageStore/settle(_:)``).
     mutating func settle(_ settlement: SettlementRequest) -> (result: SettlementResult, changed: Bool) {
         let changed = releaseExpired(at: settlement.time)
-        guard var reservation = reservations[settlement.requestID] else { return (.unknown, changed) }
+        guard let position = reservations.index(forKey: settlement.requestID) else { return (.unknown, changed) }
+        // Read and changed in place: one look-up, and no copy of the reservation's fields.
+        let reservation = reservations.values[position]
         let result: SettlementResult
         switch reservation.state {
         case .settled: return (.alreadySettled, changed)
@@ -212,18 +222,19 @@ struct UsageLedger: Sendable, Equatable {
             // Released holds were taken back already; open ones give way to the actual amount.
             let delta = reservation.state == .open ? actual &- hold.amount : actual
             // A bucket no longer kept has left its window: the amount no longer counts anywhere.
-            meters[hold.meter]?.buckets[hold.bucket]? &+= delta
+            meters[hold.meter]?.buckets.adjust(hold.bucket, by: delta)
         }
-        var attribution = reservation.attribution
-        if let model = settlement.model { attribution.model = model }
-        records?.append(UsageRecord(requestID: settlement.requestID, time: reservation.time, attribution: attribution,
-                                    tokensIn: settlement.tokensIn, tokensOut: settlement.tokensOut, costMicros: settlement.costMicros))
-        reservation.state = .settled
+        if records != nil {
+            var attribution = reservation.attribution
+            if let model = settlement.model { attribution.model = model }
+            records?.append(UsageRecord(requestID: settlement.requestID, time: reservation.time, attribution: attribution,
+                                        tokensIn: settlement.tokensIn, tokensOut: settlement.tokensOut, costMicros: settlement.costMicros))
+        }
         // Remembered for one more timeout, so that a repeated completion is recognised.
         let forgetAt = max(reservation.expiresAt, settlement.time) + (reservation.expiresAt - reservation.time)
-        reservation.expiresAt = forgetAt
-        reservations[settlement.requestID] = reservation
-        deadlines.insert(Deadline(time: forgetAt, requestID: settlement.requestID))
+        reservations.values[position].state = .settled
+        reservations.values[position].expiresAt = forgetAt
+        schedule(settlement.requestID, at: forgetAt)
         return (result, true)
     }
 
@@ -240,13 +251,13 @@ struct UsageLedger: Sendable, Equatable {
             switch reservation.state {
             case .open:
                 for hold in reservation.holds {
-                    meters[hold.meter]?.buckets[hold.bucket]? &-= hold.amount
+                    meters[hold.meter]?.buckets.adjust(hold.bucket, by: 0 &- hold.amount)
                 }
                 reservation.state = .released
                 let forgetAt = next.time + (reservation.expiresAt - reservation.time)
                 reservation.expiresAt = forgetAt
                 reservations[next.requestID] = reservation
-                deadlines.insert(Deadline(time: forgetAt, requestID: next.requestID))
+                schedule(next.requestID, at: forgetAt)
             case .released, .settled:
                 reservations[next.requestID] = nil
             }
@@ -257,6 +268,6 @@ struct UsageLedger: Sendable, Equatable {
     /// Adds use to a meter's current bucket directly: prior use that a test states.
     mutating func add(_ amount: Int, to meter: Meter, at time: Int) {
         let bucket = meter.window.bucket(at: time)
-        meters[meter.key, default: MeterState()].buckets[bucket, default: 0] += amount
+        meters[meter.key, default: MeterState()].buckets.add(amount, to: bucket)
     }
 }

@@ -167,7 +167,7 @@ enum UsageLogCodec {
     static func snapshot(_ ledger: UsageLedger, logOffset: Int) -> [UInt8] {
         let meters = ledger.meters.sorted { $0.key < $1.key }.map { key, state in
             JSONTree.Member(key, .object([
-                .init("buckets", .array(state.buckets.sorted { $0.key < $1.key }.map { .array([.integer($0.key), .integer($0.value)]) })),
+                .init("buckets", .array(state.buckets.entries.map { .array([.integer($0.bucket), .integer($0.amount)]) })),
                 .init("mark", .array([.integer(state.markLevel), .integer(state.markUntil)])),
             ]))
         }
@@ -204,7 +204,8 @@ enum UsageLogCodec {
                 guard case .array(let pair, _) = bucket, pair.count == 2, let index = pair[0].integerValue, let amount = pair[1].integerValue else {
                     return nil
                 }
-                state.buckets[index] = amount
+                guard state.buckets[index] == nil else { return nil }
+                state.buckets.add(amount, to: index)
             }
             state.markLevel = level
             state.markUntil = until
@@ -227,7 +228,7 @@ enum UsageLogCodec {
                                                model: text(who[4]), feature: text(who[5]))
             ledger.reservations[member.key] = UsageLedger.Reservation(time: time, expiresAt: expires, holds: holds,
                                                                       attribution: attribution, state: state)
-            ledger.deadlines.insert(UsageLedger.Deadline(time: expires, requestID: member.key))
+            ledger.schedule(member.key, at: expires)
         }
         return (ledger, offset)
     }
