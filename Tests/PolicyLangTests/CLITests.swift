@@ -311,11 +311,12 @@ extension CLITests {
 
 /// `policyc eval` as a coprocess: each decision is written before the next request is read.
 extension CLITests {
-    func testEvalAnswersEachLineBeforeReadingTheNext() throws {
-        let executable = try XCTUnwrap(CLITests.executable)
+    /// `policyc` started with pipes to talk to it while it runs (standard error discarded), from
+    /// the repository root. A watchdog ends a child that hangs, so a test fails instead of the suite hanging.
+    static func coprocess(_ arguments: [String]) throws -> (process: Process, input: FileHandle, output: FileHandle) {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = ["eval", "--policy", "examples/enterprise.pol"]
+        process.executableURL = try XCTUnwrap(CLITests.executable, "policyc was not built")
+        process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.root)
         let input = Pipe()
         let output = Pipe()
@@ -323,14 +324,19 @@ extension CLITests {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { [process] in if process.isRunning { process.terminate() } }
+        return (process, input.fileHandleForWriting, output.fileHandleForReading)
+    }
+
+    func testEvalAnswersEachLineBeforeReadingTheNext() throws {
+        let (process, input, reader) = try CLITests.coprocess(["eval", "--policy", "examples/enterprise.pol"])
         defer {
-            try? input.fileHandleForWriting.close()
+            try? input.close()
             process.waitUntilExit()
         }
-        input.fileHandleForWriting.write(Data(#"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1}"#.utf8 + [0x0A]))
+        input.write(Data(#"{"user":{"role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":1}"#.utf8 + [0x0A]))
         // The input stays open: the decision must come anyway.
         let answered = DispatchSemaphore(value: 0)
-        let reader = output.fileHandleForReading
         nonisolated(unsafe) var first = Data()
         DispatchQueue.global().async {
             first = reader.availableData

@@ -47,18 +47,7 @@ final class UsageStateCLITests: XCTestCase {
     }
 
     private func launch(_ arguments: [String]) throws -> (process: Process, input: FileHandle, output: FileHandle) {
-        let process = Process()
-        process.executableURL = try XCTUnwrap(CLITests.executable, "policyc was not built")
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // A watchdog: a hung child fails the test instead of hanging the suite.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { [process] in if process.isRunning { process.terminate() } }
-        return (process, input.fileHandleForWriting, output.fileHandleForReading)
+        try CLITests.coprocess(arguments)
     }
 
     func testFourProcessesChargingOneBudgetAllowExactlyTheLimit() throws {
