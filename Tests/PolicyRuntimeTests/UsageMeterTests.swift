@@ -129,6 +129,8 @@ final class UsageMeterTests: XCTestCase {
         XCTAssertEqual(message { $0.requestID = nil },
                        "`request_id` is required: budget `per_user_daily` reserves the request's use until its completion settles it")
         XCTAssertEqual(message { $0.tokensIn = 1_000_000_001 }, "`tokens_in` is above 1000000000, the most a metered request may state")
+        XCTAssertEqual(message { $0.action = .completion; $0.requestID = nil },
+                       "`request_id` is required: a completion settles the reservation its request made under that id")
         XCTAssertEqual(try dailyUse(store), 0)
     }
 

@@ -80,7 +80,10 @@ public final class UsageMeter: Sendable {
         guard !limits.isEmpty else { return evaluatePlan(request) }
         let now = request.timestamp?.secondsSinceEpoch ?? clock()
         if let problem = tokenProblem(request) { return plan.invalidRequest(problem) }
-        if request.action == .completion, let requestID = request.requestID {
+        if request.action == .completion {
+            guard let requestID = request.requestID else {
+                return plan.invalidRequest("`request_id` is required: a completion settles the reservation its request made under that id")
+            }
             return settle(request, requestID, at: now, evaluatePlan)
         }
         let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
