@@ -32,6 +32,9 @@ final class FileUsageStoreTests: XCTestCase {
     func testRefusalsAreAnnouncedOncePerPeriod() throws { try UsageStoreConformance.refusalsAreAnnouncedOncePerPeriod(makeStore()) }
     func testSettledRequestsAreRecorded() throws { try UsageStoreConformance.settledRequestsAreRecorded(makeStore()) }
     func testConcurrentReservationsNeverOvershoot() throws { try UsageStoreConformance.concurrentReservationsNeverOvershoot(makeStore()) }
+    func testRequestCountsOutliveTheirTimeout() throws { try UsageStoreConformance.requestCountsOutliveTheirTimeout(makeStore()) }
+    func testAMeterNeverGoesBackInTime() throws { try UsageStoreConformance.aMeterNeverGoesBackInTime(makeStore()) }
+    func testRefusalsAndThresholdsAreAnnouncedApart() throws { try UsageStoreConformance.refusalsAndThresholdsAreAnnouncedApart(makeStore()) }
 
     /// Charges on `meter` of 100 each for ids r0…r(n-1), one settled.
     private func charge(_ store: FileUsageStore, count: Int) throws {

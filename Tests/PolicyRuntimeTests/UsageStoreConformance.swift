@@ -24,6 +24,9 @@ enum UsageStoreConformance {
         "refusalsAreAnnouncedOncePerPeriod",
         "settledRequestsAreRecorded",
         "concurrentReservationsNeverOvershoot",
+        "requestCountsOutliveTheirTimeout",
+        "aMeterNeverGoesBackInTime",
+        "refusalsAndThresholdsAreAnnouncedApart",
     ]
 
     static func meter(_ key: String, _ window: UsageWindow = .calendar(.daily)) -> Meter {
@@ -208,6 +211,42 @@ enum UsageStoreConformance {
         XCTAssertEqual(try store.used([meter("shared")], at: day + hour), [limit])
         let perUser = try store.used((0..<threads).map { meter("user\($0)") }, at: day + hour)
         XCTAssertEqual(perUser.reduce(0, +), limit, "a refused reservation held nothing on its other meter")
+    }
+}
+
+extension UsageStoreConformance {
+    static func requestCountsOutliveTheirTimeout(_ store: any UsageStore) throws {
+        let minute = UsageWindow.rolling(seconds: 60)
+        _ = try store.reserve(reservation("r1", timeout: 30, [charge("rate", limit: 5, amount: 1, unit: .requests, window: minute),
+                                                              charge("money", limit: 10_000, amount: 500)]))
+        // Released at its timeout: the money comes back, the request was made all the same.
+        XCTAssertEqual(try store.reserve(reservation("r2", at: day + hour + 40, [charge("probe", limit: 5, amount: 1)])).status, .reserved)
+        XCTAssertEqual(try store.used([meter("rate", minute), meter("money")], at: day + hour + 40), [1, 0])
+        XCTAssertEqual(try store.settle(settlement("r1", at: day + hour + 45, cost: 300)), .late)
+        XCTAssertEqual(try store.used([meter("rate", minute), meter("money")], at: day + hour + 45), [1, 300],
+                       "a late completion charges its money, and counts its request once")
+    }
+
+    static func aMeterNeverGoesBackInTime(_ store: any UsageStore) throws {
+        // Two hosts whose clocks differ by half a minute at midnight.
+        let midnight = day + 86_400
+        XCTAssertEqual(try store.reserve(reservation("a", at: midnight - 40, [charge("m", limit: 1_000, amount: 450)])).status, .reserved)
+        XCTAssertEqual(try store.reserve(reservation("b", at: midnight + 5, [charge("m", limit: 1_000, amount: 450)])).status, .reserved)
+        let late = try store.reserve(reservation("c", at: midnight - 20, [charge("m", limit: 1_000, amount: 450)]))
+        XCTAssertEqual(late.usedBefore, [450], "the old day, once left, is not counted from zero again")
+        XCTAssertEqual(try store.reserve(reservation("d", at: midnight - 15, [charge("m", limit: 1_000, amount: 450)])).status, .refused)
+        XCTAssertEqual(try store.used([meter("m")], at: midnight - 10), [900])
+    }
+
+    static func refusalsAndThresholdsAreAnnouncedApart(_ store: any UsageStore) throws {
+        func reserve(_ id: String, _ amount: Int, at time: Int) throws -> ReservationResult {
+            try store.reserve(reservation(id, at: time, [charge("m", limit: 1_000, amount: amount, thresholds: [80])]))
+        }
+        let huge = try reserve("a", 2_000, at: day + 10)
+        XCTAssertEqual(huge.crossings, [.init(charge: 0, threshold: nil)])
+        XCTAssertEqual(try reserve("b", 850, at: day + 20).crossings, [.init(charge: 0, threshold: 80)],
+                       "an early refusal does not silence the day's 80% warning")
+        XCTAssertEqual(try reserve("c", 200, at: day + 30).crossings, [], "and the refusal was announced already")
     }
 }
 

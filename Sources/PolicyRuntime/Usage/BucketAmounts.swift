@@ -20,6 +20,9 @@ struct BucketAmounts: Sendable, Equatable {
         return (index, false)
     }
 
+    /// The newest bucket kept, if any.
+    var newest: Int? { entries.last?.bucket }
+
     /// The amount in a bucket, if the bucket is kept.
     subscript(bucket: Int) -> Int? {
         let found = position(of: bucket)

@@ -38,6 +38,12 @@ enum RedisUsageScripts {
         local meterCache, changedMeters = {}, {}
 
         local function decodeMeter(text)
+          -- Refused unless it is exactly what encodeMeter writes: a corrupt meter read as zero
+          -- would hand its whole limit out again.
+          local rest = string.gsub(text, ';%-?%d+,%-?%d+', '')
+          if rest ~= '' and not string.match(rest, '^%-?%d+,%-?%d+$') then
+            error('policylang: a meter in the usage store is corrupt')
+          end
           local state = {buckets = {}, level = 0, markUntil = nil}
           local level, markUntil = string.match(text, '^(-?%d+),(-?%d+)')
           if level then
@@ -77,6 +83,20 @@ enum RedisUsageScripts {
           end
           changedMeters[key] = true
           return state
+        end
+
+        -- The bucket a charge or a reading counts in, and the oldest its window counts: the
+        -- meter's newest bucket when that is later than the time's (UsageLedger.current: a meter
+        -- never goes back in time).
+        local function clamp(state, current, oldest)
+          local newest = nil
+          if state then
+            for bucket in pairs(state.buckets) do
+              if newest == nil or bucket > newest then newest = bucket end
+            end
+          end
+          if newest ~= nil and newest > current then return newest, oldest + (newest - current) end
+          return current, oldest
         end
 
         -- Use in the buckets oldest...current.
@@ -126,9 +146,10 @@ enum RedisUsageScripts {
             local found = reservation(id)
             if found and found.s == 'open' then
               for _, hold in ipairs(found.h) do
-                -- A bucket no longer kept has left its window: nothing to take back.
+                -- A bucket no longer kept has left its window: nothing to take back. A request
+                -- count is kept: the request was made whether or not it ran.
                 local state, bucket = meter(hold[1]), tonumber(hold[2])
-                if state and state.buckets[bucket] ~= nil then
+                if hold[3] ~= 'requests' and state and state.buckets[bucket] ~= nil then
                   state.buckets[bucket] = state.buckets[bucket] - tonumber(hold[4])
                   changedMeters[hold[1]] = true
                 end
@@ -201,6 +222,7 @@ enum RedisUsageScripts {
 
         local usedBefore = {}
         for index, charge in ipairs(charges) do
+          charge.current, charge.oldest = clamp(meter(charge.key), charge.current, charge.oldest)
           usedBefore[index] = used(meter(charge.key), charge.oldest, charge.current)
         end
 
@@ -221,12 +243,27 @@ enum RedisUsageScripts {
           return out
         end
 
-        -- Sets a meter's mark to `level` unless it already stands at or above it this period.
-        local function announce(charge, level)
+        -- Announces a threshold (`level`) or a refusal unless already announced this period. A
+        -- mark is the highest threshold crossed, plus 1000 once the limit refused
+        -- (UsageLedger.mark: the two are kept apart).
+        local function announce(charge, level, refusal)
           local state = meter(charge.key)
-          if state and state.markUntil ~= nil and state.markUntil > now and state.level >= level then return false end
+          local standing = 0
+          if state and state.markUntil ~= nil and state.markUntil > now then standing = state.level end
+          local refused, threshold = standing >= 1000, standing % 1000
+          if refusal then
+            if refused then return false end
+          elseif threshold >= level then
+            return false
+          end
           state = changedMeter(charge.key)
-          state.level = level
+          if refusal then
+            state.level = 1000 + threshold
+          elseif refused then
+            state.level = 1000 + level
+          else
+            state.level = level
+          end
           state.markUntil = charge.markUntil
           return true
         end
@@ -260,7 +297,7 @@ enum RedisUsageScripts {
         end
         if #refused > 0 then
           for _, entry in ipairs(refused) do
-            if announce(charges[entry[1]], 101) then crossings[#crossings + 1] = {entry[1], 1, 0} end
+            if announce(charges[entry[1]], 0, true) then crossings[#crossings + 1] = {entry[1], 1, 0} end
           end
           commit()
           return reply(1, refused, crossings)
@@ -280,7 +317,7 @@ enum RedisUsageScripts {
           for threshold = #charge.thresholds, 1, -1 do
             local percent, line = charge.thresholds[threshold][1], charge.thresholds[threshold][2]
             if before < line and after >= line then
-              if announce(charge, percent) then crossings[#crossings + 1] = {index, 0, percent} end
+              if announce(charge, percent, false) then crossings[#crossings + 1] = {index, 0, percent} end
               break
             end
           end
@@ -315,9 +352,10 @@ enum RedisUsageScripts {
           -- A request counts once whatever it used.
           local actual = held
           if hold[3] == 'usd_micros' then actual = cost elseif hold[3] == 'tokens' then actual = tokens end
-          -- Released holds were taken back already; open ones give way to the actual amount.
+          -- Released holds were taken back already (but a request count, which a release
+          -- keeps); open ones give way to the actual amount.
           local delta = actual
-          if open then delta = actual - held end
+          if open then delta = actual - held elseif hold[3] == 'requests' then delta = 0 end
           -- A bucket no longer kept has left its window: the amount no longer counts anywhere.
           local state, bucket = meter(hold[1]), tonumber(hold[2])
           if state and state.buckets[bucket] ~= nil then
@@ -344,7 +382,9 @@ enum RedisUsageScripts {
         local out = {}
         for index = 1, tonumber(ARGV[1]) do
           local base = 2 + (index - 1) * 3
-          out[index] = used(meter(ARGV[base]), tonumber(ARGV[base + 2]), tonumber(ARGV[base + 1]))
+          local state = meter(ARGV[base])
+          local current, oldest = clamp(state, tonumber(ARGV[base + 1]), tonumber(ARGV[base + 2]))
+          out[index] = used(state, oldest, current)
         end
         return out
         """)

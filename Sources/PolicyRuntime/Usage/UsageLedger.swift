@@ -11,7 +11,9 @@ struct UsageLedger: Sendable, Equatable {
     struct MeterState: Sendable, Equatable {
         /// Amount per bucket index.
         var buckets = BucketAmounts()
-        /// The highest threshold announced (101 for a refusal), until `markUntil`.
+        /// What was announced until `markUntil`: the highest threshold crossed, plus
+        /// ``UsageLedger/refusalMark`` once the limit refused a request (kept apart, so a refusal
+        /// does not silence a later threshold and the reverse).
         var markLevel = 0
         /// When the mark lapses (the period's end, or a window after it was set).
         var markUntil = Int.min
@@ -38,8 +40,8 @@ struct UsageLedger: Sendable, Equatable {
         }
     }
 
-    /// The level a refusal marks: above every threshold (thresholds are at most 100%).
-    static let refusalLevel = 101
+    /// What a refusal adds to a mark: above every threshold (thresholds are at most 100%).
+    static let refusalMark = 1_000
 
     /// Each meter by key. Internal (not private) so a snapshot can write and read the ledger.
     var meters: [String: MeterState] = [:]
@@ -80,8 +82,18 @@ struct UsageLedger: Sendable, Equatable {
     /// Use of a meter at `time`: the buckets its window counts.
     func used(_ meter: Meter, at time: Int) -> Int {
         guard let state = meters[meter.key] else { return 0 }
-        let current = meter.window.bucket(at: time)
+        let current = UsageLedger.current(meter.window, at: time, state)
         return UsageLedger.sum(state, from: meter.window.oldestCounted(current: current), through: current)
+    }
+
+    /// The bucket a charge or a reading at `time` counts in: the bucket of that time, or the
+    /// meter's newest bucket if that is later. A meter never goes back in time — hosts whose
+    /// clocks differ by seconds around midnight, or requests whose timestamps go backwards, could
+    /// otherwise bring back a period already left and count it from zero.
+    static func current(_ window: UsageWindow, at time: Int, _ state: MeterState?) -> Int {
+        let bucket = window.bucket(at: time)
+        guard let newest = state?.buckets.newest, newest > bucket else { return bucket }
+        return newest
     }
 
     private static func sum(_ state: MeterState, from oldest: Int, through current: Int) -> Int {
@@ -100,9 +112,10 @@ struct UsageLedger: Sendable, Equatable {
         for charge in request.charges {
             let position = meters.index(forKey: charge.meter.key)
             positions.append(position)
-            let current = charge.meter.window.bucket(at: request.time)
             usedBefore.append(position.map {
-                UsageLedger.sum(meters.values[$0], from: charge.meter.window.oldestCounted(current: current), through: current)
+                let state = meters.values[$0]
+                let current = UsageLedger.current(charge.meter.window, at: request.time, state)
+                return UsageLedger.sum(state, from: charge.meter.window.oldestCounted(current: current), through: current)
             } ?? 0)
         }
         if reservations[request.requestID] != nil {
@@ -119,7 +132,7 @@ struct UsageLedger: Sendable, Equatable {
         }
         var crossings: [ReservationResult.Crossing] = []
         if !refused.isEmpty {
-            for index in refused where announce(request.charges[index], level: UsageLedger.refusalLevel, at: request.time) {
+            for index in refused where announce(request.charges[index], refusal: true, at: request.time) {
                 crossings.append(.init(charge: index, threshold: nil))
                 changed = true
             }
@@ -130,7 +143,7 @@ struct UsageLedger: Sendable, Equatable {
         holds.reserveCapacity(request.charges.count)
         let allKnown = !positions.contains(nil)
         for (index, charge) in request.charges.enumerated() {
-            let bucket = charge.meter.window.bucket(at: request.time)
+            let bucket = UsageLedger.current(charge.meter.window, at: request.time, allKnown ? positions[index].map { meters.values[$0] } : meters[charge.meter.key])
             // Changed in place (a copy taken out of the dictionary would copy its buckets), at the
             // position found above while no meter was added (adding may move every position).
             if allKnown, let position = positions[index] {
@@ -165,9 +178,9 @@ struct UsageLedger: Sendable, Equatable {
     private func retryDelay(_ charge: MeterCharge, usedBefore: Int, at time: Int) -> Int? {
         guard case .rolling = charge.meter.window, charge.amount <= charge.limit else { return nil }
         let window = charge.meter.window
-        let current = window.bucket(at: time)
-        let oldest = window.oldestCounted(current: current)
         guard let state = meters[charge.meter.key] else { return nil }
+        let current = UsageLedger.current(window, at: time, state)
+        let oldest = window.oldestCounted(current: current)
         var remaining = usedBefore
         for bucket in oldest...current {
             remaining -= state.buckets[bucket] ?? 0
@@ -179,15 +192,19 @@ struct UsageLedger: Sendable, Equatable {
         return nil
     }
 
-    /// Sets a meter's mark to `level` unless it already stands at or above it; true when it was set.
-    private mutating func announce(_ charge: MeterCharge, level: Int, at time: Int) -> Bool {
+    /// Announces a threshold (`level`) or a refusal on a meter unless it was already announced
+    /// this period (a threshold at or above `level`); true when it is announced now.
+    private mutating func announce(_ charge: MeterCharge, level: Int = 0, refusal: Bool = false, at time: Int) -> Bool {
         let until = charge.meter.window.periodEnd(at: time) ?? time + UsageLedger.windowSeconds(charge.meter.window)
-        return UsageLedger.mark(&meters[charge.meter.key, default: MeterState()], level: level, until: until, at: time)
+        return UsageLedger.mark(&meters[charge.meter.key, default: MeterState()], level: level, refusal: refusal, until: until, at: time)
     }
 
-    private static func mark(_ state: inout MeterState, level: Int, until: Int, at time: Int) -> Bool {
-        if state.markUntil > time, state.markLevel >= level { return false }
-        state.markLevel = level
+    private static func mark(_ state: inout MeterState, level: Int, refusal: Bool, until: Int, at time: Int) -> Bool {
+        let standing = state.markUntil > time ? state.markLevel : 0
+        let refused = standing >= refusalMark
+        let threshold = standing % refusalMark
+        if refusal ? refused : threshold >= level { return false }
+        state.markLevel = refusal ? refusalMark + threshold : (refused ? refusalMark : 0) + level
         state.markUntil = until
         return true
     }
@@ -219,8 +236,9 @@ struct UsageLedger: Sendable, Equatable {
         }
         for hold in reservation.holds {
             let actual = settlement.amount(in: hold.unit, reserved: hold.amount)
-            // Released holds were taken back already; open ones give way to the actual amount.
-            let delta = reservation.state == .open ? actual &- hold.amount : actual
+            // Released holds were taken back already (but a request count, which a release keeps);
+            // open ones give way to the actual amount.
+            let delta = reservation.state == .open ? actual &- hold.amount : hold.unit == .requests ? 0 : actual
             // A bucket no longer kept has left its window: the amount no longer counts anywhere.
             meters[hold.meter]?.buckets.adjust(hold.bucket, by: delta)
         }
@@ -250,7 +268,8 @@ struct UsageLedger: Sendable, Equatable {
             changed = true
             switch reservation.state {
             case .open:
-                for hold in reservation.holds {
+                // The request was made whether or not it ran: a request count is kept.
+                for hold in reservation.holds where hold.unit != .requests {
                     meters[hold.meter]?.buckets.adjust(hold.bucket, by: 0 &- hold.amount)
                 }
                 reservation.state = .released
@@ -267,7 +286,7 @@ struct UsageLedger: Sendable, Equatable {
 
     /// Adds use to a meter's current bucket directly: prior use that a test states.
     mutating func add(_ amount: Int, to meter: Meter, at time: Int) {
-        let bucket = meter.window.bucket(at: time)
+        let bucket = UsageLedger.current(meter.window, at: time, meters[meter.key])
         meters[meter.key, default: MeterState()].buckets.add(amount, to: bucket)
     }
 }
