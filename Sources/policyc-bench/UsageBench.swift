@@ -128,7 +128,7 @@ private func runMeterBench(data: String, iterations: Int) {
     // Each round meters into a store of its own (every reservation is new), warmed the same way.
     var meters: [UsageMeter] = []
     for _ in 0..<iterations {
-        guard let meter = try? UsageMeter(plan: plan, store: warmedStore()) else { fail("cannot meter the W1 policy") }
+        guard let meter = try? UsageMeter(plan: plan, store: warmedStore(), options: .init(timestampTolerance: nil)) else { fail("cannot meter the W1 policy") }
         meters.append(meter)
     }
     var round = 0

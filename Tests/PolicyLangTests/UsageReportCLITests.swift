@@ -31,7 +31,7 @@ final class UsageReportCLITests: XCTestCase {
     /// A store filled by `policyc eval --state`.
     private func filledState() throws -> String {
         let state = try makeTemporaryDirectory().appendingPathComponent("state").path
-        let eval = try CLITests.run(["eval", "--policy", UsageReportCLITests.policy, "--state", state], stdin: Data(UsageReportCLITests.requests.utf8))
+        let eval = try CLITests.run(["eval", "--policy", UsageReportCLITests.policy, "--state", state, "--replay"], stdin: Data(UsageReportCLITests.requests.utf8))
         XCTAssertEqual(eval.status, 0, eval.stderr)
         let lines = eval.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 6)

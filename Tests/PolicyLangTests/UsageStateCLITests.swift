@@ -36,7 +36,7 @@ final class UsageStateCLITests: XCTestCase {
 
     private func used(_ directory: String) throws -> Int {
         let store = try FileUsageStore(directory: directory)
-        return try store.used([Meter(key: "budget/organization_daily/", window: .calendar(.daily))], at: 1_796_637_600)[0]
+        return try store.used([Meter(key: "budget/organization_daily/usd_micros/daily/", window: .calendar(.daily))], at: 1_796_637_600)[0]
     }
 
     private func setUpPolicy() throws -> (policy: String, state: String) {
@@ -53,7 +53,7 @@ final class UsageStateCLITests: XCTestCase {
     func testFourProcessesChargingOneBudgetAllowExactlyTheLimit() throws {
         let (policy, state) = try setUpPolicy()
         var children: [(process: Process, input: FileHandle, output: FileHandle)] = []
-        for _ in 0..<4 { children.append(try launch(["eval", "--policy", policy, "--state", state])) }
+        for _ in 0..<4 { children.append(try launch(["eval", "--policy", policy, "--state", state, "--replay"])) }
         // Everything is written first, then read, so the four run at the same time.
         let outputs = Outputs()
         let group = DispatchGroup()
@@ -78,7 +78,7 @@ final class UsageStateCLITests: XCTestCase {
 
     func testAProcessKilledMidChargeLosesNoAcknowledgedChargeAndCountsNoneTwice() throws {
         let (policy, state) = try setUpPolicy()
-        let child = try launch(["eval", "--policy", policy, "--state", state])
+        let child = try launch(["eval", "--policy", policy, "--state", state, "--replay"])
         let all = UsageStateCLITests.requests("k", 150).split(separator: "\n").map { String($0) + "\n" }
         var acknowledged = 0
         var pending = Data()
@@ -107,7 +107,7 @@ final class UsageStateCLITests: XCTestCase {
         XCTAssertLessThanOrEqual(afterCrash, 1_000_000)
 
         // The gateway sends everything again: what was charged is recognised by its request id.
-        let again = try launch(["eval", "--policy", policy, "--state", state])
+        let again = try launch(["eval", "--policy", policy, "--state", state, "--replay"])
         DispatchQueue.global().async {
             again.input.write(Data(all.joined().utf8))
             try? again.input.close()

@@ -105,6 +105,22 @@ final class FileUsageStoreTests: XCTestCase {
         XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: log))), bytes, "a corrupt log is never rewritten")
     }
 
+    func testACompleteRecordThatFailsItsChecksumIsCorruptionEvenAtTheEnd() throws {
+        // A crash cuts a record short; it cannot leave a whole line whose checksum fails. That is
+        // a damaged acknowledged record, never cut off as a torn tail.
+        let directory = try makeDirectory()
+        try charge(try FileUsageStore(directory: directory), count: 2)
+        let log = directory + "/usage.log"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+        let lastStart = (bytes.dropLast().lastIndex(of: 0x0A) ?? 0) + 1
+        bytes[lastStart + 30] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: log))
+        XCTAssertThrowsError(try FileUsageStore(directory: directory)) { error in
+            XCTAssertTrue("\(error)".contains("corrupt at offset \(lastStart)"), "\(error)")
+        }
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: log))), bytes, "nothing is cut off")
+    }
+
     func testAForeignFileIsRefused() throws {
         let directory = try makeDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

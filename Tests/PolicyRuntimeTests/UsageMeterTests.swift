@@ -47,8 +47,13 @@ final class UsageMeterTests: XCTestCase {
         }
     }
 
+    /// The meter a budget or rate limit keeps for a user (as `policyc test` finds it).
+    private func meterOf(_ name: String, _ user: String = "alice") throws -> Meter {
+        try XCTUnwrap(try makeMeter().meter(named: name, for: request { $0.userID = user }))
+    }
+
     private func dailyUse(_ store: any UsageStore, _ user: String = "alice") throws -> Int {
-        try store.used([Meter(key: "budget/per_user_daily/" + user, window: .calendar(.daily))], at: UsageMeterTests.now)[0]
+        try store.used([try meterOf("per_user_daily", user)], at: UsageMeterTests.now)[0]
     }
 
     func testAnAllowedRequestReservesItsEstimateEverywhereItCounts() throws {
@@ -72,7 +77,7 @@ final class UsageMeterTests: XCTestCase {
     func testAReservationThatWouldGoOverIsRefusedWholeAndAlertsOncePerPeriod() throws {
         let store = MemoryUsageStore()
         let meter = try makeMeter(store)
-        store.addPriorUse(24_970_000, to: Meter(key: "budget/per_user_daily/alice", window: .calendar(.daily)), at: UsageMeterTests.now)
+        store.addPriorUse(24_970_000, to: try meterOf("per_user_daily"), at: UsageMeterTests.now)
         let refused = meter.evaluate(request("r1"))
         XCTAssertEqual(refused.outcome, .deny)
         XCTAssertEqual(refused.reasons.map(\.code), [.budgetExceeded])
@@ -81,7 +86,7 @@ final class UsageMeterTests: XCTestCase {
         XCTAssertEqual(refused.alerts.map(\.name), ["budget_nearly_spent", "excessive_ai_usage"], "the policy's alerts, then the budget's")
         XCTAssertEqual(refused.usage?.reserved, 0)
         XCTAssertEqual(try dailyUse(store), 24_970_000, "nothing is held when a budget refuses")
-        XCTAssertEqual(try store.used([Meter(key: "rate/per_user_requests/alice", window: .rolling(seconds: 60))], at: UsageMeterTests.now), [0],
+        XCTAssertEqual(try store.used([try meterOf("per_user_requests")], at: UsageMeterTests.now), [0],
                        "nor on the rate limits the request would have counted against")
         let again = meter.evaluate(request("r2"))
         XCTAssertEqual(again.reasons.map(\.code), [.budgetExceeded])
@@ -132,6 +137,54 @@ final class UsageMeterTests: XCTestCase {
         XCTAssertEqual(message { $0.action = .completion; $0.requestID = nil },
                        "`request_id` is required: a completion settles the reservation its request made under that id")
         XCTAssertEqual(try dailyUse(store), 0)
+    }
+
+    func testARequestIDIsNeverSharedAndNeverEmpty() throws {
+        let store = MemoryUsageStore()
+        let meter = try makeMeter(store)
+        XCTAssertEqual(meter.evaluate(request("r1")).outcome, .allow)
+        // Bob reuses alice's id: refused, holding nothing, and the id stays alice's.
+        let reused = meter.evaluate(request("r1") { $0.userID = "bob" })
+        XCTAssertEqual(reused.outcome, .deny)
+        XCTAssertEqual(reused.reasons.map(\.message), ["`request_id` `r1` was already used: each request needs an id of its own"])
+        XCTAssertEqual(try dailyUse(store, "bob"), 0)
+        XCTAssertEqual(meter.evaluate(request("") {  $0.userID = "carol" }).reasons.map(\.message), ["`request_id` must not be empty"])
+    }
+
+    func testRequestsWithoutIDsStillCountAgainstRequestRates() throws {
+        var compiled = UsageMeterTests.compiled
+        compiled.budgets = []
+        compiled.rateLimits = compiled.rateLimits.filter { $0.unit == .requests }.map { var limit = $0; limit.limit = 2; return limit }
+        let meter = try UsageMeter(plan: try Plan(compiled), store: MemoryUsageStore(), clock: { UsageMeterTests.now })
+        let outcomes = (0..<3).map { _ in meter.evaluate(request { $0.requestID = nil }).outcome }
+        XCTAssertEqual(outcomes, [.allow, .allow, .deny], "each gets an id of its own, so none passes as a repeat")
+    }
+
+    func testWhatAMeteredRequestOrCompletionMustState() throws {
+        let meter = try makeMeter()
+        func message(_ request: Request) -> String? { meter.evaluate(request).reasons.first?.message }
+        XCTAssertEqual(message(request { $0.timestamp = Timestamp(secondsSinceEpoch: UsageMeterTests.now + 86_400 * 365 * 70) }),
+                       "`timestamp` is 2207520000 s from the clock; a metered request's time must be within 300 s")
+        XCTAssertEqual(message(request { $0.tokensIn = nil; $0.contextTokens = nil }),
+                       "`tokens_in` or `context_tokens` is required: budget `per_user_daily` reserves the input")
+        XCTAssertEqual(message(completion(tokensOut: 10) .with { $0.tokensIn = nil }),
+                       "`tokens_in` and `tokens_out` are required: a completion is charged what it used")
+        XCTAssertEqual(message(completion(tokensOut: 10).with { $0.model = "gpt-9" }),
+                       "a completion names the model that answered (one the policy declares): it is charged at its prices")
+        // A completion's own `budget` object is ignored like a request's.
+        XCTAssertEqual(meter.evaluate(request("c1")).outcome, .allow)
+        XCTAssertEqual(meter.evaluate(completion("c1", tokensOut: 10).with { $0.budgetUsedPercent = 99 }).alerts.map(\.name), [])
+    }
+
+    func testNoRetryIsOfferedWhenABudgetRefusesToo() throws {
+        let store = MemoryUsageStore()
+        let meter = try makeMeter(store)
+        store.addPriorUse(60, to: try meterOf("per_user_requests"), at: UsageMeterTests.now)
+        XCTAssertEqual(meter.evaluate(request("a")).retryAfterSeconds, 61)
+        store.addPriorUse(25_000_000, to: try meterOf("per_user_daily"), at: UsageMeterTests.now)
+        let both = meter.evaluate(request("b"))
+        XCTAssertEqual(Set(both.reasons.map(\.code)), [.budgetExceeded, .rateLimited])
+        XCTAssertNil(both.retryAfterSeconds, "the budget has no room until tomorrow")
     }
 
     func testTheOutputEstimateComesFromMaxTokensTheModelThePolicyOrTheWindow() throws {
@@ -186,8 +239,17 @@ final class UsageMeterTests: XCTestCase {
         compiled.rateLimits = []
         let plan = try Plan(compiled)
         let meter = try UsageMeter(plan: plan, store: FailingStore())
-        XCTAssertFalse(meter.meters)
+        XCTAssertFalse(meter.isMetering)
         XCTAssertEqual(meter.evaluate(request()), plan.evaluate(request()), "no store is asked")
+    }
+}
+
+extension Request {
+    /// The request with `change` made to it.
+    func with(_ change: (inout Request) -> Void) -> Request {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }
 

@@ -57,7 +57,7 @@ final class UsageReportTests: XCTestCase {
     /// five over seven days with nothing on December 4th and 6th.
     private func filledStore() throws -> MemoryUsageStore {
         let store = MemoryUsageStore()
-        let meter = try UsageMeter(plan: Plan(UsageReportTests.policy), store: store)
+        let meter = try UsageMeter(plan: Plan(UsageReportTests.policy), store: store, options: .init(timestampTolerance: nil))
         // Opus: $15 in, $75 out per million tokens; sonnet $3 / $15; gpt-4 $30 / $60.
         charge(meter, "r0", Self.alice, "claude-3-opus", "agent_mode", tokensIn: 1_000, tokensOut: 0, at: "2026-11-30T12:00:00Z")  // 15_000
         charge(meter, "r1", Self.alice, "claude-3-opus", "agent_mode", tokensIn: 100_000, tokensOut: 20_000, at: "2026-12-01T10:00:00Z")  // 1_500_000 + 1_500_000

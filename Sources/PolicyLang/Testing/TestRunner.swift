@@ -31,7 +31,7 @@ public enum TestRunner {
             var problems: [String] = []
             let store = MemoryUsageStore()
             if !plan.compiled.budgets.isEmpty || !plan.compiled.rateLimits.isEmpty,
-               let meter = try? UsageMeter(plan: plan, store: store, clock: { now }) {
+               let meter = try? UsageMeter(plan: plan, store: store, options: .init(timestampTolerance: nil), clock: { now }) {
                 let time = test.request.timestamp?.secondsSinceEpoch ?? now
                 for prior in test.priorUse {
                     if let target = meter.meter(named: prior.name, for: test.request) {

@@ -19,7 +19,7 @@ final class MeteredLimit: Sendable {
     /// Alert indexes in the plan.
     let alerts: [Int]
     let source: String
-    /// `budget/NAME/` or `rate/NAME/`: the start of each of its meters' keys.
+    /// `budget/NAME/UNIT/WINDOW/` or `rate/…`: the start of each of its meters' keys.
     let keyPrefix: String
 
     init(kind: Kind, name: String, scope: BudgetScope, member: String?, window: UsageWindow, unit: UsageUnit, limit: Int,
@@ -58,7 +58,7 @@ final class MeteredLimit: Sendable {
                 kind: .budget, name: budget.name, scope: budget.scope, member: budget.member, window: budget.window,
                 unit: budget.unit, limit: budget.limit,
                 thresholds: budget.warnAtPercent, alerts: try alertIndexes(budget.alerts, "budgets[\(index)].alerts"),
-                source: budget.source, keyPrefix: "budget/" + budget.name + "/"))
+                source: budget.source, keyPrefix: keyPrefix(.budget, budget.name, budget.unit, budget.window)))
         }
         for (index, rate) in plan.compiled.rateLimits.enumerated() {
             guard names.insert(rate.name).inserted else {
@@ -68,9 +68,16 @@ final class MeteredLimit: Sendable {
                 kind: .rateLimit, name: rate.name, scope: rate.scope, member: rate.member, window: .rolling(seconds: rate.windowSeconds),
                 unit: rate.unit == .requests ? .requests : .tokens, limit: rate.limit, thresholds: [],
                 alerts: try alertIndexes(rate.alerts, "rate_limits[\(index)].alerts"), source: rate.source,
-                keyPrefix: "rate/" + rate.name + "/"))
+                keyPrefix: keyPrefix(.rateLimit, rate.name, rate.unit == .requests ? .requests : .tokens, .rolling(seconds: rate.windowSeconds))))
         }
         return limits
+    }
+
+    /// Where a limit's meters are kept: `budget/NAME/UNIT/WINDOW/` then the member. The unit and
+    /// window are part of it so that a budget changed from dollars to tokens, or from daily to
+    /// monthly, starts from zero instead of reading the old amounts in the new terms.
+    static func keyPrefix(_ kind: Kind, _ name: String, _ unit: UsageUnit, _ window: UsageWindow) -> String {
+        kind.rawValue + "/" + name + "/" + unit.rawValue + "/" + window.key + "/"
     }
 
     /// The member of the scope a request belongs to, if it names one.

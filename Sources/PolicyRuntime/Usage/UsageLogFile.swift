@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// The durable store's directory: `usage.log` (the append-only log), `usage.snapshot` (the
-/// latest snapshot) and `usage.lock` (the lock every process holds while it reads or writes).
+/// latest snapshot) and `usage.lock` (the lock a process holds while it catches up and writes;
+/// reports read without it).
 ///
 /// Not thread-safe: one thread at a time, holding ``lock()``. Every method that reads records
 /// checks them: a bad record with good records after it is corruption (refused with its offset,
@@ -53,13 +54,29 @@ final class UsageLogFile {
     }
 
     private static func failure(_ what: String, _ name: String, in directory: String) -> UsageStoreError {
-        UsageStoreError("\(what) `\(directory)/\(name)`: \(String(cString: strerror(errno)))")
+        // Messages are lower-case: "no space left on device".
+        let reason = String(cString: strerror(errno))
+        return UsageStoreError("\(what) `\(directory)/\(name)`: \(reason.prefix(1).lowercased() + reason.dropFirst())")
     }
 
-    /// Takes the directory's lock: other processes (and other stores in this one) wait.
+    /// How long to wait for the directory's lock before failing (closed): a process stopped
+    /// while it holds the lock must not stall every gateway on the host.
+    static let lockTimeout = 10.0
+
+    /// Takes the directory's lock: other processes (and other stores in this one) wait, for at
+    /// most ``lockTimeout`` seconds.
     func lock() throws(UsageStoreError) {
-        while flock(lockDescriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw UsageLogFile.failure("cannot lock", UsageLogFile.lockName, in: directory) }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(UsageLogFile.lockTimeout * 1e9)
+        var pause: UInt32 = 50
+        while flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                throw UsageLogFile.failure("cannot lock", UsageLogFile.lockName, in: directory)
+            }
+            guard DispatchTime.now().uptimeNanoseconds < deadline else {
+                throw UsageStoreError("`\(directory)/\(UsageLogFile.lockName)` has been locked by another process for \(Int(UsageLogFile.lockTimeout)) s")
+            }
+            usleep(pause)
+            pause = min(pause * 2, 5_000)
         }
     }
 
@@ -81,6 +98,8 @@ final class UsageLogFile {
         if try size() == 0 {
             try append(UsageLogCodec.header, at: 0)
             try sync()
+            // The new file's name is durable once the directory is.
+            syncDirectory()
             return UsageLogCodec.header.count
         }
         let start = try read(from: 0, count: min(try size(), 256))
@@ -154,8 +173,10 @@ final class UsageLogFile {
                 position = lineEnd + 1
                 continue
             }
-            // A bad record: the tail that a crash cut short, or corruption if good records follow.
-            if UsageLogFile.containsGoodRecord(bytes[min(bytes.count, lineEnd + 1)...]) {
+            // A bad record: the tail that a crash cut short — a line with no line feed, since a
+            // record is written whole before it is synced — or else corruption: a complete line
+            // that fails its checksum, or good records after it.
+            if newline != nil || UsageLogFile.containsGoodRecord(bytes[min(bytes.count, lineEnd + 1)...]) {
                 throw UsageStoreError("`\(directory)/\(UsageLogFile.logName)` is corrupt at offset \(offset + position) (a record fails its checksum and good records follow); refusing to use it")
             }
             if repair {
@@ -213,6 +234,10 @@ final class UsageLogFile {
             throw UsageLogFile.failure("cannot install", UsageLogFile.snapshotName, in: directory)
         }
         // The rename is durable once the directory is.
+        syncDirectory()
+    }
+
+    private func syncDirectory() {
         let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
         if directoryDescriptor >= 0 {
             _ = fsync(directoryDescriptor)

@@ -18,6 +18,7 @@ public final class UsageMeter: Sendable {
     /// Whether some condition reads `budget.used` or `budget.exceeded` (then they come from the store).
     let readsBudgetFields: Bool
     let clock: @Sendable () -> Int
+    let options: Options
     /// Per model: the output tokens reserved without `max_tokens` (its estimate, the policy's,
     /// or its context window), worked out once.
     let outputEstimates: [Int?]
@@ -26,13 +27,29 @@ public final class UsageMeter: Sendable {
     /// `context_tokens`) when it is metered: a billion. More is refused as `invalid_request`.
     public static let maximumTokens = 1_000_000_000
 
+    /// How a meter treats time.
+    public struct Options: Sendable {
+        /// How far, in seconds, a request's `timestamp` may be from the clock; further is
+        /// `invalid_request`. A timestamp chooses the period a request is charged to and when
+        /// reservations expire, so a client that could send any would release everyone's
+        /// reservations or charge a period already over. 300 by default; nil accepts any
+        /// timestamp, for replays and tests (`policyc eval --replay`, `policyc test`).
+        public var timestampTolerance: Int?
+
+        /// The defaults: timestamps within five minutes of the clock.
+        public init(timestampTolerance: Int? = 300) {
+            self.timestampTolerance = timestampTolerance
+        }
+    }
+
     /// Meters `plan`'s budgets and rate limits in `store`.
     /// - Parameter clock: seconds since the epoch, for requests without a `timestamp`.
     /// - Throws: ``PlanError`` when a budget or rate limit names an alert the policy lacks.
-    public init(plan: Plan, store: any UsageStore,
+    public init(plan: Plan, store: any UsageStore, options: Options = Options(),
                 clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) throws(PlanError) {
         self.plan = plan
         self.store = store
+        self.options = options
         self.clock = clock
         self.limits = try MeteredLimit.all(plan)
         self.outputEstimates = plan.compiled.models.map {
@@ -45,7 +62,7 @@ public final class UsageMeter: Sendable {
     }
 
     /// Whether the policy declares any budget or rate limit.
-    public var meters: Bool { !limits.isEmpty }
+    public var isMetering: Bool { !limits.isEmpty }
 
     /// Decides a request given as JSON; a request that cannot be read is denied with
     /// `invalid_request`, and reserves nothing.
@@ -76,10 +93,19 @@ public final class UsageMeter: Sendable {
         return Meter(key: limit.keyPrefix + member, window: limit.window)
     }
 
-    private func decide(_ request: Request, _ evaluatePlan: (Request) -> Decision) -> Decision {
-        guard !limits.isEmpty else { return evaluatePlan(request) }
-        let now = request.timestamp?.secondsSinceEpoch ?? clock()
+    private func decide(_ original: Request, _ evaluatePlan: (Request) -> Decision) -> Decision {
+        guard !limits.isEmpty else { return evaluatePlan(original) }
+        // With a store, the store's numbers are the truth: the request's own are never read.
+        var request = original
+        request.budgetUsedPercent = nil
+        request.budgetExceeded = nil
+        let clockNow = clock()
+        let now = request.timestamp?.secondsSinceEpoch ?? clockNow
+        if let tolerance = options.timestampTolerance, abs(now - clockNow) > tolerance {
+            return plan.invalidRequest("`timestamp` is \(abs(now - clockNow)) s from the clock; a metered request's time must be within \(tolerance) s")
+        }
         if let problem = tokenProblem(request) { return plan.invalidRequest(problem) }
+        if request.requestID?.isEmpty == true { return plan.invalidRequest("`request_id` must not be empty") }
         if request.action == .completion {
             guard let requestID = request.requestID else {
                 return plan.invalidRequest("`request_id` is required: a completion settles the reservation its request made under that id")
@@ -87,17 +113,13 @@ public final class UsageMeter: Sendable {
             return settle(request, requestID, at: now, evaluatePlan)
         }
         let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
+        let estimate = estimatedCost(request, modelSlot)
         let charges: [MeteredCharge]
-        switch self.charges(request, modelSlot, at: now) {
+        switch self.charges(request, modelSlot, estimate: estimate) {
         case .success(let found): charges = found
         case .failure(let problem): return plan.invalidRequest(problem.message)
         }
-        let estimate = estimatedCost(request, modelSlot)
         guard !charges.isEmpty else { return evaluatePlan(request) }
-        var request = request
-        // With a store, the store's numbers are the truth: the request's own are not read.
-        request.budgetUsedPercent = nil
-        request.budgetExceeded = nil
         if readsBudgetFields {
             do {
                 let used = try store.used(charges.map(\.charge.meter), at: now)
@@ -118,8 +140,10 @@ public final class UsageMeter: Sendable {
             decision.usage = UsageSummary(cost: estimate, reserved: 0)
             return decision
         }
+        // A request that names no id holds request counts only (anything else needs one), which
+        // nothing settles: it gets an id of its own.
         let reservation = ReservationRequest(
-            requestID: request.requestID ?? "", time: now, expiresAt: now + plan.compiled.usage.reservationTimeoutSeconds,
+            requestID: request.requestID ?? "~" + UUID().uuidString, time: now, expiresAt: now + plan.compiled.usage.reservationTimeoutSeconds,
             charges: charges.map(\.charge), attribution: attribution(request, modelSlot))
         let result: ReservationResult
         do {
@@ -148,6 +172,8 @@ public final class UsageMeter: Sendable {
             let limit = limits[charges[index].limit]
             let used = result.usedBefore[index]
             if limit.kind == .budget {
+                // A budget that refuses has no room until its period ends: no time to retry at.
+                everRetries = false
                 decision.reasons.append(Reason(
                     code: .budgetExceeded, rule: "budget:" + limit.name,
                     message: "budget `\(limit.name)` has \(UsageMeter.describe(max(0, limit.limit - used), limit.unit)) left of "
@@ -166,6 +192,14 @@ public final class UsageMeter: Sendable {
         if !result.refused.isEmpty {
             decision.outcome = .deny
             decision.retryAfterSeconds = everRetries ? retryAfter : nil
+        }
+        if result.status == .duplicate {
+            // A repeated id holds nothing more; letting it through would let any request reuse
+            // another's reservation (and its completion settle someone else's).
+            decision.outcome = .deny
+            decision.reasons.append(Reason(code: .invalidRequest, rule: "request",
+                                           message: "`request_id` `\(Plan.shown(request.requestID ?? ""))` was already used: each request needs an id of its own",
+                                           source: ""))
         }
         for crossing in result.crossings {
             for alertIndex in limits[charges[crossing.charge].limit].alerts {
@@ -188,17 +222,24 @@ public final class UsageMeter: Sendable {
     /// A completion: decided by the policy's response stage, and its reservation settled at
     /// what it actually used, whatever the decision (the tokens were spent).
     private func settle(_ request: Request, _ requestID: String, at now: Int, _ evaluatePlan: (Request) -> Decision) -> Decision {
-        var decision = evaluatePlan(request)
         let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
-        let cost = plan.cost(tokensIn: request.tokensIn, tokensOut: request.tokensOut, modelSlot: modelSlot)
-        let settlement = SettlementRequest(requestID: requestID, time: now, costMicros: cost, tokensIn: request.tokensIn ?? 0,
-                                           tokensOut: request.tokensOut ?? 0, model: modelSlot.map { plan.compiled.models[$0].id })
+        // What a completion reports is what is charged: it must say it, not leave it at zero.
+        guard let tokensIn = request.tokensIn, let tokensOut = request.tokensOut else {
+            return plan.invalidRequest("`tokens_in` and `tokens_out` are required: a completion is charged what it used")
+        }
+        guard modelSlot != nil else {
+            return plan.invalidRequest("a completion names the model that answered (one the policy declares): it is charged at its prices")
+        }
+        var decision = evaluatePlan(request)
+        let cost = plan.cost(tokensIn: tokensIn, tokensOut: tokensOut, modelSlot: modelSlot)
+        let settlement = SettlementRequest(requestID: requestID, time: now, costMicros: cost, tokensIn: tokensIn,
+                                           tokensOut: tokensOut, model: modelSlot.map { plan.compiled.models[$0].id })
         do {
             let result = try store.settle(settlement)
             var summary = UsageSummary(cost: cost, reserved: 0, settlement: result)
             // Where the budgets stand now (the guide's CostReport: totals and what remains), for
             // the meters the completion's identity is in.
-            if case .success(let charges) = self.charges(request, modelSlot, at: now, estimating: false), !charges.isEmpty {
+            if case .success(let charges) = self.charges(request, modelSlot, estimate: nil), !charges.isEmpty {
                 let used = try store.used(charges.map(\.charge.meter), at: now)
                 for (index, entry) in charges.enumerated() {
                     let status = status(entry, used: used[index], at: now)
@@ -219,15 +260,13 @@ public final class UsageMeter: Sendable {
 
     /// The budgets and rate limits in a request's scope with what it would hold on each, or why
     /// the request cannot be metered.
-    /// - Parameter estimating: false to find the meters only (a completion's), without requiring
-    ///   what a reservation needs.
-    private func charges(_ request: Request, _ modelSlot: Int?, at now: Int,
-                         estimating: Bool = true) -> Result<[MeteredCharge], UsageStoreError> {
+    /// - Parameter estimate: the request's estimated cost, to hold on money budgets; nil to find
+    ///   the meters only (a completion's), without requiring what a reservation needs.
+    private func charges(_ request: Request, _ modelSlot: Int?, estimate: Int?) -> Result<[MeteredCharge], UsageStoreError> {
         var charges: [MeteredCharge] = []
         charges.reserveCapacity(limits.count)
-        // Computed once, when the first limit that needs them is met.
+        // Worked out once, when the first limit that needs it is met.
         var tokens: Int?
-        var cost: Int?
         for index in limits.indices {
             let limit = limits[index]
             let key = limit.member(of: request)
@@ -241,7 +280,7 @@ public final class UsageMeter: Sendable {
             switch limit.unit {
             case .requests: amount = 1
             case .tokens, .usdMicros:
-                guard estimating else {
+                guard let estimate else {
                     amount = 0
                     break
                 }
@@ -249,14 +288,15 @@ public final class UsageMeter: Sendable {
                     return .failure(UsageStoreError("`request_id` is required: \(limit.what) `\(limit.name)` reserves the request's use until its completion settles it"))
                 }
                 if tokens == nil {
+                    guard let input = request.tokensIn ?? request.contextTokens else {
+                        return .failure(UsageStoreError("`tokens_in` or `context_tokens` is required: \(limit.what) `\(limit.name)` reserves the input"))
+                    }
                     guard let output = outputEstimate(request, modelSlot) else {
                         return .failure(UsageStoreError("`max_tokens` is required: \(limit.what) `\(limit.name)` reserves the output, and neither the model nor the policy declares an `output_estimate`"))
                     }
-                    let input = request.tokensIn ?? request.contextTokens ?? 0
                     tokens = input + output
-                    cost = plan.cost(tokensIn: input, tokensOut: output, modelSlot: modelSlot)
                 }
-                amount = limit.unit == .tokens ? tokens! : cost!
+                amount = limit.unit == .tokens ? tokens! : estimate
             }
             charges.append(MeteredCharge(limit: index, member: key, charge: MeterCharge(
                 meter: Meter(key: limit.keyPrefix + key, window: limit.window), unit: limit.unit, limit: limit.limit, amount: amount,

@@ -32,7 +32,7 @@ public struct UsageStoreError: Error, Sendable, Equatable, CustomStringConvertib
 /// One counter of use: a budget or rate limit for one member of its scope (`alice`'s daily
 /// budget), counted over a window.
 public struct Meter: Sendable, Equatable, Hashable {
-    /// The store's key: `budget/NAME/SCOPE_KEY` or `rate/NAME/SCOPE_KEY`.
+    /// The store's key: `budget/NAME/UNIT/WINDOW/MEMBER` or `rate/NAME/UNIT/WINDOW/MEMBER`.
     public var key: String
     /// How the meter counts over time.
     public var window: UsageWindow

@@ -10,7 +10,7 @@ import Glibc
 enum EvalCommand: Command {
     static let name = "eval"
     static let summary = "decide requests against a policy"
-    static let usage = "policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--state DIR|URL] [--verify-key FILE] [--explain]"
+    static let usage = "policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--state DIR|URL [--replay]] [--verify-key FILE] [--explain]"
     static let details = """
         The policy is a .pol file (compiled on the fly) or a compiled .json document, whose
         document_digest is checked. With --verify-key, the document must also be signed with
@@ -27,7 +27,9 @@ enum EvalCommand: Command {
         use in the usage store (a directory, created if needed, shared safely by processes on
         one host; or redis://HOST:PORT[/DB] for many hosts), a completion with the same
         request_id settles it, and each decision carries `usage`. Without --state, the policy's
-        budgets are only read from the requests' own `budget` fields.
+        budgets are only read from the requests' own `budget` fields. A metered request's
+        `timestamp` chooses the period it is charged to, so it must be within 5 minutes of the
+        clock; --replay accepts any (replaying recorded traffic into a store of its own).
 
         exit status: 0 every request was decided, 2 usage error or a policy that cannot be loaded
         """
@@ -40,6 +42,7 @@ enum EvalCommand: Command {
         OptionSpec("key-id", value: "ID", help: "the id the signature must name (default `default`)"),
         OptionSpec("explain", help: "add the role checks, rules, alerts and playbooks evaluated and why each matched or not"),
         UsageState.option,
+        OptionSpec("replay", help: "with --state: accept requests' timestamps however far from the clock (replaying recorded traffic)"),
     ]
 
     static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
@@ -54,7 +57,8 @@ enum EvalCommand: Command {
         if let state = arguments.value("state") {
             guard !explain else { throw .usage("eval: --explain and --state cannot be combined: an explanation does not reserve usage") }
             do {
-                decider.meter = try UsageMeter(plan: plan, store: try UsageState.open(state, command: name))
+                let options = UsageMeter.Options(timestampTolerance: arguments.has("replay") ? nil : 300)
+                decider.meter = try UsageMeter(plan: plan, store: try UsageState.open(state, command: name), options: options)
             } catch let error as CommandFailure {
                 throw error
             } catch {
