@@ -153,7 +153,8 @@ final class UsageReportCLITests: XCTestCase {
         XCTAssertTrue(missingState.stderr.contains("--state DIR|URL is required"), missingState.stderr)
         let noStore = try CLITests.run(["usage", "report", "--state", state + "-missing"])
         XCTAssertEqual(noStore.status, 2)
-        XCTAssertTrue(noStore.stderr.contains("no usage store at"), noStore.stderr)
+        XCTAssertTrue(noStore.stderr.contains("no usage store in"), noStore.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: state + "-missing"), "a report creates nothing")
         XCTAssertEqual(try CLITests.run(["usage", "report", "--state", state, "--by", "colour"]).status, 2)
         XCTAssertEqual(try CLITests.run(["usage", "report", "--state", state, "--policy", "no/such.pol"]).status, 2)
     }

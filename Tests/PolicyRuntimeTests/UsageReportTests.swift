@@ -297,6 +297,13 @@ final class UsageReportTests: XCTestCase {
                        + #""o""neil, jr",1,1,2,1234567,1.234567,100.00"# + "\r\n")
     }
 
+    func testCSVNamesAreSafeToOpen() {
+        XCTAssertEqual(UsageReport.csvField("=HYPERLINK(\"x\")"), #""'=HYPERLINK(""x"")""#, "a formula is not run")
+        XCTAssertEqual(UsageReport.csvField("@user"), "'@user")
+        XCTAssertEqual(UsageReport.csvField("-5"), "-5", "a number stays a number")
+        XCTAssertEqual(UsageReport.csvField("a\u{0}b\u{1B}c"), "a\u{FFFD}b\u{FFFD}c")
+    }
+
     func testJSONHasEverySectionInMicroDollars() throws {
         let report = try report()
         guard case .object(let members, _) = try JSONTree.parse(report.jsonBytes()) else { return XCTFail("not an object") }

@@ -199,18 +199,6 @@ extension Checker {
 
     /// `response` when the condition reads the model's output, else `request`.
     func stage(of condition: Condition) -> RuleStage {
-        fields(of: condition).contains(RequestField.response.path) ? .response : .request
-    }
-
-    /// Every field a condition reads.
-    func fields(of condition: Condition) -> Set<String> {
-        switch condition {
-        case .constant: return []
-        case .all(let parts), .any(let parts): return parts.reduce(into: Set()) { $0.formUnion(fields(of: $1)) }
-        case .not(let inner): return fields(of: inner)
-        case .compare(let field, _, _), .oneOf(let field, _), .includes(let field, _), .textContains(let field, _, _),
-             .has(let field, _, _, _), .isTrue(let field):
-            return [field]
-        }
+        condition.fields.contains(RequestField.response.path) ? .response : .request
     }
 }

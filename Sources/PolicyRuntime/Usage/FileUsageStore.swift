@@ -82,19 +82,21 @@ public final class FileUsageStore: UsageStore, @unchecked Sendable {
         return result
     }
 
-    /// See ``UsageStore/records(from:to:)``: the whole log replayed with records kept. It reads
-    /// through descriptors of its own and without the lock, so it never holds up charging; a
-    /// record being written as it reads is simply not there yet.
+    /// See ``UsageStore/records(from:to:)``: the whole log replayed with records kept.
     public func records(from: Int?, to: Int?) throws(UsageStoreError) -> [UsageRecord] {
-        let reader = try UsageLogFile(directory: file.directory, warn: { _ in })
+        try FileUsageStore.records(inDirectory: file.directory, from: from, to: to)
+    }
+
+    /// The settled requests of the store in `directory`, read without opening the store: nothing
+    /// is created, locked or repaired, so a report can run beside the gateways (or on a copy)
+    /// with read access only. A record being written as it reads is simply not there yet.
+    /// - Throws: ``UsageStoreError`` when there is no usage log, or it is not one, or it is corrupt.
+    public static func records(inDirectory directory: String, from: Int?, to: Int?) throws(UsageStoreError) -> [UsageRecord] {
+        let reader = try UsageLogFile(readingDirectory: directory)
         var ledger = UsageLedger(keepsRecords: true)
-        if try reader.size() > 0 {
-            let first = try reader.prepare()
-            _ = try reader.readOperations(from: first, repair: false) { UsageLedger.apply($0, to: &ledger) }
-        }
-        return (ledger.records ?? []).filter { record in
-            (from.map { record.time >= $0 } ?? true) && (to.map { record.time < $0 } ?? true)
-        }.sorted { $0.time < $1.time }
+        let first = try reader.checkHeader()
+        _ = try reader.readOperations(from: first, repair: false) { UsageLedger.apply($0, to: &ledger) }
+        return UsageRecord.selected(ledger.records ?? [], from: from, to: to)
     }
 
     // MARK: Group commit

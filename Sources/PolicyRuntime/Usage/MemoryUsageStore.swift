@@ -38,11 +38,7 @@ public final class MemoryUsageStore: UsageStore, @unchecked Sendable {
 
     /// See ``UsageStore/records(from:to:)``.
     public func records(from: Int?, to: Int?) throws(UsageStoreError) -> [UsageRecord] {
-        ledger { ledger in
-            (ledger.records ?? []).filter { record in
-                (from.map { record.time >= $0 } ?? true) && (to.map { record.time < $0 } ?? true)
-            }.sorted { $0.time < $1.time }
-        }
+        ledger { UsageRecord.selected($0.records ?? [], from: from, to: to) }
     }
 
     /// Adds use to a meter directly, as if settled requests had used it: the prior use a test

@@ -1,7 +1,8 @@
 /// The usage arithmetic every store in this process shares: meters as amounts per bucket,
 /// open reservations, closed ones remembered for idempotency, and threshold marks.
 ///
-/// A value type changed only by ``reserve(_:)``, ``settle(_:)`` and ``releaseExpired(at:)``,
+/// A value type changed only by ``reserve(_:)``, ``settle(_:)``, ``releaseExpired(at:)`` (and
+/// ``add(_:to:at:)``, the prior use a test states, which only the memory store offers),
 /// each deterministic in the ledger and its argument: the durable store logs the operations and
 /// gets the same ledger back by replaying them. The Redis store runs the same arithmetic as a
 /// server-side script (`RedisUsageScripts`); the conformance suite holds them to one

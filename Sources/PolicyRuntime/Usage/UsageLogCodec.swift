@@ -121,13 +121,6 @@ enum UsageLogCodec {
         appendLine(json: json, into: &out)
     }
 
-    /// An operation's record line.
-    static func line(_ operation: Operation) -> [UInt8] {
-        var out: [UInt8] = []
-        append(operation, into: &out)
-        return out
-    }
-
     private static func optional(_ text: String?) -> JSONTree { text.map { .string($0) } ?? .null() }
 
     /// Reads an operation record; nil when it is not one (a well-formed line the codec does not know

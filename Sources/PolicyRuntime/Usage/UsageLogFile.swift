@@ -48,9 +48,21 @@ final class UsageLogFile {
         }
     }
 
+    /// Opens an existing store's log for reading only: no file is created, and ``lock()`` and
+    /// every write fail.
+    init(readingDirectory directory: String) throws(UsageStoreError) {
+        self.directory = directory
+        self.warn = { _ in }
+        lockDescriptor = -1
+        logDescriptor = open(directory + "/" + UsageLogFile.logName, O_RDONLY | O_CLOEXEC)
+        guard logDescriptor >= 0 else {
+            throw UsageStoreError("no usage store in `\(directory)`: cannot read `\(UsageLogFile.logName)` (\(String(cString: strerror(errno)).lowercased()))")
+        }
+    }
+
     deinit {
         close(logDescriptor)
-        close(lockDescriptor)
+        if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
     private static func failure(_ what: String, _ name: String, in directory: String) -> UsageStoreError {
@@ -66,6 +78,7 @@ final class UsageLogFile {
     /// Takes the directory's lock: other processes (and other stores in this one) wait, for at
     /// most ``lockTimeout`` seconds.
     func lock() throws(UsageStoreError) {
+        guard lockDescriptor >= 0 else { throw UsageStoreError("`\(directory)` was opened for reading only") }
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(UsageLogFile.lockTimeout * 1e9)
         var pause: UInt32 = 50
         while flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
@@ -92,6 +105,15 @@ final class UsageLogFile {
         return Int(status.st_size)
     }
 
+    /// Checks that the log starts with the header; returns the offset of the first operation.
+    func checkHeader() throws(UsageStoreError) -> Int {
+        let start = try read(from: 0, count: min(try size(), 256))
+        guard start.starts(with: UsageLogCodec.header) else {
+            throw UsageStoreError("`\(directory)/\(UsageLogFile.logName)` is not a PolicyLang usage log (its first record is not the header); refusing to use it")
+        }
+        return UsageLogCodec.header.count
+    }
+
     /// Writes the header into an empty log; checks it in one that has records. Returns the
     /// offset of the first operation.
     func prepare() throws(UsageStoreError) -> Int {
@@ -102,11 +124,7 @@ final class UsageLogFile {
             syncDirectory()
             return UsageLogCodec.header.count
         }
-        let start = try read(from: 0, count: min(try size(), 256))
-        guard start.starts(with: UsageLogCodec.header) else {
-            throw UsageStoreError("`\(directory)/\(UsageLogFile.logName)` is not a PolicyLang usage log (its first record is not the header); refusing to use it")
-        }
-        return UsageLogCodec.header.count
+        return try checkHeader()
     }
 
     /// Writes `bytes` at `offset` (the log's end), all of them or an error.

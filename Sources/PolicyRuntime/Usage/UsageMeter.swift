@@ -114,7 +114,7 @@ public final class UsageMeter: Sendable {
         }
         let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
         let estimate = estimatedCost(request, modelSlot)
-        let charges: [MeteredCharge]
+        let charges: [ScopedCharge]
         switch self.charges(request, modelSlot, estimate: estimate) {
         case .success(let found): charges = found
         case .failure(let problem): return plan.invalidRequest(problem.message)
@@ -158,7 +158,7 @@ public final class UsageMeter: Sendable {
     }
 
     /// Adds the reservation's outcome to the decision: refusals, crossings' alerts, usage.
-    private func apply(_ result: ReservationResult, _ charges: [MeteredCharge], _ request: Request,
+    private func apply(_ result: ReservationResult, _ charges: [ScopedCharge], _ request: Request,
                        _ estimate: Int, at now: Int, to decision: inout Decision) {
         let holds = result.status == .reserved
         var statuses: (budgets: [MeterStatus], rates: [MeterStatus]) = ([], [])
@@ -214,7 +214,7 @@ public final class UsageMeter: Sendable {
     }
 
     /// Where one meter stands.
-    private func status(_ entry: MeteredCharge, used: Int, at now: Int) -> MeterStatus {
+    private func status(_ entry: ScopedCharge, used: Int, at now: Int) -> MeterStatus {
         let limit = limits[entry.limit]
         return MeterStatus(name: limit.name, scope: limit.scope, key: entry.member, unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
     }
@@ -262,8 +262,8 @@ public final class UsageMeter: Sendable {
     /// the request cannot be metered.
     /// - Parameter estimate: the request's estimated cost, to hold on money budgets; nil to find
     ///   the meters only (a completion's), without requiring what a reservation needs.
-    private func charges(_ request: Request, _ modelSlot: Int?, estimate: Int?) -> Result<[MeteredCharge], UsageStoreError> {
-        var charges: [MeteredCharge] = []
+    private func charges(_ request: Request, _ modelSlot: Int?, estimate: Int?) -> Result<[ScopedCharge], UsageStoreError> {
+        var charges: [ScopedCharge] = []
         charges.reserveCapacity(limits.count)
         // Worked out once, when the first limit that needs it is met.
         var tokens: Int?
@@ -298,7 +298,7 @@ public final class UsageMeter: Sendable {
                 }
                 amount = limit.unit == .tokens ? tokens! : estimate
             }
-            charges.append(MeteredCharge(limit: index, member: key, charge: MeterCharge(
+            charges.append(ScopedCharge(limit: index, member: key, charge: MeterCharge(
                 meter: Meter(key: limit.keyPrefix + key, window: limit.window), unit: limit.unit, limit: limit.limit, amount: amount,
                 thresholds: limit.thresholds)))
         }
@@ -376,25 +376,11 @@ public final class UsageMeter: Sendable {
 }
 
 /// A budget or rate limit in a request's scope: which one, for which member, and the charge.
-struct MeteredCharge {
+struct ScopedCharge {
     /// Index into the meter's limits.
     let limit: Int
     /// The member of the scope (`alice`, `platform`; empty for the organization).
     let member: String
     /// What the request holds on its meter.
     let charge: MeterCharge
-}
-
-extension Condition {
-    /// Every field path the condition reads.
-    public var fields: [String] {
-        switch self {
-        case .constant: return []
-        case .all(let parts), .any(let parts): return parts.flatMap(\.fields)
-        case .not(let part): return part.fields
-        case .compare(let field, _, _), .oneOf(let field, _), .includes(let field, _), .textContains(let field, _, _),
-             .has(let field, _, _, _), .isTrue(let field):
-            return [field]
-        }
-    }
 }

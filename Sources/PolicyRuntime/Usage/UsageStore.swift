@@ -231,6 +231,17 @@ public enum SettlementResult: String, Sendable, Equatable {
     case alreadySettled = "already_settled"
 }
 
+extension UsageRecord {
+    /// The records reserved in `[from, to)` (either end open when nil), oldest first; records of
+    /// one time keep their order. What every store's `records(from:to:)` answers.
+    static func selected(_ records: [UsageRecord], from: Int?, to: Int?) -> [UsageRecord] {
+        records.enumerated()
+            .filter { entry in (from.map { entry.element.time >= $0 } ?? true) && (to.map { entry.element.time < $0 } ?? true) }
+            .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
+            .map(\.element)
+    }
+}
+
 /// One settled request, for reports.
 public struct UsageRecord: Sendable, Equatable {
     /// The gateway's request id.

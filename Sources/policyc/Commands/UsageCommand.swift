@@ -68,16 +68,18 @@ enum UsageCommand: Command {
                          + "\(Timestamp(secondsSinceEpoch: to).rfc3339); the period would be empty")
         }
         let policy = try arguments.value("policy").map { path throws(CommandFailure) in try PolicyLoader.compiled(path, command: command) }
-        // Opening a store directory creates it: a report on a directory that is not there would
-        // print an empty report for what is most likely a mistyped path.
-        var isDirectory: ObjCBool = false
-        if !state.hasPrefix("redis://"), !FileManager.default.fileExists(atPath: state, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            throw .usage("\(command): no usage store at `\(state)`: not a directory")
-        }
-        let store = try UsageState.open(state, command: command)
+        // A report only reads: a directory is read without creating, locking or repairing
+        // anything (a mistyped path is an error, not an empty report).
         let records: [UsageRecord]
         do {
-            records = try store.records(from: UsageReport.earliestRecord(from: from, policy: policy), to: to)
+            let earliest = UsageReport.earliestRecord(from: from, policy: policy)
+            if state.hasPrefix("redis://") {
+                records = try UsageState.open(state, command: command).records(from: earliest, to: to)
+            } else {
+                records = try FileUsageStore.records(inDirectory: state, from: earliest, to: to)
+            }
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
             throw .usage("\(command): cannot read the usage store `\(state)`: \(error)")
         }
