@@ -126,7 +126,9 @@ public final class UsageMeter: Sendable {
                 var percent = 0
                 var exceeded = false
                 for (index, entry) in charges.enumerated() where limits[entry.limit].kind == .budget {
-                    percent = max(percent, Int(min(Double(used[index]) * 100 / Double(entry.charge.limit), 1e6)))
+                    // Whole percent, rounded down, in integers (saturating: a use far past the limit is "a lot").
+                    let (hundredfold, overflow) = used[index].multipliedReportingOverflow(by: 100)
+                    percent = max(percent, overflow ? Int.max : hundredfold / entry.charge.limit)
                     exceeded = exceeded || used[index] > entry.charge.limit - entry.charge.amount
                 }
                 request.budgetUsedPercent = percent
