@@ -129,6 +129,18 @@ final class UsageReportCLITests: XCTestCase {
         XCTAssertEqual(report["recommendations"], .array([]))
     }
 
+    func testWhatWasChargedThisSecondIsInTheDefaultReport() throws {
+        // No timestamps: charged at the clock's time, and reported at once (the default period
+        // ends after the current second, not at it).
+        let state = try makeTemporaryDirectory().appendingPathComponent("state").path
+        let common = #""request_id":"now-1","user":{"id":"dana","role":"developer"},"model":"claude-3-sonnet","feature":"ask_mode","context_tokens":1000,"tokens_in":1000"#
+        let requests = "{\(common),\"max_tokens\":100}\n{\(common),\"action\":\"completion\",\"tokens_out\":100}\n"
+        XCTAssertEqual(try CLITests.run(["eval", "--policy", UsageReportCLITests.policy, "--state", state], stdin: Data(requests.utf8)).status, 0)
+        let report = try CLITests.run(["usage", "report", "--state", state, "--format", "csv"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.contains("dana,1,1000,100,4500,0.004500,100.00"), report.stdout)
+    }
+
     func testUsageErrorsExitTwo() throws {
         let state = try filledState()
         let badDate = try report(state, ["--from", "2026-13-01"])

@@ -59,8 +59,10 @@ enum UsageCommand: Command {
     static func report(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
         let command = "usage report"
         guard let state = arguments.value("state") else { throw .usage("\(command): --state DIR|URL is required\n\(usage)") }
+        // The end is exclusive: by default it is the second after this one, so what was charged
+        // this second is in the report.
         let now = Int(Date().timeIntervalSince1970)
-        let to = try arguments.value("to").map { text throws(CommandFailure) in try moment(text, option: "to") } ?? now
+        let to = try arguments.value("to").map { text throws(CommandFailure) in try moment(text, option: "to") } ?? now + 1
         let from = try arguments.value("from").map { text throws(CommandFailure) in try moment(text, option: "from") }
             ?? to - defaultDays * 86_400
         guard from < to else {
