@@ -121,6 +121,38 @@ final class FileUsageStoreTests: XCTestCase {
         XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: log))), bytes, "nothing is cut off")
     }
 
+    func testADamagedLogIsRefusedOrRepairedNeverMisread() throws {
+        // 300 damaged copies of a good log (a byte flipped, bytes cut off, bytes put in, with a
+        // fixed seed): each either opens with a ledger that a prefix of the good records gives, or
+        // is refused. Never a crash, never an amount the log did not hold.
+        let directory = try makeDirectory()
+        try charge(try FileUsageStore(directory: directory), count: 6)
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/usage.log")))
+        // What the ledger holds after each prefix of whole records (the header, then 6 reserves of
+        // 100 each, then the settle of r0 at 40).
+        let prefixUse = [0, 100, 200, 300, 400, 500, 600, 540]
+        var generator = SplitMix(seed: 11)
+        var opened = 0
+        for round in 0..<300 {
+            var bytes = good
+            switch round % 3 {
+            case 0: bytes[Int(generator.next() % UInt64(bytes.count))] ^= UInt8(1 + generator.next() % 255)
+            case 1: bytes.removeLast(1 + Int(generator.next() % UInt64(bytes.count - 1)))
+            default:
+                let at = Int(generator.next() % UInt64(bytes.count))
+                bytes.insert(contentsOf: (0..<(1 + generator.next() % 8)).map { _ in UInt8(generator.next() % 256) }, at: at)
+            }
+            let copy = try makeDirectory()
+            try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: copy + "/usage.log"))
+            guard let store = try? FileUsageStore(directory: copy) else { continue }
+            opened += 1
+            let used = try store.used([Suite.meter("m")], at: Suite.day + Suite.hour)[0]
+            XCTAssertTrue(prefixUse.contains(used), "round \(round): \(used) is no prefix of the log's records")
+        }
+        XCTAssertGreaterThan(opened, 0, "cut-off tails are repaired")
+    }
+
     func testAForeignFileIsRefused() throws {
         let directory = try makeDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -169,6 +201,19 @@ final class FileUsageStoreTests: XCTestCase {
         XCTAssertEqual(try store.reserve(Suite.reservation("full", [Suite.charge("m", limit: 1_000_000, amount: 100)])).status, .reserved,
                        "and can be made once the disk has room")
         XCTAssertEqual(try FileUsageStore(directory: directory).used([Suite.meter("m")], at: Suite.day + Suite.hour), [240])
+    }
+}
+
+/// A small seeded generator (SplitMix64), so a damaged-log round can be replayed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }
 
