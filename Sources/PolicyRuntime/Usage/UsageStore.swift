@@ -3,7 +3,8 @@
 ///
 /// Every operation is atomic: a reservation is checked against every meter it charges and
 /// either holds all of them or none, however many threads, processes or hosts share the store.
-/// Operations are idempotent by request id, so a gateway may safely ask again after a timeout.
+/// Operations are idempotent by request id: a repeated reservation holds nothing more (`duplicate`,
+/// which ``UsageMeter`` refuses) and a repeated settlement changes nothing (`alreadySettled`).
 public protocol UsageStore: Sendable {
     /// Holds `reservation`'s amounts on all its meters if every one has room, else on none.
     func reserve(_ reservation: ReservationRequest) throws(UsageStoreError) -> ReservationResult
