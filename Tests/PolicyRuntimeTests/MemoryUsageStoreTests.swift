@@ -5,6 +5,14 @@ import XCTest
 final class MemoryUsageStoreTests: XCTestCase {
     func makeStore() -> any UsageStore { MemoryUsageStore() }
 
+    func testAStoreThatKeepsNoRecordsStillMeters() throws {
+        let store = MemoryUsageStore(keepsRecords: false)
+        _ = try store.reserve(UsageStoreConformance.reservation("r1", [UsageStoreConformance.charge("m", limit: 1_000, amount: 400)]))
+        XCTAssertEqual(try store.settle(UsageStoreConformance.settlement("r1", cost: 300)), .settled)
+        XCTAssertEqual(try store.used([UsageStoreConformance.meter("m")], at: UsageStoreConformance.day + UsageStoreConformance.hour), [300])
+        XCTAssertEqual(try store.records(from: nil, to: nil), [])
+    }
+
     func testEveryStoreRunsEveryCheck() throws {
         // Each store's test file calls every check of the suite (a check added to the suite and
         // forgotten by a store fails here).

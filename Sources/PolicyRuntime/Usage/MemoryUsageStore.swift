@@ -9,7 +9,7 @@ public final class MemoryUsageStore: UsageStore, @unchecked Sendable {
     // collapsed from 520,000 to 30,000 reservations/s on a 2-core machine while NSLock held
     // 350,000 (`policyc-bench usage --only memory`).
     private let lock = NSLock()
-    private var state = UsageLedger(keepsRecords: true)
+    private var state: UsageLedger
 
     /// Runs `body` on the ledger under the lock.
     private func ledger<Result>(_ body: (inout UsageLedger) -> Result) -> Result {
@@ -19,7 +19,13 @@ public final class MemoryUsageStore: UsageStore, @unchecked Sendable {
     }
 
     /// An empty store.
-    public init() {}
+    /// - Parameter keepsRecords: whether settled requests are kept for ``records(from:to:)``
+    ///   (reports). Everything else the store holds is bounded — buckets by their windows,
+    ///   reservations by their timeouts — but records grow with every request: a long-running
+    ///   process that reports elsewhere passes false.
+    public init(keepsRecords: Bool = true) {
+        state = UsageLedger(keepsRecords: keepsRecords)
+    }
 
     /// See ``UsageStore/reserve(_:)``.
     public func reserve(_ reservation: ReservationRequest) throws(UsageStoreError) -> ReservationResult {
