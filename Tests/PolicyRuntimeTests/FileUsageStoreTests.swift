@@ -92,17 +92,22 @@ final class FileUsageStoreTests: XCTestCase {
     func testCorruptionIsRefusedWithItsOffsetAndNothingIsReset() throws {
         let directory = try makeDirectory()
         try charge(try FileUsageStore(directory: directory), count: 3)
+        let log = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/usage.log")))
+        // Flip one byte inside the second operation's JSON: good records follow it.
+        try assertRefusedAsCorrupt(directory, recordAt: log.indices.filter { log[$0] == 0x0A }[1] + 1)
+    }
+
+    /// Flips a byte of the record starting at `offset`, and checks that the store refuses to open
+    /// naming that offset, and leaves the log as it is.
+    private func assertRefusedAsCorrupt(_ directory: String, recordAt offset: Int, line: UInt = #line) throws {
         let log = directory + "/usage.log"
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
-        let lines = bytes.indices.filter { bytes[$0] == 0x0A }
-        // Flip one byte inside the second operation's JSON: good records follow it.
-        let secondStart = lines[1] + 1
-        bytes[secondStart + 20] ^= 0x01
+        bytes[offset + 20] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: log))
-        XCTAssertThrowsError(try FileUsageStore(directory: directory)) { error in
-            XCTAssertTrue("\(error)".contains("corrupt at offset \(secondStart)"), "\(error)")
+        XCTAssertThrowsError(try FileUsageStore(directory: directory), line: line) { error in
+            XCTAssertTrue("\(error)".contains("corrupt at offset \(offset)"), "\(error)", line: line)
         }
-        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: log))), bytes, "a corrupt log is never rewritten")
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: log))), bytes, "a corrupt log is never rewritten", line: line)
     }
 
     func testACompleteRecordThatFailsItsChecksumIsCorruptionEvenAtTheEnd() throws {
@@ -110,15 +115,26 @@ final class FileUsageStoreTests: XCTestCase {
         // a damaged acknowledged record, never cut off as a torn tail.
         let directory = try makeDirectory()
         try charge(try FileUsageStore(directory: directory), count: 2)
-        let log = directory + "/usage.log"
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
-        let lastStart = (bytes.dropLast().lastIndex(of: 0x0A) ?? 0) + 1
-        bytes[lastStart + 30] ^= 0x01
-        try Data(bytes).write(to: URL(fileURLWithPath: log))
-        XCTAssertThrowsError(try FileUsageStore(directory: directory)) { error in
-            XCTAssertTrue("\(error)".contains("corrupt at offset \(lastStart)"), "\(error)")
+        let log = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/usage.log")))
+        try assertRefusedAsCorrupt(directory, recordAt: (log.dropLast().lastIndex(of: 0x0A) ?? 0) + 1)
+    }
+
+    func testALockHeldTooLongFailsTheChargeInsteadOfHanging() throws {
+        let directory = try makeDirectory()
+        let store = try FileUsageStore(directory: directory, lockTimeout: 0.3)
+        // Another process holding the lock: a descriptor of our own on the same file.
+        let holder = open(directory + "/usage.lock", O_RDWR)
+        XCTAssertGreaterThanOrEqual(holder, 0)
+        defer { close(holder) }
+        XCTAssertEqual(flock(holder, LOCK_EX), 0)
+        let start = DispatchTime.now().uptimeNanoseconds
+        XCTAssertThrowsError(try store.reserve(Suite.reservation("r", [Suite.charge("m", limit: 10, amount: 1)]))) { error in
+            XCTAssertTrue("\(error)".contains("has been locked by another process for 0.3 s"), "\(error)")
         }
-        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: log))), bytes, "nothing is cut off")
+        XCTAssertLessThan(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, 5, "bounded by the timeout")
+        flock(holder, LOCK_UN)
+        XCTAssertEqual(try store.reserve(Suite.reservation("r", [Suite.charge("m", limit: 10, amount: 1)])).status, .reserved,
+                       "and works again once the lock is free")
     }
 
     func testADamagedLogIsRefusedOrRepairedNeverMisread() throws {

@@ -9,20 +9,10 @@ extension Checker {
             let file = declared.file
             let what = "budget `\(budget.name.text)`"
             let scope = resolveScope(budget.scope, budget.member, what, budget.name.span, file)
-            var periodSeconds: Int?
-            var periodName: CalendarPeriod?
-            if let name = budget.periodName {
-                if let period = CalendarPeriod(rawValue: name.text) {
-                    (periodSeconds, periodName) = (period.seconds, period)
-                } else {
-                    let periods = Vocabulary.budgetPeriods.map(\.name)
-                    error(.unknownValue, "unknown budget period `\(name.text)`", file, name.span,
-                          help: Suggestion.help(for: name.text, in: periods)
-                            ?? "expected one of: \(periods.joined(separator: ", ")), or a duration such as `14d`")
-                }
-            } else if let length = budget.periodLength {
-                periodSeconds = seconds(length, "a budget period", file)
-            } else {
+            let periodSeconds = windowSeconds(budget.periodName, budget.periodLength, among: Vocabulary.budgetPeriods,
+                                              "budget period", "a budget period", example: "14d", file)
+            let periodName = budget.periodName.flatMap { CalendarPeriod(rawValue: $0.text) }
+            if budget.periodName == nil, budget.periodLength == nil {
                 error(.missingProperty, "\(what) has no `period`", file, budget.name.span, help: "add `period monthly` or `period 30d`")
             }
             var limitMicros: Int?

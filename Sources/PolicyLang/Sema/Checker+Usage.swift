@@ -25,18 +25,8 @@ extension Checker {
                 error(.missingProperty, "\(what) has no `limit`", file, limit.name.span,
                       help: "add `limit 60 requests per minute` or `limit 100k tokens per hour`")
             }
-            var windowSeconds: Int?
-            if let per = limit.perName {
-                windowSeconds = Checker.rateWindows.first { $0.name == per.text }?.seconds
-                if windowSeconds == nil {
-                    let names = Checker.rateWindows.map(\.name)
-                    error(.unknownValue, "unknown unit of time `\(per.text)`", file, per.span,
-                          help: Suggestion.help(for: per.text, in: names)
-                            ?? "expected one of: \(names.joined(separator: ", ")), or a duration such as `10m`")
-                }
-            } else if let per = limit.perLength {
-                windowSeconds = seconds(per, "a rate limit's window", file)
-            }
+            let windowSeconds = self.windowSeconds(limit.perName, limit.perLength, among: Checker.rateWindows, "unit of time",
+                                                   "a rate limit's window", example: "10m", file)
             let alerts = resolveAlerts(limit.alerts ?? [], file, notifyingOnly: true)
             guard let scope, let amount, let unit, let windowSeconds else { continue }
             resolved.rateLimits.append(CompiledRateLimit(
@@ -58,6 +48,21 @@ extension Checker {
         if let flag = usage.failOpen, let value = resolveWord(flag, ["true", "false"], "value for `fail_open`", file) {
             resolved.usage.failOpen = value == "true"
         }
+    }
+
+    /// The length of a budget's period or a rate limit's window: a name among `names` (`monthly`,
+    /// `minute`) or a duration (`30d`, `10m`); nil when neither is written or it is wrong (reported).
+    mutating func windowSeconds(_ name: Name?, _ length: Quantity?, among names: [(name: String, seconds: Int)], _ vocabulary: String,
+                                _ what: String, example: String, _ file: SourceFile) -> Int? {
+        if let name {
+            if let known = names.first(where: { $0.name == name.text }) { return known.seconds }
+            let words = names.map(\.name)
+            error(.unknownValue, "unknown \(vocabulary) `\(name.text)`", file, name.span,
+                  help: Suggestion.help(for: name.text, in: words)
+                    ?? "expected one of: \(words.joined(separator: ", ")), or a duration such as `\(example)`")
+            return nil
+        }
+        return length.flatMap { seconds($0, what, file) }
     }
 
     /// A budget's or rate limit's scope: its word, and a member only where the scope has members.

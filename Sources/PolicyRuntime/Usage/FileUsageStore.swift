@@ -38,11 +38,13 @@ public final class FileUsageStore: UsageStore, @unchecked Sendable {
     /// Opens (or creates) the store in `directory`, loading the snapshot and replaying the log.
     /// - Parameters:
     ///   - snapshotEvery: log growth in bytes between snapshots (default 16 MiB).
+    ///   - lockTimeout: seconds to wait for the directory's lock before failing closed (default 10).
     ///   - warn: told about repairs (a torn tail truncated, a damaged snapshot ignored).
     /// - Throws: ``UsageStoreError`` for a directory that cannot be used or a corrupt log.
-    public init(directory: String, snapshotEvery: Int = 16 << 20, warn: @escaping @Sendable (String) -> Void = { _ in }) throws(UsageStoreError) {
+    public init(directory: String, snapshotEvery: Int = 16 << 20, lockTimeout: Double = 10,
+                warn: @escaping @Sendable (String) -> Void = { _ in }) throws(UsageStoreError) {
         self.snapshotEvery = max(1, snapshotEvery)
-        file = try UsageLogFile(directory: directory, warn: warn)
+        file = try UsageLogFile(directory: directory, lockTimeout: lockTimeout, warn: warn)
         try file.lock()
         defer { file.unlock() }
         try reload()

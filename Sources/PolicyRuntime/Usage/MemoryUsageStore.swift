@@ -5,9 +5,9 @@ import Foundation
 /// ``FileUsageStore`` is the durable default.
 public final class MemoryUsageStore: UsageStore, @unchecked Sendable {
     // @unchecked: `state` is only touched inside `ledger(_:)`, under `lock`. A pthread mutex
-    // (NSLock) rather than Synchronization's `Mutex`: with more threads than cores, `Mutex`
-    // collapsed from 520,000 to 30,000 reservations/s on a 2-core machine while NSLock held
-    // 350,000 (`policyc-bench usage --only memory`).
+    // (NSLock) rather than Synchronization's `Mutex`: with more threads than cores, this store
+    // on `Mutex` fell from 520,000 reservations/s (1–2 threads) to 30,000–36,000 (8–32 threads)
+    // on a 2-core machine; on NSLock it holds 540,000–630,000 (`policyc-bench usage --only memory`).
     private let lock = NSLock()
     private var state: UsageLedger
 

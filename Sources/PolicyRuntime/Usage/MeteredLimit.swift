@@ -85,6 +85,11 @@ final class MeteredLimit: Sendable {
         scope.member(user: request.userID, team: request.team, department: request.department, role: request.role)
     }
 
+    /// The meter this limit keeps for one member of its scope.
+    func meter(for member: String) -> Meter {
+        Meter(key: keyPrefix + member, window: window)
+    }
+
     /// The request field that names the member, for messages.
     var memberField: String {
         switch scope {

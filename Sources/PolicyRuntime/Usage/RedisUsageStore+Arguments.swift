@@ -28,18 +28,10 @@ extension RedisUsageStore {
         for charge in reservation.charges {
             let window = charge.meter.window
             let current = window.bucket(at: time)
-            // When an announcement made now lapses: the period's end, or a window from now.
-            let markUntil: Int
+            let markUntil = window.announcementEnd(at: time)
+            // 0 tells the script there is no retry-after (a calendar period).
             let bucketSeconds: Int
-            switch window {
-            case .calendar:
-                markUntil = window.periodEnd(at: time) ?? time
-                bucketSeconds = 0
-            case .rolling(let seconds):
-                let (sum, overflow) = time.addingReportingOverflow(seconds)
-                markUntil = overflow ? Int.max : sum
-                bucketSeconds = window.bucketSeconds
-            }
+            if case .rolling = window { bucketSeconds = window.bucketSeconds } else { bucketSeconds = 0 }
             arguments.append(Array(charge.meter.key.utf8))
             arguments.append(Array(charge.unit.rawValue.utf8))
             arguments.append(try number(charge.limit, "a charge's limit"))

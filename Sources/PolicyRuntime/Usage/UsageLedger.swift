@@ -84,7 +84,7 @@ struct UsageLedger: Sendable, Equatable {
     func used(_ meter: Meter, at time: Int) -> Int {
         guard let state = meters[meter.key] else { return 0 }
         let current = UsageLedger.current(meter.window, at: time, state)
-        return UsageLedger.sum(state, from: meter.window.oldestCounted(current: current), through: current)
+        return state.buckets.sum(from: meter.window.oldestCounted(current: current), through: current)
     }
 
     /// The bucket a charge or a reading at `time` counts in: the bucket of that time, or the
@@ -95,10 +95,6 @@ struct UsageLedger: Sendable, Equatable {
         let bucket = window.bucket(at: time)
         guard let newest = state?.buckets.newest, newest > bucket else { return bucket }
         return newest
-    }
-
-    private static func sum(_ state: MeterState, from oldest: Int, through current: Int) -> Int {
-        state.buckets.sum(from: oldest, through: current)
     }
 
     /// Reserves all charges or none (see ``UsageStore/reserve(_:)``). Returns the result and
@@ -116,7 +112,7 @@ struct UsageLedger: Sendable, Equatable {
             usedBefore.append(position.map {
                 let state = meters.values[$0]
                 let current = UsageLedger.current(charge.meter.window, at: request.time, state)
-                return UsageLedger.sum(state, from: charge.meter.window.oldestCounted(current: current), through: current)
+                return state.buckets.sum(from: charge.meter.window.oldestCounted(current: current), through: current)
             } ?? 0)
         }
         if reservations[request.requestID] != nil {
@@ -159,7 +155,7 @@ struct UsageLedger: Sendable, Equatable {
             let after = (usedBefore[index] + charge.amount).multipliedFullWidth(by: 100)
             for threshold in charge.thresholds.reversed() {
                 let line = threshold.multipliedFullWidth(by: charge.limit)
-                guard UsageLedger.less(before, line), !UsageLedger.less(after, line) else { continue }
+                guard before < line, !(after < line) else { continue }
                 if announce(charge, level: threshold, at: request.time) { crossings.append(.init(charge: index, threshold: threshold)) }
                 break
             }
@@ -168,10 +164,6 @@ struct UsageLedger: Sendable, Equatable {
                                                       attribution: request.attribution, state: .open)
         schedule(request.requestID, at: request.expiresAt)
         return (ReservationResult(status: .reserved, usedBefore: usedBefore, crossings: crossings), true)
-    }
-
-    private static func less(_ left: (high: Int, low: UInt), _ right: (high: Int, low: UInt)) -> Bool {
-        left.high < right.high || (left.high == right.high && left.low < right.low)
     }
 
     /// Seconds until a rolling window has room for the charge: the oldest buckets drop out one
@@ -196,8 +188,8 @@ struct UsageLedger: Sendable, Equatable {
     /// Announces a threshold (`level`) or a refusal on a meter unless it was already announced
     /// this period (a threshold at or above `level`); true when it is announced now.
     private mutating func announce(_ charge: MeterCharge, level: Int = 0, refusal: Bool = false, at time: Int) -> Bool {
-        let until = charge.meter.window.periodEnd(at: time) ?? time + UsageLedger.windowSeconds(charge.meter.window)
-        return UsageLedger.mark(&meters[charge.meter.key, default: MeterState()], level: level, refusal: refusal, until: until, at: time)
+        UsageLedger.mark(&meters[charge.meter.key, default: MeterState()], level: level, refusal: refusal,
+                         until: charge.meter.window.announcementEnd(at: time), at: time)
     }
 
     private static func mark(_ state: inout MeterState, level: Int, refusal: Bool, until: Int, at time: Int) -> Bool {
@@ -208,13 +200,6 @@ struct UsageLedger: Sendable, Equatable {
         state.markLevel = refusal ? refusalMark + threshold : (refused ? refusalMark : 0) + level
         state.markUntil = until
         return true
-    }
-
-    private static func windowSeconds(_ window: UsageWindow) -> Int {
-        switch window {
-        case .rolling(let seconds): return seconds
-        case .calendar(let period): return period.seconds
-        }
     }
 
     /// Adds an amount to a meter's bucket, dropping the buckets its window no longer counts.

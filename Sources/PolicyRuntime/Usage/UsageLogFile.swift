@@ -25,8 +25,10 @@ final class UsageLogFile {
     static let lockName = "usage.lock"
 
     /// Opens (creating if needed) the store's directory and files.
-    init(directory: String, warn: @escaping @Sendable (String) -> Void) throws(UsageStoreError) {
+    init(directory: String, lockTimeout: Double = UsageLogFile.defaultLockTimeout,
+         warn: @escaping @Sendable (String) -> Void) throws(UsageStoreError) {
         self.directory = directory
+        self.lockTimeout = lockTimeout
         self.warn = warn
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
@@ -52,6 +54,7 @@ final class UsageLogFile {
     /// every write fail.
     init(readingDirectory directory: String) throws(UsageStoreError) {
         self.directory = directory
+        self.lockTimeout = 0
         self.warn = { _ in }
         lockDescriptor = -1
         logDescriptor = open(directory + "/" + UsageLogFile.logName, O_RDONLY | O_CLOEXEC)
@@ -73,20 +76,23 @@ final class UsageLogFile {
 
     /// How long to wait for the directory's lock before failing (closed): a process stopped
     /// while it holds the lock must not stall every gateway on the host.
-    static let lockTimeout = 10.0
+    static let defaultLockTimeout = 10.0
+
+    /// This directory's wait for the lock, in seconds.
+    let lockTimeout: Double
 
     /// Takes the directory's lock: other processes (and other stores in this one) wait, for at
-    /// most ``lockTimeout`` seconds.
+    /// most ``lockTimeout`` seconds (``defaultLockTimeout`` unless the store says otherwise).
     func lock() throws(UsageStoreError) {
         guard lockDescriptor >= 0 else { throw UsageStoreError("`\(directory)` was opened for reading only") }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(UsageLogFile.lockTimeout * 1e9)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(lockTimeout * 1e9)
         var pause: UInt32 = 50
         while flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 throw UsageLogFile.failure("cannot lock", UsageLogFile.lockName, in: directory)
             }
             guard DispatchTime.now().uptimeNanoseconds < deadline else {
-                throw UsageStoreError("`\(directory)/\(UsageLogFile.lockName)` has been locked by another process for \(Int(UsageLogFile.lockTimeout)) s")
+                throw UsageStoreError("`\(directory)/\(UsageLogFile.lockName)` has been locked by another process for \(lockTimeout) s")
             }
             usleep(pause)
             pause = min(pause * 2, 5_000)

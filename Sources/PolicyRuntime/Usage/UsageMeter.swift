@@ -90,7 +90,7 @@ public final class UsageMeter: Sendable {
         guard let limit = limits.first(where: { $0.name == name }) else { return nil }
         let member = limit.member(of: request)
         guard let member, limit.member == nil || limit.member == member else { return nil }
-        return Meter(key: limit.keyPrefix + member, window: limit.window)
+        return limit.meter(for: member)
     }
 
     private func decide(_ original: Request, _ evaluatePlan: (Request) -> Decision) -> Decision {
@@ -301,7 +301,7 @@ public final class UsageMeter: Sendable {
                 amount = limit.unit == .tokens ? tokens! : estimate
             }
             charges.append(ScopedCharge(limit: index, member: key, charge: MeterCharge(
-                meter: Meter(key: limit.keyPrefix + key, window: limit.window), unit: limit.unit, limit: limit.limit, amount: amount,
+                meter: limit.meter(for: key), unit: limit.unit, limit: limit.limit, amount: amount,
                 thresholds: limit.thresholds)))
         }
         return .success(charges)

@@ -9,9 +9,10 @@
 ///   and starts again at zero when the next period begins.
 /// - A **rolling** window of `seconds` (`30d`, and every rate limit) is cut into buckets of
 ///   `seconds / 60` (at least one second) and counts the bucket of now and the `spanBuckets`
-///   before it. That covers the whole window and at most one bucket more, so a charge counts for
-///   between `seconds` and `seconds + bucketSeconds`: never less than the window, the
-///   conservative side for a limit.
+///   before it. That covers the whole window and at most one bucket more — more than the window
+///   rounded up to whole buckets, when it is not a whole number of them (7,777 s in buckets of
+///   129 s; minutes, hours and days always are) — so a charge counts for at least `seconds`:
+///   never less than the window, the conservative side for a limit.
 public enum UsageWindow: Sendable, Equatable, Hashable {
     /// A UTC calendar period.
     case calendar(CalendarPeriod)
@@ -87,6 +88,17 @@ public enum UsageWindow: Sendable, Equatable, Hashable {
     public func periodEnd(at seconds: Int) -> Int? {
         guard case .calendar = self else { return nil }
         return start(ofBucket: bucket(at: seconds) + 1)
+    }
+
+    /// When an announcement (a threshold crossed, a refusal) made at `seconds` lapses: the end of
+    /// a calendar period, or one window later for a rolling one (saturating).
+    public func announcementEnd(at seconds: Int) -> Int {
+        switch self {
+        case .calendar: return periodEnd(at: seconds) ?? seconds
+        case .rolling(let length):
+            let (sum, overflow) = seconds.addingReportingOverflow(length)
+            return overflow ? Int.max : sum
+        }
     }
 
     /// The window of a compiled budget.
