@@ -65,6 +65,17 @@ final class UsageWindowTests: XCTestCase {
         }
     }
 
+    func testPeriodEndsAreWrittenAsFoundationWritesRFC3339() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var generator = SplitMix(seed: 5)
+        for _ in 0..<2_000 {
+            let seconds = Int(generator.next() % 4_102_444_800)  // 1970 to 2100
+            XCTAssertEqual(Timestamp(secondsSinceEpoch: seconds).rfc3339, formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))))
+            XCTAssertEqual(Timestamp(rfc3339: Timestamp(secondsSinceEpoch: seconds).rfc3339)?.secondsSinceEpoch, seconds, "it reads back")
+        }
+    }
+
     func testTheLogChecksumIsCRC32C() {
         // The check value of CRC-32C (Castagnoli) in the CRC catalogue, and RFC 3720's example
         // of 32 zero bytes.

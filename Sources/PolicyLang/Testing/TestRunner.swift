@@ -25,13 +25,22 @@ public enum TestRunner {
     /// sees what a gateway with a usage store would.
     public static func run(_ tests: [PolicyTest], plan: Plan, coverage: inout Coverage) -> [Result] {
         let now = Int(Date().timeIntervalSince1970)
+        let metered = !plan.compiled.budgets.isEmpty || !plan.compiled.rateLimits.isEmpty
         return tests.map { test in
             var trace = EvaluationTrace()
-            let decision: Decision
+            var decision: Decision
             var problems: [String] = []
-            let store = MemoryUsageStore()
-            if !plan.compiled.budgets.isEmpty || !plan.compiled.rateLimits.isEmpty,
-               let meter = try? UsageMeter(plan: plan, store: store, options: .init(timestampTolerance: nil), clock: { now }) {
+            if metered {
+                let store = MemoryUsageStore()
+                let meter: UsageMeter
+                do {
+                    meter = try UsageMeter(plan: plan, store: store, options: .init(timestampTolerance: nil), clock: { now })
+                } catch {
+                    // A checked policy always meters; a document that does not is reported, not skipped.
+                    decision = plan.evaluate(test.request, trace: &trace)
+                    return Result(test: test, decision: decision, mismatches: ["usage: the policy cannot be metered: \(error)"],
+                                  decidedBy: decidedBy(decision))
+                }
                 let time = test.request.timestamp?.secondsSinceEpoch ?? now
                 for prior in test.priorUse {
                     if let target = meter.meter(named: prior.name, for: test.request) {

@@ -12,4 +12,15 @@ extension BudgetScope {
         case .organization: return ""
         }
     }
+
+    /// The request field that names the member (nil for the organization), for messages.
+    public var memberInput: RequestInput? {
+        switch self {
+        case .user: return .userID
+        case .team: return .team
+        case .department: return .department
+        case .role: return .role
+        case .organization: return nil
+        }
+    }
 }

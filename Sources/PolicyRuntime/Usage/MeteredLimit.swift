@@ -90,17 +90,6 @@ final class MeteredLimit: Sendable {
         Meter(key: keyPrefix + member, window: window)
     }
 
-    /// The request field that names the member, for messages.
-    var memberField: String {
-        switch scope {
-        case .user: return "user.id"
-        case .team: return "user.team"
-        case .department: return "user.department"
-        case .role: return "user.role"
-        case .organization: return ""
-        }
-    }
-
     /// How a refusal reads in a decision's reasons.
     var what: String { kind == .budget ? "budget" : "rate limit" }
 }

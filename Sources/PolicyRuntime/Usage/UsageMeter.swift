@@ -134,7 +134,7 @@ public final class UsageMeter: Sendable {
                 request.budgetUsedPercent = percent
                 request.budgetExceeded = exceeded
             } catch {
-                guard plan.compiled.usage.failOpen else { return unavailable(request, error, estimate, evaluatePlan) }
+                guard plan.compiled.usage.failOpen else { return unavailable(evaluatePlan(request), error, estimate) }
             }
         }
         var decision = evaluatePlan(request)
@@ -151,7 +151,8 @@ public final class UsageMeter: Sendable {
         do {
             result = try store.reserve(reservation)
         } catch {
-            guard plan.compiled.usage.failOpen else { return unavailable(request, error, estimate, evaluatePlan) }
+            // The policy's decision is made already; only the usage part failed.
+            guard plan.compiled.usage.failOpen else { return unavailable(decision, error, estimate) }
             decision.usage = UsageSummary(cost: estimate, reserved: 0, storeUnavailable: true)
             return decision
         }
@@ -250,11 +251,9 @@ public final class UsageMeter: Sendable {
             }
             decision.usage = summary
         } catch {
-            // The completion is decided either way; the gateway must send it again to charge it.
-            if !plan.compiled.usage.failOpen {
-                decision.outcome = .deny
-                decision.reasons.append(UsageMeter.unavailableReason(error))
-            }
+            // The completion is decided either way; failing closed, the gateway must send it again
+            // to charge it.
+            guard plan.compiled.usage.failOpen else { return unavailable(decision, error, cost) }
             decision.usage = UsageSummary(cost: cost, reserved: 0, storeUnavailable: true)
         }
         return decision
@@ -276,7 +275,7 @@ public final class UsageMeter: Sendable {
                 guard key == wanted else { continue }
             }
             guard let key else {
-                return .failure(UsageStoreError("`\(limit.memberField)` is required: \(limit.what) `\(limit.name)` counts each \(limit.scope.rawValue) separately"))
+                return .failure(UsageStoreError("`\(limit.scope.memberInput?.rawValue ?? "")` is required: \(limit.what) `\(limit.name)` counts each \(limit.scope.rawValue) separately"))
             }
             let amount: Int
             switch limit.unit {
@@ -335,19 +334,15 @@ public final class UsageMeter: Sendable {
     }
 
     /// The decision when the store failed and budgets fail closed.
-    private func unavailable(_ request: Request, _ error: UsageStoreError, _ estimate: Int,
-                             _ evaluatePlan: (Request) -> Decision) -> Decision {
-        var decision = evaluatePlan(request)
+    private func unavailable(_ policyDecision: Decision, _ error: UsageStoreError, _ estimate: Int) -> Decision {
+        var decision = policyDecision
         decision.outcome = .deny
-        decision.reasons.append(UsageMeter.unavailableReason(error))
+        decision.reasons.append(Reason(code: .budgetUnavailable, rule: "usage",
+                                       message: "the usage store is unavailable (\(error.message)); budgets fail closed", source: ""))
         decision.usage = UsageSummary(cost: estimate, reserved: 0, storeUnavailable: true)
         return decision
     }
 
-    private static func unavailableReason(_ error: UsageStoreError) -> Reason {
-        Reason(code: .budgetUnavailable, rule: "usage", message: "the usage store is unavailable (\(error.message)); budgets fail closed",
-               source: "")
-    }
 
     /// `$12.50`, `40000 tokens`, `60 requests`.
     static func describe(_ amount: Int, _ unit: UsageUnit) -> String {
