@@ -35,7 +35,7 @@ func runUsageBench(_ arguments: [String]) {
     if only == nil || only == "durable" { runStoreThroughputBench(label: "durable (FileUsageStore)", open: { freshFileStore(directory) }) }
     if let redis, only == nil || only == "redis" { runRedisBenches(redis) }
     if only == nil || only == "exactness" {
-        runExactnessBench(label: "memory, 32 threads", store: MemoryUsageStore(), processes: 0)
+        runExactnessBench(label: "memory, 32 threads", store: MemoryUsageStore())
         runExactnessBench(label: "durable, 4 processes × 8 threads", location: freshDirectory(directory))
         if let redis { runExactnessBench(label: "Redis, 4 processes × 8 threads", location: redis + "#" + UUID().uuidString) }
     }
@@ -151,7 +151,7 @@ private func runMeterBench(data: String, iterations: Int) {
     print(String(format: "  the store's reserve + settle alone (two meters each): %.0f ns per request", storeOnly / count * 1e9))
 }
 
-/// Charges/s with 1, 8 and 32 threads, each charging its own user's meter and a shared one.
+/// Reservations/s from 1 to 256 threads, each reserving on its own user's meter and a shared one.
 func runStoreThroughputBench(label: String, open: () -> any UsageStore) {
     print("\(label): reserve, each on a user meter and a shared organization meter")
     for threads in [1, 2, 4, 8, 32, 128, 256] {
@@ -232,7 +232,7 @@ func runUsageWorker(_ arguments: [String]) {
     print("\(result.amount) \(result.count)")
 }
 
-private func runExactnessBench(label: String, store: any UsageStore, processes: Int) {
+private func runExactnessBench(label: String, store: any UsageStore) {
     let result = chargeUntilExhausted(store, threads: 32, worker: 0)
     report(label, charged: result, used: (try? store.used([exactnessMeter], at: 1_796_637_600))?.first)
 }
