@@ -15,7 +15,7 @@ func runUsageBench(_ arguments: [String]) {
     var only: String?
     var directory = FileManager.default.currentDirectoryPath + "/.build/bench-usage"
     var redis: String?
-    var iterations = 5
+    var iterations = 9
     var rest = arguments[...]
     while let argument = rest.popFirst() {
         switch argument {
@@ -96,14 +96,12 @@ private func runMeterBench(data: String, iterations: Int) {
     }
     let count = Double(prompts.count)
     var allowed = 0
-    let decide = measure(iterations) { for request in prompts { _ = plan.evaluate(request) } }
-    let decideCompletion = measure(iterations) { for request in completions { _ = plan.evaluate(request) } }
     // The store's part alone: the same reservations and settlements, built beforehand.
     let reservations = prompts.map { request in
         ReservationRequest(requestID: request.requestID!, time: 1_796_637_600, expiresAt: 1_796_638_500, charges: [
-            MeterCharge(meter: Meter(key: "budget/per_user_daily/" + request.userID!, window: .calendar(.daily)), unit: .usdMicros,
+            MeterCharge(meter: Meter(key: "budget/per_user_daily/usd_micros/daily/" + request.userID!, window: .calendar(.daily)), unit: .usdMicros,
                         limit: 1_000_000_000_000, amount: 45_000, thresholds: []),
-            MeterCharge(meter: Meter(key: "rate/per_user_requests/" + request.userID!, window: .rolling(seconds: 60)), unit: .requests,
+            MeterCharge(meter: Meter(key: "rate/per_user_requests/requests/rolling:60/" + request.userID!, window: .rolling(seconds: 60)), unit: .requests,
                         limit: 1_000_000_000, amount: 1, thresholds: []),
         ], attribution: UsageAttribution(user: request.userID, role: request.role, model: request.model, feature: request.feature))
     }
@@ -111,37 +109,59 @@ private func runMeterBench(data: String, iterations: Int) {
         SettlementRequest(requestID: request.requestID!, time: 1_796_637_610, costMicros: 33_000, tokensIn: request.tokensIn ?? 0,
                           tokensOut: 300, model: request.model)
     }
-    // Steady state, as a gateway that has run a while: each store already holds a round of other
-    // requests' reservations, so its tables are grown (growing a table rehashes every key).
+    // Steady state, as a gateway that has run a while: its tables have grown to hold what a
+    // reservation timeout's worth of traffic leaves in them, and entries come and go without
+    // growing them again (growing a table rehashes every key). So each store first meters two
+    // rounds of earlier requests, an hour ago, which one request now forgets.
     func warmedStore() -> MemoryUsageStore {
         let store = MemoryUsageStore()
-        for reservation in reservations {
-            var other = reservation
-            other.requestID = "warm-" + reservation.requestID
-            _ = try? store.reserve(other)
-            _ = try? store.settle(SettlementRequest(requestID: other.requestID, time: 1_796_637_605, costMicros: 1, tokensIn: 1,
-                                                    tokensOut: 1, model: nil))
+        for round in 0..<2 {
+            for reservation in reservations {
+                var other = reservation
+                other.requestID = "warm\(round)-" + reservation.requestID
+                other.time -= 3_600
+                other.expiresAt -= 3_600
+                _ = try? store.reserve(other)
+                _ = try? store.settle(SettlementRequest(requestID: other.requestID, time: other.time + 5, costMicros: 1, tokensIn: 1,
+                                                        tokensOut: 1, model: nil))
+            }
         }
+        _ = try? store.reserve(ReservationRequest(requestID: "warm-now", time: 1_796_637_600, expiresAt: 1_796_637_601, charges: [],
+                                                  attribution: UsageAttribution()))
         return store
     }
-    var stores = (0..<iterations).map { _ in warmedStore() }
+    let stores = (0..<iterations).map { _ in warmedStore() }
     // Each round meters into a store of its own (every reservation is new), warmed the same way.
     var meters: [UsageMeter] = []
     for _ in 0..<iterations {
         guard let meter = try? UsageMeter(plan: plan, store: warmedStore(), options: .init(timestampTolerance: nil)) else { fail("cannot meter the W1 policy") }
         meters.append(meter)
     }
-    var round = 0
-    let metered = measure(iterations) {
+    // Each round times the decisions alone, the completions alone and both metered, one after
+    // the other, and takes the difference: on a shared machine, the load of the moment weighs on
+    // all three alike. The figure is the median of the rounds' differences.
+    var decideTimes: [Double] = [], completionTimes: [Double] = [], meteredTimes: [Double] = [], onTop: [Double] = []
+    for round in 0..<iterations {
+        let decide = measure(1) { for request in prompts { _ = plan.evaluate(request) } }
+        let decideCompletion = measure(1) { for request in completions { _ = plan.evaluate(request) } }
         let meter = meters[round]
-        round += 1
-        allowed = 0
-        for request in prompts where meter.evaluate(request).outcome == .allow { allowed += 1 }
-        for request in completions { _ = meter.evaluate(request) }
+        let metered = measure(1) {
+            allowed = 0
+            for request in prompts where meter.evaluate(request).outcome == .allow { allowed += 1 }
+            for request in completions { _ = meter.evaluate(request) }
+        }
+        decideTimes.append(decide)
+        completionTimes.append(decideCompletion)
+        meteredTimes.append(metered)
+        onTop.append(metered - decide - decideCompletion)
     }
-    let perRequest = (metered - decide - decideCompletion) / count * 1e9
+    let decide = median(decideTimes), decideCompletion = median(completionTimes), metered = median(meteredTimes)
+    let perRequest = median(onTop) / count * 1e9
+    // Each round takes a store of its own; it is freed after the timings, not inside them.
+    var storeRound = 0
     let storeOnly = measure(iterations) {
-        let store = stores.removeLast()
+        let store = stores[storeRound]
+        storeRound += 1
         for reservation in reservations { _ = try? store.reserve(reservation) }
         for settlement in settlements { _ = try? store.settle(settlement) }
     }
@@ -158,14 +178,15 @@ func runStoreThroughputBench(label: String, open: () -> any UsageStore) {
         let store = open()
         let perThread = max(200, 40_000 / threads)
         let start = DispatchTime.now().uptimeNanoseconds
+        let organization = Meter(key: "budget/org/usd_micros/monthly/", window: .calendar(.monthly))
         runThreads(threads) { thread in
+            // The meters made once, as the runtime makes its limits' once.
+            let user = Meter(key: "budget/user/usd_micros/daily/u\(thread)", window: .calendar(.daily))
             for index in 0..<perThread {
                 let request = ReservationRequest(
                     requestID: "t\(thread)-\(index)", time: 1_796_637_600, expiresAt: 1_796_638_500,
-                    charges: [MeterCharge(meter: Meter(key: "budget/user/u\(thread)", window: .calendar(.daily)), unit: .usdMicros,
-                                          limit: Int(1e15), amount: 1_000, thresholds: [80]),
-                              MeterCharge(meter: Meter(key: "budget/org/", window: .calendar(.monthly)), unit: .usdMicros,
-                                          limit: Int(1e15), amount: 1_000, thresholds: [])],
+                    charges: [MeterCharge(meter: user, unit: .usdMicros, limit: Int(1e15), amount: 1_000, thresholds: [80]),
+                              MeterCharge(meter: organization, unit: .usdMicros, limit: Int(1e15), amount: 1_000, thresholds: [])],
                     attribution: UsageAttribution(user: "u\(thread)", model: "m"))
                 _ = try? store.reserve(request)
             }

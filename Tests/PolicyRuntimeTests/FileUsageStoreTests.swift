@@ -35,6 +35,7 @@ final class FileUsageStoreTests: XCTestCase {
     func testRequestCountsOutliveTheirTimeout() throws { try UsageStoreConformance.requestCountsOutliveTheirTimeout(makeStore()) }
     func testAMeterNeverGoesBackInTime() throws { try UsageStoreConformance.aMeterNeverGoesBackInTime(makeStore()) }
     func testRefusalsAndThresholdsAreAnnouncedApart() throws { try UsageStoreConformance.refusalsAndThresholdsAreAnnouncedApart(makeStore()) }
+    func testSettlingReadsWhereMetersStand() throws { try UsageStoreConformance.settlingReadsWhereMetersStand(makeStore()) }
 
     /// Charges on `meter` of 100 each for ids r0…r(n-1), one settled.
     private func charge(_ store: FileUsageStore, count: Int) throws {
@@ -69,6 +70,19 @@ final class FileUsageStoreTests: XCTestCase {
         let replayed = try FileUsageStore(directory: directory, warn: warnings.add)
         XCTAssertEqual(try replayed.used([Suite.meter("m")], at: Suite.day + Suite.hour), [640])
         XCTAssertTrue(warnings.all.contains { $0.contains("snapshot") && $0.contains("damaged") }, "\(warnings.all)")
+    }
+
+    func testAReservationReadFromASnapshotSettlesOnItsMeter() throws {
+        let directory = try makeDirectory()
+        let key = "budget/daily/usd_micros/daily/alice"
+        let first = try FileUsageStore(directory: directory, snapshotEvery: 1)
+        XCTAssertEqual(try first.reserve(Suite.reservation("r1", [Suite.charge(key, limit: 1_000, amount: 300)])).status, .reserved)
+        // The snapshot covers the whole log: the reopened ledger is the snapshot's alone.
+        let reopened = try FileUsageStore(directory: directory)
+        XCTAssertEqual(try reopened.used([Suite.meter(key)], at: Suite.day + Suite.hour), [300])
+        let settled = try reopened.settle(Suite.settlement("r1", cost: 120), reading: [Suite.meter(key)])
+        XCTAssertEqual(settled.result, .settled)
+        XCTAssertEqual(settled.used, [120], "the hold read back from the snapshot is on the same meter as the live key")
     }
 
     func testATornTailIsTruncatedWithAWarning() throws {

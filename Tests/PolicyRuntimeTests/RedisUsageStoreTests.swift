@@ -59,6 +59,7 @@ final class RedisUsageStoreTests: XCTestCase {
     func testRequestCountsOutliveTheirTimeout() throws { try UsageStoreConformance.requestCountsOutliveTheirTimeout(makeStore()) }
     func testAMeterNeverGoesBackInTime() throws { try UsageStoreConformance.aMeterNeverGoesBackInTime(makeStore()) }
     func testRefusalsAndThresholdsAreAnnouncedApart() throws { try UsageStoreConformance.refusalsAndThresholdsAreAnnouncedApart(makeStore()) }
+    func testSettlingReadsWhereMetersStand() throws { try UsageStoreConformance.settlingReadsWhereMetersStand(makeStore()) }
 
     // MARK: Many hosts, one server
 

@@ -27,6 +27,7 @@ enum UsageStoreConformance {
         "requestCountsOutliveTheirTimeout",
         "aMeterNeverGoesBackInTime",
         "refusalsAndThresholdsAreAnnouncedApart",
+        "settlingReadsWhereMetersStand",
     ]
 
     static func meter(_ key: String, _ window: UsageWindow = .calendar(.daily)) -> Meter {
@@ -93,6 +94,30 @@ enum UsageStoreConformance {
         XCTAssertEqual(try store.settle(settlement("r1", cost: 1_234, tokensIn: 100, tokensOut: 23)), .settled)
         XCTAssertEqual(try store.used([meter("money"), meter("tokens"), meter("requests", .rolling(seconds: 60))], at: day + hour + 10),
                        [1_234, 123, 1])
+    }
+
+    static func settlingReadsWhereMetersStand(_ store: any UsageStore) throws {
+        // Keys of five parts, as the runtime writes them: the meter is the limit's part and the member.
+        let alice = "budget/daily/usd_micros/daily/alice", team = "rate/per_minute/requests/rolling:60/platform"
+        _ = try store.reserve(reservation("other", [charge("budget/daily/usd_micros/daily/bob", limit: 10_000, amount: 900)]))
+        _ = try store.reserve(reservation("r1", [charge(alice, limit: 10_000, amount: 5_000),
+                                                 charge(team, limit: 10, amount: 1, unit: .requests, window: .rolling(seconds: 60))]))
+        // The held meters in their order, then in another, then one the reservation did not hold.
+        let wanted = [meter(alice), meter(team, .rolling(seconds: 60)), meter("budget/daily/usd_micros/daily/bob")]
+        let settled = try store.settle(settlement("r1", cost: 1_234), reading: wanted)
+        XCTAssertEqual(settled.result, .settled)
+        XCTAssertEqual(settled.used, [1_234, 1, 900])
+        XCTAssertEqual(settled.used, try store.used(wanted, at: day + hour + 10), "what settling reads is what reading reads")
+        let again = try store.settle(settlement("r1", at: day + hour + 20, cost: 99), reading: Array(wanted.reversed()))
+        XCTAssertEqual(again.result, .alreadySettled)
+        XCTAssertEqual(again.used, [900, 1, 1_234])
+        let unknown = try store.settle(settlement("nobody", cost: 5), reading: [meter(alice)])
+        XCTAssertEqual(unknown.result, .unknown)
+        XCTAssertEqual(unknown.used, [1_234])
+        XCTAssertEqual(try store.settle(settlement("other", cost: 800), reading: []).used, [])
+        // A key read back whole names the same meter as the runtime's two parts.
+        XCTAssertEqual(Meter(key: alice, window: .calendar(.daily)).limit, "budget/daily/usd_micros/daily/")
+        XCTAssertEqual(Meter(key: alice, window: .calendar(.daily)).member, "alice")
     }
 
     static func unknownAndRepeatedSettlementsChangeNothing(_ store: any UsageStore) throws {

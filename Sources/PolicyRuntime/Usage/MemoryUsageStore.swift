@@ -37,6 +37,14 @@ public final class MemoryUsageStore: UsageStore, @unchecked Sendable {
         ledger { $0.settle(settlement).result }
     }
 
+    /// See ``UsageStore/settle(_:reading:)``: both under one lock.
+    public func settle(_ settlement: SettlementRequest, reading meters: [Meter]) throws(UsageStoreError) -> (result: SettlementResult, used: [Int]) {
+        ledger { ledger in
+            let settled = ledger.settle(settlement, reading: meters)
+            return (settled.result, settled.used)
+        }
+    }
+
     /// See ``UsageStore/used(_:at:)``.
     public func used(_ meters: [Meter], at time: Int) throws(UsageStoreError) -> [Int] {
         ledger { ledger in meters.map { ledger.used($0, at: time) } }

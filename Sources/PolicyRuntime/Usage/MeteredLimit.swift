@@ -21,6 +21,8 @@ final class MeteredLimit: Sendable {
     let source: String
     /// `budget/NAME/UNIT/WINDOW/` or `rate/…`: the start of each of its meters' keys.
     let keyPrefix: String
+    /// `keyPrefix`'s hash, for the meters' names.
+    let keyPrefixHash: Int
 
     init(kind: Kind, name: String, scope: BudgetScope, member: String?, window: UsageWindow, unit: UsageUnit, limit: Int,
          thresholds: [Int], alerts: [Int], source: String, keyPrefix: String) {
@@ -35,6 +37,7 @@ final class MeteredLimit: Sendable {
         self.alerts = alerts
         self.source = source
         self.keyPrefix = keyPrefix
+        self.keyPrefixHash = keyPrefix.hashValue
     }
 
     /// The limits of a plan, budgets first, each alert resolved.
@@ -87,7 +90,7 @@ final class MeteredLimit: Sendable {
 
     /// The meter this limit keeps for one member of its scope.
     func meter(for member: String) -> Meter {
-        Meter(key: keyPrefix + member, window: window)
+        Meter(limit: keyPrefix, limitHash: keyPrefixHash, member: member, window: window)
     }
 
     /// How a refusal reads in a decision's reasons.

@@ -7,7 +7,7 @@
 /// gets the same ledger back by replaying them. The Redis store runs the same arithmetic as a
 /// server-side script (`RedisUsageScripts`); the conformance suite holds them to one
 /// behaviour.
-struct UsageLedger: Sendable, Equatable {
+struct UsageLedger: Sendable {
     /// One meter's buckets and its announcement mark.
     struct MeterState: Sendable, Equatable {
         /// Amount per bucket index.
@@ -22,7 +22,8 @@ struct UsageLedger: Sendable, Equatable {
 
     /// An amount held on one bucket of one meter.
     struct Hold: Sendable, Equatable {
-        var meter: String
+        /// The meter's slot.
+        var meter: Int
         var bucket: Int
         var unit: UsageUnit
         var amount: Int
@@ -44,8 +45,15 @@ struct UsageLedger: Sendable, Equatable {
     /// What a refusal adds to a mark: above every threshold (thresholds are at most 100%).
     static let refusalMark = 1_000
 
-    /// Each meter by key. Internal (not private) so a snapshot can write and read the ledger.
-    var meters: [String: MeterState] = [:]
+    /// Each meter's slot in `meters`, by name: a meter is looked up once per reservation, and
+    /// its holds, settlements and releases reach it by slot (no hashing of its key again).
+    /// A meter, once added, keeps its slot for the ledger's life: meters are as many as the
+    /// members of the policy's scopes, and an idle meter is a few words.
+    private(set) var meterSlots: [MeterName: Int] = [:]
+    /// Each slot's meter name (what a snapshot writes).
+    private(set) var meterNames: [MeterName] = []
+    /// Each slot's meter state. Internal (not private) so a snapshot can write and read it.
+    var meters: [MeterState] = []
     /// Every reservation still remembered, by request id.
     var reservations: [String: Reservation] = [:]
     /// (when, request id): open reservations by expiry, closed ones by when they are forgotten.
@@ -80,11 +88,25 @@ struct UsageLedger: Sendable, Equatable {
         records = keepsRecords ? [] : nil
     }
 
+    /// The slot of a meter, added (empty) if the ledger has none yet.
+    mutating func slot(for name: MeterName) -> Int {
+        if let slot = meterSlots[name] { return slot }
+        meterSlots[name] = meters.count
+        meterNames.append(name)
+        meters.append(MeterState())
+        return meters.count - 1
+    }
+
     /// Use of a meter at `time`: the buckets its window counts.
     func used(_ meter: Meter, at time: Int) -> Int {
-        guard let state = meters[meter.key] else { return 0 }
-        let current = UsageLedger.current(meter.window, at: time, state)
-        return state.buckets.sum(from: meter.window.oldestCounted(current: current), through: current)
+        guard let slot = meterSlots[meter.name] else { return 0 }
+        return UsageLedger.used(meters[slot], meter.window, at: time)
+    }
+
+    /// Use of a meter's state in its window at `time`.
+    private static func used(_ state: MeterState, _ window: UsageWindow, at time: Int) -> Int {
+        let current = UsageLedger.current(window, at: time, state)
+        return state.buckets.sum(from: window.oldestCounted(current: current), through: current)
     }
 
     /// The bucket a charge or a reading at `time` counts in: the bucket of that time, or the
@@ -100,20 +122,23 @@ struct UsageLedger: Sendable, Equatable {
     /// Reserves all charges or none (see ``UsageStore/reserve(_:)``). Returns the result and
     /// whether the ledger changed (a refusal that announces nothing and releases nothing does not).
     mutating func reserve(_ request: ReservationRequest) -> (result: ReservationResult, changed: Bool) {
-        var changed = releaseExpired(at: request.time)
-        // One look-up per meter: where it is, read now and changed in place below.
-        var positions: [Dictionary<String, MeterState>.Index?] = []
+        let changed = releaseExpired(at: request.time)
+        // One look-up per meter (-1: none yet), kept on the stack; its state read now and changed
+        // by slot below.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: request.charges.count) { slots in
+            reserve(request, slots: slots, changed: changed)
+        }
+    }
+
+    private mutating func reserve(_ request: ReservationRequest, slots: UnsafeMutableBufferPointer<Int>,
+                                  changed: Bool) -> (result: ReservationResult, changed: Bool) {
+        var changed = changed
         var usedBefore: [Int] = []
-        positions.reserveCapacity(request.charges.count)
         usedBefore.reserveCapacity(request.charges.count)
-        for charge in request.charges {
-            let position = meters.index(forKey: charge.meter.key)
-            positions.append(position)
-            usedBefore.append(position.map {
-                let state = meters.values[$0]
-                let current = UsageLedger.current(charge.meter.window, at: request.time, state)
-                return state.buckets.sum(from: charge.meter.window.oldestCounted(current: current), through: current)
-            } ?? 0)
+        for (index, charge) in request.charges.enumerated() {
+            let slot = meterSlots[charge.meter.name] ?? -1
+            slots[index] = slot
+            usedBefore.append(slot < 0 ? 0 : UsageLedger.used(meters[slot], charge.meter.window, at: request.time))
         }
         if reservations[request.requestID] != nil {
             return (ReservationResult(status: .duplicate, usedBefore: usedBefore), changed)
@@ -124,12 +149,12 @@ struct UsageLedger: Sendable, Equatable {
             let (total, overflow) = usedBefore[index].addingReportingOverflow(charge.amount)
             if overflow || total > charge.limit {
                 refused.append(index)
-                retryAfter.append(retryDelay(charge, usedBefore: usedBefore[index], at: request.time))
+                retryAfter.append(retryDelay(charge, slots[index], usedBefore: usedBefore[index], at: request.time))
             }
         }
         var crossings: [ReservationResult.Crossing] = []
         if !refused.isEmpty {
-            for index in refused where announce(request.charges[index], refusal: true, at: request.time) {
+            for index in refused where announceRefusal(request.charges[index], at: request.time) {
                 crossings.append(.init(charge: index, threshold: nil))
                 changed = true
             }
@@ -138,17 +163,11 @@ struct UsageLedger: Sendable, Equatable {
         }
         var holds: [Hold] = []
         holds.reserveCapacity(request.charges.count)
-        let allKnown = !positions.contains(nil)
         for (index, charge) in request.charges.enumerated() {
-            let bucket = UsageLedger.current(charge.meter.window, at: request.time, allKnown ? positions[index].map { meters.values[$0] } : meters[charge.meter.key])
-            // Changed in place (a copy taken out of the dictionary would copy its buckets), at the
-            // position found above while no meter was added (adding may move every position).
-            if allKnown, let position = positions[index] {
-                UsageLedger.hold(charge.amount, in: &meters.values[position], bucket: bucket, window: charge.meter.window)
-            } else {
-                UsageLedger.hold(charge.amount, in: &meters[charge.meter.key, default: MeterState()], bucket: bucket, window: charge.meter.window)
-            }
-            holds.append(Hold(meter: charge.meter.key, bucket: bucket, unit: charge.unit, amount: charge.amount))
+            let slot = slots[index] >= 0 ? slots[index] : slot(for: charge.meter.name)
+            let bucket = UsageLedger.current(charge.meter.window, at: request.time, meters[slot])
+            UsageLedger.hold(charge.amount, in: &meters[slot], bucket: bucket, window: charge.meter.window)
+            holds.append(Hold(meter: slot, bucket: bucket, unit: charge.unit, amount: charge.amount))
             // A threshold is crossed when use before was under it and use after is at or over it
             // (compared exactly: used × 100 against threshold × limit).
             let before = usedBefore[index].multipliedFullWidth(by: 100)
@@ -156,7 +175,10 @@ struct UsageLedger: Sendable, Equatable {
             for threshold in charge.thresholds.reversed() {
                 let line = threshold.multipliedFullWidth(by: charge.limit)
                 guard before < line, !(after < line) else { continue }
-                if announce(charge, level: threshold, at: request.time) { crossings.append(.init(charge: index, threshold: threshold)) }
+                if UsageLedger.mark(&meters[slot], level: threshold, refusal: false,
+                                    until: charge.meter.window.announcementEnd(at: request.time), at: request.time) {
+                    crossings.append(.init(charge: index, threshold: threshold))
+                }
                 break
             }
         }
@@ -168,10 +190,10 @@ struct UsageLedger: Sendable, Equatable {
 
     /// Seconds until a rolling window has room for the charge: the oldest buckets drop out one
     /// by one. Nil for a calendar period and for an amount the limit can never hold.
-    private func retryDelay(_ charge: MeterCharge, usedBefore: Int, at time: Int) -> Int? {
-        guard case .rolling = charge.meter.window, charge.amount <= charge.limit else { return nil }
+    private func retryDelay(_ charge: MeterCharge, _ slot: Int, usedBefore: Int, at time: Int) -> Int? {
+        guard case .rolling = charge.meter.window, charge.amount <= charge.limit, slot >= 0 else { return nil }
         let window = charge.meter.window
-        guard let state = meters[charge.meter.key] else { return nil }
+        let state = meters[slot]
         let current = UsageLedger.current(window, at: time, state)
         let oldest = window.oldestCounted(current: current)
         var remaining = usedBefore
@@ -185,13 +207,15 @@ struct UsageLedger: Sendable, Equatable {
         return nil
     }
 
-    /// Announces a threshold (`level`) or a refusal on a meter unless it was already announced
-    /// this period (a threshold at or above `level`); true when it is announced now.
-    private mutating func announce(_ charge: MeterCharge, level: Int = 0, refusal: Bool = false, at time: Int) -> Bool {
-        UsageLedger.mark(&meters[charge.meter.key, default: MeterState()], level: level, refusal: refusal,
-                         until: charge.meter.window.announcementEnd(at: time), at: time)
+    /// Announces a refusal on a meter unless one was already announced this period; true when
+    /// it is announced now.
+    private mutating func announceRefusal(_ charge: MeterCharge, at time: Int) -> Bool {
+        let slot = slot(for: charge.meter.name)
+        return UsageLedger.mark(&meters[slot], level: 0, refusal: true, until: charge.meter.window.announcementEnd(at: time), at: time)
     }
 
+    /// Marks a threshold (`level`) or a refusal announced until `until`, unless it already is
+    /// (a threshold at or above `level`); true when it is announced now.
     private static func mark(_ state: inout MeterState, level: Int, refusal: Bool, until: Int, at time: Int) -> Bool {
         let standing = state.markUntil > time ? state.markLevel : 0
         let refused = standing >= refusalMark
@@ -210,13 +234,22 @@ struct UsageLedger: Sendable, Equatable {
 
     /// Settles a reservation (see ``UsageStore/settle(_:)``).
     mutating func settle(_ settlement: SettlementRequest) -> (result: SettlementResult, changed: Bool) {
+        let settled = settle(settlement, reading: [])
+        return (settled.result, settled.changed)
+    }
+
+    /// Settles a reservation and reads `meters` after it (see ``UsageStore/settle(_:reading:)``).
+    /// A meter the reservation held is reached by its slot, without a look-up.
+    mutating func settle(_ settlement: SettlementRequest, reading wanted: [Meter]) -> (result: SettlementResult, used: [Int], changed: Bool) {
         let changed = releaseExpired(at: settlement.time)
-        guard let position = reservations.index(forKey: settlement.requestID) else { return (.unknown, changed) }
+        guard let position = reservations.index(forKey: settlement.requestID) else {
+            return (.unknown, wanted.map { used($0, at: settlement.time) }, changed)
+        }
         // Read and changed in place: one look-up, and no copy of the reservation's fields.
         let reservation = reservations.values[position]
         let result: SettlementResult
         switch reservation.state {
-        case .settled: return (.alreadySettled, changed)
+        case .settled: return (.alreadySettled, read(wanted, held: reservation.holds, at: settlement.time), changed)
         case .open: result = .settled
         case .released: result = .late
         }
@@ -226,7 +259,7 @@ struct UsageLedger: Sendable, Equatable {
             // open ones give way to the actual amount.
             let delta = reservation.state == .open ? actual &- hold.amount : hold.unit == .requests ? 0 : actual
             // A bucket no longer kept has left its window: the amount no longer counts anywhere.
-            meters[hold.meter]?.buckets.adjust(hold.bucket, by: delta)
+            meters[hold.meter].buckets.adjust(hold.bucket, by: delta)
         }
         if records != nil {
             var attribution = reservation.attribution
@@ -239,7 +272,23 @@ struct UsageLedger: Sendable, Equatable {
         reservations.values[position].state = .settled
         reservations.values[position].expiresAt = forgetAt
         schedule(settlement.requestID, at: forgetAt)
-        return (result, true)
+        return (result, read(wanted, held: reservation.holds, at: settlement.time), true)
+    }
+
+    /// Use of each meter at `time`; a meter held at the same position of `holds` (a completion
+    /// reads the meters its request reserved on, in the same order) is reached by its slot.
+    private func read(_ wanted: [Meter], held holds: [Hold], at time: Int) -> [Int] {
+        guard !wanted.isEmpty else { return [] }
+        var used: [Int] = []
+        used.reserveCapacity(wanted.count)
+        for (index, meter) in wanted.enumerated() {
+            if index < holds.count, meterNames[holds[index].meter] == meter.name {
+                used.append(UsageLedger.used(meters[holds[index].meter], meter.window, at: time))
+            } else {
+                used.append(self.used(meter, at: time))
+            }
+        }
+        return used
     }
 
     /// Releases open reservations whose time is up and forgets closed ones past their keeping
@@ -256,7 +305,7 @@ struct UsageLedger: Sendable, Equatable {
             case .open:
                 // The request was made whether or not it ran: a request count is kept.
                 for hold in reservation.holds where hold.unit != .requests {
-                    meters[hold.meter]?.buckets.adjust(hold.bucket, by: 0 &- hold.amount)
+                    meters[hold.meter].buckets.adjust(hold.bucket, by: 0 &- hold.amount)
                 }
                 reservation.state = .released
                 let forgetAt = next.time + (reservation.expiresAt - reservation.time)
@@ -272,7 +321,8 @@ struct UsageLedger: Sendable, Equatable {
 
     /// Adds use to a meter's current bucket directly: prior use that a test states.
     mutating func add(_ amount: Int, to meter: Meter, at time: Int) {
-        let bucket = UsageLedger.current(meter.window, at: time, meters[meter.key])
-        meters[meter.key, default: MeterState()].buckets.add(amount, to: bucket)
+        let slot = slot(for: meter.name)
+        let bucket = UsageLedger.current(meter.window, at: time, meters[slot])
+        meters[slot].buckets.add(amount, to: bucket)
     }
 }

@@ -158,7 +158,8 @@ enum UsageLogCodec {
 
     /// A snapshot record: the ledger and the log offset it covers.
     static func snapshot(_ ledger: UsageLedger, logOffset: Int) -> [UInt8] {
-        let meters = ledger.meters.sorted { $0.key < $1.key }.map { key, state in
+        let keys = ledger.meterNames.map(\.key)
+        let meters = zip(keys, ledger.meters).sorted { $0.0 < $1.0 }.map { key, state in
             JSONTree.Member(key, .object([
                 .init("buckets", .array(state.buckets.entries.map { .array([.integer($0.bucket), .integer($0.amount)]) })),
                 .init("mark", .array([.integer(state.markLevel), .integer(state.markUntil)])),
@@ -172,7 +173,7 @@ enum UsageLogCodec {
                                              reservation.attribution.role, reservation.attribution.model, reservation.attribution.feature]
                                                 .map(optional))),
                 .init("holds", .array(reservation.holds.map { hold in
-                    .array([.string(hold.meter), .integer(hold.bucket), .string(hold.unit.rawValue), .integer(hold.amount)])
+                    .array([.string(keys[hold.meter]), .integer(hold.bucket), .string(hold.unit.rawValue), .integer(hold.amount)])
                 })),
             ]))
         }
@@ -202,7 +203,7 @@ enum UsageLogCodec {
             }
             state.markLevel = level
             state.markUntil = until
-            ledger.meters[member.key] = state
+            ledger.meters[ledger.slot(for: MeterName(key: member.key))] = state
         }
         for member in reservations {
             guard let reservation = Fields(member.value), let time = reservation.integer("time"), let expires = reservation.integer("expires"),
@@ -214,7 +215,7 @@ enum UsageLogCodec {
                 guard case .array(let parts, _) = item, parts.count == 4, case .string(let meter, _) = parts[0],
                       let bucket = parts[1].integerValue, case .string(let unitName, _) = parts[2],
                       let unit = UsageUnit(rawValue: unitName), let amount = parts[3].integerValue else { return nil }
-                holds.append(UsageLedger.Hold(meter: meter, bucket: bucket, unit: unit, amount: amount))
+                holds.append(UsageLedger.Hold(meter: ledger.slot(for: MeterName(key: meter)), bucket: bucket, unit: unit, amount: amount))
             }
             func text(_ value: JSONTree) -> String? { if case .string(let text, _) = value { return text } else { return nil } }
             let attribution = UsageAttribution(user: text(who[0]), team: text(who[1]), department: text(who[2]), role: text(who[3]),

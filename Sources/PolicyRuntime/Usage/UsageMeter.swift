@@ -93,16 +93,28 @@ public final class UsageMeter: Sendable {
         return limit.meter(for: member)
     }
 
-    private func decide(_ original: Request, _ evaluatePlan: (Request) -> Decision) -> Decision {
-        guard !limits.isEmpty else { return evaluatePlan(original) }
+    private func decide(_ request: Request, _ evaluatePlan: (Request) -> Decision) -> Decision {
+        guard !limits.isEmpty else { return evaluatePlan(request) }
         // With a store, the store's numbers are the truth: the request's own are never read.
-        var request = original
-        request.budgetUsedPercent = nil
-        request.budgetExceeded = nil
-        let clockNow = clock()
-        let now = request.timestamp?.secondsSinceEpoch ?? clockNow
-        if let tolerance = options.timestampTolerance, abs(now - clockNow) > tolerance {
-            return plan.invalidRequest("`timestamp` is \(abs(now - clockNow)) s from the clock; a metered request's time must be within \(tolerance) s")
+        // (Cleared on a copy only when the request states them: copying a request costs more
+        // than everything else metering does.)
+        if request.budgetUsedPercent != nil || request.budgetExceeded != nil {
+            var cleared = request
+            cleared.budgetUsedPercent = nil
+            cleared.budgetExceeded = nil
+            return decide(cleared, evaluatePlan)
+        }
+        let now: Int
+        if let stated = request.timestamp?.secondsSinceEpoch {
+            now = stated
+            if let tolerance = options.timestampTolerance {
+                let clockNow = clock()
+                guard abs(now - clockNow) <= tolerance else {
+                    return plan.invalidRequest("`timestamp` is \(abs(now - clockNow)) s from the clock; a metered request's time must be within \(tolerance) s")
+                }
+            }
+        } else {
+            now = clock()
         }
         if let problem = tokenProblem(request) { return plan.invalidRequest(problem) }
         if request.requestID?.isEmpty == true { return plan.invalidRequest("`request_id` must not be empty") }
@@ -114,30 +126,35 @@ public final class UsageMeter: Sendable {
         }
         let modelSlot = request.model.flatMap { plan.modelIndex[$0] }
         let estimate = estimatedCost(request, modelSlot)
-        let charges: [ScopedCharge]
+        let charges: [MeterCharge]
         switch self.charges(request, modelSlot, estimate: estimate) {
         case .success(let found): charges = found
         case .failure(let problem): return plan.invalidRequest(problem.message)
         }
         guard !charges.isEmpty else { return evaluatePlan(request) }
+        var decision: Decision
         if readsBudgetFields {
             do {
-                let used = try store.used(charges.map(\.charge.meter), at: now)
+                let used = try store.used(charges.map(\.meter), at: now)
                 var percent = 0
                 var exceeded = false
-                for (index, entry) in charges.enumerated() where limits[entry.limit].kind == .budget {
+                for (index, charge) in charges.enumerated() where limits[limitIndex(charge.meter)].kind == .budget {
                     // Whole percent, rounded down, in integers (saturating: a use far past the limit is "a lot").
                     let (hundredfold, overflow) = used[index].multipliedReportingOverflow(by: 100)
-                    percent = max(percent, overflow ? Int.max : hundredfold / entry.charge.limit)
-                    exceeded = exceeded || used[index] > entry.charge.limit - entry.charge.amount
+                    percent = max(percent, overflow ? Int.max : hundredfold / charge.limit)
+                    exceeded = exceeded || used[index] > charge.limit - charge.amount
                 }
-                request.budgetUsedPercent = percent
-                request.budgetExceeded = exceeded
+                var withBudget = request
+                withBudget.budgetUsedPercent = percent
+                withBudget.budgetExceeded = exceeded
+                decision = evaluatePlan(withBudget)
             } catch {
                 guard plan.compiled.usage.failOpen else { return unavailable(evaluatePlan(request), error, estimate) }
+                decision = evaluatePlan(request)
             }
+        } else {
+            decision = evaluatePlan(request)
         }
-        var decision = evaluatePlan(request)
         guard decision.outcome != .deny else {
             decision.usage = UsageSummary(cost: estimate, reserved: 0)
             return decision
@@ -146,7 +163,7 @@ public final class UsageMeter: Sendable {
         // nothing settles: it gets an id of its own.
         let reservation = ReservationRequest(
             requestID: request.requestID ?? "~" + UUID().uuidString, time: now, expiresAt: now + plan.compiled.usage.reservationTimeoutSeconds,
-            charges: charges.map(\.charge), attribution: attribution(request, modelSlot))
+            charges: charges, attribution: attribution(request, modelSlot))
         let result: ReservationResult
         do {
             result = try store.reserve(reservation)
@@ -161,18 +178,19 @@ public final class UsageMeter: Sendable {
     }
 
     /// Adds the reservation's outcome to the decision: refusals, crossings' alerts, usage.
-    private func apply(_ result: ReservationResult, _ charges: [ScopedCharge], _ request: Request,
+    private func apply(_ result: ReservationResult, _ charges: [MeterCharge], _ request: Request,
                        _ estimate: Int, at now: Int, to decision: inout Decision) {
         let holds = result.status == .reserved
         var statuses: (budgets: [MeterStatus], rates: [MeterStatus]) = ([], [])
-        for (index, entry) in charges.enumerated() {
-            let status = status(entry, used: result.usedBefore[index] + (holds ? entry.charge.amount : 0), at: now)
-            if limits[entry.limit].kind == .budget { statuses.budgets.append(status) } else { statuses.rates.append(status) }
+        for (index, charge) in charges.enumerated() {
+            let limit = limitIndex(charge.meter)
+            let status = status(limit, charge.meter, used: result.usedBefore[index] + (holds ? charge.amount : 0), at: now)
+            if limits[limit].kind == .budget { statuses.budgets.append(status) } else { statuses.rates.append(status) }
         }
         var retryAfter: Int?
         var everRetries = true
         for (position, index) in result.refused.enumerated() {
-            let limit = limits[charges[index].limit]
+            let limit = limits[limitIndex(charges[index].meter)]
             let used = result.usedBefore[index]
             if limit.kind == .budget {
                 // A budget that refuses has no room until its period ends: no time to retry at.
@@ -180,7 +198,7 @@ public final class UsageMeter: Sendable {
                 decision.reasons.append(Reason(
                     code: .budgetExceeded, rule: "budget:" + limit.name,
                     message: "budget `\(limit.name)` has \(UsageMeter.describe(max(0, limit.limit - used), limit.unit)) left of "
-                        + "\(UsageMeter.describe(limit.limit, limit.unit)); this request needs \(UsageMeter.describe(charges[index].charge.amount, limit.unit))",
+                        + "\(UsageMeter.describe(limit.limit, limit.unit)); this request needs \(UsageMeter.describe(charges[index].amount, limit.unit))",
                     source: limit.source))
             } else {
                 let delay = result.retryAfter[position]
@@ -205,21 +223,21 @@ public final class UsageMeter: Sendable {
                                            source: ""))
         }
         for crossing in result.crossings {
-            for alertIndex in limits[charges[crossing.charge].limit].alerts {
+            for alertIndex in limits[limitIndex(charges[crossing.charge].meter)].alerts {
                 let alert = plan.alerts[alertIndex].alert
                 guard !decision.alerts.contains(where: { $0.name == alert.name }) else { continue }
                 decision.alerts.append(RaisedAlert(name: alert.name, severity: alert.severity, actions: alert.actions))
             }
         }
-        let moneyHeld = holds && charges.contains { $0.charge.unit == .usdMicros } ? estimate : 0
+        let moneyHeld = holds && charges.contains { $0.unit == .usdMicros } ? estimate : 0
         decision.usage = UsageSummary(cost: estimate, reserved: result.status == .reserved ? moneyHeld : 0,
                                       budgets: statuses.budgets, rateLimits: statuses.rates)
     }
 
     /// Where one meter stands.
-    private func status(_ entry: ScopedCharge, used: Int, at now: Int) -> MeterStatus {
-        let limit = limits[entry.limit]
-        return MeterStatus(name: limit.name, scope: limit.scope, key: entry.member, unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
+    private func status(_ limitIndex: Int, _ meter: Meter, used: Int, at now: Int) -> MeterStatus {
+        let limit = limits[limitIndex]
+        return MeterStatus(name: limit.name, scope: limit.scope, key: meter.member, unit: limit.unit, used: used, limit: limit.limit, periodEnd: limit.window.periodEnd(at: now))
     }
 
     /// A completion: decided by the policy's response stage, and its reservation settled at
@@ -237,17 +255,16 @@ public final class UsageMeter: Sendable {
         let cost = plan.cost(tokensIn: tokensIn, tokensOut: tokensOut, modelSlot: modelSlot)
         let settlement = SettlementRequest(requestID: requestID, time: now, costMicros: cost, tokensIn: tokensIn,
                                            tokensOut: tokensOut, model: modelSlot.map { plan.compiled.models[$0].id })
+        // Where the budgets stand once settled (the guide's CostReport: totals and what
+        // remains), for the meters the completion's identity is in: read in the same step.
+        let meters = self.meters(request)
         do {
-            let result = try store.settle(settlement)
-            var summary = UsageSummary(cost: cost, reserved: 0, settlement: result)
-            // Where the budgets stand now (the guide's CostReport: totals and what remains), for
-            // the meters the completion's identity is in.
-            if case .success(let charges) = self.charges(request, modelSlot, estimate: nil), !charges.isEmpty {
-                let used = try store.used(charges.map(\.charge.meter), at: now)
-                for (index, entry) in charges.enumerated() {
-                    let status = status(entry, used: used[index], at: now)
-                    if limits[entry.limit].kind == .budget { summary.budgets.append(status) } else { summary.rateLimits.append(status) }
-                }
+            let settled = try store.settle(settlement, reading: meters)
+            var summary = UsageSummary(cost: cost, reserved: 0, settlement: settled.result)
+            for (index, meter) in meters.enumerated() {
+                let limit = limitIndex(meter)
+                let status = status(limit, meter, used: settled.used[index], at: now)
+                if limits[limit].kind == .budget { summary.budgets.append(status) } else { summary.rateLimits.append(status) }
             }
             decision.usage = summary
         } catch {
@@ -259,51 +276,80 @@ public final class UsageMeter: Sendable {
         return decision
     }
 
-    /// The budgets and rate limits in a request's scope with what it would hold on each, or why
-    /// the request cannot be metered.
-    /// - Parameter estimate: the request's estimated cost, to hold on money budgets; nil to find
-    ///   the meters only (a completion's), without requiring what a reservation needs.
-    private func charges(_ request: Request, _ modelSlot: Int?, estimate: Int?) -> Result<[ScopedCharge], UsageStoreError> {
-        var charges: [ScopedCharge] = []
+    /// Calls `body` with each budget or rate limit the request is in the scope of (by index) and
+    /// the request's member of that scope.
+    /// - Throws: when a limit counts a scope whose member the request does not name.
+    private func forEachLimitInScope(of request: Request, _ body: (Int, String) throws(UsageStoreError) -> Void) throws(UsageStoreError) {
+        for index in limits.indices {
+            let limit = limits[index]
+            let member = limit.member(of: request)
+            if let wanted = limit.member {
+                guard member == wanted else { continue }
+            }
+            guard let member else {
+                throw UsageStoreError("`\(limit.scope.memberInput?.rawValue ?? "")` is required: \(limit.what) `\(limit.name)` counts each \(limit.scope.rawValue) separately")
+            }
+            try body(index, member)
+        }
+    }
+
+    /// The charges a request would hold on the budgets and rate limits in its scope, in the
+    /// policy's order, or why the request cannot be metered.
+    private func charges(_ request: Request, _ modelSlot: Int?, estimate: Int) -> Result<[MeterCharge], UsageStoreError> {
+        var charges: [MeterCharge] = []
         charges.reserveCapacity(limits.count)
         // Worked out once, when the first limit that needs it is met.
         var tokens: Int?
-        for index in limits.indices {
-            let limit = limits[index]
-            let key = limit.member(of: request)
-            if let wanted = limit.member {
-                guard key == wanted else { continue }
-            }
-            guard let key else {
-                return .failure(UsageStoreError("`\(limit.scope.memberInput?.rawValue ?? "")` is required: \(limit.what) `\(limit.name)` counts each \(limit.scope.rawValue) separately"))
-            }
-            let amount: Int
-            switch limit.unit {
-            case .requests: amount = 1
-            case .tokens, .usdMicros:
-                guard let estimate else {
-                    amount = 0
-                    break
-                }
-                guard request.requestID != nil else {
-                    return .failure(UsageStoreError("`request_id` is required: \(limit.what) `\(limit.name)` reserves the request's use until its completion settles it"))
-                }
-                if tokens == nil {
-                    guard let input = request.tokensIn ?? request.contextTokens else {
-                        return .failure(UsageStoreError("`tokens_in` or `context_tokens` is required: \(limit.what) `\(limit.name)` reserves the input"))
+        do throws(UsageStoreError) {
+            try forEachLimitInScope(of: request) { (index: Int, member: String) throws(UsageStoreError) in
+                let limit = limits[index]
+                let amount: Int
+                switch limit.unit {
+                case .requests: amount = 1
+                case .tokens, .usdMicros:
+                    guard request.requestID != nil else {
+                        throw UsageStoreError("`request_id` is required: \(limit.what) `\(limit.name)` reserves the request's use until its completion settles it")
                     }
-                    guard let output = outputEstimate(request, modelSlot) else {
-                        return .failure(UsageStoreError("`max_tokens` is required: \(limit.what) `\(limit.name)` reserves the output, and neither the model nor the policy declares an `output_estimate`"))
+                    if tokens == nil {
+                        guard let input = request.tokensIn ?? request.contextTokens else {
+                            throw UsageStoreError("`tokens_in` or `context_tokens` is required: \(limit.what) `\(limit.name)` reserves the input")
+                        }
+                        guard let output = outputEstimate(request, modelSlot) else {
+                            throw UsageStoreError("`max_tokens` is required: \(limit.what) `\(limit.name)` reserves the output, and neither the model nor the policy declares an `output_estimate`")
+                        }
+                        tokens = input + output
                     }
-                    tokens = input + output
+                    amount = limit.unit == .tokens ? tokens! : estimate
                 }
-                amount = limit.unit == .tokens ? tokens! : estimate
+                charges.append(MeterCharge(meter: limit.meter(for: member), unit: limit.unit, limit: limit.limit, amount: amount,
+                                           thresholds: limit.thresholds))
             }
-            charges.append(ScopedCharge(limit: index, member: key, charge: MeterCharge(
-                meter: limit.meter(for: key), unit: limit.unit, limit: limit.limit, amount: amount,
-                thresholds: limit.thresholds)))
+        } catch {
+            return .failure(error)
         }
         return .success(charges)
+    }
+
+    /// The meters of the budgets and rate limits in a request's scope, in the policy's order;
+    /// none when the request does not name every member they count.
+    private func meters(_ request: Request) -> [Meter] {
+        var meters: [Meter] = []
+        meters.reserveCapacity(limits.count)
+        do {
+            try forEachLimitInScope(of: request) { (index: Int, member: String) in meters.append(limits[index].meter(for: member)) }
+        } catch {
+            return []
+        }
+        return meters
+    }
+
+    /// The index of the budget or rate limit a meter of this meter's is of (a charge does not
+    /// carry it: the few limits are compared by their key's hash).
+    private func limitIndex(_ meter: Meter) -> Int {
+        for index in limits.indices where limits[index].keyPrefixHash == meter.limitHash && limits[index].keyPrefix == meter.limit {
+            return index
+        }
+        preconditionFailure("a meter the usage meter made is of one of its limits")
     }
 
     /// Output tokens to reserve: `max_tokens`, else the model's estimate, else the policy's,
@@ -370,14 +416,4 @@ public final class UsageMeter: Sendable {
             }
         }
     }
-}
-
-/// A budget or rate limit in a request's scope: which one, for which member, and the charge.
-struct ScopedCharge {
-    /// Index into the meter's limits.
-    let limit: Int
-    /// The member of the scope (`alice`, `platform`; empty for the organization).
-    let member: String
-    /// What the request holds on its meter.
-    let charge: MeterCharge
 }

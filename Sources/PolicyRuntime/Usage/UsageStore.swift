@@ -12,6 +12,10 @@ public protocol UsageStore: Sendable {
     func settle(_ settlement: SettlementRequest) throws(UsageStoreError) -> SettlementResult
     /// Use in each meter's window at `time` (settled and held), without changing anything.
     func used(_ meters: [Meter], at time: Int) throws(UsageStoreError) -> [Int]
+    /// Settles a reservation, then reads `meters` at the settlement's time: where a completion's
+    /// budgets stand. The default settles and then reads; a store that can do both in one step
+    /// (the memory store: one lock, and the held meters reached without looking them up) does.
+    func settle(_ settlement: SettlementRequest, reading meters: [Meter]) throws(UsageStoreError) -> (result: SettlementResult, used: [Int])
     /// The settled requests whose reservation was made in `[from, to)` (either end open when nil),
     /// oldest first: what `policyc usage report` reads.
     func records(from: Int?, to: Int?) throws(UsageStoreError) -> [UsageRecord]
@@ -28,4 +32,12 @@ public struct UsageStoreError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The message.
     public var description: String { message }
+}
+
+extension UsageStore {
+    /// See ``UsageStore/settle(_:reading:)``: settles, then reads.
+    public func settle(_ settlement: SettlementRequest, reading meters: [Meter]) throws(UsageStoreError) -> (result: SettlementResult, used: [Int]) {
+        let result = try settle(settlement)
+        return (result, meters.isEmpty ? [] : try used(meters, at: settlement.time))
+    }
 }
