@@ -18,6 +18,8 @@ case "usage-worker":
     runUsageWorker(Array(arguments.dropFirst()))
 case "redis-usage":
     runRedisUsageBench(Array(arguments.dropFirst()))
+case "audit":
+    runAuditBench(Array(arguments.dropFirst()))
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
@@ -26,6 +28,7 @@ case nil, "-h", "--help":
                policyc-bench regex
                policyc-bench usage [--data DIR] [--only meter|durable|redis|exactness] [--dir DIR] [--redis URL]
                policyc-bench redis-usage [--url redis://HOST:PORT] [--requests N] [--batch K]
+               policyc-bench audit [--dir DIR] [--records N]
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)
@@ -36,6 +39,8 @@ case nil, "-h", "--help":
                   4 processes × 8 threads charging one budget to exhaustion in each store
         redis-usage: RedisUsageStore reservations/s one by one and pipelined (default url:
                   POLICYLANG_TEST_REDIS, else redis://127.0.0.1:6379)
+        audit:    audit records appended/s from 1–256 threads (in DIR, default .build/bench-audit),
+                  and verifying the trail in MB/s
         """)
 default:
     runCompilerBench(arguments)

@@ -30,10 +30,14 @@ struct OptionSpec {
 /// Parsed command-line arguments of one command.
 struct ParsedArguments {
     var values: [String: String] = [:]
+    /// Every value of each option, in order (an option given twice keeps the last in `values`).
+    var allValues: [String: [String]] = [:]
     var flags: Set<String> = []
     var positionals: [String] = []
 
     func value(_ name: String) -> String? { values[name] }
+    /// Every value given for a repeatable option (`--audit-key A --audit-key B`).
+    func values(_ name: String) -> [String] { allValues[name] ?? [] }
     func has(_ name: String) -> Bool { flags.contains(name) }
 }
 
@@ -96,6 +100,7 @@ enum ArgumentParser {
                 throw .usage("\(command): `--\(name)` must be one of \(option.choices.joined(separator: ", ")), not `\(value)`")
             }
             result.values[name] = value
+            result.allValues[name, default: []].append(value)
         }
         return result
     }

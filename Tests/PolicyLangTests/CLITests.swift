@@ -328,6 +328,19 @@ extension CLITests {
         return (process, input.fileHandleForWriting, output.fileHandleForReading)
     }
 
+    /// Writes request lines to an `eval` coprocess and reads back one decision line each; nil when
+    /// it ended before answering them all.
+    static func exchange(_ child: (process: Process, input: FileHandle, output: FileHandle), _ lines: ArraySlice<String>) -> [Data]? {
+        child.input.write(Data(lines.joined().utf8))
+        var pending = Data()
+        while pending.split(separator: 0x0A).count < lines.count {
+            let data = child.output.availableData
+            if data.isEmpty { return nil }
+            pending += data
+        }
+        return pending.split(separator: 0x0A).map { Data($0) }
+    }
+
     func testEvalAnswersEachLineBeforeReadingTheNext() throws {
         let (process, input, reader) = try CLITests.coprocess(["eval", "--policy", "examples/enterprise.pol"])
         defer {

@@ -81,19 +81,10 @@ final class UsageStateCLITests: XCTestCase {
         let child = try launch(["eval", "--policy", policy, "--state", state, "--replay"])
         let all = UsageStateCLITests.requests("k", 150).split(separator: "\n").map { String($0) + "\n" }
         var acknowledged = 0
-        var pending = Data()
         // Ten requests at a time; each decision read back is acknowledged.
         for chunk in 0..<8 {
-            child.input.write(Data(all[chunk * 10..<chunk * 10 + 10].joined().utf8))
-            while pending.split(separator: 0x0A).count < 10 {
-                let data = child.output.availableData
-                XCTAssertFalse(data.isEmpty, "eval ended early")
-                if data.isEmpty { return }
-                pending += data
-            }
-            let lines = pending.split(separator: 0x0A)
+            let lines = try XCTUnwrap(CLITests.exchange(child, all[chunk * 10..<chunk * 10 + 10]), "eval ended early")
             acknowledged += lines.filter { $0.starts(with: Array(#"{"decision":"allow""#.utf8)) }.count
-            pending = Data()
         }
         XCTAssertEqual(acknowledged, 80)
         // More requests in flight, then SIGKILL: whatever eval was doing is cut short.

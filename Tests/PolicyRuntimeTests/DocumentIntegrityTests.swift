@@ -26,6 +26,9 @@ final class DocumentIntegrityTests: XCTestCase {
         ]
         for (index, vector) in cases.enumerated() {
             XCTAssertEqual(HMACSHA256.hex(key: vector.key, message: vector.data), vector.mac, "RFC 4231 test case \(index + 1)")
+            // A prepared key (the audit trail's) gives the same MAC, however many times it is used.
+            let prepared = HMACSHA256.PreparedKey(vector.key)
+            for _ in 0..<2 { XCTAssertEqual(Hex.encode(prepared.mac(vector.data)), vector.mac, "prepared, case \(index + 1)") }
         }
         // Test case 5 truncates the output to 128 bits.
         XCTAssertEqual(Array(HMACSHA256.mac(key: [UInt8](repeating: 0x0c, count: 20), message: Array("Test With Truncation".utf8)).prefix(16)),

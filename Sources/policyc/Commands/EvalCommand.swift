@@ -10,7 +10,7 @@ import Glibc
 enum EvalCommand: Command {
     static let name = "eval"
     static let summary = "decide requests against a policy"
-    static let usage = "policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--state DIR|URL [--replay]] [--verify-key FILE] [--explain]"
+    static let usage = "policyc eval --policy FILE [--request FILE] [--input jsonl|json] [--state DIR|URL [--replay]] [--audit DIR [--audit-key FILE]] [--verify-key FILE] [--explain]"
     static let details = """
         The policy is a .pol file (compiled on the fly) or a compiled .json document, whose
         document_digest is checked. With --verify-key, the document must also be signed with
@@ -31,7 +31,15 @@ enum EvalCommand: Command {
         `timestamp` chooses the period it is charged to, so it must be within 5 minutes of the
         clock; --replay accepts any (replaying recorded traffic into a store of its own).
 
-        exit status: 0 every request was decided, 2 usage error or a policy that cannot be loaded
+        With --audit, every decision is also appended to the tamper-evident audit trail in DIR
+        (created if needed; one writer per directory) before it is written out: a record per
+        decision, chained and MACed under the key from --audit-key FILE or the file
+        $\(AuditKey.environmentVariable) names, keeping what the request's audit level keeps
+        (docs/audit.md). A record that cannot be written (a full disk) stops eval with exit 2:
+        that request's decision and any after it are not given, so no decision goes unaudited.
+
+        exit status: 0 every request was decided, 2 usage error, a policy that cannot be loaded,
+        or an audit trail that cannot be opened or written
         """
     static let options = [
         OptionSpec("policy", value: "FILE", help: "the policy (.pol or compiled .json)"),
@@ -42,6 +50,8 @@ enum EvalCommand: Command {
         OptionSpec("key-id", value: "ID", help: "the id the signature must name (default `default`)"),
         OptionSpec("explain", help: "add the role checks, rules, alerts and playbooks evaluated and why each matched or not"),
         UsageState.option,
+        OptionSpec("audit", value: "DIR", help: "append every decision to the audit trail in DIR"),
+        OptionSpec("audit-key", value: "FILE", help: "with --audit: the audit key; default: the file $\(AuditKey.environmentVariable) names"),
         OptionSpec("replay", help: "with --state: accept requests' timestamps however far from the clock (replaying recorded traffic)"),
     ]
 
@@ -53,7 +63,17 @@ enum EvalCommand: Command {
         let key = try PolicyLoader.key(arguments, option: "verify-key", command: name)
         let plan = try PolicyLoader.plan(policyPath, verifyingWith: key, command: name)
         let explain = arguments.has("explain")
-        var decider = Decider(plan: plan, meter: nil, explain: explain)
+        var decider = Decider(plan: plan, meter: nil, explain: explain, trail: nil)
+        if let directory = arguments.value("audit") {
+            guard let key = try AuditCommand.keys(arguments, command: name, required: true).last else { return .usage }
+            do {
+                decider.trail = try AuditTrail(directory: directory, key: key, warn: { Output.err("eval: warning: \($0)\n") })
+            } catch {
+                throw .usage("eval: cannot open the audit trail: \(error.message)")
+            }
+        } else if !arguments.values("audit-key").isEmpty {
+            throw .usage("eval: --audit-key needs --audit DIR")
+        }
         if let state = arguments.value("state") {
             guard !explain else { throw .usage("eval: --explain and --state cannot be combined: an explanation does not reserve usage") }
             do {
@@ -73,12 +93,16 @@ enum EvalCommand: Command {
         defer { if descriptor != 0 { close(descriptor) } }
         let output = OutputBuffer()
         var reader = LineReader(descriptor: descriptor, maxLineBytes: RequestReader.maxBytes, flushing: output)
+        let auditFailure: AuditError?
         if arguments.value("input") == "json" {
-            decideWholeInput(decider, &reader, into: output)
+            auditFailure = decideWholeInput(decider, &reader, into: output)
         } else {
-            decideLines(decider, &reader, into: output)
+            auditFailure = decideLines(decider, &reader, into: output)
         }
         output.flush()
+        if let auditFailure {
+            throw .usage("eval: the audit trail could not be written (\(auditFailure.message)); that request's decision and any after it were not given")
+        }
         // Exit 0 promises that every request was decided and written: a failed read or write
         // breaks that promise, so it is an error (exit 2), not a quiet end.
         if let error = reader.readError { throw .usage("eval: cannot read the requests: \(String(cString: strerror(error)))") }
@@ -86,59 +110,58 @@ enum EvalCommand: Command {
         return .success
     }
 
-    /// JSON Lines: one line, one request, one decision, always, in linear time.
-    static func decideLines(_ decider: Decider, _ reader: inout LineReader, into output: OutputBuffer) {
+    /// JSON Lines: one line, one request, one decision, always, in linear time. Stops at the
+    /// first decision the audit trail could not record, and returns why.
+    static func decideLines(_ decider: Decider, _ reader: inout LineReader, into output: OutputBuffer) -> AuditError? {
         let plan = decider.plan
         var lineNumber = 0
         while let line = reader.next() {
             lineNumber += 1
+            let failure: AuditError?
             switch line {
             case .tooLong(let length):
-                output.append(plan.invalidRequest("line \(lineNumber): request is over \(length) bytes; the limit is \(RequestReader.maxBytes)"))
+                failure = decider.emit(plan.invalidRequest("line \(lineNumber): request is over \(length) bytes; the limit is \(RequestReader.maxBytes)"),
+                                       for: Request(), into: output)
             case .bytes(let bytes):
-                let request: Request
                 do {
-                    request = try RequestReader.read(bytes)
+                    failure = decider.decide(try RequestReader.read(bytes), into: output)
                 } catch {
-                    output.append(plan.invalidRequest("line \(lineNumber): \(error.description)" + hint(for: bytes)))
-                    continue
+                    failure = decider.emit(plan.invalidRequest("line \(lineNumber): \(error.description)" + hint(for: bytes)), for: Request(), into: output)
                 }
-                decider.decide(request, into: output)
             }
+            if let failure { return failure }
         }
+        return nil
     }
 
     /// `--input json`: the whole input is one request.
-    static func decideWholeInput(_ decider: Decider, _ reader: inout LineReader, into output: OutputBuffer) {
+    static func decideWholeInput(_ decider: Decider, _ reader: inout LineReader, into output: OutputBuffer) -> AuditError? {
         let plan = decider.plan
         guard let input = reader.readAll(limit: RequestReader.maxBytes) else {
-            output.append(plan.invalidRequest("the request is over \(RequestReader.maxBytes) bytes"))
-            return
+            return decider.emit(plan.invalidRequest("the request is over \(RequestReader.maxBytes) bytes"), for: Request(), into: output)
         }
         do {
-            decider.decide(try RequestReader.read(input), into: output)
+            return decider.decide(try RequestReader.read(input), into: output)
         } catch {
-            output.append(plan.invalidRequest(error.description))
+            return decider.emit(plan.invalidRequest(error.description), for: Request(), into: output)
         }
     }
 
-    /// Decides requests: through the usage meter when there is a store, else the plan alone.
+    /// Decides requests: through the usage meter when there is a store, else the plan alone;
+    /// each decision recorded in the audit trail, when there is one, before it is written.
     struct Decider {
         let plan: Plan
         var meter: UsageMeter?
         let explain: Bool
+        var trail: AuditTrail?
 
-        /// Writes the decision line for one request.
-        func decide(_ request: Request, into output: OutputBuffer) {
-            if let meter {
-                output.append(meter.evaluate(request))
-                return
-            }
-            guard explain else {
-                output.append(plan.evaluate(request))
-                return
-            }
+        /// Writes the decision line for one request; returns why the audit trail could not
+        /// record it, when it could not (the decision is then not written).
+        func decide(_ request: Request, into output: OutputBuffer) -> AuditError? {
+            if let meter { return emit(meter.evaluate(request), for: request, into: output) }
+            guard explain else { return emit(plan.evaluate(request), for: request, into: output) }
             let (decision, explanations) = plan.explain(request)
+            if let failure = record(decision, for: request) { return failure }
             var out = decision.jsonBytes()
             out.removeLast()  // the closing brace; the explanation joins the object
             out.append(contentsOf: #","explain":["#.utf8)
@@ -148,6 +171,26 @@ enum EvalCommand: Command {
             }
             out.append(contentsOf: "]}".utf8)
             output.append(out)
+            return nil
+        }
+
+        /// Records a decision, then writes it; nothing is written when it cannot be recorded.
+        func emit(_ decision: Decision, for request: Request, into output: OutputBuffer) -> AuditError? {
+            if let failure = record(decision, for: request) { return failure }
+            output.append(decision)
+            return nil
+        }
+
+        /// Appends the decision's record to the audit trail, if there is one.
+        private func record(_ decision: Decision, for request: Request) -> AuditError? {
+            guard let trail else { return nil }
+            let time = request.timestamp?.secondsSinceEpoch ?? Int(Date().timeIntervalSince1970)
+            do {
+                try trail.append(AuditEntry(request: request, decision: decision, audit: plan.compiled.audit, time: time))
+                return nil
+            } catch {
+                return error
+            }
         }
     }
 

@@ -42,13 +42,7 @@ enum UsageCommand: Command {
     static let defaultDays = 30
 
     static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
-        guard let subcommand = arguments.positionals.first else {
-            throw .usage("usage: expected a subcommand: \(subcommands.joined(separator: ", "))\n\(usage)")
-        }
-        guard subcommands.contains(subcommand) else {
-            let hint = Suggestion.closest(to: subcommand, in: subcommands).map { "; did you mean `\($0)`?" } ?? ""
-            throw .usage("usage: unknown subcommand `\(subcommand)`\(hint)\n\(usage)")
-        }
+        _ = try subcommand(arguments, of: subcommands)
         guard arguments.positionals.count == 1 else {
             throw .usage("usage report: unexpected argument `\(arguments.positionals[1])`")
         }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Whole reads and writes on file descriptors: the loops around `pwrite`/`pread` that partial
+/// transfers and `EINTR` need, written once for the stores and the audit trail.
+enum POSIXFile {
+    /// Writes all of `bytes` at `offset`; false when the system refused (errno says why).
+    static func write(_ bytes: [UInt8], to descriptor: Int32, at offset: Int) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            done += result
+        }
+        return true
+    }
+
+    /// Reads up to `count` bytes at `offset` (fewer at the end of the file); nil on an error.
+    static func read(_ descriptor: Int32, at offset: Int, count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let result = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if result == 0 { break }
+            done += result
+        }
+        return Array(bytes[..<done])
+    }
+
+    /// The size of an open file, or nil.
+    static func size(_ descriptor: Int32) -> Int? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        return Int(status.st_size)
+    }
+
+    /// Makes a directory's entries (a file created or renamed in it) durable.
+    static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            _ = fsync(descriptor)
+            close(descriptor)
+        }
+    }
+
+    /// The system's message for the current `errno`.
+    static var lastError: String { String(cString: strerror(errno)) }
+}

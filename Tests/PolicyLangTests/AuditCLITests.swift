@@ -1,0 +1,98 @@
+import Foundation
+import PolicyRuntime
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `policyc eval --audit` and `policyc audit verify` as an operator runs them: a record per
+/// decision, exit 0/1/2, tampering named by file and line, and a process killed mid-append
+/// losing no record of a decision it gave.
+final class AuditCLITests: XCTestCase {
+    static func requests(_ count: Int, prefix: String = "r") -> String {
+        (0..<count).map { index in
+            #"{"request_id":"\#(prefix)\#(index)","user":{"id":"u\#(index % 5)","role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":100,"prompt":"mail jane\#(index)@example.com the report","timestamp":"2026-12-07T10:00:00Z"}"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    func setUpKey() throws -> (directory: URL, key: String, trail: String) {
+        let directory = try makeTemporaryDirectory()
+        let key = directory.appendingPathComponent("audit.key").path
+        try Data("4f1c2a9e7b3d5f60812a4c6e8b0d2f4a6c8e0a2b4d6f8091a3c5e7f9b1d3f5a7\n".utf8).write(to: URL(fileURLWithPath: key))
+        return (directory, key, directory.appendingPathComponent("trail").path)
+    }
+
+    func testEveryDecisionIsRecordedAndTheChainVerifies() throws {
+        let (_, key, trail) = try setUpKey()
+        let eval = try CLITests.run(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key],
+                                    stdin: Data(AuditCLITests.requests(20).utf8))
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertEqual(eval.stdout.split(separator: "\n").count, 20)
+        let file = trail + "/audit-000000000001.jsonl"
+        let records = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(records.count, 20)
+        XCTAssertFalse(records.contains { $0.contains("@example.com") }, "a detected e-mail address never reaches the trail")
+        XCTAssertTrue(records[0].contains(#""request_id":"r0""#), String(records[0]))
+        let verify = try CLITests.run(["audit", "verify", "--audit-key", key, trail])
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        XCTAssertEqual(verify.stdout, "audit verify: the chain is whole: 20 records in 1 files, seq 1…20\n")
+    }
+
+    func testTamperingExitsOneAndAWrongKeyOrForeignInputExitsTwo() throws {
+        let (directory, key, trail) = try setUpKey()
+        _ = try CLITests.run(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key],
+                             stdin: Data(AuditCLITests.requests(5).utf8))
+        let file = trail + "/audit-000000000001.jsonl"
+        var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[3] = lines[3].replacingOccurrences(of: #""outcome":"deny""#, with: #""outcome":"allow""#)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let tampered = try CLITests.run(["audit", "verify", "--audit-key", key, trail])
+        XCTAssertEqual(tampered.status, 1)
+        XCTAssertEqual(tampered.stderr, "audit verify: \(file):4: seq 4 was modified (its MAC does not match its content)\n")
+
+        let otherKey = directory.appendingPathComponent("other.key").path
+        try Data(String(repeating: "ab", count: 32).utf8).write(to: URL(fileURLWithPath: otherKey))
+        let wrongKey = try CLITests.run(["audit", "verify", "--audit-key", otherKey, trail])
+        XCTAssertEqual(wrongKey.status, 2)
+        XCTAssertTrue(wrongKey.stderr.contains("not among the keys given"), wrongKey.stderr)
+        let noKey = try CLITests.run(["audit", "verify", trail])
+        XCTAssertEqual(noKey.status, 2)
+        XCTAssertTrue(noKey.stderr.contains("an audit key is required"), noKey.stderr)
+        let foreign = try CLITests.run(["audit", "verify", "--audit-key", key, "examples/enterprise.pol"])
+        XCTAssertEqual(foreign.status, 2)
+        XCTAssertTrue(foreign.stderr.contains("examples/enterprise.pol:1: not a JSON object"), foreign.stderr)
+        let shortKey = directory.appendingPathComponent("short.key").path
+        try Data("short".utf8).write(to: URL(fileURLWithPath: shortKey))
+        let short = try CLITests.run(["audit", "verify", "--audit-key", shortKey, trail])
+        XCTAssertEqual(short.status, 2)
+        XCTAssertTrue(short.stderr.contains("at least 32 are needed"), short.stderr)
+        XCTAssertFalse((short.stderr + wrongKey.stderr).contains("abababab"), "a key never reaches output")
+    }
+
+    func testAProcessKilledMidAppendLosesNoRecordOfADecisionItGave() throws {
+        let (_, key, trail) = try setUpKey()
+        let child = try CLITests.coprocess(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key])
+        let all = AuditCLITests.requests(300, prefix: "k").split(separator: "\n").map { String($0) + "\n" }
+        var acknowledged: [String] = []
+        // Ten requests at a time; each decision read back was given.
+        for chunk in 0..<10 {
+            _ = try XCTUnwrap(CLITests.exchange(child, all[chunk * 10..<chunk * 10 + 10]), "eval ended early")
+            acknowledged += (chunk * 10..<chunk * 10 + 10).map { "k\($0)" }
+        }
+        child.input.write(Data(all[100...].joined().utf8))
+        kill(child.process.processIdentifier, SIGKILL)
+        child.process.waitUntilExit()
+
+        // Opening the trail again repairs a record the kill cut short, and says so in the chain.
+        let reopened = try CLITests.run(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key],
+                                        stdin: Data(AuditCLITests.requests(1, prefix: "after").utf8))
+        XCTAssertEqual(reopened.status, 0, reopened.stderr)
+        let verify = try CLITests.run(["audit", "verify", "--audit-key", key, trail])
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: trail).filter { $0.hasSuffix(".jsonl") }
+        let text = try files.map { try String(contentsOfFile: trail + "/" + $0, encoding: .utf8) }.joined()
+        for id in acknowledged {
+            XCTAssertTrue(text.contains(#""request_id":"\#(id)""#), "the decision for \(id) was given, so its record survived")
+        }
+    }
+}

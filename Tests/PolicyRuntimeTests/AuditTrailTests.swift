@@ -1,0 +1,211 @@
+import Foundation
+import PolicyRuntime
+import XCTest
+
+/// The audit trail: what the writer writes, and that `AuditVerifier` finds every kind of
+/// tampering, names the first bad record, and tells a wrong key or a foreign file from tampering.
+final class AuditTrailTests: XCTestCase {
+    static let day = 1_796_601_600  // 2026-12-07T00:00:00Z
+
+    let key = try! AuditKey(bytes: Array("0123456789abcdef0123456789abcdef".utf8))
+    let otherKey = try! AuditKey(bytes: Array("fedcba9876543210fedcba9876543210".utf8))
+
+    func makeDirectory() -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-tests-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        return directory
+    }
+
+    func entry(_ number: Int, at time: Int = day + 3_600) throws -> AuditEntry {
+        try AuditEntry(kind: "test", time: time, fields: [.init("user", .string("user\(number)")), .init("n", .integer(number))])
+    }
+
+    /// A trail of `count` records in `directory`.
+    @discardableResult
+    func write(_ count: Int, to directory: String, options: AuditTrail.Options = .init(), at time: Int = day + 3_600) throws -> AuditTrail {
+        let trail = try AuditTrail(directory: directory, key: key, options: options)
+        for number in 1...count { try trail.append(try entry(number, at: time)) }
+        return trail
+    }
+
+    func files(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("audit-") }.sorted().map { directory + "/" + $0 }
+    }
+
+    func lines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    func writeLines(_ lines: [String], to path: String) throws {
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    func assertFails(_ directory: String, _ kind: AuditError.Kind, containing text: String, keys: [AuditKey]? = nil,
+                     file: StaticString = #filePath, line: UInt = #line) {
+        do {
+            let report = try AuditVerifier.verify(directory: directory, keys: keys ?? [key])
+            XCTFail("verified \(report.records) records; expected \(kind)", file: file, line: line)
+        } catch {
+            XCTAssertEqual(error.kind, kind, error.message, file: file, line: line)
+            XCTAssertTrue(error.message.contains(text), "«\(error.message)» lacks «\(text)»", file: file, line: line)
+        }
+    }
+
+    func testAWholeTrailVerifiesAndContinuesAfterReopening() throws {
+        let directory = makeDirectory()
+        try write(5, to: directory)
+        let reopened = try AuditTrail(directory: directory, key: key)
+        XCTAssertEqual(reopened.newestSeq, 5)
+        try reopened.append(try entry(6))
+        let report = try AuditVerifier.verify(directory: directory, keys: [key])
+        XCTAssertEqual(report.records, 6)
+        XCTAssertEqual(report.lastSeq, 6)
+        let first = try lines(try files(directory)[0])[0]
+        XCTAssertTrue(first.contains(#""prev":"0000000000000000000000000000000000000000000000000000000000000000""#), first)
+        XCTAssertTrue(first.contains(#""kid":"\#(key.id)""#), first)
+        XCTAssertFalse(first.contains("0123456789abcdef0123456789abcdef"), "the key never reaches a record")
+    }
+
+    func testAModifiedRecordIsNamedByFileLineAndSeq() throws {
+        let directory = makeDirectory()
+        try write(5, to: directory)
+        let path = try files(directory)[0]
+        var records = try lines(path)
+        records[2] = records[2].replacingOccurrences(of: #""n":3"#, with: #""n":33"#)
+        try writeLines(records, to: path)
+        assertFails(directory, .tampered, containing: "\(path):3: seq 3 was modified")
+    }
+
+    func testADeletedRecordIsFound() throws {
+        let directory = makeDirectory()
+        try write(5, to: directory)
+        let path = try files(directory)[0]
+        var records = try lines(path)
+        records.remove(at: 1)
+        try writeLines(records, to: path)
+        assertFails(directory, .tampered, containing: "\(path):2: seq 3 where 2 was due: records 2…2 are missing here (deleted or moved)")
+    }
+
+    func testAnInsertedRecordIsFound() throws {
+        let directory = makeDirectory()
+        try write(5, to: directory)
+        let path = try files(directory)[0]
+        var records = try lines(path)
+        records.insert(records[1], at: 2)
+        try writeLines(records, to: path)
+        assertFails(directory, .tampered, containing: "\(path):3: seq 2 where 3 was due")
+    }
+
+    func testReorderedRecordsAreFound() throws {
+        let directory = makeDirectory()
+        try write(5, to: directory)
+        let path = try files(directory)[0]
+        var records = try lines(path)
+        records.swapAt(1, 2)
+        try writeLines(records, to: path)
+        assertFails(directory, .tampered, containing: "\(path):2: seq 3 where 2 was due")
+    }
+
+    func testARenumberedForgeryFailsItsMAC() throws {
+        // Deleting a record and renumbering the rest keeps `seq` in order, but not the chain.
+        let directory = makeDirectory()
+        try write(4, to: directory)
+        let path = try files(directory)[0]
+        var records = try lines(path)
+        records.remove(at: 1)
+        records[1] = records[1].replacingOccurrences(of: #""seq":3"#, with: #""seq":2"#)
+        records[2] = records[2].replacingOccurrences(of: #""seq":4"#, with: #""seq":3"#)
+        try writeLines(records, to: path)
+        assertFails(directory, .tampered, containing: "\(path):2: seq 2 does not follow the record before it")
+    }
+
+    func testTruncationIsFoundByTheCheckpoint() throws {
+        let directory = makeDirectory()
+        try write(5, to: directory)
+        let path = try files(directory)[0]
+        try writeLines(Array(try lines(path).prefix(3)), to: path)
+        assertFails(directory, .tampered, containing: "the trail ends at seq 3 but the checkpoint vouches for seq 5")
+        // The writer refuses to continue such a trail rather than chain onto the cut.
+        XCTAssertThrowsError(try AuditTrail(directory: directory, key: key)) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .tampered)
+        }
+    }
+
+    func testADeletedCheckpointOrNewestFileIsFound() throws {
+        let directory = makeDirectory()
+        try write(3, to: directory)
+        try FileManager.default.removeItem(atPath: directory + "/audit.checkpoint")
+        assertFails(directory, .tampered, containing: "audit.checkpoint: missing")
+    }
+
+    func testAWrongKeyAndAForeignFileAreNotTampering() throws {
+        let directory = makeDirectory()
+        try write(2, to: directory)
+        assertFails(directory, .badKey, containing: "key id \(key.id)", keys: [otherKey])
+        let path = try files(directory)[0]
+        try writeLines(["{\"hello\": 1", "x"], to: path)
+        assertFails(directory, .badInput, containing: "\(path):1: not a JSON object")
+        let empty = makeDirectory()
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        assertFails(empty, .badInput, containing: "holds no audit trail")
+    }
+
+    func testATornTailIsTruncatedAndAcknowledgedInTheChain() throws {
+        let directory = makeDirectory()
+        try write(3, to: directory)
+        let path = try files(directory)[0]
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"seq":4,"prev":"ab"#.utf8))
+        handle.closeFile()
+        assertFails(directory, .tampered, containing: "\(path):4: the last line is cut short")
+        final class Warnings: @unchecked Sendable { var all: [String] = [] }
+        let warnings = Warnings()
+        let reopened = try AuditTrail(directory: directory, key: key, warn: { warnings.all.append($0) })
+        XCTAssertEqual(reopened.newestSeq, 4, "the repair is itself a record")
+        XCTAssertTrue(warnings.all.contains { $0.contains("cut short by a crash") }, "\(warnings.all)")
+        XCTAssertEqual(try AuditVerifier.verify(directory: directory, keys: [key]).records, 4)
+        XCTAssertTrue(try lines(path)[3].contains(#""kind":"repair""#))
+    }
+
+    func testFilesRotateBySizeAndByDayAndTheChainCrossesThem() throws {
+        let directory = makeDirectory()
+        let trail = try write(10, to: directory, options: .init(maximumFileBytes: 600))
+        let sizes = try files(directory).map { ($0, (try? FileManager.default.attributesOfItem(atPath: $0)[.size]) ?? 0) }
+        XCTAssertGreaterThan(sizes.count, 2, "\(sizes)")
+        try trail.append(try entry(11, at: AuditTrailTests.day + 86_400 + 60))
+        let names = try files(directory).map { ($0 as NSString).lastPathComponent }
+        XCTAssertEqual(names.last, "audit-000000000011.jsonl", "a new day starts a file")
+        XCTAssertEqual(try AuditVerifier.verify(directory: directory, keys: [key]).records, 11)
+        // A file taken out of the middle breaks the chain at the next one.
+        try FileManager.default.removeItem(atPath: directory + "/" + names[1])
+        assertFails(directory, .tampered, containing: "\(directory)/\(names[2]):1: seq")
+    }
+
+    func testConcurrentAppendsFormOneChain() throws {
+        let directory = makeDirectory()
+        let trail = try AuditTrail(directory: directory, key: key)
+        let entries = try (0..<8).map { worker in try (0..<50).map { try entry(worker * 1_000 + $0) } }
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for entry in entries[worker] {
+                do { try trail.append(entry) } catch { XCTFail("\(error)") }
+            }
+        }
+        let report = try AuditVerifier.verify(directory: directory, keys: [key])
+        XCTAssertEqual(report.records, 400)
+    }
+
+    func testARotatedKeyVerifiesWithBothKeys() throws {
+        let directory = makeDirectory()
+        try write(2, to: directory)
+        // A new key continues the chain only after the old writer is gone; records name their key.
+        XCTAssertThrowsError(try AuditTrail(directory: directory, key: otherKey)) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .badKey, "\(error)")
+        }
+    }
+
+    func testEntriesRefuseTheTrailsOwnFields() {
+        XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("mac", .string("0"))]))
+        XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("a", .integer(1)), .init("a", .integer(2))]))
+    }
+}
