@@ -16,7 +16,7 @@ func runAuditBench(_ arguments: [String]) {
         }
     }
     guard let key = try? AuditKey(bytes: Array(repeating: 7, count: 32)) else { fail("cannot make a key") }
-    print("Audit trail: records of a decision's usual fields (~480 bytes), appended and synced before each returns")
+    print("Audit trail: records of a decision's usual fields (~720 bytes), appended and synced before each returns")
     var lastTrail = ""
     for threads in [1, 8, 32, 128, 256] {
         let trail = freshDirectory(directory)

@@ -5,6 +5,42 @@ import XCTest
 /// The compiled document's integrity: HMAC-SHA256 against RFC 4231, the canonical form, the
 /// digest, signing and verifying, and keys that never reach output.
 final class DocumentIntegrityTests: XCTestCase {
+    // MARK: SHA-256 (FIPS 180-4 examples)
+
+    func testSHA256AgainstFIPSExamplesFedWholeAndInPieces() {
+        let cases: [(message: [UInt8], digest: String)] = [
+            ([], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            (Array("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
+             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            ([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        ]
+        for (message, digest) in cases {
+            XCTAssertEqual(SHA256.hex(message), digest, "\(message.count) bytes whole")
+            // Pieces of every size from 1 to 130 cross the 64-byte blocks and the 56-byte padding edge.
+            for piece in [1, 7, 55, 56, 63, 64, 65, 130] {
+                var hasher = SHA256()
+                var offset = 0
+                let pieced = min(message.count, 10_000)
+                while offset < pieced {
+                    let end = min(offset + piece, pieced)
+                    hasher.update(message[offset..<end])
+                    offset = end
+                }
+                hasher.update(message[pieced...])
+                XCTAssertEqual(Hex.encode(hasher.finalize()), digest, "\(message.count) bytes in pieces of \(piece)")
+            }
+        }
+        // Lengths around the padding edge, against a digest computed whole.
+        for length in 50...70 {
+            let message = [UInt8](repeating: 0x61, count: length)
+            var split = SHA256()
+            split.update(message[..<(length / 2)])
+            split.update(message[(length / 2)...])
+            XCTAssertEqual(Hex.encode(split.finalize()), SHA256.hex(message), "\(length) bytes")
+        }
+    }
+
     // MARK: HMAC-SHA256 (RFC 4231, section 4)
 
     func testHMACAgainstRFC4231() {

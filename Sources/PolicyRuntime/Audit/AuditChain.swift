@@ -1,52 +1,232 @@
-/// How records are chained (docs/audit.md, "The chain"): each carries `seq`, `prev` (the `mac` of
-/// the record before it; 64 zeros for the first) and `mac` = HMAC-SHA256(key, "policylang-audit-1"
-/// LF prev LF canonical record), where the canonical record is the record without `mac` in RFC
-/// 8785 form with each personal field's value replaced by its digest. The digest of a field is
-/// HMAC-SHA256(key, name NUL canonical value): an erased field keeps only it (`{"erased": hex}`),
-/// so the chain verifies after erasure, and without the key it reveals nothing, even of a short
-/// value such as an IP address.
+/// How records are sealed and chained (docs/audit.md, "The chain").
+///
+/// A record line is `{"seq":N,"prev":"…","kid":"…","mac":"…"` followed by the other members in
+/// ascending key order, values in RFC 8785 form, and `}`. Its MAC is
+///
+///     HMAC-SHA256(key, "policylang-audit-1" LF seq LF prev LF kid LF identity content body)
+///
+/// where `body` is SHA-256 of every member that is not personal, each as written (`"key":value`)
+/// and followed by LF, and `identity` and `content` are the digests of the two groups of personal
+/// members: HMAC-SHA256(key, "policylang-audit-group-1" LF group LF, then each of the group's
+/// members as written followed by LF). Erasing a group removes its members and keeps its digest
+/// as `"erased_<group>":"<hex>"`, so the chain still verifies; keyed, the digest reveals nothing
+/// of what was erased, not even of a short value such as an IP address. Everything the MAC covers
+/// is the line's own bytes: verifying needs no tree and no re-serialization.
 enum AuditChain {
     /// The `prev` of the first record.
     static let genesis = String(repeating: "0", count: 64)
-    /// What the MAC input starts with: names the construction, so that it can change.
-    static let domain = Array("policylang-audit-1\n".utf8)
 
-    /// The digest of a personal field's value.
-    static func fieldDigest(_ name: String, _ value: JSONTree, key: AuditKey) -> String {
-        var message = Array(name.utf8)
-        message.append(0)
-        value.writeCanonical(into: &message)
-        return Hex.encode(key.mac(message))
+    /// The groups of personal members: erased together (a right-to-erasure request erases both;
+    /// a retention period may erase the content only).
+    enum Group: String, CaseIterable, Sendable {
+        /// Who: `user`, `session`, `ip_address`, `user_agent`, `files_accessed`, `files_modified`.
+        case identity
+        /// What they wrote: `prompt`, `response`, and their SHA-256.
+        case content
+
+        /// The member an erased group leaves.
+        var erasedKey: String { self == .identity ? "erased_identity" : "erased_content" }
+
+        /// The group's members.
+        var fields: [String] { self == .identity ? Group.identityFields : Group.contentFields }
+
+        private static let identityFields = ["user", "session", "ip_address", "user_agent", "files_accessed", "files_modified"]
+        private static let contentFields = ["prompt", "response", "prompt_sha256", "response_sha256"]
     }
 
-    /// The digest an erased field keeps, if `value` is one (`{"erased": "<64 hex>"}`).
-    static func erasedDigest(_ value: JSONTree) -> String? {
-        guard case .object(let members, _) = value, members.count == 1, members[0].key == "erased",
-              case .string(let digest, _) = members[0].value, isMAC(digest) else { return nil }
-        return digest
+    /// A record's members written and digested, not yet chained: what a caller prepares before
+    /// the writer gives it a place in the chain.
+    struct SealedBody: Sendable {
+        /// `,"key":value` for each member, in key order.
+        var members: [UInt8]
+        /// The digests the MAC covers: identity, content, body (32 bytes each).
+        var digests: [UInt8]
     }
 
-    /// The MAC of a record's fields (everything but `mac`) after `prev`.
-    static func mac(_ fields: [JSONTree.Member], prev: String, key: AuditKey) -> String {
-        var covered: [JSONTree.Member] = []
-        covered.reserveCapacity(fields.count)
-        for field in fields where field.key != "mac" {
-            if AuditEntry.personalFields.contains(field.key) {
-                let digest = erasedDigest(field.value) ?? fieldDigest(field.key, field.value, key: key)
-                covered.append(.init(field.key, .string(digest)))
-            } else {
-                covered.append(field)
+    /// What a member is to the MAC.
+    enum Kind {
+        case plain
+        case personal(Group)
+        case erased(Group)
+    }
+
+    /// A member's kind, by its key (asked of every member of every record: a few comparisons of
+    /// short strings).
+    static func kind(_ key: String) -> Kind {
+        for group in Group.allCases {
+            if group.fields.contains(key) { return .personal(group) }
+            if key == group.erasedKey { return .erased(group) }
+        }
+        return .plain
+    }
+
+    /// Digests of a record's parts, fed member by member.
+    struct Digester {
+        private var identity: HMACSHA256.PreparedKey.Stream
+        private var content: HMACSHA256.PreparedKey.Stream
+        private var body = SHA256()
+        /// A group's digest given by an erased member.
+        private var erasedIdentity: [UInt8]?
+        private var erasedContent: [UInt8]?
+        /// Whether a group had members (then it cannot also be erased).
+        private var hasIdentity = false
+        private var hasContent = false
+
+        private static let identityPrefix = Array("policylang-audit-group-1\nidentity\n".utf8)
+        private static let contentPrefix = Array("policylang-audit-group-1\ncontent\n".utf8)
+
+        init(key: AuditKey) {
+            identity = key.stream()
+            content = key.stream()
+            identity.update(Digester.identityPrefix)
+            content.update(Digester.contentPrefix)
+        }
+
+        /// Adds a member, `"key":value` as written.
+        mutating func add(key: String, member: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(AuditError) {
+            switch AuditChain.kind(key) {
+            case .personal(.identity):
+                hasIdentity = true
+                identity.update(member)
+                withUnsafeBytes(of: UInt8(0x0A)) { identity.update($0) }
+            case .personal(.content):
+                hasContent = true
+                content.update(member)
+                withUnsafeBytes(of: UInt8(0x0A)) { content.update($0) }
+            case .erased(let group):
+                let digest = value.count == 66 && value.first == 0x22 && value.last == 0x22
+                    ? Hex.decode(String(decoding: value[1..<65], as: UTF8.self)) : nil
+                guard let digest, (group == .identity ? erasedIdentity : erasedContent) == nil else {
+                    throw AuditError(.badInput, "`\(key)` must be given once, as 64 hex digits")
+                }
+                if group == .identity { erasedIdentity = digest } else { erasedContent = digest }
+            case .plain:
+                body.update(member)
+                withUnsafeBytes(of: UInt8(0x0A)) { body.update($0) }
             }
         }
-        var message = domain
-        message += Array(prev.utf8)
-        message.append(0x0A)
-        JSONTree.object(covered).writeCanonical(into: &message)
+
+        /// The identity, content and body digests, 96 bytes.
+        mutating func finish() throws(AuditError) -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(96)
+            if let erasedIdentity {
+                guard !hasIdentity else { throw AuditError(.badInput, "a record with `erased_identity` keeps no identity member") }
+                out += erasedIdentity
+            } else {
+                out += identity.finalize()
+            }
+            if let erasedContent {
+                guard !hasContent else { throw AuditError(.badInput, "a record with `erased_content` keeps no content member") }
+                out += erasedContent
+            } else {
+                out += content.finalize()
+            }
+            out += body.finalize()
+            return out
+        }
+    }
+
+    /// Writes and digests an entry's fields (in the caller's thread: only the MAC is left to the
+    /// writer).
+    static func seal(_ fields: [JSONTree.Member], key: AuditKey) throws(AuditError) -> SealedBody {
+        var members: [UInt8] = []
+        members.reserveCapacity(512)
+        var ranges: [(key: String, member: Range<Int>, value: Range<Int>)] = []
+        for field in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            members.append(UInt8(ascii: ","))
+            let start = members.count
+            JSONTree.writeString(field.key, into: &members)
+            members.append(UInt8(ascii: ":"))
+            let valueStart = members.count
+            field.value.writeCanonical(into: &members)
+            ranges.append((field.key, start..<members.count, valueStart..<members.count))
+        }
+        var digester = Digester(key: key)
+        var failure: AuditError?
+        members.withUnsafeBytes { all in
+            for range in ranges {
+                do throws(AuditError) {
+                    try digester.add(key: range.key, member: UnsafeRawBufferPointer(rebasing: all[range.member]),
+                                     value: UnsafeRawBufferPointer(rebasing: all[range.value]))
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+        return SealedBody(members: members, digests: try digester.finish())
+    }
+
+    /// The MAC of a record at `seq` after `prev`, from its parts' digests.
+    static func mac(seq: Int, prev: String, kid: String, digests: [UInt8], key: AuditKey) -> String {
+        var message = Array("policylang-audit-1\n\(seq)\n\(prev)\n\(kid)\n".utf8)
+        message += digests
         return Hex.encode(key.mac(message))
     }
 
-    /// Whether `text` has the form of a MAC: 64 lower-case hex digits.
-    static func isMAC(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    /// The record's line, with its line feed.
+    static func line(seq: Int, prev: String, kid: String, mac: String, body: SealedBody, into out: inout [UInt8]) {
+        out += Array("{\"seq\":\(seq),\"prev\":\"\(prev)\",\"kid\":\"\(kid)\",\"mac\":\"\(mac)\"".utf8)
+        out += body.members
+        out.append(UInt8(ascii: "}"))
+        out.append(0x0A)
+    }
+
+    /// The MAC a scanned line should carry under `key`.
+    static func expectedMAC(_ line: AuditLineScanner.Line, bytes: UnsafeBufferPointer<UInt8>, key: AuditKey) throws(AuditError) -> String {
+        var digester = Digester(key: key)
+        let raw = UnsafeRawBufferPointer(bytes)
+        for member in line.members {
+            try digester.add(key: member.key, member: UnsafeRawBufferPointer(rebasing: raw[member.range]),
+                             value: UnsafeRawBufferPointer(rebasing: raw[member.valueStart..<member.range.upperBound]))
+        }
+        return mac(seq: line.seq, prev: line.prev, kid: line.kid, digests: try digester.finish(), key: key)
+    }
+}
+
+extension AuditChain {
+    /// A record line with a group of personal members erased: the members removed and the
+    /// group's digest kept as `"erased_<group>":"<hex>"`, in key order, so that the record keeps
+    /// its MAC and its place in the chain. A group already erased, or with no members, is left
+    /// as it is. (What `policyc audit erase` and `prune` will do to each record they touch.)
+    /// - Throws: ``AuditError`` (`badInput`) for a line that is not a record.
+    static func erasing(_ group: Group, in line: [UInt8], key: AuditKey) throws(AuditError) -> [UInt8] {
+        try line.withUnsafeBufferPointer { (bytes: UnsafeBufferPointer<UInt8>) throws(AuditError) -> [UInt8] in
+            guard let scanned = try? AuditLineScanner.read(bytes) else { throw AuditError(.badInput, "not an audit record") }
+            var stream = key.stream()
+            stream.update(Array("policylang-audit-group-1\n\(group.rawValue)\n".utf8))
+            var kept: [AuditLineScanner.Member] = []
+            var erasedAny = false
+            for member in scanned.members {
+                switch kind(member.key) {
+                case .personal(let owner) where owner == group:
+                    stream.update(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[member.range]))
+                    stream.update([0x0A])
+                    erasedAny = true
+                case .erased(let owner) where owner == group:
+                    return line
+                default:
+                    kept.append(member)
+                }
+            }
+            guard erasedAny else { return line }
+            let tombstoneKey = group.erasedKey
+            let tombstone = Array(",\"\(tombstoneKey)\":\"\(Hex.encode(stream.finalize()))\"".utf8)
+            let headerEnd = scanned.members.first.map { $0.range.lowerBound - 1 } ?? (bytes.count - 1)
+            var out = Array(bytes[..<headerEnd])
+            var placed = false
+            for member in kept {
+                if !placed, !member.key.utf8.lexicographicallyPrecedes(tombstoneKey.utf8) {
+                    out += tombstone
+                    placed = true
+                }
+                out += bytes[member.range.lowerBound - 1..<member.range.upperBound]
+            }
+            if !placed { out += tombstone }
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
     }
 }

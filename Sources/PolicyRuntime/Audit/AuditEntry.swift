@@ -13,13 +13,10 @@ public struct AuditEntry: Sendable {
     /// When it happened, in seconds since the epoch: the day a daily rotation files it under.
     public let time: Int
 
-    /// The fields that identify a person or hold what they wrote: what `policyc audit erase`
-    /// replaces by their digests, and what the MAC covers through those digests so that the
-    /// chain still verifies after erasure.
-    public static let personalFields: Set<String> = [
-        "user", "session", "ip_address", "user_agent", "files_accessed", "files_modified",
-        "prompt", "response", "prompt_sha256", "response_sha256",
-    ]
+    /// The fields that identify a person or hold what they wrote: what erasure removes, and what
+    /// the MAC covers through keyed digests so that the chain still verifies after it (defined
+    /// with their groups in `AuditChain.Group`).
+    public static var personalFields: Set<String> { Set(AuditChain.Group.allCases.flatMap(\.fields)) }
 
     /// The fields the trail itself adds to every record.
     static let chainFields: Set<String> = ["seq", "prev", "kid", "mac"]
@@ -34,11 +31,12 @@ public struct AuditEntry: Sendable {
     /// event): `kind`, `time` and the given fields. Personal data belongs in the fields
     /// ``personalFields`` names, so that erasure finds it.
     /// - Throws: ``AuditError`` (`badInput`) for a field the trail writes itself (`seq`, `prev`,
-    ///   `kid`, `mac`, `kind`, `time`) or a name given twice.
+    ///   `kid`, `mac`, `kind`, `time`, `erased_identity`, `erased_content`) or a name given twice.
     public init(kind: String, time: Int, fields: [JSONTree.Member]) throws(AuditError) {
         var names = Set<String>()
         for field in fields {
-            guard !AuditEntry.chainFields.contains(field.key), field.key != "kind", field.key != "time" else {
+            guard !AuditEntry.chainFields.contains(field.key), AuditChain.Group.allCases.allSatisfy({ $0.erasedKey != field.key }),
+                  field.key != "kind", field.key != "time" else {
                 throw AuditError(.badInput, "`\(field.key)` is written by the audit trail itself")
             }
             guard names.insert(field.key).inserted else { throw AuditError(.badInput, "`\(field.key)` is given twice") }

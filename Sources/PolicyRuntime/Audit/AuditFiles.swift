@@ -25,26 +25,4 @@ enum AuditFiles {
         }
         return names.filter(isTrailFile).sorted()
     }
-
-    /// A record line's fields; nil when the line is not a JSON object.
-    static func fields(ofLine line: ArraySlice<UInt8>) -> [JSONTree.Member]? {
-        guard let tree = try? JSONTree.parse(Array(line)), case .object(let members, _) = tree else { return nil }
-        return members
-    }
-
-    /// A record's `seq`, `prev`, `kid` and `mac`, when it has all four in their forms.
-    static func chainFields(_ fields: [JSONTree.Member]) -> (seq: Int, prev: String, kid: String, mac: String)? {
-        var seq: Int?, prev: String?, kid: String?, mac: String?
-        for field in fields {
-            switch field.key {
-            case "seq": seq = field.value.integerValue
-            case "prev": if case .string(let text, _) = field.value { prev = text }
-            case "kid": if case .string(let text, _) = field.value { kid = text }
-            case "mac": if case .string(let text, _) = field.value { mac = text }
-            default: break
-            }
-        }
-        guard let seq, seq >= 1, let prev, AuditChain.isMAC(prev), let kid, let mac, AuditChain.isMAC(mac) else { return nil }
-        return (seq, prev, kid, mac)
-    }
 }

@@ -56,6 +56,9 @@ public struct AuditKey: Sendable, CustomStringConvertible {
     /// HMAC-SHA256 of `message` under the key.
     func mac(_ message: [UInt8]) -> [UInt8] { prepared.mac(message) }
 
+    /// HMAC-SHA256 under the key of a message fed in pieces.
+    func stream() -> HMACSHA256.PreparedKey.Stream { prepared.stream() }
+
     /// `AuditKey(id: …)`, never the secret.
     public var description: String { "AuditKey(id: \(id))" }
 }

@@ -83,10 +83,11 @@ public final class AuditTrail: @unchecked Sendable {
         do {
             let repaired = try resume(warn: warn)
             if let repaired {
-                try write([AuditEntry(fields: [
+                let entry = AuditEntry(fields: [
                     .init("kind", .string("repair")), .init("file", .string(repaired.file)),
                     .init("truncated_bytes", .integer(repaired.bytes)), .init("offset", .integer(repaired.offset)),
-                ], time: clock())])
+                ], time: clock())
+                try write([Pending(entry, try AuditChain.seal(entry.fields, key: key))])
             }
         } catch {
             closeAll()
@@ -112,7 +113,8 @@ public final class AuditTrail: @unchecked Sendable {
     /// Appends one record; returns once it is on disk.
     /// - Throws: ``AuditError`` when it could not be written: the caller must not act as if it were.
     public func append(_ entry: AuditEntry) throws(AuditError) {
-        let pending = Pending(entry)
+        // Written and digested here, in the caller's thread: the writer only chains it.
+        let pending = Pending(entry, try AuditChain.seal(entry.fields, key: key))
         condition.lock()
         queue.append(pending)
         while !pending.done {
@@ -125,7 +127,7 @@ public final class AuditTrail: @unchecked Sendable {
             queue = []
             condition.unlock()
             var result: AuditError?
-            do { try write(batch.map(\.entry)) } catch { result = error }
+            do { try write(batch) } catch { result = error }
             condition.lock()
             for waiting in batch {
                 waiting.failure = result
@@ -141,16 +143,20 @@ public final class AuditTrail: @unchecked Sendable {
     /// One caller's record and, once a writer has handled it, the outcome. `@unchecked`: its
     /// fields are written and read under `condition`.
     private final class Pending: @unchecked Sendable {
-        let entry: AuditEntry
+        let time: Int
+        let body: AuditChain.SealedBody
         var done = false
         var failure: AuditError?
-        init(_ entry: AuditEntry) { self.entry = entry }
+        init(_ entry: AuditEntry, _ body: AuditChain.SealedBody) {
+            time = entry.time
+            self.body = body
+        }
     }
 
     // MARK: Writing (one writer at a time)
 
-    /// Seals and writes a batch, syncs it, then the checkpoint.
-    private func write(_ entries: [AuditEntry]) throws(AuditError) {
+    /// Chains and writes a batch, syncs it, then the checkpoint.
+    private func write(_ entries: [Pending]) throws(AuditError) {
         if let failure { throw AuditError(failure.kind, "the audit trail stopped after an earlier failure (\(failure.message)); reopen it") }
         do {
             var pending: [UInt8] = []
@@ -163,12 +169,8 @@ public final class AuditTrail: @unchecked Sendable {
                 }
                 if fileBytes + pending.count == 0 { fileDay = day }
                 let seq = lastSeq + 1
-                var fields: [JSONTree.Member] = [.init("seq", .integer(seq)), .init("prev", .string(lastMAC)), .init("kid", .string(key.id))]
-                fields += entry.fields
-                let mac = AuditChain.mac(fields, prev: lastMAC, key: key)
-                fields.append(.init("mac", .string(mac)))
-                JSONTree.object(fields).writeCanonical(into: &pending)
-                pending.append(0x0A)
+                let mac = AuditChain.mac(seq: seq, prev: lastMAC, kid: key.id, digests: entry.body.digests, key: key)
+                AuditChain.line(seq: seq, prev: lastMAC, kid: key.id, mac: mac, body: entry.body, into: &pending)
                 lastSeq = seq
                 lastMAC = mac
             }
@@ -251,15 +253,24 @@ public final class AuditTrail: @unchecked Sendable {
             }
             var start = end - 1
             while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
-            guard let fields = AuditFiles.fields(ofLine: bytes[start..<(end - 1)]), let chain = AuditFiles.chainFields(fields) else {
+            let chain: AuditLineScanner.Line
+            let expected: String
+            do {
+                (chain, expected) = try bytes.withUnsafeBufferPointer { (all: UnsafeBufferPointer<UInt8>) throws(AuditError) in
+                    let line = UnsafeBufferPointer(rebasing: all[start..<(end - 1)])
+                    guard let scanned = try? AuditLineScanner.read(line) else {
+                        throw AuditError(.tampered, "`\(path)`: its last line is not an audit record; run `policyc audit verify`")
+                    }
+                    guard scanned.kid == key.id else {
+                        throw AuditError(.badKey, "`\(path)`: the newest record was written with key id \(scanned.kid), not this key's (\(key.id))")
+                    }
+                    return (scanned, try AuditChain.expectedMAC(scanned, bytes: line, key: key))
+                }
+            } catch {
                 close(descriptor)
-                throw AuditError(.tampered, "`\(path)`: its last line is not an audit record; run `policyc audit verify`")
+                throw error
             }
-            guard chain.kid == key.id else {
-                close(descriptor)
-                throw AuditError(.badKey, "`\(path)`: the newest record was written with key id \(chain.kid), not this key's (\(key.id))")
-            }
-            guard AuditChain.mac(fields, prev: chain.prev, key: key) == chain.mac else {
+            guard expected == chain.mac else {
                 close(descriptor)
                 throw AuditError(.tampered, "`\(path)`: the newest record (seq \(chain.seq)) does not verify; run `policyc audit verify`")
             }
@@ -275,7 +286,7 @@ public final class AuditTrail: @unchecked Sendable {
             // The day of the file's first record, for daily rotation.
             var firstEnd = 0
             while firstEnd < end, bytes[firstEnd] != 0x0A { firstEnd += 1 }
-            fileDay = AuditFiles.fields(ofLine: bytes[0..<firstEnd]).flatMap(AuditTrail.day) ?? Int.min
+            fileDay = AuditTrail.day(ofLine: bytes[0..<firstEnd]) ?? Int.min
             return repaired
         }
         if let checkpoint, checkpoint.seq > 0 {
@@ -284,9 +295,10 @@ public final class AuditTrail: @unchecked Sendable {
         return repaired
     }
 
-    /// The UTC day of a record's `time`.
-    static func day(_ fields: [JSONTree.Member]) -> Int? {
-        guard let time = fields.first(where: { $0.key == "time" }), case .string(let text, _) = time.value,
+    /// The UTC day of a record line's `time`.
+    static func day(ofLine line: ArraySlice<UInt8>) -> Int? {
+        guard let tree = try? JSONTree.parse(Array(line)), case .object(let members, _) = tree,
+              let time = members.first(where: { $0.key == "time" }), case .string(let text, _) = time.value,
               let timestamp = Timestamp(rfc3339: text) else { return nil }
         return Timestamp.floorDivide(timestamp.secondsSinceEpoch, 86_400)
     }

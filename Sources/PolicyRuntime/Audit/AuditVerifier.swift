@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Checks an audit trail (docs/audit.md, "Verifying"): every record's MAC, that each `prev` is
@@ -60,44 +61,112 @@ public enum AuditVerifier {
             }
             let bytes = [UInt8](data)
             report.bytes += bytes.count
-            var position = 0
-            var line = 0
-            while position < bytes.count {
-                line += 1
-                guard let newline = bytes[position...].firstIndex(of: 0x0A) else {
-                    throw AuditError(.tampered, "\(path):\(line): the last line is cut short (no line feed): a torn or truncated record")
-                }
-                let text = bytes[position..<newline]
-                position = newline + 1
-                guard let fields = AuditFiles.fields(ofLine: text) else {
-                    throw AuditError(.badInput, "\(path):\(line): not a JSON object; is this an audit trail?")
-                }
-                guard let chain = AuditFiles.chainFields(fields) else {
-                    throw AuditError(.badInput, "\(path):\(line): not an audit record (it needs `seq`, `prev`, `kid` and `mac`)")
-                }
-                guard let key = keys.first(where: { $0.id == chain.kid }) else {
-                    throw AuditError(.badKey, "\(path):\(line): seq \(chain.seq) was written with key id \(chain.kid), which is not among the keys given (\(keys.map(\.id).joined(separator: ", ")))")
+            let lines = checkLines(bytes, path: path, keys: keys)
+            for (index, line) in lines.enumerated() {
+                let number = index + 1
+                let record: Checked
+                switch line {
+                case .failure(let error): throw error
+                case .record(let checked): record = checked
                 }
                 let expected = report.lastSeq + 1
-                guard chain.seq == expected else {
-                    let what = chain.seq > expected ? "records \(expected)…\(chain.seq - 1) are missing here (deleted or moved)"
+                guard record.seq == expected else {
+                    let what = record.seq > expected ? "records \(expected)…\(record.seq - 1) are missing here (deleted or moved)"
                         : "it repeats or goes back (inserted or moved)"
-                    throw AuditError(.tampered, "\(path):\(line): seq \(chain.seq) where \(expected) was due: \(what)")
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) where \(expected) was due: \(what)")
                 }
-                guard chain.prev == previousMAC else {
-                    throw AuditError(.tampered, "\(path):\(line): seq \(chain.seq) does not follow the record before it (`prev` differs): a record was replaced, inserted or reordered")
+                guard record.prev == previousMAC else {
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) does not follow the record before it (`prev` differs): a record was replaced, inserted or reordered")
                 }
-                guard HMACSHA256.equalInConstantTime(Array(AuditChain.mac(fields, prev: chain.prev, key: key).utf8), Array(chain.mac.utf8)) else {
-                    throw AuditError(.tampered, "\(path):\(line): seq \(chain.seq) was modified (its MAC does not match its content)")
+                if let problem = record.macProblem {
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) was modified \(problem)")
                 }
-                previousMAC = chain.mac
-                report.lastSeq = chain.seq
+                previousMAC = record.mac
+                report.lastSeq = record.seq
                 report.records += 1
-                if let checkpoint, checkpoint.seq == chain.seq, checkpoint.mac != chain.mac {
-                    throw AuditError(.tampered, "\(path):\(line): seq \(chain.seq) is not the record the checkpoint vouches for")
+                if let checkpoint, checkpoint.seq == record.seq, checkpoint.mac != record.mac {
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) is not the record the checkpoint vouches for")
                 }
             }
         }
         return report
+    }
+
+    /// A line read and its MAC checked, before the chain's order is.
+    private struct Checked {
+        var seq: Int
+        var prev: String
+        var mac: String
+        /// Why the MAC does not match, when it does not.
+        var macProblem: String?
+    }
+
+    private enum LineOutcome {
+        case record(Checked)
+        case failure(AuditError)
+    }
+
+    /// Reads every line of a file and checks each record's MAC, on every core (a record's MAC
+    /// depends on that record alone); the chain's order is checked after, in order.
+    private static func checkLines(_ bytes: [UInt8], path: String, keys: [AuditKey]) -> [LineOutcome] {
+        var starts: [Int] = []
+        var position = 0
+        while position < bytes.count {
+            starts.append(position)
+            while position < bytes.count, bytes[position] != 0x0A { position += 1 }
+            position += 1
+        }
+        let count = starts.count
+        let lineStarts = starts
+        var outcomes = [LineOutcome](repeating: .failure(AuditError(.io, "")), count: count)
+        let chunk = 2_048
+        bytes.withUnsafeBufferPointer { all in
+            outcomes.withUnsafeMutableBufferPointer { results in
+                nonisolated(unsafe) let all = all
+                nonisolated(unsafe) let results = results
+                DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
+                    for index in (part * chunk)..<min(count, (part + 1) * chunk) {
+                        var end = lineStarts[index]
+                        while end < all.count, all[end] != 0x0A { end += 1 }
+                        results[index] = check(UnsafeBufferPointer(rebasing: all[lineStarts[index]..<end]), torn: end == all.count,
+                                               at: "\(path):\(index + 1)", keys: keys)
+                    }
+                }
+            }
+        }
+        return outcomes
+    }
+
+    /// Reads one line and checks its MAC.
+    private static func check(_ text: UnsafeBufferPointer<UInt8>, torn: Bool, at location: String, keys: [AuditKey]) -> LineOutcome {
+        if torn {
+            return .failure(AuditError(.tampered, "\(location): the last line is cut short (no line feed): a torn or truncated record"))
+        }
+        let line: AuditLineScanner.Line
+        do throws(AuditLineScanner.Failure) {
+            line = try AuditLineScanner.read(text)
+        } catch {
+            // The scanner reads records as the writer writes them; whether the line is JSON at all
+            // is worth the full parser's word before saying which it is.
+            let why: String
+            switch error { case .notJSON(let text), .notRecord(let text): why = text }
+            guard let tree = try? JSONTree.parse(Array(text)), case .object = tree else {
+                return .failure(AuditError(.badInput, "\(location): not a JSON object (\(why)); is this an audit trail?"))
+            }
+            return .failure(AuditError(.badInput, "\(location): not an audit record: \(why)"))
+        }
+        guard let key = keys.first(where: { $0.id == line.kid }) else {
+            return .failure(AuditError(.badKey, "\(location): seq \(line.seq) was written with key id \(line.kid), which is not among the keys given (\(keys.map(\.id).joined(separator: ", ")))"))
+        }
+        var problem: String?
+        do throws(AuditError) {
+            let computed = try AuditChain.expectedMAC(line, bytes: text, key: key)
+            if !HMACSHA256.equalInConstantTime(Array(computed.utf8), Array(line.mac.utf8)) {
+                problem = "(its MAC does not match its content)"
+            }
+        } catch {
+            problem = "(\(error.message))"
+        }
+        return .record(Checked(seq: line.seq, prev: line.prev, mac: line.mac, macProblem: problem))
     }
 }

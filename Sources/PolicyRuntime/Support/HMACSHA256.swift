@@ -35,11 +35,31 @@ public enum HMACSHA256 {
 
         /// The MAC of `message`, 32 bytes: the same as ``HMACSHA256/mac(key:message:)``.
         public func mac(_ message: [UInt8]) -> [UInt8] {
-            var inner = self.inner
-            inner.update(message)
-            var outer = self.outer
-            outer.update(inner.finalize())
-            return outer.finalize()
+            var stream = stream()
+            stream.update(message)
+            return stream.finalize()
+        }
+
+        /// A MAC of a message fed in pieces.
+        public func stream() -> Stream { Stream(inner: inner, outer: outer) }
+
+        /// A MAC being computed over a message fed in pieces.
+        public struct Stream: Sendable {
+            fileprivate var inner: SHA256
+            fileprivate let outer: SHA256
+
+            /// Adds bytes to the message.
+            public mutating func update(_ bytes: [UInt8]) { inner.update(bytes) }
+
+            /// Adds raw bytes to the message.
+            public mutating func update(_ buffer: UnsafeRawBufferPointer) { inner.update(buffer) }
+
+            /// The MAC of everything added, 32 bytes.
+            public mutating func finalize() -> [UInt8] {
+                var outer = self.outer
+                outer.update(inner.finalize())
+                return outer.finalize()
+            }
         }
     }
 

@@ -6,7 +6,9 @@ public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
-    private var pending: [UInt8] = []
+    /// Bytes of an unfinished block, kept inline (no allocation per digest).
+    private var pending = SIMD64<UInt8>(repeating: 0)
+    private var pendingCount = 0
     private var totalBytes: UInt64 = 0
 
     private static let roundConstants: [UInt32] = [
@@ -46,40 +48,59 @@ public struct SHA256: Sendable {
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
         totalBytes &+= UInt64(buffer.count)
         var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: buffer[0..<take])
+        if pendingCount > 0 {
+            let take = min(64 - pendingCount, buffer.count)
+            let start = pendingCount
+            withUnsafeMutableBytes(of: &pending) { block in
+                for index in 0..<take { block[start + index] = buffer[index] }
+            }
+            pendingCount += take
             offset = take
-            if pending.count == 64 {
-                let block = pending
-                block.withUnsafeBytes { compress($0.baseAddress!) }
-                pending.removeAll(keepingCapacity: true)
+            if pendingCount == 64 {
+                var block = pending
+                withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
+                pendingCount = 0
             }
         }
         while buffer.count - offset >= 64 {
             compress(buffer.baseAddress! + offset)
             offset += 64
         }
-        if offset < buffer.count { pending.append(contentsOf: buffer[offset...]) }
+        if offset < buffer.count {
+            let rest = buffer.count - offset
+            withUnsafeMutableBytes(of: &pending) { block in
+                for index in 0..<rest { block[index] = buffer[offset + index] }
+            }
+            pendingCount = rest
+        }
     }
 
     /// Pads the message and returns the 32-byte digest.
     public mutating func finalize() -> [UInt8] {
         let bitLength = totalBytes &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                compress(raw.baseAddress! + offset)
-                offset += 64
+        var block = pending
+        let used = pendingCount
+        withUnsafeMutableBytes(of: &block) { bytes in
+            bytes[used] = 0x80
+            for index in (used + 1)..<64 { bytes[index] = 0 }
+        }
+        if used >= 56 {
+            withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
+            block = SIMD64<UInt8>(repeating: 0)
+        }
+        withUnsafeMutableBytes(of: &block) { bytes in
+            for index in 0..<8 { bytes[56 + index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * index)) }
+        }
+        withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
+        pendingCount = 0
+        var digest = [UInt8](repeating: 0, count: 32)
+        withUnsafeBytes(of: state) { words in
+            for index in 0..<8 {
+                let word = words.load(fromByteOffset: 4 * index, as: UInt32.self)
+                for byte in 0..<4 { digest[index * 4 + byte] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * byte)) }
             }
         }
-        pending.removeAll()
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        return words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
+        return digest
     }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
