@@ -69,6 +69,22 @@ final class AuditCLITests: XCTestCase {
         XCTAssertFalse((short.stderr + wrongKey.stderr).contains("abababab"), "a key never reaches output")
     }
 
+    func testEraseRemovesAUserAndTheTrailStillVerifies() throws {
+        let (_, key, trail) = try setUpKey()
+        _ = try CLITests.run(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key],
+                             stdin: Data(AuditCLITests.requests(10).utf8))
+        let erase = try CLITests.run(["audit", "erase", "--user", "u3", "--audit-key", key, trail])
+        XCTAssertEqual(erase.status, 0, erase.stderr)
+        XCTAssertTrue(erase.stdout.hasPrefix(#"{"erased":{"subject":""#), erase.stdout)
+        XCTAssertTrue(erase.stdout.contains(#""records_erased":2,"files_rewritten":1,"records_checked":10,"receipt_seq":11"#), erase.stdout)
+        let text = try String(contentsOfFile: trail + "/audit-000000000001.jsonl", encoding: .utf8)
+        XCTAssertFalse(text.contains(#""u3""#), "the user's id is nowhere")
+        XCTAssertEqual(try CLITests.run(["audit", "verify", "--audit-key", key, trail]).status, 0)
+        let missing = try CLITests.run(["audit", "erase", "--audit-key", key, trail])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("--user ID is required"), missing.stderr)
+    }
+
     func testAProcessKilledMidAppendLosesNoRecordOfADecisionItGave() throws {
         let (_, key, trail) = try setUpKey()
         let child = try CLITests.coprocess(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key])

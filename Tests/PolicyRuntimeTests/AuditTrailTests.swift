@@ -204,6 +204,42 @@ final class AuditTrailTests: XCTestCase {
         }
     }
 
+    func testErasingAUserLeavesTheChainWholeAndNothingOfThem() throws {
+        let directory = makeDirectory()
+        let trail = try AuditTrail(directory: directory, key: key, options: .init(maximumFileBytes: 700))
+        for (index, user) in ["alice", "bob", "alice", "carol", "alice"].enumerated() {
+            try trail.append(try AuditEntry(kind: "decision", time: AuditTrailTests.day + index, fields: [
+                .init("user", .string(user)), .init("ip_address", .string("10.0.0.\(index)")),
+                .init("prompt", .string("text of \(user)")), .init("request_id", .string("r\(index)")),
+            ]))
+        }
+        let before = try files(directory).count
+        XCTAssertGreaterThan(before, 1, "the records span files")
+        let receipt = try trail.erase(user: "alice", at: AuditTrailTests.day + 100)
+        XCTAssertEqual(receipt.recordsErased, 3)
+        XCTAssertEqual(receipt.recordsChecked, 5)
+        XCTAssertEqual(receipt.receiptSeq, 6)
+        XCTAssertEqual(receipt.subject.count, 64)
+        // Appending goes on where it was, in the rewritten newest file.
+        try trail.append(try entry(7))
+        let text = try files(directory).map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
+        XCTAssertFalse(text.contains("alice"), "no field of the erased user remains")
+        XCTAssertTrue(text.contains(#""user":"bob""#) && text.contains("text of carol"), "other users are untouched")
+        XCTAssertTrue(text.contains(#""kind":"erasure""#) && text.contains(receipt.subject))
+        XCTAssertEqual(try AuditVerifier.verify(directory: directory, keys: [key]).records, 7, "the chain still verifies")
+        XCTAssertEqual(try trail.erase(user: "alice", at: AuditTrailTests.day + 200).recordsErased, 0, "erasing again finds nothing")
+    }
+
+    func testErasureFailsWhenTheIdRemainsInAFieldTheTrailDoesNotErase() throws {
+        let directory = makeDirectory()
+        let trail = try AuditTrail(directory: directory, key: key)
+        try trail.append(try AuditEntry(kind: "note", time: AuditTrailTests.day, fields: [.init("approver", .string("alice"))]))
+        XCTAssertThrowsError(try trail.erase(user: "alice", at: AuditTrailTests.day)) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .tampered)
+            XCTAssertTrue((error as? AuditError)?.message.contains("`approver`") == true, "\(error)")
+        }
+    }
+
     func testEntriesRefuseTheTrailsOwnFields() {
         XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("mac", .string("0"))]))
         XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("a", .integer(1)), .init("a", .integer(2))]))

@@ -25,4 +25,18 @@ enum AuditFiles {
         }
         return names.filter(isTrailFile).sorted()
     }
+
+    /// Calls `body` with each line's number (from 1) and byte range (without its line feed); a
+    /// last line without a line feed is included.
+    static func forEachLine(_ bytes: [UInt8], _ body: (Int, Range<Int>) throws(AuditError) -> Void) throws(AuditError) {
+        var start = 0
+        var number = 0
+        while start < bytes.count {
+            number += 1
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            try body(number, start..<end)
+            start = end + 1
+        }
+    }
 }

@@ -29,7 +29,7 @@ public final class AuditTrail: @unchecked Sendable {
     public let directory: String
     /// How the writer rotates files.
     public let options: Options
-    private let key: AuditKey
+    let key: AuditKey
     private let lockDescriptor: Int32
     private let checkpointDescriptor: Int32
     private var checkpointSlot = 0
@@ -103,6 +103,11 @@ public final class AuditTrail: @unchecked Sendable {
         close(lockDescriptor)
     }
 
+    /// The names of a trail's record files in `directory`, in chain order (none when it holds no trail).
+    public static func fileNames(in directory: String) throws(AuditError) -> [String] {
+        try AuditFiles.list(directory)
+    }
+
     /// The `seq` of the newest record (0 for an empty trail).
     public var newestSeq: Int {
         condition.lock()
@@ -154,6 +159,57 @@ public final class AuditTrail: @unchecked Sendable {
     }
 
     // MARK: Writing (one writer at a time)
+
+    /// Runs `body` as the writer: appends wait until it is done. For operations that rewrite
+    /// the trail's files (erasure).
+    func exclusively<Result>(_ body: () throws(AuditError) -> Result) throws(AuditError) -> Result {
+        condition.lock()
+        while writing { condition.wait() }
+        writing = true
+        condition.unlock()
+        defer {
+            condition.lock()
+            writing = false
+            condition.broadcast()
+            condition.unlock()
+        }
+        return try body()
+    }
+
+    /// Appends one record while already the writer (inside ``exclusively(_:)``); returns its `seq`.
+    func appendHoldingWriter(_ entry: AuditEntry) throws(AuditError) -> Int {
+        try write([Pending(entry, try AuditChain.seal(entry.fields, key: key))])
+        return lastSeq
+    }
+
+    /// Replaces a file of the trail by `bytes`, atomically: written aside, synced, renamed over
+    /// it, the directory synced. Called as the writer; the current file is reopened if it was it.
+    func replaceFile(_ name: String, with bytes: [UInt8]) throws(AuditError) {
+        let path = directory + "/" + name
+        let aside = path + AuditTrail.asideSuffix
+        let descriptor = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw AuditError(.io, "cannot write `\(aside)`: \(POSIXFile.lastError)") }
+        guard POSIXFile.write(bytes, to: descriptor, at: 0), fsync(descriptor) == 0 else {
+            close(descriptor)
+            throw AuditError(.io, "cannot write `\(aside)`: \(POSIXFile.lastError)")
+        }
+        close(descriptor)
+        guard rename(aside, path) == 0 else { throw AuditError(.io, "cannot replace `\(path)`: \(POSIXFile.lastError)") }
+        POSIXFile.syncDirectory(directory)
+        if name == fileName, fileDescriptor >= 0 {
+            close(fileDescriptor)
+            fileDescriptor = open(path, O_WRONLY | O_CLOEXEC)
+            guard fileDescriptor >= 0 else {
+                let error = AuditError(.io, "cannot reopen `\(path)`: \(POSIXFile.lastError)")
+                failure = error
+                throw error
+            }
+            fileBytes = bytes.count
+        }
+    }
+
+    /// What a file being rewritten is called until it is renamed into place.
+    static let asideSuffix = ".rewriting"
 
     /// Chains and writes a batch, syncs it, then the checkpoint.
     private func write(_ entries: [Pending]) throws(AuditError) {
@@ -222,6 +278,10 @@ public final class AuditTrail: @unchecked Sendable {
     /// Returns what a torn tail repair truncated, if anything.
     private func resume(warn: (String) -> Void) throws(AuditError) -> (file: String, bytes: Int, offset: Int)? {
         let checkpoint = try AuditCheckpoint.read(directory: directory, keys: [key])
+        // A rewrite a crash interrupted before its rename: the file it was to replace is whole.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(AuditTrail.asideSuffix) {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
         var files = try AuditFiles.list(directory)
         var repaired: (file: String, bytes: Int, offset: Int)?
         // The newest file that holds a record (a file created just before a crash may be empty).

@@ -2,11 +2,12 @@ import Foundation
 import PolicyLang
 import PolicyRuntime
 
-/// `policyc audit verify [--audit-key FILE]… DIR|FILES…`: checks the audit trail's chain.
+/// `policyc audit verify [--audit-key FILE]… DIR|FILES…`: checks the audit trail's chain;
+/// `policyc audit erase --user ID [--audit-key FILE] DIR`: erases a user from it.
 enum AuditCommand: Command {
     static let name = "audit"
-    static let summary = "verify the tamper-evident audit trail `eval --audit` writes"
-    static let usage = "policyc audit verify [--audit-key FILE]… DIR|FILE…"
+    static let summary = "verify the tamper-evident audit trail `eval --audit` writes, or erase a user from it"
+    static let usage = "policyc audit verify [--audit-key FILE]… DIR|FILE…\n       policyc audit erase --user ID [--audit-key FILE] DIR"
     static let details = """
         verify checks every record of the trail: its MAC (HMAC-SHA256 under the audit key), that
         each `prev` is the MAC of the record before it and each `seq` the next number, and, for a
@@ -14,22 +15,35 @@ enum AuditCommand: Command {
         found. It names the first bad record by file, line and seq. FILEs are read in the order
         given, the first starting the trail (seq 1), without a checkpoint.
 
+        erase (GDPR's right to erasure) replaces, in every record whose `user` is ID, the
+        identity fields (user, session, IP address, user agent, files) and the kept text (prompt,
+        response and their digests) by their keyed digests: each record keeps its place and the
+        chain still verifies. Each changed file is written aside and renamed into place; run it
+        again after a crash to finish. It then checks that no field of any record still holds
+        ID, and appends a receipt to the trail (the subject as a keyed digest, never the id),
+        which it prints as JSON. It runs as the trail's writer: a gateway appending to the same
+        trail in the same process waits; another process must not hold the trail open.
+
         The key comes from --audit-key FILE (give it more than once for a trail written across a
         key rotation: each record names its key's id) or from the file the environment variable
         \(AuditKey.environmentVariable) names. docs/audit.md describes the records and the chain.
 
-        exit status: 0 the chain is whole, 1 it is not (a record was modified, deleted, inserted,
-        reordered or truncated), 2 usage error, a missing or wrong key, or input that is not an
-        audit trail (a line that is not JSON, a file that is not a record)
+        exit status (verify): 0 the chain is whole, 1 it is not (a record was modified, deleted,
+        inserted, reordered or truncated), 2 usage error, a missing or wrong key, or input that
+        is not an audit trail (a line that is not JSON, a file that is not a record)
+        exit status (erase): 0 erased and checked, 1 the id is still found after erasing (in a
+        field the trail does not erase; the message says where), 2 usage error, a key or trail
+        that cannot be used
         """
     static let options = [
-        OptionSpec("audit-key", value: "FILE", help: "the audit key (repeatable); default: the file $\(AuditKey.environmentVariable) names"),
+        OptionSpec("audit-key", value: "FILE", help: "the audit key (repeatable for verify); default: the file $\(AuditKey.environmentVariable) names"),
+        OptionSpec("user", value: "ID", help: "erase: the user whose records are erased"),
     ]
     /// The subcommands, in the order help lists them.
-    static let subcommands = ["verify"]
+    static let subcommands = ["verify", "erase"]
 
     static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
-        _ = try subcommand(arguments, of: subcommands)
+        if try subcommand(arguments, of: subcommands) == "erase" { return try erase(arguments) }
         let targets = Array(arguments.positionals.dropFirst())
         guard !targets.isEmpty else { throw .usage("audit verify: expected a directory or files\n\(usage)") }
         let keys = try AuditCommand.keys(arguments, command: "audit verify", required: true)
@@ -51,6 +65,33 @@ enum AuditCommand: Command {
             case .badKey, .badInput, .io:
                 throw .usage("audit verify: \(error.message)")
             }
+        }
+    }
+
+    /// `audit erase`.
+    static func erase(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
+        let command = "audit erase"
+        guard let user = arguments.value("user"), !user.isEmpty else { throw .usage("\(command): --user ID is required\n\(usage)") }
+        let targets = Array(arguments.positionals.dropFirst())
+        guard targets.count == 1 else { throw .usage("\(command): expected the trail's directory\n\(usage)") }
+        let keys = try AuditCommand.keys(arguments, command: command, required: true)
+        guard keys.count == 1 else { throw .usage("\(command): give one --audit-key: the trail's current key") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: targets[0], isDirectory: &isDirectory), isDirectory.boolValue,
+              !((try? AuditTrail.fileNames(in: targets[0])) ?? []).isEmpty else {
+            throw .usage("\(command): `\(targets[0])` holds no audit trail")
+        }
+        do {
+            let trail = try AuditTrail(directory: targets[0], key: keys[0], warn: { Output.err("\(command): warning: \($0)\n") })
+            let receipt = try trail.erase(user: user, at: Int(Date().timeIntervalSince1970))
+            Output.out(#"{"erased":{"subject":"\#(receipt.subject)","records_erased":\#(receipt.recordsErased),"files_rewritten":\#(receipt.filesRewritten),"records_checked":\#(receipt.recordsChecked),"receipt_seq":\#(receipt.receiptSeq)}}"# + "\n")
+            return .success
+        } catch {
+            if error.kind == .tampered {
+                Output.err("\(command): \(error.message)\n")
+                return .policyErrors
+            }
+            throw .usage("\(command): \(error.message)")
         }
     }
 
