@@ -85,6 +85,23 @@ final class AuditCLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("--user ID is required"), missing.stderr)
     }
 
+    func testPruneAppliesThePolicysRetentionAndTheTrailStillVerifies() throws {
+        let (_, key, trail) = try setUpKey()
+        // Three requests from a year and a half ago, then two from last week (a file per day).
+        let requests = [("2025-06-01T10:00:00Z", 3), ("2026-12-01T10:00:00Z", 2)].flatMap { time, count in
+            (0..<count).map { #"{"user":{"id":"u\#($0)","role":"developer"},"model":"claude-3-haiku","feature":"ask_mode","prompt":"hello","timestamp":"\#(time)"}"# }
+        }.joined(separator: "\n") + "\n"
+        let eval = try CLITests.run(["eval", "--policy", "examples/gdpr-retention.pol", "--audit", trail, "--audit-key", key], stdin: Data(requests.utf8))
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        let prune = try CLITests.run(["audit", "prune", "--policy", "examples/gdpr-retention.pol", "--audit-key", key, trail])
+        XCTAssertEqual(prune.status, 0, prune.stderr)
+        XCTAssertEqual(prune.stdout, #"{"pruned":{"prompts_erased":0,"responses_erased":0,"files_deleted":1,"records_deleted":3,"first_seq":4,"receipt_seq":6}}"# + "\n")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: trail + "/audit.anchor"))
+        let verify = try CLITests.run(["audit", "verify", "--audit-key", key, trail])
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        XCTAssertEqual(verify.stdout, "audit verify: the chain is whole: 3 records in 2 files, seq 4…6\n")
+    }
+
     func testAProcessKilledMidAppendLosesNoRecordOfADecisionItGave() throws {
         let (_, key, trail) = try setUpKey()
         let child = try CLITests.coprocess(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key])

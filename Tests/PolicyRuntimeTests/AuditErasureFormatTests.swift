@@ -20,7 +20,7 @@ final class AuditErasureFormatTests: XCTestCase {
         let path = directory + "/audit-000000000001.jsonl"
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
         lines[1] = try AuditChain.erasing(.identity, in: lines[1], key: key)
-        lines[2] = try AuditChain.erasing(.content, in: try AuditChain.erasing(.identity, in: lines[2], key: key), key: key)
+        lines[2] = try AuditChain.erasing(.prompt, in: try AuditChain.erasing(.identity, in: lines[2], key: key), key: key)
         try Data((lines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n") + "\n").utf8)
             .write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(try AuditVerifier.verify(directory: directory, keys: [key]).records, 3, "erasure keeps the chain whole")
@@ -28,7 +28,7 @@ final class AuditErasureFormatTests: XCTestCase {
         XCTAssertFalse(second.contains("alice") || second.contains("10.0.0.2"), second)
         XCTAssertTrue(second.contains(#""erased_identity":""#) && second.contains(#""prompt":"hello 2""#), second)
         XCTAssertFalse(third.contains("alice") || third.contains("hello 3"), third)
-        XCTAssertTrue(third.contains(#""erased_content":""#) && third.contains(#""zeta":3}"#), third)
+        XCTAssertTrue(third.contains(#""erased_prompt":""#) && third.contains(#""zeta":3}"#), third)
         // Erasing again changes nothing; a forged digest does not verify.
         XCTAssertEqual(try AuditChain.erasing(.identity, in: lines[1], key: key), lines[1])
         var forged = second

@@ -240,6 +240,39 @@ final class AuditTrailTests: XCTestCase {
         }
     }
 
+    func testPruningAppliesTheRetentionPeriodsAndTheChainStillVerifies() throws {
+        let directory = makeDirectory()
+        let trail = try AuditTrail(directory: directory, key: key)
+        let day = AuditTrailTests.day
+        // Three days of records, a file each (daily rotation): 400, 40 and 0 days before `now`.
+        let now = day + 400 * 86_400
+        for (offset, user) in [(0, "old"), (360 * 86_400, "month"), (400 * 86_400 - 60, "new")] {
+            for index in 0..<2 {
+                try trail.append(try AuditEntry(kind: "decision", time: day + offset + index, fields: [
+                    .init("user", .string(user)), .init("prompt", .string("asked by \(user)")),
+                    .init("response", .string("answered to \(user)")),
+                ]))
+            }
+        }
+        var retention = CompiledRetention(periodsSeconds: [.auditLogs: 365 * 86_400, .prompts: 30 * 86_400], erasureWithinSeconds: nil)
+        let receipt = try trail.prune(retention: retention, at: now)
+        XCTAssertEqual(receipt.filesDeleted, 1)
+        XCTAssertEqual(receipt.recordsDeleted, 2)
+        XCTAssertEqual(receipt.firstSeq, 3)
+        XCTAssertEqual(receipt.promptsErased, 2, "the month-old records lose their prompt, the new ones keep it")
+        XCTAssertEqual(receipt.responsesErased, 0, "no responses period: responses are kept")
+        let text = try files(directory).map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
+        XCTAssertFalse(text.contains("asked by old") || text.contains("asked by month"))
+        XCTAssertTrue(text.contains("asked by new") && text.contains("answered to month"))
+        XCTAssertEqual(try AuditVerifier.verify(directory: directory, keys: [key]).lastSeq, 7, "the anchor vouches for the new start")
+        retention.periodsSeconds[.responses] = 30 * 86_400
+        XCTAssertEqual(try trail.prune(retention: retention, at: now).responsesErased, 2)
+        XCTAssertEqual(try AuditVerifier.verify(directory: directory, keys: [key]).records, 6)
+        // Without the anchor, the missing start is deletion.
+        try FileManager.default.removeItem(atPath: directory + "/audit.anchor")
+        assertFails(directory, .tampered, containing: "seq 3 where 1 was due")
+    }
+
     func testEntriesRefuseTheTrailsOwnFields() {
         XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("mac", .string("0"))]))
         XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("a", .integer(1)), .init("a", .integer(2))]))

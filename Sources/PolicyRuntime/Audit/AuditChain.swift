@@ -3,12 +3,12 @@
 /// A record line is `{"seq":N,"prev":"…","kid":"…","mac":"…"` followed by the other members in
 /// ascending key order, values in RFC 8785 form, and `}`. Its MAC is
 ///
-///     HMAC-SHA256(key, "policylang-audit-1" LF seq LF prev LF kid LF identity content body)
+///     HMAC-SHA256(key, "policylang-audit-1" LF seq LF prev LF kid LF identity prompt response body)
 ///
 /// where `body` is SHA-256 of every member that is not personal, each as written (`"key":value`)
-/// and followed by LF, and `identity` and `content` are the digests of the two groups of personal
-/// members: HMAC-SHA256(key, "policylang-audit-group-1" LF group LF, then each of the group's
-/// members as written followed by LF). Erasing a group removes its members and keeps its digest
+/// and followed by LF, and `identity`, `prompt` and `response` are the digests of the groups of
+/// personal members: HMAC-SHA256(key, "policylang-audit-group-1" LF group LF, then each of the
+/// group's members as written followed by LF). Erasing a group removes its members and keeps its digest
 /// as `"erased_<group>":"<hex>"`, so the chain still verifies; keyed, the digest reveals nothing
 /// of what was erased, not even of a short value such as an IP address. Everything the MAC covers
 /// is the line's own bytes: verifying needs no tree and no re-serialization.
@@ -16,22 +16,33 @@ enum AuditChain {
     /// The `prev` of the first record.
     static let genesis = String(repeating: "0", count: 64)
 
-    /// The groups of personal members: erased together (a right-to-erasure request erases both;
-    /// a retention period may erase the content only).
-    enum Group: String, CaseIterable, Sendable {
+    /// The groups of personal members, each erased whole: a right-to-erasure request erases all
+    /// three; a retention period may erase the prompt or the response (the retention block sets
+    /// them apart).
+    enum Group: Int, CaseIterable, Sendable {
         /// Who: `user`, `session`, `ip_address`, `user_agent`, `files_accessed`, `files_modified`.
         case identity
-        /// What they wrote: `prompt`, `response`, and their SHA-256.
-        case content
+        /// What they sent: `prompt` and `prompt_sha256`.
+        case prompt
+        /// What they got: `response` and `response_sha256`.
+        case response
+
+        /// The group's name in the MAC input and in its erased member.
+        var name: String { Group.names[rawValue] }
 
         /// The member an erased group leaves.
-        var erasedKey: String { self == .identity ? "erased_identity" : "erased_content" }
+        var erasedKey: String { Group.erasedKeys[rawValue] }
 
         /// The group's members.
-        var fields: [String] { self == .identity ? Group.identityFields : Group.contentFields }
+        var fields: [String] { Group.members[rawValue] }
 
-        private static let identityFields = ["user", "session", "ip_address", "user_agent", "files_accessed", "files_modified"]
-        private static let contentFields = ["prompt", "response", "prompt_sha256", "response_sha256"]
+        private static let names = ["identity", "prompt", "response"]
+        private static let erasedKeys = names.map { "erased_" + $0 }
+        private static let members = [
+            ["user", "session", "ip_address", "user_agent", "files_accessed", "files_modified"],
+            ["prompt", "prompt_sha256"],
+            ["response", "response_sha256"],
+        ]
     }
 
     /// A record's members written and digested, not yet chained: what a caller prepares before
@@ -39,7 +50,7 @@ enum AuditChain {
     struct SealedBody: Sendable {
         /// `,"key":value` for each member, in key order.
         var members: [UInt8]
-        /// The digests the MAC covers: identity, content, body (32 bytes each).
+        /// The digests the MAC covers: identity, prompt, response, body (32 bytes each).
         var digests: [UInt8]
     }
 
@@ -62,65 +73,59 @@ enum AuditChain {
 
     /// Digests of a record's parts, fed member by member.
     struct Digester {
-        private var identity: HMACSHA256.PreparedKey.Stream
-        private var content: HMACSHA256.PreparedKey.Stream
-        private var body = SHA256()
-        /// A group's digest given by an erased member.
-        private var erasedIdentity: [UInt8]?
-        private var erasedContent: [UInt8]?
-        /// Whether a group had members (then it cannot also be erased).
-        private var hasIdentity = false
-        private var hasContent = false
+        /// Per group: its digest so far, the digest an erased member gives, whether it had members.
+        private struct GroupState {
+            var stream: HMACSHA256.PreparedKey.Stream
+            var erased: [UInt8]?
+            var present = false
+        }
 
-        private static let identityPrefix = Array("policylang-audit-group-1\nidentity\n".utf8)
-        private static let contentPrefix = Array("policylang-audit-group-1\ncontent\n".utf8)
+        private var groups: [GroupState]
+        private var body = SHA256()
+
+        private static let prefixes = Group.allCases.map { Array("policylang-audit-group-1\n\($0.name)\n".utf8) }
 
         init(key: AuditKey) {
-            identity = key.stream()
-            content = key.stream()
-            identity.update(Digester.identityPrefix)
-            content.update(Digester.contentPrefix)
+            groups = Group.allCases.map { group in
+                var stream = key.stream()
+                stream.update(Digester.prefixes[group.rawValue])
+                return GroupState(stream: stream)
+            }
         }
 
         /// Adds a member, `"key":value` as written.
         mutating func add(key: String, member: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(AuditError) {
             switch AuditChain.kind(key) {
-            case .personal(.identity):
-                hasIdentity = true
-                identity.update(member)
-                withUnsafeBytes(of: UInt8(0x0A)) { identity.update($0) }
-            case .personal(.content):
-                hasContent = true
-                content.update(member)
-                withUnsafeBytes(of: UInt8(0x0A)) { content.update($0) }
+            case .personal(let group):
+                groups[group.rawValue].present = true
+                groups[group.rawValue].stream.update(member)
+                withUnsafeBytes(of: UInt8(0x0A)) { groups[group.rawValue].stream.update($0) }
             case .erased(let group):
                 let digest = value.count == 66 && value.first == 0x22 && value.last == 0x22
                     ? Hex.decode(String(decoding: value[1..<65], as: UTF8.self)) : nil
-                guard let digest, (group == .identity ? erasedIdentity : erasedContent) == nil else {
+                guard let digest, groups[group.rawValue].erased == nil else {
                     throw AuditError(.badInput, "`\(key)` must be given once, as 64 hex digits")
                 }
-                if group == .identity { erasedIdentity = digest } else { erasedContent = digest }
+                groups[group.rawValue].erased = digest
             case .plain:
                 body.update(member)
                 withUnsafeBytes(of: UInt8(0x0A)) { body.update($0) }
             }
         }
 
-        /// The identity, content and body digests, 96 bytes.
+        /// The groups' digests and the body's, 32 bytes each.
         mutating func finish() throws(AuditError) -> [UInt8] {
             var out: [UInt8] = []
-            out.reserveCapacity(96)
-            if let erasedIdentity {
-                guard !hasIdentity else { throw AuditError(.badInput, "a record with `erased_identity` keeps no identity member") }
-                out += erasedIdentity
-            } else {
-                out += identity.finalize()
-            }
-            if let erasedContent {
-                guard !hasContent else { throw AuditError(.badInput, "a record with `erased_content` keeps no content member") }
-                out += erasedContent
-            } else {
-                out += content.finalize()
+            out.reserveCapacity(32 * (groups.count + 1))
+            for group in Group.allCases {
+                if let erased = groups[group.rawValue].erased {
+                    guard !groups[group.rawValue].present else {
+                        throw AuditError(.badInput, "a record with `\(group.erasedKey)` keeps no \(group.name) member")
+                    }
+                    out += erased
+                } else {
+                    out += groups[group.rawValue].stream.finalize()
+                }
             }
             out += body.finalize()
             return out
@@ -196,7 +201,7 @@ extension AuditChain {
         try line.withUnsafeBufferPointer { (bytes: UnsafeBufferPointer<UInt8>) throws(AuditError) -> [UInt8] in
             guard let scanned = try? AuditLineScanner.read(bytes) else { throw AuditError(.badInput, "not an audit record") }
             var stream = key.stream()
-            stream.update(Array("policylang-audit-group-1\n\(group.rawValue)\n".utf8))
+            stream.update(Array("policylang-audit-group-1\n\(group.name)\n".utf8))
             var kept: [AuditLineScanner.Member] = []
             var erasedAny = false
             for member in scanned.members {

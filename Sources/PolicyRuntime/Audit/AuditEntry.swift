@@ -31,7 +31,7 @@ public struct AuditEntry: Sendable {
     /// event): `kind`, `time` and the given fields. Personal data belongs in the fields
     /// ``personalFields`` names, so that erasure finds it.
     /// - Throws: ``AuditError`` (`badInput`) for a field the trail writes itself (`seq`, `prev`,
-    ///   `kid`, `mac`, `kind`, `time`, `erased_identity`, `erased_content`) or a name given twice.
+    ///   `kid`, `mac`, `kind`, `time`, `erased_identity`, `erased_prompt`, `erased_response`) or a name given twice.
     public init(kind: String, time: Int, fields: [JSONTree.Member]) throws(AuditError) {
         var names = Set<String>()
         for field in fields {

@@ -18,8 +18,9 @@ public struct AuditErasureReceipt: Sendable, Equatable {
 
 extension AuditTrail {
     /// Erases a user (GDPR right to erasure): in every record whose `user` is `userID`, the
-    /// identity and content groups are replaced by their digests (`erased_identity`,
-    /// `erased_content`), so each record keeps its MAC and place and the chain still verifies.
+    /// identity, prompt and response groups are replaced by their digests (`erased_identity`,
+    /// `erased_prompt`, `erased_response`), so each record keeps its MAC and place and the chain
+    /// still verifies.
     /// Each changed file is written aside, synced and renamed over the old one (atomic per file);
     /// running it again after a crash finishes what was left. Then every record is checked for a
     /// member whose value still is the id, and a receipt is appended to the trail.
@@ -72,7 +73,9 @@ extension AuditTrail {
         try AuditFiles.forEachLine(bytes) { (_: Int, range: Range<Int>) throws(AuditError) in
             let line = Array(bytes[range])
             if AuditTrail.userValue(of: line) == userID {
-                out += try AuditChain.erasing(.content, in: try AuditChain.erasing(.identity, in: line, key: key), key: key)
+                var erased = line
+                for group in AuditChain.Group.allCases { erased = try AuditChain.erasing(group, in: erased, key: key) }
+                out += erased
                 changed += 1
             } else {
                 out += line

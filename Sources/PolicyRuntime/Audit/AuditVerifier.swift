@@ -12,6 +12,8 @@ public enum AuditVerifier {
         public var records: Int
         /// Files read.
         public var files: Int
+        /// The first record's `seq`: 1, or where a pruned trail's anchor says it starts.
+        public var firstSeq: Int
         /// The newest record's `seq` (0 for an empty trail).
         public var lastSeq: Int
         /// Bytes read.
@@ -32,7 +34,8 @@ public enum AuditVerifier {
         if files.isEmpty, checkpoint == nil {
             throw AuditError(.badInput, "`\(directory)` holds no audit trail (no `audit-*.jsonl` files)")
         }
-        var report = try walk(files, keys: keys, checkpoint: checkpoint)
+        let anchor = try AuditAnchor.read(directory: directory, keys: keys)
+        var report = try walk(files, keys: keys, checkpoint: checkpoint, anchor: anchor)
         if let checkpoint {
             guard report.lastSeq >= checkpoint.seq else {
                 let newest = files.last ?? directory
@@ -48,12 +51,13 @@ public enum AuditVerifier {
     /// Verifies files given in chain order, without a checkpoint: the chain within and across
     /// them (the first must start the trail, `seq` 1).
     public static func verify(files: [String], keys: [AuditKey]) throws(AuditError) -> Report {
-        try walk(files, keys: keys, checkpoint: nil)
+        try walk(files, keys: keys, checkpoint: nil, anchor: nil)
     }
 
     /// Walks the chain through `files`; the record at the checkpoint's `seq` must carry its MAC.
-    private static func walk(_ files: [String], keys: [AuditKey], checkpoint: AuditCheckpoint?) throws(AuditError) -> Report {
-        var report = Report(records: 0, files: files.count, lastSeq: 0, bytes: 0)
+    /// A trail pruned from its start begins where its anchor says.
+    private static func walk(_ files: [String], keys: [AuditKey], checkpoint: AuditCheckpoint?, anchor: AuditAnchor?) throws(AuditError) -> Report {
+        var report = Report(records: 0, files: files.count, firstSeq: 1, lastSeq: 0, bytes: 0)
         var previousMAC = AuditChain.genesis
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -68,6 +72,12 @@ public enum AuditVerifier {
                 switch line {
                 case .failure(let error): throw error
                 case .record(let checked): record = checked
+                }
+                if report.records == 0, record.seq > 1, let anchor, anchor.seq == record.seq, anchor.prev == record.prev {
+                    // The records before were pruned; the anchor vouches for where the trail starts.
+                    report.lastSeq = record.seq - 1
+                    report.firstSeq = record.seq
+                    previousMAC = record.prev
                 }
                 let expected = report.lastSeq + 1
                 guard record.seq == expected else {
