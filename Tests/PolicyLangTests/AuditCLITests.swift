@@ -24,14 +24,22 @@ final class AuditCLITests: XCTestCase {
 
     func testEveryDecisionIsRecordedAndTheChainVerifies() throws {
         let (_, key, trail) = try setUpKey()
-        let eval = try CLITests.run(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key],
-                                    stdin: Data(AuditCLITests.requests(20).utf8))
+        // enterprise.pol says `audit { encrypt true }`: text is kept only on encrypted storage.
+        let eval = try CLITests.run(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key,
+                                     "--audit-storage-encrypted"], stdin: Data(AuditCLITests.requests(20).utf8))
         XCTAssertEqual(eval.status, 0, eval.stderr)
         XCTAssertEqual(eval.stdout.split(separator: "\n").count, 20)
         let file = trail + "/audit-000000000001.jsonl"
         let records = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(records.count, 20)
+        XCTAssertTrue(records[0].contains(#""prompt":"mail [pii."#), "the contractor's prompt is kept, redacted: \(records[0])")
         XCTAssertFalse(records.contains { $0.contains("@example.com") }, "a detected e-mail address never reaches the trail")
+        let (_, _, plainTrail) = try setUpKey()
+        _ = try CLITests.run(["eval", "--policy", "examples/enterprise.pol", "--audit", plainTrail, "--audit-key", key],
+                             stdin: Data(AuditCLITests.requests(2).utf8))
+        let plain = try String(contentsOfFile: plainTrail + "/audit-000000000001.jsonl", encoding: .utf8)
+        XCTAssertFalse(plain.contains(#""prompt":"#), "without encrypted storage, `encrypt true` keeps no text: \(plain)")
+        XCTAssertTrue(plain.contains(#""prompt_sha256":"#))
         XCTAssertTrue(records[0].contains(#""request_id":"r0""#), String(records[0]))
         let verify = try CLITests.run(["audit", "verify", "--audit-key", key, trail])
         XCTAssertEqual(verify.status, 0, verify.stderr)

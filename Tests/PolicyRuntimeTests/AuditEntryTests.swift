@@ -15,7 +15,7 @@ final class AuditEntryTests: XCTestCase {
     static let secretPrompt = "mail jane.doe@example.com the production numbers"
     static let secretResponse = "sure, jane.doe@example.com gets them"
 
-    func record(role: String, response: Bool = true) throws -> String {
+    func record(role: String, response: Bool = true, storageEncrypted: Bool = true) throws -> String {
         var request = Request()
         request.userID = "u-17"
         request.role = role
@@ -26,7 +26,8 @@ final class AuditEntryTests: XCTestCase {
         request.prompt = Array(AuditEntryTests.secretPrompt.utf8)
         if response { request.response = Array(AuditEntryTests.secretResponse.utf8) }
         let decision = AuditEntryTests.plan.evaluate(request)
-        let entry = AuditEntry(request: request, decision: decision, audit: AuditEntryTests.plan.compiled.audit, time: 1_796_637_600)
+        let entry = AuditEntry(request: request, decision: decision, audit: AuditEntryTests.plan.compiled.audit, time: 1_796_637_600,
+                               storageEncrypted: storageEncrypted)
         var out: [UInt8] = []
         JSONTree.object(entry.fields).writeCanonical(into: &out)
         return String(decoding: out, as: UTF8.self)
@@ -42,6 +43,14 @@ final class AuditEntryTests: XCTestCase {
         XCTAssertTrue(line.contains(#""audit_level":"comprehensive""#), line)
         XCTAssertTrue(line.contains(#""time":"2026-12-07T10:00:00Z""#), line)
         XCTAssertTrue(line.contains(#""ip_address":"10.1.2.3""#), line)
+    }
+
+    func testEncryptWithoutEncryptedStorageKeepsNoText() throws {
+        // The enterprise policy imports soc2-audit.pol, which says `encrypt true`.
+        XCTAssertTrue(AuditEntryTests.plan.compiled.audit.encrypt)
+        let line = try record(role: "contractor", storageEncrypted: false)
+        XCTAssertFalse(line.contains(#""prompt":"#) || line.contains(#""response":"#), line)
+        XCTAssertTrue(line.contains(#""prompt_sha256":""#) && line.contains(#""audit_level":"comprehensive""#), line)
     }
 
     func testStandardKeepsDigestsAndDetectionsOnly() throws {

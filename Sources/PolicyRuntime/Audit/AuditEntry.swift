@@ -7,6 +7,11 @@
 ///
 /// `audit.log_prompts` / `log_responses` set to `none` keep no text at any level; `full` and
 /// `redacted` keep the redacted text (a detected span is never written, whatever the mode).
+///
+/// `audit.encrypt true` asks for the kept text to be encrypted at rest. PolicyLang has no cipher
+/// it could use well on Foundation and Glibc alone (and ships no cipher of its own), so with
+/// `encrypt true` no text is kept unless the caller states that the trail's storage encrypts at
+/// rest (an encrypted volume): the policy's demand fails closed, never to plaintext on disk.
 public struct AuditEntry: Sendable {
     /// The record's fields, without `seq`, `prev`, `kid` and `mac` (the trail adds them).
     public internal(set) var fields: [JSONTree.Member]
@@ -48,7 +53,9 @@ public struct AuditEntry: Sendable {
     /// - Parameters:
     ///   - time: when it was decided, in seconds since the epoch (the request's `timestamp`, else the clock).
     ///   - audit: the policy's audit settings (what text to keep).
-    public init(request: Request, decision: Decision, audit: CompiledAudit, time: Int) {
+    ///   - storageEncrypted: whether the trail's storage encrypts at rest; with `audit.encrypt`,
+    ///     text is kept only when it does.
+    public init(request: Request, decision: Decision, audit: CompiledAudit, time: Int, storageEncrypted: Bool = false) {
         var fields: [JSONTree.Member] = []
         func text(_ name: String, _ value: String?) {
             if let value { fields.append(.init(name, .string(value))) }
@@ -105,15 +112,16 @@ public struct AuditEntry: Sendable {
             .init("name", .string(decision.policy.name)), .init("version", .integer(decision.policy.version)),
             .init("digest", .string(decision.policy.digest)),
         ])))
+        let keepsText = !audit.encrypt || storageEncrypted
         if !request.prompt.isEmpty {
             fields.append(.init("prompt_sha256", .string(SHA256.hex(request.prompt))))
-            if decision.auditLevel != .standard, audit.logPrompts != .none {
+            if keepsText, decision.auditLevel != .standard, audit.logPrompts != .none {
                 fields.append(.init("prompt", .string(AuditEntry.redacted(request.prompt, field: "prompt", decision.detections))))
             }
         }
         if let response = request.response, !response.isEmpty {
             fields.append(.init("response_sha256", .string(SHA256.hex(response))))
-            if decision.auditLevel == .comprehensive, audit.logResponses != .none {
+            if keepsText, decision.auditLevel == .comprehensive, audit.logResponses != .none {
                 fields.append(.init("response", .string(AuditEntry.redacted(response, field: "response", decision.detections))))
             }
         }

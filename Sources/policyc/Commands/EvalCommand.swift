@@ -37,6 +37,9 @@ enum EvalCommand: Command {
         $\(AuditKey.environmentVariable) names, keeping what the request's audit level keeps
         (docs/audit.md). A record that cannot be written (a full disk) stops eval with exit 2:
         that request's decision and any after it are not given, so no decision goes unaudited.
+        A policy with `audit { encrypt true }` keeps no prompt or response text in the trail
+        (PolicyLang ships no cipher) unless --audit-storage-encrypted says DIR is on an
+        encrypted volume.
 
         exit status: 0 every request was decided, 2 usage error, a policy that cannot be loaded,
         or an audit trail that cannot be opened or written
@@ -52,6 +55,7 @@ enum EvalCommand: Command {
         UsageState.option,
         OptionSpec("audit", value: "DIR", help: "append every decision to the audit trail in DIR"),
         OptionSpec("audit-key", value: "FILE", help: "with --audit: the audit key; default: the file $\(AuditKey.environmentVariable) names"),
+        OptionSpec("audit-storage-encrypted", help: "with --audit: DIR is on storage that encrypts at rest, so a policy with `audit { encrypt true }` may keep text"),
         OptionSpec("replay", help: "with --state: accept requests' timestamps however far from the clock (replaying recorded traffic)"),
     ]
 
@@ -63,7 +67,8 @@ enum EvalCommand: Command {
         let key = try PolicyLoader.key(arguments, option: "verify-key", command: name)
         let plan = try PolicyLoader.plan(policyPath, verifyingWith: key, command: name)
         let explain = arguments.has("explain")
-        var decider = Decider(plan: plan, meter: nil, explain: explain, trail: nil)
+        var decider = Decider(plan: plan, meter: nil, explain: explain, trail: nil,
+                              storageEncrypted: arguments.has("audit-storage-encrypted"))
         if let directory = arguments.value("audit") {
             guard let key = try AuditCommand.keys(arguments, command: name, required: true).last else { return .usage }
             do {
@@ -154,6 +159,8 @@ enum EvalCommand: Command {
         var meter: UsageMeter?
         let explain: Bool
         var trail: AuditTrail?
+        /// Whether the trail's storage encrypts at rest (`--audit-storage-encrypted`).
+        let storageEncrypted: Bool
 
         /// Writes the decision line for one request; returns why the audit trail could not
         /// record it, when it could not (the decision is then not written).
@@ -186,7 +193,8 @@ enum EvalCommand: Command {
             guard let trail else { return nil }
             let time = request.timestamp?.secondsSinceEpoch ?? Int(Date().timeIntervalSince1970)
             do {
-                try trail.append(AuditEntry(request: request, decision: decision, audit: plan.compiled.audit, time: time))
+                try trail.append(AuditEntry(request: request, decision: decision, audit: plan.compiled.audit, time: time,
+                                            storageEncrypted: storageEncrypted))
                 return nil
             } catch {
                 return error
