@@ -5,6 +5,10 @@ import PolicyRuntime
 /// `policyc`: the PolicyLang command-line tool.
 let version = "0.1.0"
 
+// A file grown past the process's size limit (`ulimit -f`) is a write error to handle, as a full
+// disk is (the audit trail fails closed on it), not a signal that ends the process.
+signal(SIGXFSZ, SIG_IGN)
+
 func topLevelHelp() -> String {
     let width = allCommands.map { $0.name.count }.max() ?? 0
     let commands = allCommands.map { "  " + $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }

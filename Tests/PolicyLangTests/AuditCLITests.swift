@@ -110,6 +110,60 @@ final class AuditCLITests: XCTestCase {
         XCTAssertEqual(verify.stdout, "audit verify: the chain is whole: 3 records in 2 files, seq 4…6\n")
     }
 
+    func testADecisionThatCannotBeRecordedIsDeniedWithAuditUnavailable() throws {
+        let (directory, key, trail) = try setUpKey()
+        // A file size limit of 512 bytes: the first record does not fit, as on a full disk.
+        func run(_ policy: String) throws -> CLITests.Run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            let executable = try XCTUnwrap(CLITests.executable).path
+            process.arguments = ["-c", "ulimit -f 1; exec \"$0\" eval --policy \"$1\" --audit \"$2\" --audit-key \"$3\"",
+                                 executable, policy, trail, key]
+            process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.root)
+            let input = Pipe(), output = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            input.fileHandleForWriting.write(Data(AuditCLITests.requests(3).utf8))
+            try input.fileHandleForWriting.close()
+            let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                                stderr: String(decoding: err, as: UTF8.self))
+        }
+        let closed = try run("examples/enterprise.pol")
+        XCTAssertEqual(closed.status, 2, closed.stderr)
+        let lines = closed.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3, "every request is still answered")
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix(#"{"decision":"deny""#) && $0.contains(#""code":"audit_unavailable""#) }, closed.stdout)
+        XCTAssertTrue(closed.stderr.contains("a decision was not recorded"), closed.stderr)
+        XCTAssertTrue(closed.stderr.contains("denied with audit_unavailable"), closed.stderr)
+
+        // A policy with `audit { fail_open true }` gives the decisions as decided.
+        let open = directory.appendingPathComponent("open.pol").path
+        try Data("""
+            policy "open" version 1
+            model "claude-3-haiku" {
+              provider  anthropic
+            }
+            features ask_mode
+            role contractor {
+              models    "claude-3-haiku"
+              features  ask_mode
+            }
+            audit {
+              default_level  standard
+              fail_open      true
+            }
+            """.utf8).write(to: URL(fileURLWithPath: open))
+        try? FileManager.default.removeItem(atPath: trail)
+        let failingOpen = try run(open)
+        XCTAssertEqual(failingOpen.status, 2, failingOpen.stderr)
+        XCTAssertFalse(failingOpen.stdout.contains("audit_unavailable"), failingOpen.stdout)
+        XCTAssertTrue(failingOpen.stderr.contains("given as decided (audit.fail_open)"), failingOpen.stderr)
+    }
+
     func testAProcessKilledMidAppendLosesNoRecordOfADecisionItGave() throws {
         let (_, key, trail) = try setUpKey()
         let child = try CLITests.coprocess(["eval", "--policy", "examples/enterprise.pol", "--audit", trail, "--audit-key", key])

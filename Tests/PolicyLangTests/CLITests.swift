@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 import XCTest
 
 /// Runs the built `policyc` binary as a user would and checks output and exit codes.
@@ -242,7 +243,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(broken.stderr.contains("P2004"), broken.stderr)
         let directory = try makeTemporaryDirectory()
         let corrupt = directory.appendingPathComponent("corrupt.json").path
-        try Data(#"{"schema_version": 4, "policy": 3}"#.utf8).write(to: URL(fileURLWithPath: corrupt))
+        try Data(#"{"schema_version": \#(CompiledPolicy.currentSchemaVersion), "policy": 3}"#.utf8).write(to: URL(fileURLWithPath: corrupt))
         let result = try run(["eval", "--policy", corrupt], stdin: Data("{}".utf8))
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("invalid compiled policy: missing key \"document_digest\""), result.stderr)

@@ -250,10 +250,11 @@ final class DocumentIntegrityTests: XCTestCase {
             }
         }
         XCTAssertEqual(error("{}"), .missingSchemaVersion)
-        XCTAssertEqual(error(#"{"schema_version": 3}"#), .unsupportedSchemaVersion(found: 3, supported: 4))
-        XCTAssertEqual(error(#"{"schema_version": 4}"#), .invalidDocument(#"missing key "document_digest""#))
-        guard case .notJSON? = error(#"{"schema_version": 4, "schema_version": 4}"#) else { return XCTFail("a duplicate key is not JSON we read") }
-        let deep = "{\"schema_version\": 4, \"x\": " + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
+        let current = CompiledPolicy.currentSchemaVersion
+        XCTAssertEqual(error(#"{"schema_version": 3}"#), .unsupportedSchemaVersion(found: 3, supported: current))
+        XCTAssertEqual(error(#"{"schema_version": \#(current)}"#), .invalidDocument(#"missing key "document_digest""#))
+        guard case .notJSON? = error(#"{"schema_version": 5, "schema_version": 5}"#) else { return XCTFail("a duplicate key is not JSON we read") }
+        let deep = "{\"schema_version\": \(current), \"x\": " + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
         guard case .notJSON(let message)? = error(deep) else { return XCTFail("nesting over the limit") }
         XCTAssertTrue(message.contains("nesting deeper than \(CompiledPolicy.maximumDocumentDepth)"), message)
     }

@@ -135,7 +135,7 @@ final class StrictRequestTests: XCTestCase {
         XCTAssertEqual(ReasonCode.words, ["unknown_role", "model_not_allowed", "feature_not_allowed", "context_limit_exceeded",
                                           "unknown_operation", "blocked_pattern", "sensitive_data", "approval_required",
                                           "prompt_injection", "data_exfiltration", "invalid_request", "budget_exceeded",
-                                          "rate_limited", "budget_unavailable", "rule"])
+                                          "rate_limited", "budget_unavailable", "audit_unavailable", "rule"])
         XCTAssertEqual(ReasonCode.blockedPattern.riskWeight, 60, "the weight a blocked pattern gives, in one place")
         let blocked = decide(#"{"user": {"role": "contractor"}, "model": "claude-3-haiku", "feature": "ask_mode", "context_tokens": 1, "prompt": "the production db"}"#)
         XCTAssertEqual(blocked.reasons.map(\.code), [.blockedPattern])

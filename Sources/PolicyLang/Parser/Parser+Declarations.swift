@@ -561,7 +561,7 @@ extension Parser {
         var audit = AuditSyntax(span: start)
         guard beginBlock(BlockName("the audit block")) else { return audit }
         var seen: [Keyword] = []
-        let allowed: [Keyword] = [.defaultLevel, .logPrompts, .logResponses, .redact, .encrypt, .highRiskThreshold, .highRiskAlert]
+        let allowed: [Keyword] = [.defaultLevel, .logPrompts, .logResponses, .redact, .encrypt, .highRiskThreshold, .highRiskAlert, .failOpen]
         while let property = nextProperty(allowed, in: BlockName("the audit block"), seen: &seen) {
             switch property {
             case .defaultLevel:
@@ -585,6 +585,9 @@ extension Parser {
             case .highRiskAlert:
                 let value = expectName("an alert name")
                 if audit.highRiskAlert == nil { audit.highRiskAlert = value }
+            case .failOpen:
+                let value = expectName("`true` or `false`")
+                if audit.failOpen == nil { audit.failOpen = value }
             default: break
             }
         }
@@ -638,7 +641,7 @@ extension Parser {
 extension AuditSyntax {
     init(span: Span) {
         self.init(defaultLevel: nil, logPrompts: nil, logResponses: nil, redact: nil, encrypt: nil,
-                  highRiskThreshold: nil, highRiskAlert: nil, span: span)
+                  highRiskThreshold: nil, highRiskAlert: nil, failOpen: nil, span: span)
     }
 }
 

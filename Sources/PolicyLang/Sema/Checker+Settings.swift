@@ -66,6 +66,9 @@ extension Checker {
         if let flag = audit.encrypt, let value = resolveWord(flag, ["true", "false"], "value for `encrypt`", file) {
             resolved.audit.encrypt = value == "true"
         }
+        if let flag = audit.failOpen, let value = resolveWord(flag, ["true", "false"], "value for `fail_open`", file) {
+            resolved.audit.failOpen = value == "true"
+        }
         if let threshold = audit.highRiskThreshold {
             resolved.audit.highRiskThresholdPercent = percent(threshold, "`high_risk_threshold`", file)
         }

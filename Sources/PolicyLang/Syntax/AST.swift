@@ -428,6 +428,8 @@ public struct AuditSyntax: Sendable {
     public var highRiskThreshold: Quantity?
     /// `high_risk_alert name`
     public var highRiskAlert: Name?
+    /// `fail_open true`
+    public var failOpen: Name?
     /// The whole declaration.
     public var span: Span
 }

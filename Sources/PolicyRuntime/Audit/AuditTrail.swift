@@ -363,3 +363,25 @@ public final class AuditTrail: @unchecked Sendable {
         return Timestamp.floorDivide(timestamp.secondsSinceEpoch, 86_400)
     }
 }
+
+extension AuditTrail {
+    /// Records a decision and returns what may be given: the decision, once its record is on
+    /// disk. When the record cannot be written, the decision is denied with `audit_unavailable`
+    /// — or, when the policy says `audit { fail_open true }`, given as decided — and the failure
+    /// is returned too, for the gateway to log: the trail never stops silently.
+    public func record(_ decision: Decision, for request: Request, audit: CompiledAudit, time: Int,
+                       storageEncrypted: Bool = false) -> (decision: Decision, failure: AuditError?) {
+        do {
+            try append(AuditEntry(request: request, decision: decision, audit: audit, time: time, storageEncrypted: storageEncrypted))
+            return (decision, nil)
+        } catch {
+            guard !audit.failOpen else { return (decision, error) }
+            var denied = decision
+            denied.outcome = .deny
+            denied.reasons.append(Reason(code: .auditUnavailable, rule: "audit",
+                                         message: "the audit trail could not record this decision (\(error.message)); auditing fails closed",
+                                         source: ""))
+            return (denied, error)
+        }
+    }
+}

@@ -29,6 +29,8 @@ public enum ReasonCode: String, ClosedVocabulary {
     case rateLimited = "rate_limited"
     /// The usage store could not be reached or refused to work, and budgets fail closed.
     case budgetUnavailable = "budget_unavailable"
+    /// The decision's audit record could not be written, and auditing fails closed.
+    case auditUnavailable = "audit_unavailable"
     /// A rule, alert or playbook of the policy decided.
     case rule
 
@@ -44,7 +46,7 @@ public enum ReasonCode: String, ClosedVocabulary {
         case .blockedPattern: return 60
         case .unknownRole, .unknownOperation: return 50
         case .modelNotAllowed, .featureNotAllowed, .contextLimitExceeded: return 30
-        case .sensitiveData, .approvalRequired, .rule, .budgetExceeded, .rateLimited, .budgetUnavailable: return 0
+        case .sensitiveData, .approvalRequired, .rule, .budgetExceeded, .rateLimited, .budgetUnavailable, .auditUnavailable: return 0
         }
     }
 }

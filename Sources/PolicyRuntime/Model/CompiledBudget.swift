@@ -57,10 +57,13 @@ public struct CompiledAudit: Sendable, Equatable {
     public var highRiskThresholdPercent: Int?
     /// Alert raised for high-risk activity.
     public var highRiskAlert: String?
+    /// Whether a decision may be given when its audit record cannot be written (false, the
+    /// default: it is denied with `audit_unavailable`).
+    public var failOpen: Bool
 
     /// Creates audit settings.
     public init(defaultLevel: AuditLevel, logPrompts: LogMode, logResponses: LogMode, redact: [String], encrypt: Bool,
-                highRiskThresholdPercent: Int?, highRiskAlert: String?) {
+                highRiskThresholdPercent: Int?, highRiskAlert: String?, failOpen: Bool = false) {
         self.defaultLevel = defaultLevel
         self.logPrompts = logPrompts
         self.logResponses = logResponses
@@ -68,6 +71,7 @@ public struct CompiledAudit: Sendable, Equatable {
         self.encrypt = encrypt
         self.highRiskThresholdPercent = highRiskThresholdPercent
         self.highRiskAlert = highRiskAlert
+        self.failOpen = failOpen
     }
 
 }

@@ -8,7 +8,7 @@ import Foundation
 /// in its base unit (tokens, micro-dollars, seconds, whole percent).
 public struct CompiledPolicy: Sendable, Equatable {
     /// The version of this document's layout this build writes and reads.
-    public static let currentSchemaVersion = 4
+    public static let currentSchemaVersion = 5
 
     /// Layout version of the document; readers reject versions they do not know.
     public var schemaVersion: Int

@@ -35,14 +35,15 @@ enum EvalCommand: Command {
         (created if needed; one writer per directory) before it is written out: a record per
         decision, chained and MACed under the key from --audit-key FILE or the file
         $\(AuditKey.environmentVariable) names, keeping what the request's audit level keeps
-        (docs/audit.md). A record that cannot be written (a full disk) stops eval with exit 2:
-        that request's decision and any after it are not given, so no decision goes unaudited.
+        (docs/audit.md). A decision whose record cannot be written (a full disk) is given as a
+        deny with `audit_unavailable` — or as decided when the policy says `audit { fail_open
+        true }` — with a warning on standard error, and eval goes on; it then exits 2.
         A policy with `audit { encrypt true }` keeps no prompt or response text in the trail
         (PolicyLang ships no cipher) unless --audit-storage-encrypted says DIR is on an
         encrypted volume.
 
         exit status: 0 every request was decided, 2 usage error, a policy that cannot be loaded,
-        or an audit trail that cannot be opened or written
+        or an audit trail that cannot be opened or that failed to record a decision
         """
     static let options = [
         OptionSpec("policy", value: "FILE", help: "the policy (.pol or compiled .json)"),
@@ -106,7 +107,8 @@ enum EvalCommand: Command {
         }
         output.flush()
         if let auditFailure {
-            throw .usage("eval: the audit trail could not be written (\(auditFailure.message)); that request's decision and any after it were not given")
+            let given = plan.compiled.audit.failOpen ? "given as decided (audit.fail_open)" : "denied with audit_unavailable"
+            throw .usage("eval: the audit trail could not record every decision (first: \(auditFailure.message)); those were \(given)")
         }
         // Exit 0 promises that every request was decided and written: a failed read or write
         // breaks that promise, so it is an error (exit 2), not a quiet end.
@@ -115,11 +117,12 @@ enum EvalCommand: Command {
         return .success
     }
 
-    /// JSON Lines: one line, one request, one decision, always, in linear time. Stops at the
-    /// first decision the audit trail could not record, and returns why.
+    /// JSON Lines: one line, one request, one decision, always, in linear time. Returns the first
+    /// failure of the audit trail to record a decision, if any.
     static func decideLines(_ decider: Decider, _ reader: inout LineReader, into output: OutputBuffer) -> AuditError? {
         let plan = decider.plan
         var lineNumber = 0
+        var firstFailure: AuditError?
         while let line = reader.next() {
             lineNumber += 1
             let failure: AuditError?
@@ -134,9 +137,9 @@ enum EvalCommand: Command {
                     failure = decider.emit(plan.invalidRequest("line \(lineNumber): \(error.description)" + hint(for: bytes)), for: Request(), into: output)
                 }
             }
-            if let failure { return failure }
+            if firstFailure == nil { firstFailure = failure }
         }
-        return nil
+        return firstFailure
     }
 
     /// `--input json`: the whole input is one request.
@@ -163,12 +166,12 @@ enum EvalCommand: Command {
         let storageEncrypted: Bool
 
         /// Writes the decision line for one request; returns why the audit trail could not
-        /// record it, when it could not (the decision is then not written).
+        /// record it, when it could not (the decision written is then the trail's answer).
         func decide(_ request: Request, into output: OutputBuffer) -> AuditError? {
             if let meter { return emit(meter.evaluate(request), for: request, into: output) }
             guard explain else { return emit(plan.evaluate(request), for: request, into: output) }
-            let (decision, explanations) = plan.explain(request)
-            if let failure = record(decision, for: request) { return failure }
+            let (decided, explanations) = plan.explain(request)
+            let (decision, failure) = record(decided, for: request)
             var out = decision.jsonBytes()
             out.removeLast()  // the closing brace; the explanation joins the object
             out.append(contentsOf: #","explain":["#.utf8)
@@ -178,27 +181,24 @@ enum EvalCommand: Command {
             }
             out.append(contentsOf: "]}".utf8)
             output.append(out)
-            return nil
+            return failure
         }
 
-        /// Records a decision, then writes it; nothing is written when it cannot be recorded.
-        func emit(_ decision: Decision, for request: Request, into output: OutputBuffer) -> AuditError? {
-            if let failure = record(decision, for: request) { return failure }
+        /// Records a decision, then writes what may be given (a deny with `audit_unavailable`
+        /// when it could not be recorded, unless auditing fails open).
+        func emit(_ decided: Decision, for request: Request, into output: OutputBuffer) -> AuditError? {
+            let (decision, failure) = record(decided, for: request)
             output.append(decision)
-            return nil
+            return failure
         }
 
         /// Appends the decision's record to the audit trail, if there is one.
-        private func record(_ decision: Decision, for request: Request) -> AuditError? {
-            guard let trail else { return nil }
+        private func record(_ decision: Decision, for request: Request) -> (Decision, AuditError?) {
+            guard let trail else { return (decision, nil) }
             let time = request.timestamp?.secondsSinceEpoch ?? Int(Date().timeIntervalSince1970)
-            do {
-                try trail.append(AuditEntry(request: request, decision: decision, audit: plan.compiled.audit, time: time,
-                                            storageEncrypted: storageEncrypted))
-                return nil
-            } catch {
-                return error
-            }
+            let recorded = trail.record(decision, for: request, audit: plan.compiled.audit, time: time, storageEncrypted: storageEncrypted)
+            if let failure = recorded.failure { Output.err("eval: warning: a decision was not recorded: \(failure.message)\n") }
+            return recorded
         }
     }
 

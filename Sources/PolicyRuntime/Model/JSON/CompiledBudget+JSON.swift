@@ -33,6 +33,7 @@ extension CompiledAudit {
     enum Key: String, CaseIterable {
         case defaultLevel = "default_level", logPrompts = "log_prompts", logResponses = "log_responses", redact
         case encrypt, highRiskThresholdPercent = "high_risk_threshold_percent", highRiskAlert = "high_risk_alert"
+        case failOpen = "fail_open"
     }
 
     init(document value: JSONTree, path: String) throws(CompiledPolicyError) {
@@ -40,14 +41,14 @@ extension CompiledAudit {
         self.init(defaultLevel: try object.word(.defaultLevel), logPrompts: try object.word(.logPrompts),
                   logResponses: try object.word(.logResponses), redact: try object.strings(.redact), encrypt: try object.bool(.encrypt),
                   highRiskThresholdPercent: try object.optionalInteger(.highRiskThresholdPercent, in: DocumentValue.percentages),
-                  highRiskAlert: try object.optionalString(.highRiskAlert))
+                  highRiskAlert: try object.optionalString(.highRiskAlert), failOpen: try object.bool(.failOpen))
     }
 
     var documentJSON: JSONTree {
         .keyed([
             (Key.defaultLevel, .word(defaultLevel)), (.logPrompts, .word(logPrompts)), (.logResponses, .word(logResponses)),
             (.redact, .strings(redact)), (.encrypt, .bool(encrypt)), (.highRiskThresholdPercent, .optional(highRiskThresholdPercent)),
-            (.highRiskAlert, .optional(highRiskAlert)),
+            (.highRiskAlert, .optional(highRiskAlert)), (.failOpen, .bool(failOpen)),
         ])
     }
 }
