@@ -19,11 +19,10 @@ import Foundation
 ///
 /// One writer per directory: the directory is locked (`flock`) while a writer has it open.
 public final class AuditTrail: @unchecked Sendable {
-    // @unchecked: `queue`, `writing` are guarded by `condition`; the file state below them is
-    // touched only by the one caller that is writing (`writing` is set while it does).
-    private let condition = NSCondition()
-    private var queue: [Pending] = []
-    private var writing = false
+    // @unchecked: the file state below is touched only under `writerLock`, which the group
+    // commit's leader holds while it writes a batch and erasure or pruning while they rewrite.
+    private let group = GroupCommit<Sealed, AuditError?>()
+    private let writerLock = NSLock()
 
     /// The directory the trail is in.
     public let directory: String
@@ -87,7 +86,7 @@ public final class AuditTrail: @unchecked Sendable {
                     .init("kind", .string("repair")), .init("file", .string(repaired.file)),
                     .init("truncated_bytes", .integer(repaired.bytes)), .init("offset", .integer(repaired.offset)),
                 ], time: clock())
-                try write([Pending(entry, try AuditChain.seal(entry.fields, key: key))])
+                try write([try Sealed(entry, key: key)])
             }
         } catch {
             closeAll()
@@ -110,8 +109,8 @@ public final class AuditTrail: @unchecked Sendable {
 
     /// The `seq` of the newest record (0 for an empty trail).
     public var newestSeq: Int {
-        condition.lock()
-        defer { condition.unlock() }
+        writerLock.lock()
+        defer { writerLock.unlock() }
         return lastSeq
     }
 
@@ -119,42 +118,32 @@ public final class AuditTrail: @unchecked Sendable {
     /// - Throws: ``AuditError`` when it could not be written: the caller must not act as if it were.
     public func append(_ entry: AuditEntry) throws(AuditError) {
         // Written and digested here, in the caller's thread: the writer only chains it.
-        let pending = Pending(entry, try AuditChain.seal(entry.fields, key: key))
-        condition.lock()
-        queue.append(pending)
-        while !pending.done {
-            if writing {
-                condition.wait()
-                continue
+        let sealed = Sealed(time: entry.time, body: try AuditChain.seal(entry.fields, key: key))
+        let failure = group.perform(sealed) { batch in
+            writerLock.lock()
+            defer { writerLock.unlock() }
+            do throws(AuditError) {
+                try write(batch)
+                return batch.map { _ in nil }
+            } catch {
+                return batch.map { _ in error }
             }
-            writing = true
-            let batch = queue
-            queue = []
-            condition.unlock()
-            var result: AuditError?
-            do { try write(batch) } catch { result = error }
-            condition.lock()
-            for waiting in batch {
-                waiting.failure = result
-                waiting.done = true
-            }
-            writing = false
-            condition.broadcast()
         }
-        condition.unlock()
-        if let failure = pending.failure { throw failure }
+        if let failure { throw failure }
     }
 
-    /// One caller's record and, once a writer has handled it, the outcome. `@unchecked`: its
-    /// fields are written and read under `condition`.
-    private final class Pending: @unchecked Sendable {
+    /// A record written and digested, waiting for its place in the chain.
+    struct Sealed: Sendable {
         let time: Int
         let body: AuditChain.SealedBody
-        var done = false
-        var failure: AuditError?
-        init(_ entry: AuditEntry, _ body: AuditChain.SealedBody) {
-            time = entry.time
+
+        init(time: Int, body: AuditChain.SealedBody) {
+            self.time = time
             self.body = body
+        }
+
+        init(_ entry: AuditEntry, key: AuditKey) throws(AuditError) {
+            self.init(time: entry.time, body: try AuditChain.seal(entry.fields, key: key))
         }
     }
 
@@ -163,22 +152,14 @@ public final class AuditTrail: @unchecked Sendable {
     /// Runs `body` as the writer: appends wait until it is done. For operations that rewrite
     /// the trail's files (erasure).
     func exclusively<Result>(_ body: () throws(AuditError) -> Result) throws(AuditError) -> Result {
-        condition.lock()
-        while writing { condition.wait() }
-        writing = true
-        condition.unlock()
-        defer {
-            condition.lock()
-            writing = false
-            condition.broadcast()
-            condition.unlock()
-        }
+        writerLock.lock()
+        defer { writerLock.unlock() }
         return try body()
     }
 
     /// Appends one record while already the writer (inside ``exclusively(_:)``); returns its `seq`.
     func appendHoldingWriter(_ entry: AuditEntry) throws(AuditError) -> Int {
-        try write([Pending(entry, try AuditChain.seal(entry.fields, key: key))])
+        try write([try Sealed(entry, key: key)])
         return lastSeq
     }
 
@@ -212,7 +193,7 @@ public final class AuditTrail: @unchecked Sendable {
     static let asideSuffix = ".rewriting"
 
     /// Chains and writes a batch, syncs it, then the checkpoint.
-    private func write(_ entries: [Pending]) throws(AuditError) {
+    private func write(_ entries: [Sealed]) throws(AuditError) {
         if let failure { throw AuditError(failure.kind, "the audit trail stopped after an earlier failure (\(failure.message)); reopen it") }
         do {
             var pending: [UInt8] = []

@@ -16,13 +16,10 @@ import Foundation
 ///   record with good ones after it is refused with its offset, never skipped or reset; a write
 ///   that fails (a full disk) fails every operation of its batch and the store reloads from disk.
 public final class FileUsageStore: UsageStore, @unchecked Sendable {
-    // @unchecked: `queue` and `leading` are guarded by `lock`; `file`, `ledger`,
-    // `appliedOffset`, `snapshotOffset` and `needsReload` are touched only by the one leader
-    // (`leading` is set while one runs, and leadership passes with a semaphore), which is the
-    // exclusion the compiler cannot see.
-    private let lock = NSLock()
-    private var queue: [Pending] = []
-    private var leading = false
+    // @unchecked: `file`, `ledger`, `appliedOffset`, `snapshotOffset` and `needsReload` are
+    // touched only by the group commit's one leader at a time, which is the exclusion the
+    // compiler cannot see.
+    private let group = GroupCommit<Request, Outcome>()
 
     private let file: UsageLogFile
     private var ledger = UsageLedger()
@@ -116,50 +113,16 @@ public final class FileUsageStore: UsageStore, @unchecked Sendable {
         case failed(UsageStoreError)
     }
 
-    /// One caller's request and, once the leader has run it, its outcome. `@unchecked`: the
-    /// outcome is written by the leader before it signals `wake`, and read by the caller after.
-    private final class Pending: @unchecked Sendable {
-        let request: Request
-        var outcome: Outcome?
-        let wake = DispatchSemaphore(value: 0)
-        init(_ request: Request) { self.request = request }
-    }
-
-    /// Group commit: the first caller to find no leader leads; the others queue and sleep on
-    /// their own semaphore. The leader commits everything queued in one batch, wakes each
-    /// caller of it, and hands leadership to the first caller that queued meanwhile (so no
-    /// caller serves others for long, and nobody wakes without work).
+    /// Runs a request in a group commit.
     private func perform(_ request: Request) throws(UsageStoreError) -> Outcome {
-        let pending = Pending(request)
-        lock.lock()
-        queue.append(pending)
-        let leads = !leading
-        leading = true
-        lock.unlock()
-        if !leads { pending.wake.wait() }
-        if pending.outcome == nil {
-            // Leading: this caller's request is in the batch it takes.
-            lock.lock()
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            lock.unlock()
-            let outcomes = commit(batch)
-            for (waiting, outcome) in zip(batch, outcomes) { waiting.outcome = outcome }
-            lock.lock()
-            let next = queue.first
-            if next == nil { leading = false }
-            lock.unlock()
-            for waiting in batch where waiting !== pending { waiting.wake.signal() }
-            next?.wake.signal()
-        }
-        let outcome = pending.outcome!
+        let outcome = group.perform(request) { batch in commit(batch) }
         if case .failed(let error) = outcome { throw error }
         return outcome
     }
 
     /// Runs a batch under the directory lock: catch up with other processes, apply every
     /// request, write the records of those that changed the ledger, sync once.
-    private func commit(_ batch: [Pending]) -> [Outcome] {
+    private func commit(_ batch: [Request]) -> [Outcome] {
         do {
             try file.lock()
         } catch {
@@ -176,8 +139,8 @@ public final class FileUsageStore: UsageStore, @unchecked Sendable {
         var records: [UInt8] = []
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(batch.count)
-        for pending in batch {
-            switch pending.request {
+        for request in batch {
+            switch request {
             case .reserve(let reservation):
                 let (result, changed) = ledger.reserve(reservation)
                 if changed { UsageLogCodec.append(.reserve(reservation), into: &records) }
