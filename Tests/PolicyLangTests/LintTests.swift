@@ -60,6 +60,8 @@ final class LintTests: XCTestCase {
             ("audit { encrypt true", "audit { log_prompts full encrypt true",
              "P4003 Audit Logging: prompts are logged without redaction"),
             ("encrypt true", "encrypt false", "P4004 Encryption: audit records are not encrypted at rest"),
+            ("audit { encrypt true", "audit { fail_open true encrypt true",
+             "P4003 Audit Logging: decisions are given even when their audit record cannot be written"),
             (" high_risk_threshold 70% high_risk_alert overspend", "",
              "P4005 Monitoring: no alert is raised for high-risk requests"),
             ("playbook unusual_access { when request.hour < 6 severity medium then notify_manager controls \"SOC2 CC6.1\" }", "",

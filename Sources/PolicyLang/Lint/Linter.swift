@@ -261,6 +261,10 @@ public enum Linter {
                 report(.lintAuditLogging, "\(what) are logged without redaction", at: location(of: "audit", ""),
                        help: "write `log_\(what) redacted` so the audit log never holds the secrets and personal data it records")
             }
+            if audit.failOpen {
+                report(.lintAuditLogging, "decisions are given even when their audit record cannot be written", at: location(of: "audit", ""),
+                       help: "remove `fail_open true` from the audit block, so that such a decision is denied with `audit_unavailable`")
+            }
             if !audit.encrypt {
                 report(.lintEncryption, "audit records are not encrypted at rest", at: location(of: "audit", ""),
                        help: "add `audit { encrypt true }`")
