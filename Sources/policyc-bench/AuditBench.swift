@@ -51,6 +51,6 @@ private func benchEntry(thread: Int, index: Int) throws -> AuditEntry {
         .init("risk_percent", .integer(5)),
         .init("policy", .object([.init("name", .string("acme")), .init("version", .integer(3)),
                                  .init("digest", .string("sha256:" + String(repeating: "ab", count: 32)))])),
-        .init("prompt_sha256", .string(String(repeating: "cd", count: 32))),
+        .init("prompt_digest", .string(String(repeating: "cd", count: 32))),
     ])
 }

@@ -39,7 +39,7 @@ final class AuditCLITests: XCTestCase {
                              stdin: Data(AuditCLITests.requests(2).utf8))
         let plain = try String(contentsOfFile: plainTrail + "/audit-000000000001.jsonl", encoding: .utf8)
         XCTAssertFalse(plain.contains(#""prompt":"#), "without encrypted storage, `encrypt true` keeps no text: \(plain)")
-        XCTAssertTrue(plain.contains(#""prompt_sha256":"#))
+        XCTAssertTrue(plain.contains(#""prompt_digest":"#))
         XCTAssertTrue(records[0].contains(#""request_id":"r0""#), String(records[0]))
         let verify = try CLITests.run(["audit", "verify", "--audit-key", key, trail])
         XCTAssertEqual(verify.status, 0, verify.stderr)

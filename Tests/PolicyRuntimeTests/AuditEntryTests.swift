@@ -12,6 +12,8 @@ final class AuditEntryTests: XCTestCase {
         return try! Plan(CompiledPolicy.load(from: Data(contentsOf: URL(fileURLWithPath: path))))
     }()
 
+    static let key = try! AuditKey(bytes: Array("0123456789abcdef0123456789abcdef".utf8))
+
     static let secretPrompt = "mail jane.doe@example.com the production numbers"
     static let secretResponse = "sure, jane.doe@example.com gets them"
 
@@ -27,7 +29,7 @@ final class AuditEntryTests: XCTestCase {
         if response { request.response = Array(AuditEntryTests.secretResponse.utf8) }
         let decision = AuditEntryTests.plan.evaluate(request)
         let entry = AuditEntry(request: request, decision: decision, audit: AuditEntryTests.plan.compiled.audit, time: 1_796_637_600,
-                               storageEncrypted: storageEncrypted)
+                               key: AuditEntryTests.key, storageEncrypted: storageEncrypted)
         var out: [UInt8] = []
         JSONTree.object(entry.fields).writeCanonical(into: &out)
         return String(decoding: out, as: UTF8.self)
@@ -39,7 +41,7 @@ final class AuditEntryTests: XCTestCase {
         XCTAssertFalse(line.contains("production"), "a blocked word is a detection too: \(line)")
         XCTAssertTrue(line.contains(#""prompt":"mail ["#), line)
         XCTAssertTrue(line.contains(#""response":"sure, ["#), line)
-        XCTAssertTrue(line.contains(#""prompt_sha256":""#), line)
+        XCTAssertTrue(line.contains(#""prompt_digest":""#), line)
         XCTAssertTrue(line.contains(#""audit_level":"comprehensive""#), line)
         XCTAssertTrue(line.contains(#""time":"2026-12-07T10:00:00Z""#), line)
         XCTAssertTrue(line.contains(#""ip_address":"10.1.2.3""#), line)
@@ -50,7 +52,7 @@ final class AuditEntryTests: XCTestCase {
         XCTAssertTrue(AuditEntryTests.plan.compiled.audit.encrypt)
         let line = try record(role: "contractor", storageEncrypted: false)
         XCTAssertFalse(line.contains(#""prompt":"#) || line.contains(#""response":"#), line)
-        XCTAssertTrue(line.contains(#""prompt_sha256":""#) && line.contains(#""audit_level":"comprehensive""#), line)
+        XCTAssertTrue(line.contains(#""prompt_digest":""#) && line.contains(#""audit_level":"comprehensive""#), line)
     }
 
     func testStandardKeepsDigestsAndDetectionsOnly() throws {
@@ -58,8 +60,8 @@ final class AuditEntryTests: XCTestCase {
         XCTAssertTrue(line.contains(#""audit_level":"standard""#), line)
         XCTAssertFalse(line.contains(#""prompt":"#), line)
         XCTAssertFalse(line.contains(#""response":"#), line)
-        XCTAssertTrue(line.contains(#""prompt_sha256":""#), line)
-        XCTAssertTrue(line.contains(#""response_sha256":""#), line)
+        XCTAssertTrue(line.contains(#""prompt_digest":""#), line)
+        XCTAssertTrue(line.contains(#""response_digest":""#), line)
         XCTAssertTrue(line.contains(#""detections":[{"#), line)
         XCTAssertFalse(line.contains("jane"), line)
     }

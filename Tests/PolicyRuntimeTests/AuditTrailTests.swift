@@ -76,6 +76,19 @@ final class AuditTrailTests: XCTestCase {
         assertFails(directory, .tampered, containing: "\(path):3: seq 3 was modified")
     }
 
+    func testReorderedFieldsAreFound() throws {
+        let directory = makeDirectory()
+        try write(2, to: directory)
+        let path = try files(directory)[0]
+        var records = try lines(path)
+        // `"kind":"test","n":1,…,"user":"user1"` → `"user":"user1","kind":"test",…`: the same bytes to the MAC.
+        let user = #","user":"user1""#
+        XCTAssertTrue(records[0].contains(user), records[0])
+        records[0] = records[0].replacingOccurrences(of: user, with: "").replacingOccurrences(of: #","kind""#, with: user + #","kind""#)
+        try writeLines(records, to: path)
+        assertFails(directory, .tampered, containing: "\(path):1: seq 1 was modified (its fields are out of order or repeated)")
+    }
+
     func testADeletedRecordIsFound() throws {
         let directory = makeDirectory()
         try write(5, to: directory)
@@ -271,6 +284,26 @@ final class AuditTrailTests: XCTestCase {
         // Without the anchor, the missing start is deletion.
         try FileManager.default.removeItem(atPath: directory + "/audit.anchor")
         assertFails(directory, .tampered, containing: "seq 3 where 1 was due")
+    }
+
+    func testAWriterRefusesRecordsWithoutACheckpointAndTouchesNothingItCannotAccountFor() throws {
+        let directory = makeDirectory()
+        try write(3, to: directory)
+        let path = try files(directory)[0]
+        // The last record's line feed gone: the record the checkpoint vouches for is no longer whole.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes.removeLast()
+        try bytes.write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try AuditTrail(directory: directory, key: key)) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .tampered, "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)).count, bytes.count, "nothing was truncated")
+        // A deleted checkpoint is not made anew by the next writer.
+        try FileManager.default.removeItem(atPath: directory + "/audit.checkpoint")
+        XCTAssertThrowsError(try AuditTrail(directory: directory, key: key)) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .tampered, "\(error)")
+        }
+        assertFails(directory, .tampered, containing: ":3: the last line is cut short")
     }
 
     func testEntriesRefuseTheTrailsOwnFields() {

@@ -22,9 +22,9 @@ enum AuditChain {
     enum Group: Int, CaseIterable, Sendable {
         /// Who: `user`, `session`, `ip_address`, `user_agent`, `files_accessed`, `files_modified`.
         case identity
-        /// What they sent: `prompt` and `prompt_sha256`.
+        /// What they sent: `prompt` and `prompt_digest`.
         case prompt
-        /// What they got: `response` and `response_sha256`.
+        /// What they got: `response` and `response_digest`.
         case response
 
         /// The group's name in the MAC input and in its erased member.
@@ -40,8 +40,8 @@ enum AuditChain {
         private static let erasedKeys = names.map { "erased_" + $0 }
         private static let members = [
             ["user", "session", "ip_address", "user_agent", "files_accessed", "files_modified"],
-            ["prompt", "prompt_sha256"],
-            ["response", "response_sha256"],
+            ["prompt", "prompt_digest"],
+            ["response", "response_digest"],
         ]
     }
 
@@ -101,7 +101,9 @@ enum AuditChain {
                 groups[group.rawValue].stream.update(member)
                 withUnsafeBytes(of: UInt8(0x0A)) { groups[group.rawValue].stream.update($0) }
             case .erased(let group):
+                // Lower-case hex only, as written: one spelling per digest.
                 let digest = value.count == 66 && value.first == 0x22 && value.last == 0x22
+                    && value[1..<65].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
                     ? Hex.decode(String(decoding: value[1..<65], as: UTF8.self)) : nil
                 guard let digest, groups[group.rawValue].erased == nil else {
                     throw AuditError(.badInput, "`\(key)` must be given once, as 64 hex digits")

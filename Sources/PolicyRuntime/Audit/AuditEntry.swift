@@ -1,7 +1,7 @@
 /// What the audit trail keeps of one decision, before it is chained (docs/audit.md, "Records"):
 /// the guide's audit fields, the decision, and text by the audit level — never a detected span.
 ///
-/// - `standard`: no prompt or response text; their SHA-256 and the detections only.
+/// - `standard`: no prompt or response text; their keyed digests and the detections only.
 /// - `detailed`: also the prompt, every detection in it replaced by `[TYPE]`.
 /// - `comprehensive`: also the response, likewise.
 ///
@@ -53,9 +53,11 @@ public struct AuditEntry: Sendable {
     /// - Parameters:
     ///   - time: when it was decided, in seconds since the epoch (the request's `timestamp`, else the clock).
     ///   - audit: the policy's audit settings (what text to keep).
+    ///   - key: the trail's key: the texts' digests are keyed (HMAC-SHA256), since a plain hash of a
+    ///     prompt whose detected span was redacted would let anyone try candidates for the span.
     ///   - storageEncrypted: whether the trail's storage encrypts at rest; with `audit.encrypt`,
     ///     text is kept only when it does.
-    public init(request: Request, decision: Decision, audit: CompiledAudit, time: Int, storageEncrypted: Bool = false) {
+    public init(request: Request, decision: Decision, audit: CompiledAudit, time: Int, key: AuditKey, storageEncrypted: Bool = false) {
         var fields: [JSONTree.Member] = []
         func text(_ name: String, _ value: String?) {
             if let value { fields.append(.init(name, .string(value))) }
@@ -114,19 +116,26 @@ public struct AuditEntry: Sendable {
         ])))
         let keepsText = !audit.encrypt || storageEncrypted
         if !request.prompt.isEmpty {
-            fields.append(.init("prompt_sha256", .string(SHA256.hex(request.prompt))))
+            fields.append(.init("prompt_digest", .string(AuditEntry.textDigest(request.prompt, key: key))))
             if keepsText, decision.auditLevel != .standard, audit.logPrompts != .none {
                 fields.append(.init("prompt", .string(AuditEntry.redacted(request.prompt, field: "prompt", decision.detections))))
             }
         }
         if let response = request.response, !response.isEmpty {
-            fields.append(.init("response_sha256", .string(SHA256.hex(response))))
+            fields.append(.init("response_digest", .string(AuditEntry.textDigest(response, key: key))))
             if keepsText, decision.auditLevel == .comprehensive, audit.logResponses != .none {
                 fields.append(.init("response", .string(AuditEntry.redacted(response, field: "response", decision.detections))))
             }
         }
         self.fields = fields
         self.time = time
+    }
+
+    /// A text's digest in a record: HMAC-SHA256(key, "policylang-audit-text-1" LF text), in hex.
+    /// Whoever holds the key and a text can check that it is the one recorded; nobody else can
+    /// test guesses against it.
+    public static func textDigest(_ text: [UInt8], key: AuditKey) -> String {
+        Hex.encode(key.mac(Array("policylang-audit-text-1\n".utf8) + text))
     }
 
     /// `text` with every detection in `field` replaced by `[TYPE]`; overlapping detections are

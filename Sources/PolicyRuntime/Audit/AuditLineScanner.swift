@@ -20,6 +20,10 @@ struct AuditLineScanner {
         var kid: String
         var mac: String
         var members: [Member]
+        /// Whether the members after the chain's are in strictly ascending key order, as the
+        /// writer writes them: reordered or repeated members leave the MAC's input the same
+        /// bytes, so this is what tells them apart.
+        var ordered: Bool
     }
 
     /// Why a line could not be read: not JSON, or JSON that is not a record.
@@ -64,6 +68,7 @@ struct AuditLineScanner {
             throw .notRecord("`prev` and `mac` must be 64 and `kid` 16 lower-case hex digits")
         }
         var members: [Member] = []
+        var ordered = true
         while true {
             guard position < bytes.count else { throw .notJSON("the object is not closed") }
             if bytes[position] == UInt8(ascii: "}") {
@@ -75,10 +80,11 @@ struct AuditLineScanner {
             let name = try key()
             let valueStart = position
             try skipValue(depth: 1)
+            if let previous = members.last, !previous.key.utf8.lexicographicallyPrecedes(name.utf8) { ordered = false }
             members.append(Member(key: name, range: start..<position, valueStart: valueStart))
         }
         guard position == bytes.count else { throw .notJSON("bytes after the object") }
-        return Line(seq: seq, prev: chain[0], kid: chain[1], mac: chain[2], members: members)
+        return Line(seq: seq, prev: chain[0], kid: chain[1], mac: chain[2], members: members, ordered: ordered)
     }
 
     private static func isHex(_ text: String, _ count: Int) -> Bool {

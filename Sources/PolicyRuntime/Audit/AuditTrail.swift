@@ -275,18 +275,14 @@ public final class AuditTrail: @unchecked Sendable {
             }
             var end = bytes.count
             while end > 0, bytes[end - 1] != 0x0A { end -= 1 }
-            if end < bytes.count {
-                guard ftruncate(descriptor, off_t(end)) == 0, fdatasync(descriptor) == 0 else {
-                    close(descriptor)
-                    throw AuditError(.io, "cannot truncate the torn tail of `\(path)`: \(POSIXFile.lastError)")
-                }
-                warn("audit file `\(path)`: \(bytes.count - end) bytes at offset \(end) are a record cut short by a crash (never acknowledged); truncated, and a repair record says so")
-                repaired = (newest, bytes.count - end, end)
-            }
             if end == 0 {
                 // A file created just before a crash, with no whole record: it holds nothing, and
-                // the next file the trail starts may need its name.
+                // the next file the trail starts may need its name — unless the checkpoint
+                // vouches for records in it (then they were cut, and nothing is touched).
                 close(descriptor)
+                if let checkpoint, checkpoint.file == newest, checkpoint.seq > 0 {
+                    throw AuditError(.tampered, "`\(path)`: the checkpoint vouches for seq \(checkpoint.seq) in this file, which holds no whole record; run `policyc audit verify`")
+                }
                 files.removeLast()
                 guard unlink(path) == 0 else { throw AuditError(.io, "cannot remove the empty `\(path)`: \(POSIXFile.lastError)") }
                 POSIXFile.syncDirectory(directory)
@@ -315,9 +311,22 @@ public final class AuditTrail: @unchecked Sendable {
                 close(descriptor)
                 throw AuditError(.tampered, "`\(path)`: the newest record (seq \(chain.seq)) does not verify; run `policyc audit verify`")
             }
-            if let checkpoint, checkpoint.seq > chain.seq || (checkpoint.seq == chain.seq && checkpoint.mac != chain.mac) {
+            guard let checkpoint else {
+                close(descriptor)
+                throw AuditError(.tampered, "`\(directory)`: records without a checkpoint (it was deleted); run `policyc audit verify`")
+            }
+            if checkpoint.seq > chain.seq || (checkpoint.seq == chain.seq && checkpoint.mac != chain.mac) {
                 close(descriptor)
                 throw AuditError(.tampered, "`\(directory)`: the checkpoint vouches for seq \(checkpoint.seq) but the trail ends at seq \(chain.seq): acknowledged records are missing; run `policyc audit verify`")
+            }
+            // Only now, with every acknowledged record accounted for, is a partial last line cut.
+            if end < bytes.count {
+                guard ftruncate(descriptor, off_t(end)) == 0, fdatasync(descriptor) == 0 else {
+                    close(descriptor)
+                    throw AuditError(.io, "cannot truncate the torn tail of `\(path)`: \(POSIXFile.lastError)")
+                }
+                warn("audit file `\(path)`: \(bytes.count - end) bytes at offset \(end) are a record cut short by a crash (never acknowledged); truncated, and a repair record says so")
+                repaired = (newest, bytes.count - end, end)
             }
             fileDescriptor = descriptor
             fileName = newest
@@ -332,6 +341,10 @@ public final class AuditTrail: @unchecked Sendable {
         }
         if let checkpoint, checkpoint.seq > 0 {
             throw AuditError(.tampered, "`\(directory)`: the checkpoint vouches for seq \(checkpoint.seq) but there are no records; run `policyc audit verify`")
+        }
+        if checkpoint == nil {
+            // A new trail: a checkpoint from the start, so that records without one are deletion.
+            try writeCheckpoint()
         }
         return repaired
     }
@@ -353,7 +366,8 @@ extension AuditTrail {
     public func record(_ decision: Decision, for request: Request, audit: CompiledAudit, time: Int,
                        storageEncrypted: Bool = false) -> (decision: Decision, failure: AuditError?) {
         do {
-            try append(AuditEntry(request: request, decision: decision, audit: audit, time: time, storageEncrypted: storageEncrypted))
+            try append(AuditEntry(request: request, decision: decision, audit: audit, time: time, key: key,
+                                  storageEncrypted: storageEncrypted))
             return (decision, nil)
         } catch {
             guard !audit.failOpen else { return (decision, error) }

@@ -168,10 +168,10 @@ public enum AuditVerifier {
         guard let key = keys.first(where: { $0.id == line.kid }) else {
             return .failure(AuditError(.badKey, "\(location): seq \(line.seq) was written with key id \(line.kid), which is not among the keys given (\(keys.map(\.id).joined(separator: ", ")))"))
         }
-        var problem: String?
+        var problem: String? = line.ordered ? nil : "(its fields are out of order or repeated)"
         do throws(AuditError) {
             let computed = try AuditChain.expectedMAC(line, bytes: text, key: key)
-            if !HMACSHA256.equalInConstantTime(Array(computed.utf8), Array(line.mac.utf8)) {
+            if problem == nil, !HMACSHA256.equalInConstantTime(Array(computed.utf8), Array(line.mac.utf8)) {
                 problem = "(its MAC does not match its content)"
             }
         } catch {
