@@ -247,10 +247,18 @@ final class AuditTrailTests: XCTestCase {
         let directory = makeDirectory()
         let trail = try AuditTrail(directory: directory, key: key)
         try trail.append(try AuditEntry(kind: "note", time: AuditTrailTests.day, fields: [.init("approver", .string("alice"))]))
+        try trail.append(try AuditEntry(kind: "decision", time: AuditTrailTests.day, fields: [.init("user", .string("alice"))]))
+        let before = try files(directory).map { try String(contentsOfFile: $0, encoding: .utf8) }
         XCTAssertThrowsError(try trail.erase(user: "alice", at: AuditTrailTests.day)) { error in
             XCTAssertEqual((error as? AuditError)?.kind, .tampered)
             XCTAssertTrue((error as? AuditError)?.message.contains("`approver`") == true, "\(error)")
         }
+        XCTAssertEqual(try files(directory).map { try String(contentsOfFile: $0, encoding: .utf8) }, before, "nothing was erased")
+        // An id that equals a vocabulary word (a kind, an outcome) is not mistaken for a leftover.
+        let other = makeDirectory()
+        let decisions = try AuditTrail(directory: other, key: key)
+        try decisions.append(try AuditEntry(kind: "note", time: AuditTrailTests.day, fields: [.init("user", .string("note"))]))
+        XCTAssertEqual(try decisions.erase(user: "note", at: AuditTrailTests.day).recordsErased, 1)
     }
 
     func testPruningAppliesTheRetentionPeriodsAndTheChainStillVerifies() throws {

@@ -31,29 +31,26 @@ extension AuditTrail {
     ///   trail does not know as personal holds it — the receipt says where).
     public func erase(user userID: String, at time: Int) throws(AuditError) -> AuditErasureReceipt {
         try exclusively { () throws(AuditError) -> AuditErasureReceipt in
+            // Every file erased in memory first, and checked for completeness, before any is
+            // rewritten: an erasure that would leave the id somewhere changes nothing.
             var erased = 0
-            var rewritten = 0
-            let files = try AuditFiles.list(directory)
-            for name in files {
-                let path = directory + "/" + name
-                guard let data = FileManager.default.contents(atPath: path) else { throw AuditError(.io, "cannot read `\(path)`") }
-                var bytes = [UInt8](data)
-                let count = try AuditTrail.eraseRecords(of: userID, in: &bytes, key: key)
-                guard count > 0 else { continue }
-                try replaceFile(name, with: bytes)
-                erased += count
-                rewritten += 1
-            }
-            // Completeness: no member of any record still has the id as its value.
+            var changed: [(name: String, bytes: [UInt8])] = []
             var checked = 0
             for name in try AuditFiles.list(directory) {
                 let path = directory + "/" + name
                 guard let data = FileManager.default.contents(atPath: path) else { throw AuditError(.io, "cannot read `\(path)`") }
-                let found = try AuditTrail.membersNaming(userID, in: [UInt8](data), path: path, checked: &checked)
-                if let found {
-                    throw AuditError(.tampered, "after erasing, \(found) still holds the user's id; it is not a personal field the trail erases")
+                var bytes = [UInt8](data)
+                let count = try AuditTrail.eraseRecords(of: userID, in: &bytes, key: key)
+                if let found = try AuditTrail.membersNaming(userID, in: bytes, path: path, checked: &checked) {
+                    throw AuditError(.tampered, "\(found) would still hold the user's id after erasing (it is not a personal field the trail erases); nothing was changed")
+                }
+                if count > 0 {
+                    erased += count
+                    changed.append((name, bytes))
                 }
             }
+            for file in changed { try replaceFile(file.name, with: file.bytes) }
+            let rewritten = changed.count
             let subject = Hex.encode(key.mac(Array("policylang-audit-subject-1\n\(userID)".utf8)))
             let entry = try AuditEntry(kind: "erasure", time: time, fields: [
                 .init("subject", .string(subject)), .init("records_erased", .integer(erased)),
@@ -107,12 +104,19 @@ extension AuditTrail {
                 throw AuditError(.badInput, "\(path):\(number): not an audit record")
             }
             checked += 1
-            if let member = members.first(where: { AuditTrail.names(userID, $0.value) }) {
+            if let member = members.first(where: { !AuditTrail.vocabularyFields.contains($0.key) && AuditTrail.names(userID, $0.value) }) {
                 found = "\(path):\(number) `\(member.key)`"
             }
         }
         return found
     }
+
+    /// Fields whose values come from fixed vocabularies or the trail itself, never a user's id:
+    /// an id that happens to equal `allow` or `decision` is not found in them.
+    static let vocabularyFields: Set<String> = [
+        "seq", "prev", "kid", "mac", "kind", "time", "action", "outcome", "reasons", "audit_level", "risk_percent",
+        "settlement", "policy", "detections", "erased_identity", "erased_prompt", "erased_response",
+    ]
 
     private static func names(_ userID: String, _ value: JSONTree) -> Bool {
         switch value {

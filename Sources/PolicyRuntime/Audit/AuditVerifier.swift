@@ -65,41 +65,66 @@ public enum AuditVerifier {
             }
             let bytes = [UInt8](data)
             report.bytes += bytes.count
-            let lines = checkLines(bytes, path: path, keys: keys)
-            for (index, line) in lines.enumerated() {
-                let number = index + 1
-                let record: Checked
-                switch line {
-                case .failure(let error): throw error
-                case .record(let checked): record = checked
-                }
-                if report.records == 0, record.seq > 1, let anchor, anchor.seq == record.seq, anchor.prev == record.prev {
-                    // The records before were pruned; the anchor vouches for where the trail starts.
-                    report.lastSeq = record.seq - 1
-                    report.firstSeq = record.seq
-                    previousMAC = record.prev
-                }
-                let expected = report.lastSeq + 1
-                guard record.seq == expected else {
-                    let what = record.seq > expected ? "records \(expected)…\(record.seq - 1) are missing here (deleted or moved)"
-                        : "it repeats or goes back (inserted or moved)"
-                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) where \(expected) was due: \(what)")
-                }
-                guard record.prev == previousMAC else {
-                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) does not follow the record before it (`prev` differs): a record was replaced, inserted or reordered")
-                }
-                if let problem = record.macProblem {
-                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) was modified \(problem)")
-                }
-                previousMAC = record.mac
-                report.lastSeq = record.seq
-                report.records += 1
-                if let checkpoint, checkpoint.seq == record.seq, checkpoint.mac != record.mac {
-                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) is not the record the checkpoint vouches for")
+            // A window of lines at a time, so that memory stays bounded however many lines a
+            // file has, and the first bad line ends the walk.
+            var position = 0
+            var lineNumber = 0
+            while position < bytes.count {
+                let window = nextWindow(bytes, from: position)
+                let lines = checkLines(bytes, starts: window.starts, firstNumber: lineNumber + 1, path: path, keys: keys)
+                position = window.end
+                for line in lines {
+                    lineNumber += 1
+                    let number = lineNumber
+                    let record: Checked
+                    switch line {
+                    case .failure(let error): throw error
+                    case .record(let checked): record = checked
+                    }
+                    if report.records == 0, record.seq > 1, let anchor, anchor.seq == record.seq, anchor.prev == record.prev {
+                        // The records before were pruned; the anchor vouches for where the trail starts.
+                        report.lastSeq = record.seq - 1
+                        report.firstSeq = record.seq
+                        previousMAC = record.prev
+                    }
+                    let expected = report.lastSeq + 1
+                    guard record.seq == expected else {
+                        let what = record.seq > expected ? "records \(expected)…\(record.seq - 1) are missing here (deleted or moved)"
+                            : "it repeats or goes back (inserted or moved)"
+                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) where \(expected) was due: \(what)")
+                    }
+                    guard record.prev == previousMAC else {
+                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) does not follow the record before it (`prev` differs): a record was replaced, inserted or reordered")
+                    }
+                    if let problem = record.macProblem {
+                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) was modified \(problem)")
+                    }
+                    previousMAC = record.mac
+                    report.lastSeq = record.seq
+                    report.records += 1
+                    if let checkpoint, checkpoint.seq == record.seq, checkpoint.mac != record.mac {
+                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) is not the record the checkpoint vouches for")
+                    }
                 }
             }
         }
         return report
+    }
+
+    /// Lines checked at a time.
+    static let windowLines = 16_384
+
+    /// The starts of up to ``windowLines`` lines from `position`, and where the next window starts.
+    private static func nextWindow(_ bytes: [UInt8], from position: Int) -> (starts: [Int], end: Int) {
+        var starts: [Int] = []
+        starts.reserveCapacity(min(windowLines, 1_024))
+        var position = position
+        while position < bytes.count, starts.count < windowLines {
+            starts.append(position)
+            while position < bytes.count, bytes[position] != 0x0A { position += 1 }
+            position += 1
+        }
+        return (starts, min(position, bytes.count))
     }
 
     /// A line read and its MAC checked, before the chain's order is.
@@ -118,14 +143,7 @@ public enum AuditVerifier {
 
     /// Reads every line of a file and checks each record's MAC, on every core (a record's MAC
     /// depends on that record alone); the chain's order is checked after, in order.
-    private static func checkLines(_ bytes: [UInt8], path: String, keys: [AuditKey]) -> [LineOutcome] {
-        var starts: [Int] = []
-        var position = 0
-        while position < bytes.count {
-            starts.append(position)
-            while position < bytes.count, bytes[position] != 0x0A { position += 1 }
-            position += 1
-        }
+    private static func checkLines(_ bytes: [UInt8], starts: [Int], firstNumber: Int, path: String, keys: [AuditKey]) -> [LineOutcome] {
         let count = starts.count
         let lineStarts = starts
         var outcomes = [LineOutcome](repeating: .failure(AuditError(.io, "")), count: count)
@@ -139,7 +157,7 @@ public enum AuditVerifier {
                         var end = lineStarts[index]
                         while end < all.count, all[end] != 0x0A { end += 1 }
                         results[index] = check(UnsafeBufferPointer(rebasing: all[lineStarts[index]..<end]), torn: end == all.count,
-                                               at: "\(path):\(index + 1)", keys: keys)
+                                               at: "\(path):\(firstNumber + index)", keys: keys)
                     }
                 }
             }
