@@ -41,4 +41,27 @@ final class AuditErasureFormatTests: XCTestCase {
             XCTAssertEqual((error as? AuditError)?.kind, .tampered, "\(error)")
         }
     }
+
+    func testAnErasedDigestBelongsToItsRecordAndForgedLinesAreNotErased() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-erase-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        let trail = try AuditTrail(directory: directory, key: key)
+        for _ in 1...2 {
+            try trail.append(try AuditEntry(kind: "decision", time: 1_796_637_600, fields: [.init("user", .string("alice")), .init("n", .integer(1))]))
+        }
+        let path = directory + "/audit-000000000001.jsonl"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let erased = String(decoding: try AuditChain.erasing(.identity, in: Array(lines[0].utf8), key: key), as: UTF8.self)
+        // The same identity in record 2: the digest erasure left in record 1 does not stand in for it.
+        let tombstone = try XCTUnwrap(erased.range(of: #""erased_identity":"[0-9a-f]{64}""#, options: .regularExpression).map { String(erased[$0]) })
+        lines[1] = lines[1].replacingOccurrences(of: #""user":"alice""#, with: tombstone)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try AuditVerifier.verify(directory: directory, keys: [key])) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .tampered, "\(error)")
+        }
+        // A line the key does not vouch for is not erased (its digest would be an oracle).
+        XCTAssertThrowsError(try AuditChain.erasing(.identity, in: Array(lines[1].replacingOccurrences(of: tombstone, with: #""user":"bob""#).utf8), key: key)) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .tampered, "\(error)")
+        }
+    }
 }

@@ -50,8 +50,8 @@ enum AuditChain {
     struct SealedBody: Sendable {
         /// `,"key":value` for each member, in key order.
         var members: [UInt8]
-        /// The digests the MAC covers: identity, prompt, response, body (32 bytes each).
-        var digests: [UInt8]
+        /// The members fed to the digests; the writer finishes them with the record's `seq`.
+        var digester: Digester
     }
 
     /// What a member is to the MAC.
@@ -71,42 +71,35 @@ enum AuditChain {
         return .plain
     }
 
-    /// Digests of a record's parts, fed member by member.
-    struct Digester {
-        /// Per group: its digest so far, the digest an erased member gives, whether it had members.
-        private struct GroupState {
-            var stream: HMACSHA256.PreparedKey.Stream
+    /// Digests of a record's parts, fed member by member. The groups' digests are taken at the
+    /// end, with the record's `seq` in them: a digest an erasure leaves belongs to its record and
+    /// cannot be moved to another whose group holds the same values.
+    struct Digester: Sendable {
+        /// Per group: its members as written, each followed by LF; the digest an erased member
+        /// gives; whether it had members.
+        private struct GroupState: Sendable {
+            var bytes: [UInt8] = []
             var erased: [UInt8]?
             var present = false
         }
 
-        private var groups: [GroupState]
+        private var groups = Group.allCases.map { _ in GroupState() }
         private var body = SHA256()
-
-        private static let prefixes = Group.allCases.map { Array("policylang-audit-group-1\n\($0.name)\n".utf8) }
-
-        init(key: AuditKey) {
-            groups = Group.allCases.map { group in
-                var stream = key.stream()
-                stream.update(Digester.prefixes[group.rawValue])
-                return GroupState(stream: stream)
-            }
-        }
 
         /// Adds a member, `"key":value` as written.
         mutating func add(key: String, member: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(AuditError) {
             switch AuditChain.kind(key) {
             case .personal(let group):
                 groups[group.rawValue].present = true
-                groups[group.rawValue].stream.update(member)
-                withUnsafeBytes(of: UInt8(0x0A)) { groups[group.rawValue].stream.update($0) }
+                groups[group.rawValue].bytes.append(contentsOf: member)
+                groups[group.rawValue].bytes.append(0x0A)
             case .erased(let group):
                 // Lower-case hex only, as written: one spelling per digest.
                 let digest = value.count == 66 && value.first == 0x22 && value.last == 0x22
                     && value[1..<65].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
                     ? Hex.decode(String(decoding: value[1..<65], as: UTF8.self)) : nil
                 guard let digest, groups[group.rawValue].erased == nil else {
-                    throw AuditError(.badInput, "`\(key)` must be given once, as 64 hex digits")
+                    throw AuditError(.badInput, "`\(key)` must be given once, as 64 lower-case hex digits")
                 }
                 groups[group.rawValue].erased = digest
             case .plain:
@@ -115,23 +108,33 @@ enum AuditChain {
             }
         }
 
-        /// The groups' digests and the body's, 32 bytes each.
-        mutating func finish() throws(AuditError) -> [UInt8] {
+        /// The groups' digests and the body's, 32 bytes each, for the record at `seq`.
+        func finish(seq: Int, key: AuditKey) throws(AuditError) -> [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(32 * (groups.count + 1))
             for group in Group.allCases {
-                if let erased = groups[group.rawValue].erased {
-                    guard !groups[group.rawValue].present else {
+                let state = groups[group.rawValue]
+                if let erased = state.erased {
+                    guard !state.present else {
                         throw AuditError(.badInput, "a record with `\(group.erasedKey)` keeps no \(group.name) member")
                     }
                     out += erased
                 } else {
-                    out += groups[group.rawValue].stream.finalize()
+                    out += AuditChain.groupDigest(group, seq: seq, members: state.bytes, key: key)
                 }
             }
+            var body = self.body
             out += body.finalize()
             return out
         }
+    }
+
+    /// A group's digest: HMAC-SHA256(key, "policylang-audit-group-1" LF group LF seq LF members).
+    static func groupDigest(_ group: Group, seq: Int, members: [UInt8], key: AuditKey) -> [UInt8] {
+        var stream = key.stream()
+        stream.update(Array("policylang-audit-group-1\n\(group.name)\n\(seq)\n".utf8))
+        stream.update(members)
+        return stream.finalize()
     }
 
     /// Writes and digests an entry's fields (in the caller's thread: only the MAC is left to the
@@ -149,7 +152,7 @@ enum AuditChain {
             field.value.writeCanonical(into: &members)
             ranges.append((field.key, start..<members.count, valueStart..<members.count))
         }
-        var digester = Digester(key: key)
+        var digester = Digester()
         var failure: AuditError?
         members.withUnsafeBytes { all in
             for range in ranges {
@@ -163,7 +166,7 @@ enum AuditChain {
             }
         }
         if let failure { throw failure }
-        return SealedBody(members: members, digests: try digester.finish())
+        return SealedBody(members: members, digester: digester)
     }
 
     /// The MAC of a record at `seq` after `prev`, from its parts' digests.
@@ -183,13 +186,13 @@ enum AuditChain {
 
     /// The MAC a scanned line should carry under `key`.
     static func expectedMAC(_ line: AuditLineScanner.Line, bytes: UnsafeBufferPointer<UInt8>, key: AuditKey) throws(AuditError) -> String {
-        var digester = Digester(key: key)
+        var digester = Digester()
         let raw = UnsafeRawBufferPointer(bytes)
         for member in line.members {
             try digester.add(key: member.key, member: UnsafeRawBufferPointer(rebasing: raw[member.range]),
                              value: UnsafeRawBufferPointer(rebasing: raw[member.valueStart..<member.range.upperBound]))
         }
-        return mac(seq: line.seq, prev: line.prev, kid: line.kid, digests: try digester.finish(), key: key)
+        return mac(seq: line.seq, prev: line.prev, kid: line.kid, digests: try digester.finish(seq: line.seq, key: key), key: key)
     }
 }
 
@@ -202,15 +205,19 @@ extension AuditChain {
     static func erasing(_ group: Group, in line: [UInt8], key: AuditKey) throws(AuditError) -> [UInt8] {
         try line.withUnsafeBufferPointer { (bytes: UnsafeBufferPointer<UInt8>) throws(AuditError) -> [UInt8] in
             guard let scanned = try? AuditLineScanner.read(bytes) else { throw AuditError(.badInput, "not an audit record") }
-            var stream = key.stream()
-            stream.update(Array("policylang-audit-group-1\n\(group.name)\n".utf8))
+            // Only a record the key vouches for is rewritten: erasing a forged line would hand its
+            // forger the digest of whatever it holds.
+            guard scanned.ordered, scanned.kid == key.id, (try? expectedMAC(scanned, bytes: bytes, key: key)) == scanned.mac else {
+                throw AuditError(.tampered, "seq \(scanned.seq) does not verify under this key; run `policyc audit verify`")
+            }
+            var members: [UInt8] = []
             var kept: [AuditLineScanner.Member] = []
             var erasedAny = false
             for member in scanned.members {
                 switch kind(member.key) {
                 case .personal(let owner) where owner == group:
-                    stream.update(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[member.range]))
-                    stream.update([0x0A])
+                    members.append(contentsOf: bytes[member.range])
+                    members.append(0x0A)
                     erasedAny = true
                 case .erased(let owner) where owner == group:
                     return line
@@ -220,7 +227,8 @@ extension AuditChain {
             }
             guard erasedAny else { return line }
             let tombstoneKey = group.erasedKey
-            let tombstone = Array(",\"\(tombstoneKey)\":\"\(Hex.encode(stream.finalize()))\"".utf8)
+            let digest = groupDigest(group, seq: scanned.seq, members: members, key: key)
+            let tombstone = Array(",\"\(tombstoneKey)\":\"\(Hex.encode(digest))\"".utf8)
             let headerEnd = scanned.members.first.map { $0.range.lowerBound - 1 } ?? (bytes.count - 1)
             var out = Array(bytes[..<headerEnd])
             var placed = false
