@@ -314,6 +314,20 @@ final class AuditTrailTests: XCTestCase {
         assertFails(directory, .tampered, containing: ":3: the last line is cut short")
     }
 
+    func testPruningKeepsAFileWithAnyRecordStillInItsPeriod() throws {
+        let directory = makeDirectory()
+        let trail = try AuditTrail(directory: directory, key: key, options: .init(maximumFileBytes: 450, rotatesDaily: false))
+        let now = AuditTrailTests.day + 400 * 86_400
+        // A recent record, then a backdated one last in the same file, then a newer file.
+        for time in [now - 10 * 86_400, now - 390 * 86_400, now - 86_400] {
+            try trail.append(try AuditEntry(kind: "decision", time: time, fields: [.init("user", .string("u"))]))
+        }
+        XCTAssertEqual(try files(directory).count, 2, "the first two records share a file")
+        let retention = CompiledRetention(periodsSeconds: [.auditLogs: 365 * 86_400], erasureWithinSeconds: nil)
+        XCTAssertEqual(try trail.prune(retention: retention, at: now).filesDeleted, 0)
+        XCTAssertEqual(try AuditVerifier.verify(directory: directory, keys: [key]).firstSeq, 1)
+    }
+
     func testEntriesRefuseTheTrailsOwnFields() {
         XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("mac", .string("0"))]))
         XCTAssertThrowsError(try AuditEntry(kind: "x", time: 0, fields: [.init("a", .integer(1)), .init("a", .integer(2))]))

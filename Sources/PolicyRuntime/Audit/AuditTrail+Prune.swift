@@ -36,7 +36,9 @@ extension AuditTrail {
             if let logCutoff {
                 for name in files.dropLast() {
                     let lines = try AuditTrail.lines(of: directory + "/" + name)
-                    guard let last = lines.last, let time = AuditTrail.time(ofLine: last), time < logCutoff else { break }
+                    // Every record past the period, not only the last: a record's time is not
+                    // bound to come in order.
+                    guard !lines.isEmpty, lines.allSatisfy({ AuditTrail.time(ofLine: $0).map { $0 < logCutoff } ?? false }) else { break }
                     expired.append((name, lines.count))
                 }
             }
