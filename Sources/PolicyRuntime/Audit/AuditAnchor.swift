@@ -22,15 +22,9 @@ struct AuditAnchor: Equatable, Sendable {
             .init("amac", .string(AuditAnchor.seal(seq: seq, prev: prev, key: key))),
         ]).writeCanonical(into: &line)
         line.append(0x0A)
-        let path = directory + "/" + AuditAnchor.fileName
-        let aside = path + AuditTrail.asideSuffix
-        let descriptor = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw AuditError(.io, "cannot write `\(aside)`: \(POSIXFile.lastError)") }
-        defer { close(descriptor) }
-        guard POSIXFile.write(line, to: descriptor, at: 0), fsync(descriptor) == 0, rename(aside, path) == 0 else {
-            throw AuditError(.io, "cannot write `\(path)`: \(POSIXFile.lastError)")
+        if let problem = POSIXFile.replace(directory + "/" + AuditAnchor.fileName, with: line, asideSuffix: AuditTrail.asideSuffix) {
+            throw AuditError(.io, problem)
         }
-        POSIXFile.syncDirectory(directory)
     }
 
     /// The anchor in `directory`, if there is one.

@@ -32,6 +32,17 @@ struct AuditLineScanner {
         case notRecord(String)
     }
 
+    /// A string member's value in a record line (`user`, `time`), if the line is a record and
+    /// the member a string.
+    static func string(_ key: String, inLine line: some Collection<UInt8>) -> String? {
+        let bytes = Array(line)
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let scanned = try? read(buffer), let member = scanned.members.first(where: { $0.key == key }),
+                  case .string(let text, _)? = try? JSONTree.parse(Array(buffer[member.valueStart..<member.range.upperBound])) else { return nil }
+            return text
+        }
+    }
+
     /// The deepest nesting a value may have.
     static let maximumDepth = 32
 

@@ -85,13 +85,7 @@ extension AuditTrail {
 
     /// The `user` member's string value of a record line, if it has one.
     static func userValue(of line: [UInt8]) -> String? {
-        line.withUnsafeBufferPointer { bytes in
-            guard let scanned = try? AuditLineScanner.read(bytes),
-                  let member = scanned.members.first(where: { $0.key == "user" }) else { return nil }
-            guard let value = try? JSONTree.parse(Array(bytes[member.valueStart..<member.range.upperBound])),
-                  case .string(let text, _) = value else { return nil }
-            return text
-        }
+        AuditLineScanner.string("user", inLine: line)
     }
 
     /// Where a member of a record still has `userID` as its value (a string, or an array's

@@ -110,13 +110,7 @@ extension AuditTrail {
     }
 
     /// A record line's `time`, in seconds since the epoch.
-    static func time(ofLine line: [UInt8]) -> Int? {
-        line.withUnsafeBufferPointer { bytes in
-            guard let scanned = try? AuditLineScanner.read(bytes),
-                  let member = scanned.members.first(where: { $0.key == "time" }),
-                  let value = try? JSONTree.parse(Array(bytes[member.valueStart..<member.range.upperBound])),
-                  case .string(let text, _) = value, let timestamp = Timestamp(rfc3339: text) else { return nil }
-            return timestamp.secondsSinceEpoch
-        }
+    static func time(ofLine line: some Collection<UInt8>) -> Int? {
+        AuditLineScanner.string("time", inLine: line).flatMap(Timestamp.init(rfc3339:))?.secondsSinceEpoch
     }
 }

@@ -167,16 +167,7 @@ public final class AuditTrail: @unchecked Sendable {
     /// it, the directory synced. Called as the writer; the current file is reopened if it was it.
     func replaceFile(_ name: String, with bytes: [UInt8]) throws(AuditError) {
         let path = directory + "/" + name
-        let aside = path + AuditTrail.asideSuffix
-        let descriptor = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw AuditError(.io, "cannot write `\(aside)`: \(POSIXFile.lastError)") }
-        guard POSIXFile.write(bytes, to: descriptor, at: 0), fsync(descriptor) == 0 else {
-            close(descriptor)
-            throw AuditError(.io, "cannot write `\(aside)`: \(POSIXFile.lastError)")
-        }
-        close(descriptor)
-        guard rename(aside, path) == 0 else { throw AuditError(.io, "cannot replace `\(path)`: \(POSIXFile.lastError)") }
-        POSIXFile.syncDirectory(directory)
+        if let problem = POSIXFile.replace(path, with: bytes, asideSuffix: AuditTrail.asideSuffix) { throw AuditError(.io, problem) }
         if name == fileName, fileDescriptor >= 0 {
             close(fileDescriptor)
             fileDescriptor = open(path, O_WRONLY | O_CLOEXEC)
@@ -351,10 +342,7 @@ public final class AuditTrail: @unchecked Sendable {
 
     /// The UTC day of a record line's `time`.
     static func day(ofLine line: ArraySlice<UInt8>) -> Int? {
-        guard let tree = try? JSONTree.parse(Array(line)), case .object(let members, _) = tree,
-              let time = members.first(where: { $0.key == "time" }), case .string(let text, _) = time.value,
-              let timestamp = Timestamp(rfc3339: text) else { return nil }
-        return Timestamp.floorDivide(timestamp.secondsSinceEpoch, 86_400)
+        time(ofLine: line).map { Timestamp.floorDivide($0, 86_400) }
     }
 }
 

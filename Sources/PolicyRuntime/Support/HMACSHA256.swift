@@ -3,16 +3,7 @@
 public enum HMACSHA256 {
     /// The MAC of `message` under `key`, 32 bytes.
     public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        // Keys longer than the 64-byte block are hashed first; shorter ones are padded with zeros.
-        var block = key.count > 64 ? digest(key) : key
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5C })
-        outer.update(inner.finalize())
-        return outer.finalize()
+        PreparedKey(key).mac(message)
     }
 
     /// A key made ready for many MACs: its padded blocks hashed once, so that each MAC then
@@ -23,6 +14,7 @@ public enum HMACSHA256 {
 
         /// Prepares `key`.
         public init(_ key: [UInt8]) {
+            // Keys longer than the 64-byte block are hashed first; shorter ones are padded with zeros.
             var block = key.count > 64 ? HMACSHA256.digest(key) : key
             block += [UInt8](repeating: 0, count: 64 - block.count)
             var inner = SHA256()

@@ -40,6 +40,24 @@ enum POSIXFile {
         return Int(status.st_size)
     }
 
+    /// Replaces `path` by `bytes` atomically and durably: written beside it (`path` + `asideSuffix`),
+    /// synced, renamed over it, and the directory synced. A crash leaves the old file or the new
+    /// one, never part of either. Returns what failed, or nil.
+    static func replace(_ path: String, with bytes: [UInt8], asideSuffix: String) -> String? {
+        let aside = path + asideSuffix
+        let descriptor = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return "cannot write `\(aside)`: \(lastError)" }
+        guard write(bytes, to: descriptor, at: 0), fsync(descriptor) == 0 else {
+            let message = "cannot write `\(aside)`: \(lastError)"
+            close(descriptor)
+            return message
+        }
+        close(descriptor)
+        guard rename(aside, path) == 0 else { return "cannot replace `\(path)`: \(lastError)" }
+        syncDirectory((path as NSString).deletingLastPathComponent)
+        return nil
+    }
+
     /// Makes a directory's entries (a file created or renamed in it) durable.
     static func syncDirectory(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

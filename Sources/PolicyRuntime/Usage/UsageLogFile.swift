@@ -127,7 +127,7 @@ final class UsageLogFile {
             try append(UsageLogCodec.header, at: 0)
             try sync()
             // The new file's name is durable once the directory is.
-            syncDirectory()
+            POSIXFile.syncDirectory(directory)
             return UsageLogCodec.header.count
         }
         return try checkHeader()
@@ -135,16 +135,8 @@ final class UsageLogFile {
 
     /// Writes `bytes` at `offset` (the log's end), all of them or an error.
     func append(_ bytes: [UInt8], at offset: Int) throws(UsageStoreError) {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                pwrite(logDescriptor, buffer.baseAddress! + written, buffer.count - written, off_t(offset + written))
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw UsageLogFile.failure("cannot write to", UsageLogFile.logName, in: directory)
-            }
-            written += result
+        guard POSIXFile.write(bytes, to: logDescriptor, at: offset) else {
+            throw UsageLogFile.failure("cannot write to", UsageLogFile.logName, in: directory)
         }
     }
 
@@ -162,20 +154,10 @@ final class UsageLogFile {
     }
 
     private func read(from offset: Int, count: Int) throws(UsageStoreError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let result = bytes.withUnsafeMutableBytes { buffer in
-                pread(logDescriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw UsageLogFile.failure("cannot read", UsageLogFile.logName, in: directory)
-            }
-            if result == 0 { break }
-            done += result
+        guard let bytes = POSIXFile.read(logDescriptor, at: offset, count: count) else {
+            throw UsageLogFile.failure("cannot read", UsageLogFile.logName, in: directory)
         }
-        return Array(bytes[..<done])
+        return bytes
     }
 
     /// Reads the operations from `offset` to the log's end, calling `body` with each in order,
@@ -239,33 +221,9 @@ final class UsageLogFile {
     /// Writes a snapshot beside the old one and renames it into place, so a crash leaves one or
     /// the other whole.
     func writeSnapshot(_ ledger: UsageLedger, logOffset: Int) throws(UsageStoreError) {
-        let bytes = UsageLogCodec.snapshot(ledger, logOffset: logOffset)
         let path = directory + "/" + UsageLogFile.snapshotName
-        let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw UsageLogFile.failure("cannot write", UsageLogFile.snapshotName + ".tmp", in: directory) }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw UsageLogFile.failure("cannot write", UsageLogFile.snapshotName + ".tmp", in: directory)
-            }
-            written += result
-        }
-        guard fsync(descriptor) == 0, rename(temporary, path) == 0 else {
+        if POSIXFile.replace(path, with: UsageLogCodec.snapshot(ledger, logOffset: logOffset), asideSuffix: ".tmp") != nil {
             throw UsageLogFile.failure("cannot install", UsageLogFile.snapshotName, in: directory)
-        }
-        // The rename is durable once the directory is.
-        syncDirectory()
-    }
-
-    private func syncDirectory() {
-        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            close(directoryDescriptor)
         }
     }
 }

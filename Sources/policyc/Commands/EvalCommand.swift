@@ -71,9 +71,11 @@ enum EvalCommand: Command {
         var decider = Decider(plan: plan, meter: nil, explain: explain, trail: nil,
                               storageEncrypted: arguments.has("audit-storage-encrypted"))
         if let directory = arguments.value("audit") {
-            guard let key = try AuditCommand.keys(arguments, command: name, required: true).last else { return .usage }
+            // Required: never empty. A writer seals with one key.
+            let keys = try AuditCommand.keys(arguments, command: name, required: true)
+            guard keys.count == 1 else { throw .usage("eval: give one --audit-key: the key the trail is written with") }
             do {
-                decider.trail = try AuditTrail(directory: directory, key: key, warn: { Output.err("eval: warning: \($0)\n") })
+                decider.trail = try AuditTrail(directory: directory, key: keys[0], warn: { Output.err("eval: warning: \($0)\n") })
             } catch {
                 throw .usage("eval: cannot open the audit trail: \(error.message)")
             }
