@@ -20,6 +20,8 @@ case "redis-usage":
     runRedisUsageBench(Array(arguments.dropFirst()))
 case "audit":
     runAuditBench(Array(arguments.dropFirst()))
+case "audit-report":
+    runAuditReportBench(Array(arguments.dropFirst()))
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
@@ -29,6 +31,7 @@ case nil, "-h", "--help":
                policyc-bench usage [--data DIR] [--only meter|durable|redis|exactness] [--dir DIR] [--redis URL]
                policyc-bench redis-usage [--url redis://HOST:PORT] [--requests N] [--batch K]
                policyc-bench audit [--dir DIR] [--records N]
+               policyc-bench audit-report [--dir DIR] [--records N]
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)
@@ -41,6 +44,8 @@ case nil, "-h", "--help":
                   POLICYLANG_TEST_REDIS, else redis://127.0.0.1:6379)
         audit:    audit records appended/s from 1–256 threads (in DIR, default .build/bench-audit),
                   and verifying the trail in MB/s
+        audit-report: the compliance report over N records (default 1,000,000; the trail is written
+                  once into DIR, default .build/bench-audit-report), read alone and verified first
         """)
 default:
     runCompilerBench(arguments)

@@ -1,4 +1,5 @@
 import PolicyLang
+import PolicyRuntime
 
 /// JUnit XML for `policyc test --junit`: one `testsuite` per policy file, one `testcase` per test,
 /// a `failure` with the mismatches and what decided; a file that does not compile is an `error`.
@@ -30,21 +31,6 @@ enum JUnitReport {
         return xml + "</testsuites>\n"
     }
 
-    /// Escapes the five XML specials; control characters other than tab and newline, which XML
-    /// 1.0 cannot carry, become `?`.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            default: if scalar.value < 0x20 { out += "?" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    /// Escapes the five XML specials; control characters XML 1.0 cannot carry become U+FFFD.
+    static func escape(_ text: String) -> String { MarkupText.escaped(text) }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Checks an audit trail (docs/audit.md, "Verifying"): every record's MAC, that each `prev` is
@@ -25,6 +24,27 @@ public enum AuditVerifier {
     /// - Throws: ``AuditError``: `tampered` names the first bad record; `badInput` a line that is
     ///   not a record; `badKey` a record whose key was not given; `io` what cannot be read.
     public static func verify(directory: String, keys: [AuditKey]) throws(AuditError) -> Report {
+        try verify(directory: directory, keys: keys, reader: LineReader<Void>.none)
+    }
+
+    /// Verifies files given in chain order, without a checkpoint: the chain within and across
+    /// them (the first must start the trail, `seq` 1).
+    public static func verify(files: [String], keys: [AuditKey]) throws(AuditError) -> Report {
+        try walk(files, keys: keys, checkpoint: nil, anchor: nil, reader: LineReader<Void>.none)
+    }
+
+    /// What else is read from each line while the chain is verified (the compliance report's
+    /// fields), so that a trail is read once: `extract` runs beside the MAC's check, on every
+    /// core; `consume` gets each record in chain order once its place in the chain is checked.
+    struct LineReader<Extra> {
+        var extract: (_ line: UnsafeBufferPointer<UInt8>, _ path: String, _ number: Int) -> Result<Extra, AuditError>
+        var consume: (_ extra: Extra, _ path: String, _ number: Int) throws(AuditError) -> Void
+
+        static var none: LineReader<Void> { LineReader<Void>(extract: { _, _, _ in .success(()) }, consume: { _, _, _ in }) }
+    }
+
+    /// ``verify(directory:keys:)``, handing each record to `reader`.
+    static func verify<Extra>(directory: String, keys: [AuditKey], reader: LineReader<Extra>) throws(AuditError) -> Report {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw AuditError(.badInput, "`\(directory)` is not a directory")
@@ -35,7 +55,7 @@ public enum AuditVerifier {
             throw AuditError(.badInput, "`\(directory)` holds no audit trail (no `audit-*.jsonl` files)")
         }
         let anchor = try AuditAnchor.read(directory: directory, keys: keys)
-        var report = try walk(files, keys: keys, checkpoint: checkpoint, anchor: anchor)
+        var report = try walk(files, keys: keys, checkpoint: checkpoint, anchor: anchor, reader: reader)
         if let checkpoint {
             guard report.lastSeq >= checkpoint.seq else {
                 let newest = files.last ?? directory
@@ -48,83 +68,60 @@ public enum AuditVerifier {
         return report
     }
 
-    /// Verifies files given in chain order, without a checkpoint: the chain within and across
-    /// them (the first must start the trail, `seq` 1).
-    public static func verify(files: [String], keys: [AuditKey]) throws(AuditError) -> Report {
-        try walk(files, keys: keys, checkpoint: nil, anchor: nil)
+    /// ``verify(files:keys:)``, handing each record to `reader`.
+    static func verify<Extra>(files: [String], keys: [AuditKey], reader: LineReader<Extra>) throws(AuditError) -> Report {
+        try walk(files, keys: keys, checkpoint: nil, anchor: nil, reader: reader)
     }
 
     /// Walks the chain through `files`; the record at the checkpoint's `seq` must carry its MAC.
     /// A trail pruned from its start begins where its anchor says.
-    private static func walk(_ files: [String], keys: [AuditKey], checkpoint: AuditCheckpoint?, anchor: AuditAnchor?) throws(AuditError) -> Report {
+    private static func walk<Extra>(_ files: [String], keys: [AuditKey], checkpoint: AuditCheckpoint?, anchor: AuditAnchor?,
+                                    reader: LineReader<Extra>) throws(AuditError) -> Report {
         var report = Report(records: 0, files: files.count, firstSeq: 1, lastSeq: 0, bytes: 0)
         var previousMAC = AuditChain.genesis
         for path in files {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw AuditError(.io, "cannot read `\(path)`")
-            }
-            let bytes = [UInt8](data)
-            report.bytes += bytes.count
-            // A window of lines at a time, so that memory stays bounded however many lines a
-            // file has, and the first bad line ends the walk.
-            var position = 0
-            var lineNumber = 0
-            while position < bytes.count {
-                let window = nextWindow(bytes, from: position)
-                let lines = checkLines(bytes, starts: window.starts, firstNumber: lineNumber + 1, path: path, keys: keys)
-                position = window.end
-                for line in lines {
-                    lineNumber += 1
-                    let number = lineNumber
-                    let record: Checked
-                    switch line {
-                    case .failure(let error): throw error
-                    case .record(let checked): record = checked
-                    }
-                    if report.records == 0, record.seq > 1, let anchor, anchor.seq == record.seq, anchor.prev == record.prev {
-                        // The records before were pruned; the anchor vouches for where the trail starts.
-                        report.lastSeq = record.seq - 1
-                        report.firstSeq = record.seq
-                        previousMAC = record.prev
-                    }
-                    let expected = report.lastSeq + 1
-                    guard record.seq == expected else {
-                        let what = record.seq > expected ? "records \(expected)…\(record.seq - 1) are missing here (deleted or moved)"
-                            : "it repeats or goes back (inserted or moved)"
-                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) where \(expected) was due: \(what)")
-                    }
-                    guard record.prev == previousMAC else {
-                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) does not follow the record before it (`prev` differs): a record was replaced, inserted or reordered")
-                    }
-                    if let problem = record.macProblem {
-                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) was modified \(problem)")
-                    }
-                    previousMAC = record.mac
-                    report.lastSeq = record.seq
-                    report.records += 1
-                    if let checkpoint, checkpoint.seq == record.seq, checkpoint.mac != record.mac {
-                        throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) is not the record the checkpoint vouches for")
-                    }
+            report.bytes += try AuditLineWindows.read(path) { line, torn, number -> (LineOutcome, Result<Extra, AuditError>?) in
+                let outcome = check(line, torn: torn, at: "\(path):\(number)", keys: keys)
+                guard case .record = outcome else { return (outcome, nil) }
+                return (outcome, reader.extract(line, path, number))
+            } consume: { (read: (LineOutcome, Result<Extra, AuditError>?), number: Int) throws(AuditError) in
+                let record: Checked
+                switch read.0 {
+                case .failure(let error): throw error
+                case .record(let checked): record = checked
+                }
+                if report.records == 0, record.seq > 1, let anchor, anchor.seq == record.seq, anchor.prev == record.prev {
+                    // The records before were pruned; the anchor vouches for where the trail starts.
+                    report.lastSeq = record.seq - 1
+                    report.firstSeq = record.seq
+                    previousMAC = record.prev
+                }
+                let expected = report.lastSeq + 1
+                guard record.seq == expected else {
+                    let what = record.seq > expected ? "records \(expected)…\(record.seq - 1) are missing here (deleted or moved)"
+                        : "it repeats or goes back (inserted or moved)"
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) where \(expected) was due: \(what)")
+                }
+                guard record.prev == previousMAC else {
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) does not follow the record before it (`prev` differs): a record was replaced, inserted or reordered")
+                }
+                if let problem = record.macProblem {
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) was modified \(problem)")
+                }
+                previousMAC = record.mac
+                report.lastSeq = record.seq
+                report.records += 1
+                if let checkpoint, checkpoint.seq == record.seq, checkpoint.mac != record.mac {
+                    throw AuditError(.tampered, "\(path):\(number): seq \(record.seq) is not the record the checkpoint vouches for")
+                }
+                switch read.1 {
+                case .success(let value)?: try reader.consume(value, path, number)
+                case .failure(let error)?: throw error
+                case nil: break
                 }
             }
         }
         return report
-    }
-
-    /// Lines checked at a time.
-    static let windowLines = 16_384
-
-    /// The starts of up to ``windowLines`` lines from `position`, and where the next window starts.
-    private static func nextWindow(_ bytes: [UInt8], from position: Int) -> (starts: [Int], end: Int) {
-        var starts: [Int] = []
-        starts.reserveCapacity(min(windowLines, 1_024))
-        var position = position
-        while position < bytes.count, starts.count < windowLines {
-            starts.append(position)
-            while position < bytes.count, bytes[position] != 0x0A { position += 1 }
-            position += 1
-        }
-        return (starts, min(position, bytes.count))
     }
 
     /// A line read and its MAC checked, before the chain's order is.
@@ -139,30 +136,6 @@ public enum AuditVerifier {
     private enum LineOutcome {
         case record(Checked)
         case failure(AuditError)
-    }
-
-    /// Reads every line of a file and checks each record's MAC, on every core (a record's MAC
-    /// depends on that record alone); the chain's order is checked after, in order.
-    private static func checkLines(_ bytes: [UInt8], starts: [Int], firstNumber: Int, path: String, keys: [AuditKey]) -> [LineOutcome] {
-        let count = starts.count
-        let lineStarts = starts
-        var outcomes = [LineOutcome](repeating: .failure(AuditError(.io, "")), count: count)
-        let chunk = 2_048
-        bytes.withUnsafeBufferPointer { all in
-            outcomes.withUnsafeMutableBufferPointer { results in
-                nonisolated(unsafe) let all = all
-                nonisolated(unsafe) let results = results
-                DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
-                    for index in (part * chunk)..<min(count, (part + 1) * chunk) {
-                        var end = lineStarts[index]
-                        while end < all.count, all[end] != 0x0A { end += 1 }
-                        results[index] = check(UnsafeBufferPointer(rebasing: all[lineStarts[index]..<end]), torn: end == all.count,
-                                               at: "\(path):\(firstNumber + index)", keys: keys)
-                    }
-                }
-            }
-        }
-        return outcomes
     }
 
     /// Reads one line and checks its MAC.

@@ -37,6 +37,16 @@ public enum ReasonCode: String, ClosedVocabulary {
     /// `reason code`
     public static let vocabularyName = "reason code"
 
+    /// Whether a decision given for this reason is a security event in the compliance report
+    /// (docs/audit.md, "Reports"): every reason but waiting for an approval and spending.
+    public var isSecurityEvent: Bool {
+        switch self {
+        case .approvalRequired, .budgetExceeded, .rateLimited, .budgetUnavailable: return false
+        case .unknownRole, .modelNotAllowed, .featureNotAllowed, .contextLimitExceeded, .unknownOperation, .blockedPattern,
+             .sensitiveData, .promptInjection, .dataExfiltration, .invalidRequest, .auditUnavailable, .rule: return true
+        }
+    }
+
     /// Risk, in whole percent, that a denial for this reason adds (docs/runtime.md, "Risk
     /// score"); findings add their own weight, so reasons that only report findings add none.
     public var riskWeight: Int {

@@ -19,7 +19,7 @@ enum UsageCommand: Command {
         docs/runtime.md, "Usage reports", describes every section and the JSON.
 
         --from and --to are YYYY-MM-DD (midnight UTC) or RFC 3339 times; --to is excluded.
-        Default: the 30 days up to now (--from alone: up to now; --to alone: the 30 days before).
+        Default: the \(ReportPeriod.defaultDays) days up to now (--from alone: up to now; --to alone: the 30 days before).
 
         --format table (default) prints aligned sections, money in dollars and cents; json one
         object with every section, money in integer micro-dollars; csv the grouped rows only.
@@ -38,8 +38,6 @@ enum UsageCommand: Command {
     ]
     /// The subcommands, in the order help lists them.
     static let subcommands = ["report"]
-    /// The default period's length: 30 days.
-    static let defaultDays = 30
 
     static func run(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
         _ = try subcommand(arguments, of: subcommands)
@@ -53,16 +51,7 @@ enum UsageCommand: Command {
     static func report(_ arguments: ParsedArguments) throws(CommandFailure) -> ExitCode {
         let command = "usage report"
         guard let state = arguments.value("state") else { throw .usage("\(command): --state DIR|URL is required\n\(usage)") }
-        // The end is exclusive: by default it is the second after this one, so what was charged
-        // this second is in the report.
-        let now = Int(Date().timeIntervalSince1970)
-        let to = try arguments.value("to").map { text throws(CommandFailure) in try moment(text, option: "to") } ?? now + 1
-        let from = try arguments.value("from").map { text throws(CommandFailure) in try moment(text, option: "from") }
-            ?? to - defaultDays * 86_400
-        guard from < to else {
-            throw .usage("\(command): --from \(Timestamp(secondsSinceEpoch: from).rfc3339) is not before --to "
-                         + "\(Timestamp(secondsSinceEpoch: to).rfc3339); the period would be empty")
-        }
+        let (from, to) = try ReportPeriod.read(arguments, command: command)
         let policy = try arguments.value("policy").map { path throws(CommandFailure) in try PolicyLoader.compiled(path, command: command) }
         // A report only reads: a directory is read without creating, locking or repairing
         // anything (a mistyped path is an error, not an empty report).
@@ -98,15 +87,5 @@ enum UsageCommand: Command {
             Output.out(text)
         }
         return .success
-    }
-
-    /// `2026-12-01` (midnight UTC) or an RFC 3339 time, in seconds since the epoch.
-    static func moment(_ text: String, option: String) throws(CommandFailure) -> Int {
-        // A date is read as that day's midnight UTC by the one RFC 3339 reader, which also
-        // refuses days the month does not have.
-        if text.utf8.count == 10, let day = Timestamp(rfc3339: text + "T00:00:00Z") { return day.secondsSinceEpoch }
-        if text.utf8.count > 10, let time = Timestamp(rfc3339: text) { return time.secondsSinceEpoch }
-        throw .usage("usage report: --\(option) `\(text)` is not a date (YYYY-MM-DD, midnight UTC) or an RFC 3339 time "
-                     + "(2026-12-01T09:30:00Z)")
     }
 }

@@ -1,0 +1,171 @@
+/// What the compliance report reads of one audit record (docs/audit.md, "Records"): who, what,
+/// the decision and its reasons, spend, risk. Read straight from the line's bytes by the record
+/// scanner, without a tree for the record; only the few nested values (reasons, detections,
+/// the policy) are parsed on their own.
+struct AuditReportRecord: Sendable {
+    /// One `{code, rule}` of `reasons`.
+    struct Reason: Sendable {
+        var code: String
+        var rule: String
+    }
+
+    var seq: Int
+    /// `decision`, `repair`, `erasure`, or a gateway's own kind.
+    var kind: String
+    /// Seconds since the epoch.
+    var time: Int
+    var user: String?
+    var team: String?
+    var session: String?
+    var model: String?
+    var action: String?
+    /// `allow`, `deny` or `require_approval`.
+    var outcome: String?
+    var reasons: [Reason] = []
+    var alerts: [String] = []
+    var playbooks: [String] = []
+    /// The `type` of each detection, in order.
+    var detections: [String] = []
+    var filesModified: [String] = []
+    var riskPercent = 0
+    var costMicros = 0
+    var tokensIn = 0
+    var tokensOut = 0
+    /// A completion's `settlement`.
+    var settlement: String?
+    var policy: PolicyIdentity?
+    /// Whether erasure replaced the identity group (`erased_identity`).
+    var identityErased = false
+
+    /// Whether this record is a completion whose spend counts: settled or settled late, or a
+    /// completion decided without a usage meter. One whose reservation was unknown or already
+    /// settled charged nothing.
+    var countsAsSpend: Bool {
+        action == "completion" && (settlement == nil || settlement == "settled" || settlement == "late")
+    }
+
+    /// Reads a line of a trail file, or says why it is not a record.
+    static func read(_ line: UnsafeBufferPointer<UInt8>, torn: Bool, at location: @autoclosure () -> String) -> Result<AuditReportRecord, AuditError> {
+        if torn {
+            return .failure(AuditError(.badInput, "\(location()): the last line is cut short (no line feed): a torn record"))
+        }
+        do throws(AuditError) {
+            return .success(try AuditReportRecord(line: line, at: location()))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Reads a record line (without its line feed).
+    /// - Throws: ``AuditError`` (`badInput`) naming `location` for a line that is not a record, or
+    ///   a field the report reads that does not have its documented type.
+    init(line: UnsafeBufferPointer<UInt8>, at location: @autoclosure () -> String) throws(AuditError) {
+        let scanned: AuditLineScanner.Line
+        do throws(AuditLineScanner.Failure) {
+            scanned = try AuditLineScanner.read(line)
+        } catch {
+            switch error {
+            case .notJSON(let why): throw AuditError(.badInput, "\(location()): not a JSON object (\(why)); is this an audit trail?")
+            case .notRecord(let why): throw AuditError(.badInput, "\(location()): not an audit record: \(why)")
+            }
+        }
+        seq = scanned.seq
+        kind = ""
+        time = Int.min
+        for member in scanned.members {
+            let value = UnsafeBufferPointer(rebasing: line[member.valueStart..<member.range.upperBound])
+            func fail(_ what: String) -> AuditError {
+                AuditError(.badInput, "\(location()): seq \(scanned.seq): `\(member.key)` must be \(what)")
+            }
+            func need<Value>(_ value: Value?, _ what: String) throws(AuditError) -> Value {
+                guard let value else { throw fail(what) }
+                return value
+            }
+            switch member.key {
+            case "kind": kind = try need(Self.string(value), "a string")
+            case "time":
+                guard let text = Self.string(value), let timestamp = Timestamp(rfc3339: text) else { throw fail("an RFC 3339 time") }
+                time = timestamp.secondsSinceEpoch
+            case "user": user = try need(Self.string(value), "a string")
+            case "team": team = try need(Self.string(value), "a string")
+            case "session": session = try need(Self.string(value), "a string")
+            case "model": model = try need(Self.string(value), "a string")
+            case "action": action = try need(Self.string(value), "a string")
+            case "outcome": outcome = try need(Self.string(value), "a string")
+            case "settlement": settlement = try need(Self.string(value), "a string")
+            case "risk_percent": riskPercent = try need(Self.integer(value), "a whole number")
+            case "cost_micros": costMicros = try need(Self.integer(value), "a whole number")
+            case "tokens_in": tokensIn = try need(Self.integer(value), "a whole number")
+            case "tokens_out": tokensOut = try need(Self.integer(value), "a whole number")
+            case "alerts": alerts = try need(Self.strings(value), "a list of strings")
+            case "playbooks": playbooks = try need(Self.strings(value), "a list of strings")
+            case "files_modified": filesModified = try need(Self.strings(value), "a list of strings")
+            case "erased_identity": identityErased = true
+            case "reasons":
+                guard case .array(let items, _)? = try? JSONTree.parse(value) else { throw fail("a list of {code, rule}") }
+                for item in items {
+                    guard case .string(let code, _)? = Self.member(item, "code"), case .string(let rule, _)? = Self.member(item, "rule") else {
+                        throw fail("a list of {code, rule}")
+                    }
+                    reasons.append(Reason(code: code, rule: rule))
+                }
+            case "detections":
+                guard case .array(let items, _)? = try? JSONTree.parse(value) else { throw fail("a list of detections") }
+                for item in items {
+                    guard case .string(let type, _)? = Self.member(item, "type") else { throw fail("a list of detections with a `type`") }
+                    detections.append(type)
+                }
+            case "policy":
+                guard let tree = try? JSONTree.parse(value), case .string(let name, _)? = Self.member(tree, "name"),
+                      let version = Self.member(tree, "version")?.integerValue, case .string(let digest, _)? = Self.member(tree, "digest") else {
+                    throw fail("{name, version, digest}")
+                }
+                policy = PolicyIdentity(name: name, version: version, digest: digest)
+            default: break
+            }
+        }
+        guard !kind.isEmpty else { throw AuditError(.badInput, "\(location()): seq \(seq): not an audit record: `kind` is missing") }
+        guard time != Int.min else { throw AuditError(.badInput, "\(location()): seq \(seq): not an audit record: `time` is missing") }
+    }
+
+    /// The value of `key` in an object.
+    private static func member(_ tree: JSONTree, _ key: String) -> JSONTree? {
+        guard case .object(let members, _) = tree else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// A string value; without escapes (as almost every value the trail writes) it is taken from
+    /// the bytes as they are.
+    private static func string(_ value: UnsafeBufferPointer<UInt8>) -> String? {
+        guard value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") else { return nil }
+        let inner = UnsafeBufferPointer(rebasing: value[1..<(value.count - 1)])
+        if !inner.contains(UInt8(ascii: "\\")) { return String(decoding: inner, as: UTF8.self) }
+        guard case .string(let text, _)? = try? JSONTree.parse(value) else { return nil }
+        return text
+    }
+
+    /// A whole number written in decimal, within 18 digits.
+    private static func integer(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !value.isEmpty, value.count <= 19 else { return nil }
+        var result = 0
+        var negative = false
+        for (index, byte) in value.enumerated() {
+            if index == 0, byte == UInt8(ascii: "-"), value.count > 1 { negative = true; continue }
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            result = result * 10 + Int(byte - 0x30)
+        }
+        return negative ? -result : result
+    }
+
+    /// A list of strings.
+    private static func strings(_ value: UnsafeBufferPointer<UInt8>) -> [String]? {
+        guard case .array(let items, _)? = try? JSONTree.parse(value) else { return nil }
+        var result: [String] = []
+        result.reserveCapacity(items.count)
+        for item in items {
+            guard case .string(let text, _) = item else { return nil }
+            result.append(text)
+        }
+        return result
+    }
+}

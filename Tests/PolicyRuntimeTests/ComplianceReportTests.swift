@@ -1,0 +1,298 @@
+import Foundation
+import PolicyRuntime
+import XCTest
+
+/// The compliance report over a trail: each figure counted as docs/audit.md ("Reports") says,
+/// the period, ranked lists cut with the rest added up, erased identities, refusal of a
+/// tampered trail when a key is given, and the Markdown and HTML showing the JSON's numbers.
+final class ComplianceReportTests: XCTestCase {
+    static let day = 1_796_601_600  // 2026-12-07T00:00:00Z
+    let key = try! AuditKey(bytes: Array("0123456789abcdef0123456789abcdef".utf8))
+
+    func makeDirectory() -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-tests-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        return directory
+    }
+
+    /// A decision's record as the trail keeps it.
+    func decision(_ user: String?, at time: Int, outcome: String = "allow", session: String? = nil, team: String? = nil,
+                  model: String = "claude-3-haiku", action: String = "prompt", reasons: [(String, String)] = [],
+                  alerts: [String] = [], playbooks: [String] = [], detections: [String] = [], files: [String] = [], risk: Int = 0,
+                  cost: Int? = nil, settlement: String? = nil, tokens: (Int, Int)? = nil) throws -> AuditEntry {
+        var fields: [JSONTree.Member] = [.init("action", .string(action)), .init("model", .string(model)), .init("outcome", .string(outcome)),
+                                         .init("risk_percent", .integer(risk))]
+        if let user { fields.append(.init("user", .string(user))) }
+        if let session { fields.append(.init("session", .string(session))) }
+        if let team { fields.append(.init("team", .string(team))) }
+        fields.append(.init("reasons", .array(reasons.map { .object([.init("code", .string($0.0)), .init("rule", .string($0.1))]) })))
+        if !alerts.isEmpty { fields.append(.init("alerts", .array(alerts.map { .string($0) }))) }
+        if !playbooks.isEmpty { fields.append(.init("playbooks", .array(playbooks.map { .string($0) }))) }
+        if !detections.isEmpty {
+            fields.append(.init("detections", .array(detections.map {
+                .object([.init("type", .string($0)), .init("field", .string("prompt")), .init("start", .integer(0)), .init("end", .integer(4))])
+            })))
+        }
+        if !files.isEmpty { fields.append(.init("files_modified", .array(files.map { .string($0) }))) }
+        if let cost { fields.append(.init("cost_micros", .integer(cost))) }
+        if let settlement { fields.append(.init("settlement", .string(settlement))) }
+        if let tokens { fields += [.init("tokens_in", .integer(tokens.0)), .init("tokens_out", .integer(tokens.1))] }
+        fields.append(.init("policy", .object([.init("name", .string("p")), .init("version", .integer(1)), .init("digest", .string("sha256:aa"))])))
+        return try AuditEntry(kind: "decision", time: time, fields: fields)
+    }
+
+    /// A trail holding the entries.
+    func trail(_ entries: [AuditEntry]) throws -> String {
+        let directory = makeDirectory()
+        let trail = try AuditTrail(directory: directory, key: key)
+        for entry in entries { try trail.append(entry) }
+        return directory
+    }
+
+    func testEachFigureCountsWhatTheDocumentationSays() throws {
+        let hour = 3_600
+        let directory = try trail([
+            try decision("alice", at: Self.day + 1 * hour, session: "s1", team: "platform", files: ["a.swift", "b.swift"]),
+            // A completion settles its reservation: its actual cost and tokens are the spend.
+            try decision("alice", at: Self.day + 1 * hour + 30, session: "s1", team: "platform", action: "completion",
+                         cost: 1_500_000, settlement: "settled", tokens: (1_000, 200)),
+            // A prompt's cost is the estimate it reserved: not spend.
+            try decision("bob", at: Self.day + 2 * hour, session: "s2", team: "payments", cost: 9_000_000),
+            // A completion settled late was still spent; one whose reservation was unknown or already settled charged nothing.
+            try decision("bob", at: Self.day + 2 * hour + 30, session: "s2", team: "payments", action: "completion", cost: 250_000,
+                         settlement: "late", tokens: (100, 50)),
+            try decision("bob", at: Self.day + 2 * hour + 40, session: "s2", team: "payments", action: "completion", cost: 7_000_000,
+                         settlement: "already_settled", tokens: (100, 50)),
+            try decision("carol", at: Self.day + 3 * hour, outcome: "deny", session: "s3",
+                         reasons: [("blocked_pattern", "role:contractor"), ("blocked_pattern", "role:contractor")],
+                         detections: ["blocked_pattern", "blocked_pattern"], files: ["a.swift"], risk: 60),
+            // Waiting for an approval is not a security event; an alert alone is.
+            try decision("carol", at: Self.day + 4 * hour, outcome: "require_approval", session: "s3",
+                         reasons: [("approval_required", "role:junior")]),
+            try decision("dave", at: Self.day + 5 * hour, session: "s4", alerts: ["unusual"], risk: 75),
+            try decision("dave", at: Self.day + 5 * hour + 1, outcome: "deny", session: "s4",
+                         reasons: [("prompt_injection", "playbook:prompt_injection")], alerts: ["high_risk"], playbooks: ["prompt_injection"], risk: 90),
+            // Outside the period: counted nowhere.
+            try decision("zed", at: Self.day + 2 * 86_400, outcome: "deny", reasons: [("model_not_allowed", "role:x")], risk: 100),
+            try AuditEntry(kind: "gateway_restart", time: Self.day + 6 * hour, fields: []),
+        ])
+        let report = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 86_400, keys: [key])
+        let totals = report.totals
+        XCTAssertEqual(totals.records, 10)
+        XCTAssertEqual(totals.decisions, 9)
+        XCTAssertEqual([totals.allowed, totals.denied, totals.approvalRequired], [6, 2, 1])
+        XCTAssertEqual(totals.sessions, 4)
+        XCTAssertEqual(totals.uniqueUsers, 4)
+        XCTAssertEqual(totals.costMicros, 1_750_000)
+        XCTAssertEqual([totals.tokensIn, totals.tokensOut], [1_100, 250])
+        XCTAssertEqual(totals.securityEvents, 3, "the blocked pattern, the alert alone, the injection")
+        XCTAssertEqual(totals.highRisk, 2, "above 70%: 75 and 90; 60 is not")
+        XCTAssertEqual(totals.fileModifications, 3)
+        let read = try XCTUnwrap(report.trails.first)
+        XCTAssertEqual(report.trails.count, 1)
+        XCTAssertEqual([read.files, read.records, read.firstSeq, read.lastSeq], [3, 11, 1, 11], "files rotate by UTC day")
+        XCTAssertEqual(read.path, directory)
+        XCTAssertTrue(read.verified)
+
+        XCTAssertEqual(report.costByUser.rows.map(\.name), ["alice", "bob", "carol", "dave"])
+        XCTAssertEqual(report.costByUser.rows.map(\.costMicros), [1_500_000, 250_000, 0, 0])
+        XCTAssertEqual(report.costByUser.rows.map(\.count), [2, 3, 2, 2], "every decision of the user, spend or not")
+        XCTAssertEqual(report.costByTeam.rows.map(\.name), ["platform", "payments", nil])
+        XCTAssertEqual(report.costByTeam.rows.last?.count, 4, "decisions without a team are counted, under no name")
+        XCTAssertEqual(report.securityEvents.rows.map(\.name), ["blocked_pattern", "prompt_injection"])
+        XCTAssertEqual(report.securityEvents.rows.map(\.count), [1, 1], "a code given twice in one decision counts once")
+        XCTAssertEqual(report.detections.rows.map(\.name), ["blocked_pattern"])
+        XCTAssertEqual(report.detections.rows.map(\.count), [1])
+        XCTAssertEqual(report.fileModifications.rows.map(\.name), ["a.swift", "b.swift"])
+        XCTAssertEqual(report.fileModifications.rows.map(\.count), [2, 1])
+        XCTAssertEqual(report.fileModifications.rows.first?.users, 2)
+        XCTAssertEqual(report.highRisk.thresholdPercent, 70)
+        XCTAssertFalse(report.highRisk.thresholdFromPolicy)
+        XCTAssertEqual(report.highRisk.records.map(\.riskPercent), [90, 75])
+        XCTAssertEqual(report.highRisk.records.first?.reasons, ["prompt_injection"])
+        XCTAssertEqual(report.trailEvents.rows.map(\.name), ["gateway_restart"])
+        XCTAssertEqual(report.policies.map(\.decisions), [9])
+        XCTAssertNil(report.controls, "no policy, no controls")
+
+        // One day is reported an hour at a time, every hour listed.
+        XCTAssertEqual(report.timeline.bucketSeconds, 3_600)
+        XCTAssertEqual(report.timeline.points.count, 24)
+        XCTAssertEqual(report.timeline.points[2].allowed, 3)
+        XCTAssertEqual(report.timeline.points[3].denied, 1)
+        XCTAssertEqual(report.timeline.points[5].denied + report.timeline.points[5].allowed, 2)
+        XCTAssertEqual(report.timeline.points.reduce(0) { $0 + $1.allowed + $1.denied + $1.approvalRequired }, totals.decisions)
+
+        // A week goes a day at a time; the record two days on is now in.
+        let week = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 7 * 86_400)
+        XCTAssertEqual(week.timeline.bucketSeconds, 86_400)
+        XCTAssertEqual(week.timeline.points.map(\.denied), [2, 0, 1, 0, 0, 0, 0])
+        XCTAssertEqual(week.trails.first?.verified, false, "read without a key")
+    }
+
+    func testRankedListsKeepTheTopAndAddUpTheRest() throws {
+        var entries: [AuditEntry] = []
+        for user in 0..<7 {
+            for index in 0...user {
+                entries.append(try decision("u\(user)", at: Self.day + index, action: "completion", cost: 1_000 * (user + 1), settlement: "settled"))
+            }
+        }
+        let report = try ComplianceReport(paths: [try trail(entries)], policy: nil, from: Self.day, to: Self.day + 86_400, top: 3)
+        XCTAssertEqual(report.costByUser.rows.map(\.name), ["u6", "u5", "u4"])
+        XCTAssertEqual(report.costByUser.entries, 7)
+        let others = try XCTUnwrap(report.costByUser.others)
+        XCTAssertEqual(others.count, 1 + 2 + 3 + 4)
+        XCTAssertEqual(others.users, 4)
+        XCTAssertEqual(report.costByUser.rows.reduce(0) { $0 + $1.costMicros } + others.costMicros, report.totals.costMicros,
+                       "the rows and the rest add up to the total")
+        let all = try ComplianceReport(paths: [try trail(entries)], policy: nil, from: Self.day, to: Self.day + 86_400, top: nil)
+        XCTAssertEqual(all.costByUser.rows.count, 7)
+        XCTAssertNil(all.costByUser.others)
+    }
+
+    func testAnErasedIdentityIsCountedButNotNamed() throws {
+        let directory = makeDirectory()
+        let trail = try AuditTrail(directory: directory, key: key)
+        for index in 0..<3 { try trail.append(try decision("alice", at: Self.day + index, session: "s-a", files: ["x"])) }
+        try trail.append(try decision("bob", at: Self.day + 10, session: "s-b"))
+        _ = try trail.erase(user: "alice", at: Self.day + 100)
+        let report = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 86_400, keys: [key])
+        XCTAssertEqual(report.totals.erasedIdentities, 3)
+        XCTAssertEqual(report.totals.uniqueUsers, 1)
+        XCTAssertEqual(report.totals.sessions, 1)
+        XCTAssertEqual(report.costByUser.rows.map(\.name), [nil, "bob"])
+        XCTAssertEqual(report.costByUser.rows.map(\.count), [3, 1])
+        XCTAssertFalse(String(decoding: report.jsonBytes(), as: UTF8.self).contains("alice"), "the erased id appears nowhere in the report")
+        XCTAssertEqual(report.trailEvents.rows.map(\.name), ["erasure"])
+    }
+
+    func testATamperedTrailIsNotReportedWithAKeyAndIsMarkedUnverifiedWithout() throws {
+        let directory = try trail([try decision("alice", at: Self.day), try decision("bob", at: Self.day + 1)])
+        let file = directory + "/audit-000000000001.jsonl"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: #""outcome":"allow""#, with: #""outcome":"deny""#).utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 86_400, keys: [key])) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .tampered)
+            XCTAssertTrue((error as? AuditError)?.message.contains("audit-000000000001.jsonl:1") ?? false, "\(error)")
+        }
+        let unverified = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 86_400)
+        XCTAssertEqual(unverified.totals.denied, 2)
+        XCTAssertTrue(unverified.markdown().contains("**Not verified.**"))
+        XCTAssertTrue(unverified.html().contains("Not verified."))
+    }
+
+    func testInputThatIsNotATrailIsRefusedWithItsLocation() throws {
+        let directory = makeDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/notes.jsonl"
+        try Data("{\"hello\":1}\n".utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try ComplianceReport(paths: [file], policy: nil, from: Self.day, to: Self.day + 1)) { error in
+            XCTAssertEqual((error as? AuditError)?.kind, .badInput)
+            XCTAssertTrue("\(error)".hasPrefix("\(file):1: not an audit record"), "\(error)")
+        }
+        XCTAssertThrowsError(try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 1)) { error in
+            XCTAssertTrue("\(error)".contains("holds no audit trail"), "\(error)")
+        }
+        XCTAssertThrowsError(try ComplianceReport(paths: [directory + "/missing"], policy: nil, from: Self.day, to: Self.day + 1))
+        XCTAssertThrowsError(try ComplianceReport(paths: [file], policy: nil, from: Self.day, to: Self.day)) { error in
+            XCTAssertTrue("\(error)".contains("the period is empty"), "\(error)")
+        }
+        // A record whose decision has an outcome no version writes.
+        let odd = try trail([try decision("alice", at: Self.day, outcome: "maybe")])
+        XCTAssertThrowsError(try ComplianceReport(paths: [odd], policy: nil, from: Self.day, to: Self.day + 86_400)) { error in
+            XCTAssertTrue("\(error)".contains("audit-000000000001.jsonl:1: seq 1: a decision's `outcome` must be"), "\(error)")
+        }
+    }
+
+    func testNamesFromRequestsAreDataInEveryFormat() throws {
+        let hostile = "<script>alert(1)</script>|*x*`y`[z](http://e.example)\n# h"
+        let report = try ComplianceReport(paths: [try trail([try decision(hostile, at: Self.day, files: [hostile])])], policy: nil,
+                                          from: Self.day, to: Self.day + 86_400)
+        let html = report.html()
+        XCTAssertFalse(html.contains("<script"), "no element comes from a request")
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertFalse(html.contains("http://e.example\""), "no link or resource comes from a request")
+        let userRows = report.markdown().split(separator: "\n").filter { $0.contains("alert(1)") }
+        XCTAssertFalse(userRows.isEmpty)
+        for row in userRows {
+            XCTAssertTrue(row.contains(#"&lt;script&gt;alert(1)&lt;/script&gt;\|\*x\*\`y\`\[z\](http://e.example) # h"#), String(row))
+        }
+    }
+
+    func testTheHTMLAndMarkdownShowTheJSONNumbers() throws {
+        var entries: [AuditEntry] = []
+        for index in 0..<40 {
+            entries.append(try decision("u\(index % 9)", at: Self.day + index * 9_000, outcome: index % 7 == 0 ? "deny" : "allow",
+                                        session: "s\(index % 13)", team: "t\(index % 4)", model: index % 3 == 0 ? "claude-3-opus" : "claude-3-haiku",
+                                        action: index % 2 == 0 ? "prompt" : "completion",
+                                        reasons: index % 7 == 0 ? [("sensitive_data", "no_pii")] : [],
+                                        detections: index % 7 == 0 ? ["pii.email"] : [], files: index % 5 == 0 ? ["f\(index % 3)"] : [],
+                                        risk: index * 2, cost: 10_000 * index, settlement: index % 2 == 1 ? "settled" : nil, tokens: (index, index)))
+        }
+        let report = try ComplianceReport(paths: [try trail(entries)], policy: nil, from: Self.day, to: Self.day + 5 * 86_400, top: 5)
+        let json = try JSONTree.parse(report.jsonBytes())
+        let html = report.html()
+        let shown = ReportNumbers.dataValues(in: html)
+        XCTAssertGreaterThan(shown.count, 100, "every number on the page names its JSON member")
+        for (path, value) in shown {
+            XCTAssertEqual(ReportNumbers.integer(at: path, in: json), value, "the page shows \(value) for \(path)")
+        }
+        for path in ["totals.decisions", "totals.cost_micros", "cost.by_team.rows.0.cost_micros", "cost.by_user.others.cost_micros",
+                     "security_events.rows.0.count", "models.rows.0.count", "timeline.points.0.allowed", "file_modifications.rows.0.count"] {
+            XCTAssertTrue(shown.contains { $0.path == path }, "the page shows \(path)")
+        }
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 4, "four charts")
+        XCTAssertTrue(html.contains("Content-Security-Policy\" content=\"default-src 'none'"))
+        XCTAssertFalse(html.contains("src="), "nothing is loaded from outside the page")
+        // Markdown: the same rows, money in dollars.
+        let markdown = report.markdown()
+        XCTAssertTrue(markdown.contains("| Decisions | \(thousands(report.totals.decisions)) |"))
+        XCTAssertTrue(markdown.contains("| Spend | \(MicroDollars.text(report.totals.costMicros)) |"))
+        let team = try XCTUnwrap(report.costByTeam.rows.first)
+        XCTAssertTrue(markdown.contains("| \(team.name!) | \(team.count) | \(team.users) | \(thousands(team.tokensIn)) | "
+                                        + "\(thousands(team.tokensOut)) | \(MicroDollars.text(team.costMicros)) |"), markdown)
+    }
+}
+
+/// 1234567 → `1,234,567`, written here apart from the report's own formatting.
+func thousands(_ value: Int) -> String {
+    let formatter = NumberFormatter()
+    formatter.numberStyle = .decimal
+    formatter.groupingSeparator = ","
+    formatter.usesGroupingSeparator = true
+    return formatter.string(from: NSNumber(value: value))!
+}
+
+/// Reads the numbers an HTML report shows (`data-json`, `data-value`) and looks them up in the JSON.
+enum ReportNumbers {
+    static func dataValues(in html: String) -> [(path: String, value: Int)] {
+        var found: [(String, Int)] = []
+        var rest = html[...]
+        while let start = rest.range(of: "data-json=\"") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let path = String(rest[..<end])
+            rest = rest[end...]
+            guard let valueStart = rest.range(of: "data-value=\""), let valueEnd = rest[valueStart.upperBound...].firstIndex(of: "\""),
+                  let value = Int(rest[valueStart.upperBound..<valueEnd]) else { break }
+            found.append((path, value))
+            rest = rest[valueEnd...]
+        }
+        return found
+    }
+
+    static func integer(at path: String, in tree: JSONTree) -> Int? {
+        var node = tree
+        for part in path.split(separator: ".") {
+            switch node {
+            case .object(let members, _):
+                guard let next = members.first(where: { $0.key == part })?.value else { return nil }
+                node = next
+            case .array(let items, _):
+                guard let index = Int(part), items.indices.contains(index) else { return nil }
+                node = items[index]
+            default: return nil
+            }
+        }
+        return node.integerValue
+    }
+}
