@@ -108,11 +108,13 @@ final class ReportCLITests: XCTestCase {
         XCTAssertGreaterThan(shown.count, 200)
         for (path, value) in shown { XCTAssertEqual(json.integer(path), value, "the page shows \(value) for \(path)") }
         XCTAssertTrue(page.contains("<h1>Compliance report: acme-enterprise v3</h1>"))
+        // And against eval's own decisions, not only the report's JSON: the card and the table say so.
+        let denied = week.decisions.filter { $0["decision"] == .string("deny") }.count
+        XCTAssertEqual(page.components(separatedBy: "data-json=\"totals.denied\" data-value=\"\(denied)\">\(denied)</").count - 1, 2)
         XCTAssertEqual(page.components(separatedBy: "<svg ").count - 1, 4)
         XCTAssertFalse(page.contains("<script") || page.contains("src=") || page.contains("<link"), "nothing runs or loads")
         let markdown = try report(week, [])
         XCTAssertEqual(markdown.status, 0, markdown.stderr)
-        let denied = try XCTUnwrap(json.integer("totals.denied"))
         XCTAssertTrue(markdown.stdout.hasPrefix("# Compliance report: acme-enterprise v3\n"), markdown.stdout)
         XCTAssertTrue(markdown.stdout.contains("| Denied | \(denied) |"))
         XCTAssertTrue(markdown.stdout.contains("| SOC2 CC7.1: Detection and monitoring of security events | any of the"))
@@ -161,8 +163,8 @@ final class ReportCLITests: XCTestCase {
         // Without a key the report is made, and says it was not verified.
         let unverified = try CLITests.run(["report", "--audit", week.trail] + ReportCLITests.period)
         XCTAssertEqual(unverified.status, 0, unverified.stderr)
-        XCTAssertTrue(unverified.stderr.contains("warning: the trail was not verified"), unverified.stderr)
-        XCTAssertTrue(unverified.stdout.contains("**Not verified.**"))
+        XCTAssertTrue(unverified.stderr.contains("report: warning: Not verified."), unverified.stderr)
+        XCTAssertTrue(unverified.stdout.contains("> **Warning.** Not verified."))
 
         let notATrail = try CLITests.run(["report", "--audit", "examples/enterprise.pol"] + ReportCLITests.period)
         XCTAssertEqual(notATrail.status, 2)
@@ -185,8 +187,13 @@ final class ReportCLITests: XCTestCase {
             rest = rest[start.upperBound...]
             guard let end = rest.firstIndex(of: "\"") else { break }
             let path = String(rest[..<end])
-            guard let valueStart = rest.range(of: "data-value=\""), let valueEnd = rest[valueStart.upperBound...].firstIndex(of: "\""),
-                  let value = Int(rest[valueStart.upperBound..<valueEnd]) else { break }
+            // The value must follow in the same tag; a number the page shows without one fails the test.
+            let tagEnd = rest.firstIndex(of: ">") ?? rest.endIndex
+            guard let valueStart = rest[..<tagEnd].range(of: "data-value=\""), let valueEnd = rest[valueStart.upperBound...].firstIndex(of: "\""),
+                  let value = Int(rest[valueStart.upperBound..<valueEnd]) else {
+                XCTFail("`data-json=\"\(path)\"` without a whole-number `data-value` in its tag")
+                break
+            }
             found.append((path, value))
             rest = rest[valueEnd...]
         }

@@ -85,7 +85,7 @@ final class ComplianceReportTests: XCTestCase {
         XCTAssertEqual(totals.uniqueUsers, 4)
         XCTAssertEqual(totals.costMicros, 1_750_000)
         XCTAssertEqual([totals.tokensIn, totals.tokensOut], [1_100, 250])
-        XCTAssertEqual(totals.securityEvents, 3, "the blocked pattern, the alert alone, the injection")
+        XCTAssertEqual(totals.securityEvents, 2, "the blocked pattern and the injection; an alert alone is not one")
         XCTAssertEqual(totals.highRisk, 2, "above 70%: 75 and 90; 60 is not")
         XCTAssertEqual(totals.fileModifications, 3)
         let read = try XCTUnwrap(report.trails.first)
@@ -176,7 +176,7 @@ final class ComplianceReportTests: XCTestCase {
         }
         let unverified = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 86_400)
         XCTAssertEqual(unverified.totals.denied, 2)
-        XCTAssertTrue(unverified.markdown().contains("**Not verified.**"))
+        XCTAssertTrue(unverified.markdown().contains("> **Warning.** Not verified."))
         XCTAssertTrue(unverified.html().contains("Not verified."))
     }
 
@@ -214,7 +214,8 @@ final class ComplianceReportTests: XCTestCase {
         let userRows = report.markdown().split(separator: "\n").filter { $0.contains("alert(1)") }
         XCTAssertFalse(userRows.isEmpty)
         for row in userRows {
-            XCTAssertTrue(row.contains(#"&lt;script&gt;alert(1)&lt;/script&gt;\|\*x\*\`y\`\[z\](http://e.example) # h"#), String(row))
+            // A code span: no markup, link or autolink inside; the pipe escaped for the table.
+            XCTAssertTrue(row.hasPrefix(#"| ``<script>alert(1)</script>\|*x*`y`[z](http://e.example) # h`` |"#), String(row))
         }
     }
 
@@ -248,8 +249,131 @@ final class ComplianceReportTests: XCTestCase {
         XCTAssertTrue(markdown.contains("| Decisions | \(thousands(report.totals.decisions)) |"))
         XCTAssertTrue(markdown.contains("| Spend | \(MicroDollars.text(report.totals.costMicros)) |"))
         let team = try XCTUnwrap(report.costByTeam.rows.first)
-        XCTAssertTrue(markdown.contains("| \(team.name!) | \(team.count) | \(team.users) | \(thousands(team.tokensIn)) | "
+        XCTAssertTrue(markdown.contains("| `\(team.name!)` | \(team.count) | \(team.users) | \(thousands(team.tokensIn)) | "
                                         + "\(thousands(team.tokensOut)) | \(MicroDollars.text(team.costMicros)) |"), markdown)
+    }
+}
+
+extension ComplianceReportTests {
+    func testEvidencePerControlCountsWhatImplementsIt() throws {
+        let policy = try CompiledPolicy.load(from: TestDocument.golden("enterprise"))
+        let directory = try trail([
+            try decision("a", at: Self.day + 10, outcome: "deny", reasons: [("sensitive_data", "no_sensitive_data_to_models")]),
+            // Two implementers of CC7.1 in one decision: the control counts it once, each implementer once.
+            try decision("b", at: Self.day + 20, outcome: "deny", reasons: [("prompt_injection", "playbook:prompt_injection")],
+                         alerts: ["high_risk_ai_activity"], playbooks: ["prompt_injection"], risk: 90),
+            try decision("c", at: Self.day + 30, alerts: ["excessive_ai_usage"]),
+            // Another policy's rule of the same name still names the rule (the report warns).
+            try decision("d", at: Self.day + 40),
+        ])
+        let report = try ComplianceReport(paths: [directory], policy: policy, from: Self.day, to: Self.day + 86_400, keys: [key])
+        let controls = try XCTUnwrap(report.controls)
+        XCTAssertEqual(controls.map(\.id), ["SOC2 CC6.1", "SOC2 CC6.2", "SOC2 CC6.3", "SOC2 CC7.1", "SOC2 CC7.2"])
+        XCTAssertEqual(controls.map(\.decisions), [1, 0, 0, 1, 2])
+        let monitoring = controls[3]
+        XCTAssertEqual(monitoring.implementedBy.map(\.decisions), [0, 1, 0, 0, 1])
+        XCTAssertEqual(monitoring.implementedBy[1].denied, 1)
+        XCTAssertEqual([monitoring.first?.trail, monitoring.first?.seq, monitoring.first?.time], [0, 2, Self.day + 20])
+        XCTAssertEqual(controls[4].first?.seq, 2)
+        XCTAssertEqual(controls[4].last?.seq, 3)
+        XCTAssertNil(controls[1].first)
+        XCTAssertEqual(report.highRisk.thresholdPercent, 70)
+        XCTAssertTrue(report.highRisk.thresholdFromPolicy)
+        XCTAssertEqual(report.policyDecisions, 0, "the records were made under another digest")
+        XCTAssertTrue(report.warnings.contains { $0.contains("made 0 of the period's 4 decisions") }, "\(report.warnings)")
+    }
+
+    func testSpendIsWhatTheStoreSettledAndAnOutageIsReportedApart() throws {
+        let directory = try trail([
+            try decision("a", at: Self.day, action: "completion", cost: 100, settlement: "settled", tokens: (10, 1)),
+            // Metered while the usage store was unavailable: the provider was paid, no budget counted it.
+            try decision("a", at: Self.day + 1, action: "completion", cost: 40, tokens: (4, 4)),
+            // Decided without a meter: its tokens are use, it has no cost.
+            try decision("a", at: Self.day + 2, action: "completion", tokens: (7, 7)),
+            try decision("a", at: Self.day + 3, action: "completion", cost: 900, settlement: "unknown", tokens: (9, 9)),
+        ])
+        let report = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 60)
+        XCTAssertEqual(report.totals.costMicros, 100)
+        XCTAssertEqual(report.totals.unsettledCostMicros, 40)
+        XCTAssertEqual([report.totals.tokensIn, report.totals.tokensOut], [17, 8])
+    }
+
+    func testNumbersTooLargeForARecordAreRefusedNotTrapped() throws {
+        let entry = try decision("a", at: Self.day, action: "completion", cost: 1, settlement: "settled")
+        let directory = try trail([entry])
+        let file = directory + "/audit-000000000001.jsonl"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        for huge in ["9999999999999999999", "1000000000001", "-5", "1e3", "99999999999999999999999"] {
+            try Data(text.replacingOccurrences(of: #""cost_micros":1"#, with: #""cost_micros":"# + huge).utf8).write(to: URL(fileURLWithPath: file))
+            XCTAssertThrowsError(try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 60), huge) { error in
+                XCTAssertTrue("\(error)".contains("`cost_micros` must be a whole number from 0 to 1000000000000"), "\(error)")
+            }
+            // With the key the line is first found modified (its MAC), before its number is read.
+            XCTAssertThrowsError(try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 60, keys: [key])) { error in
+                XCTAssertEqual((error as? AuditError)?.kind, .tampered, "\(error)")
+            }
+        }
+        // At the limit, millions of records would be needed to overflow a sum: refused then, with the place.
+        var entries: [AuditEntry] = []
+        for index in 0..<3 {
+            entries.append(try decision("a", at: Self.day + index, action: "completion", cost: 1_000_000_000_000, settlement: "settled"))
+        }
+        XCTAssertEqual(try ComplianceReport(paths: [try trail(entries)], policy: nil, from: Self.day, to: Self.day + 60).totals.costMicros,
+                       3_000_000_000_000)
+    }
+
+    func testAFileGivenTwiceOrAnEmptyFileListIsRefusedAndFilesAloneAreNotEndChecked() throws {
+        let directory = try trail([try decision("a", at: Self.day), try decision("b", at: Self.day + 1)])
+        let file = directory + "/audit-000000000001.jsonl"
+        for paths in [[directory, directory], [directory, file], [file, file], [file, directory + "/./audit-000000000001.jsonl"]] {
+            XCTAssertThrowsError(try ComplianceReport(paths: paths, policy: nil, from: Self.day, to: Self.day + 60), "\(paths)") { error in
+                XCTAssertTrue("\(error)".contains("is given twice"), "\(error)")
+            }
+        }
+        let alone = try ComplianceReport(paths: [file], policy: nil, from: Self.day, to: Self.day + 60, keys: [key])
+        XCTAssertEqual(alone.trails.map(\.verified), [true])
+        XCTAssertEqual(alone.trails.map(\.endChecked), [false])
+        XCTAssertTrue(alone.warnings.contains { $0.hasPrefix("End not checked.") }, "\(alone.warnings)")
+        let whole = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 60, keys: [key])
+        XCTAssertEqual(whole.trails.map(\.endChecked), [true])
+        XCTAssertEqual(whole.warnings, [])
+        let empty = makeDirectory() + "-empty.jsonl"
+        try Data().write(to: URL(fileURLWithPath: empty))
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: empty) }
+        XCTAssertThrowsError(try ComplianceReport(paths: [empty], policy: nil, from: Self.day, to: Self.day + 60, keys: [key])) { error in
+            XCTAssertTrue("\(error)".contains("holds no audit records"), "\(error)")
+        }
+        XCTAssertThrowsError(try ComplianceReport(paths: [file], policy: nil, from: Int.min, to: Int.max)) { error in
+            XCTAssertTrue("\(error)".contains("longer than"), "\(error)")
+        }
+    }
+
+    func testADecisionCountsOncePerNameAndTheRiskiestAreKeptForAnyTop() throws {
+        var entries = [try decision("a", at: Self.day, alerts: ["x", "x"], files: ["f", "f", "g"])]
+        for index in 0..<300 {
+            entries.append(try decision("u\(index % 7)", at: Self.day + 1 + index, risk: 71 + index % 29))
+        }
+        let directory = try trail(entries)
+        let report = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 3_600, top: 3)
+        XCTAssertEqual(report.alerts.rows.map(\.count), [1])
+        XCTAssertEqual(report.fileModifications.rows.map(\.count), [1, 1])
+        XCTAssertEqual(report.totals.fileModifications, 2)
+        XCTAssertEqual(report.highRisk.records.map(\.riskPercent), [99, 99, 99])
+        XCTAssertEqual(report.highRisk.records.map(\.time), [Self.day + 1 + 28, Self.day + 1 + 57, Self.day + 1 + 86], "ties: the oldest first")
+        let all = try ComplianceReport(paths: [directory], policy: nil, from: Self.day, to: Self.day + 3_600, top: nil)
+        XCTAssertEqual(all.highRisk.records.count, 300)
+        XCTAssertEqual(all.highRisk.records.map(\.riskPercent), all.highRisk.records.map(\.riskPercent).sorted(by: >))
+        // Ties in a ranking go by name, so every run ranks alike.
+        XCTAssertEqual(all.highRisk.byUser.rows.map(\.name), ["u0", "u1", "u2", "u3", "u4", "u5", "u6"])
+        XCTAssertEqual(all.highRisk.byUser.rows.map(\.count), [43, 43, 43, 43, 43, 43, 42])
+    }
+
+    func testATimelineStartingMidHourCoversTheWholePeriod() throws {
+        let start = Self.day + 1_800
+        let directory = try trail([try decision("a", at: start), try decision("a", at: start + 3_599), try decision("a", at: start + 7_199)])
+        let report = try ComplianceReport(paths: [directory], policy: nil, from: start, to: start + 7_200)
+        XCTAssertEqual(report.timeline.points.map(\.start), [Self.day, Self.day + 3_600, Self.day + 7_200])
+        XCTAssertEqual(report.timeline.points.map(\.allowed), [1, 1, 1])
     }
 }
 
@@ -272,8 +396,13 @@ enum ReportNumbers {
             guard let end = rest.firstIndex(of: "\"") else { break }
             let path = String(rest[..<end])
             rest = rest[end...]
-            guard let valueStart = rest.range(of: "data-value=\""), let valueEnd = rest[valueStart.upperBound...].firstIndex(of: "\""),
-                  let value = Int(rest[valueStart.upperBound..<valueEnd]) else { break }
+            // The value must follow in the same tag; a number the page shows without one fails the test.
+            let tagEnd = rest.firstIndex(of: ">") ?? rest.endIndex
+            guard let valueStart = rest[..<tagEnd].range(of: "data-value=\""), let valueEnd = rest[valueStart.upperBound...].firstIndex(of: "\""),
+                  let value = Int(rest[valueStart.upperBound..<valueEnd]) else {
+                XCTFail("`data-json=\"\(path)\"` without a whole-number `data-value` in its tag")
+                break
+            }
             found.append((path, value))
             rest = rest[valueEnd...]
         }

@@ -61,38 +61,74 @@ enum AuditChain {
         case erased(Group)
     }
 
-    /// A member's kind, by its key (asked of every member of every record: a few comparisons of
-    /// short strings).
+    /// A member's kind, by its key (asked of every member of every record: dispatched on the
+    /// key's length, then one comparison).
     static func kind(_ key: String) -> Kind {
-        for group in Group.allCases {
-            if group.fields.contains(key) { return .personal(group) }
-            if key == group.erasedKey { return .erased(group) }
+        switch key.utf8.count {
+        case 4: if key == "user" { return .personal(.identity) }
+        case 6: if key == "prompt" { return .personal(.prompt) }
+        case 7: if key == "session" { return .personal(.identity) }
+        case 8: if key == "response" { return .personal(.response) }
+        case 10: if key == "ip_address" || key == "user_agent" { return .personal(.identity) }
+        case 13: if key == "prompt_digest" { return .personal(.prompt) } else if key == "erased_prompt" { return .erased(.prompt) }
+        case 14: if key == "files_accessed" || key == "files_modified" { return .personal(.identity) }
+        case 15:
+            if key == "response_digest" { return .personal(.response) }
+            if key == "erased_identity" { return .erased(.identity) }
+            if key == "erased_response" { return .erased(.response) }
+        default: break
         }
         return .plain
     }
 
-    /// Digests of a record's parts, fed member by member. The groups' digests are taken at the
-    /// end, with the record's `seq` in them: a digest an erasure leaves belongs to its record and
-    /// cannot be moved to another whose group holds the same values.
+    /// Digests of a record's parts, fed member by member. The groups' digests include the
+    /// record's `seq`: a digest an erasure leaves belongs to its record and cannot be moved to
+    /// another whose group holds the same values. A writer seals a record before it has a `seq`,
+    /// so its group members are kept until ``finish(seq:key:)``; a verifier knows the `seq` first
+    /// and feeds them straight into the groups' MACs (``init(seq:key:)``), keeping nothing.
     struct Digester: Sendable {
-        /// Per group: its members as written, each followed by LF; the digest an erased member
-        /// gives; whether it had members.
+        /// Per group: its members as written, each followed by LF (or the MAC they are fed to);
+        /// the digest an erased member gives; whether it had members.
         private struct GroupState: Sendable {
             var bytes: [UInt8] = []
+            var stream: HMACSHA256.PreparedKey.Stream?
             var erased: [UInt8]?
             var present = false
         }
 
-        private var groups = Group.allCases.map { _ in GroupState() }
+        private var groups: [GroupState]
         private var body = SHA256()
+        /// The `seq` the group MACs were started for (streaming only).
+        private let seq: Int?
+
+        /// A digester that keeps the group members until the record's `seq` is known.
+        init() {
+            groups = Group.allCases.map { _ in GroupState() }
+            seq = nil
+        }
+
+        /// A digester for the record at `seq`, feeding the group members straight to their MACs.
+        init(seq: Int, key: AuditKey) {
+            groups = Group.allCases.map { group in
+                var stream = key.stream()
+                AuditChain.startGroupDigest(group, seq: seq, in: &stream)
+                return GroupState(stream: stream)
+            }
+            self.seq = seq
+        }
 
         /// Adds a member, `"key":value` as written.
         mutating func add(key: String, member: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(AuditError) {
             switch AuditChain.kind(key) {
             case .personal(let group):
                 groups[group.rawValue].present = true
-                groups[group.rawValue].bytes.append(contentsOf: member)
-                groups[group.rawValue].bytes.append(0x0A)
+                if groups[group.rawValue].stream != nil {
+                    groups[group.rawValue].stream!.update(member)
+                    withUnsafeBytes(of: UInt8(0x0A)) { groups[group.rawValue].stream!.update($0) }
+                } else {
+                    groups[group.rawValue].bytes.append(contentsOf: member)
+                    groups[group.rawValue].bytes.append(0x0A)
+                }
             case .erased(let group):
                 // Lower-case hex only, as written: one spelling per digest.
                 let digest = value.count == 66 && value.first == 0x22 && value.last == 0x22
@@ -108,31 +144,69 @@ enum AuditChain {
             }
         }
 
-        /// The groups' digests and the body's, 32 bytes each, for the record at `seq`.
-        func finish(seq: Int, key: AuditKey) throws(AuditError) -> [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(32 * (groups.count + 1))
+        /// Feeds the groups' digests and the body's, 32 bytes each, for the record at `seq`, to `out`.
+        func finish(seq: Int, key: AuditKey, into out: inout HMACSHA256.PreparedKey.Stream) throws(AuditError) {
+            precondition(self.seq == nil || self.seq == seq, "a digester started for one seq finished for another")
             for group in Group.allCases {
                 let state = groups[group.rawValue]
                 if let erased = state.erased {
                     guard !state.present else {
                         throw AuditError(.badInput, "a record with `\(group.erasedKey)` keeps no \(group.name) member")
                     }
-                    out += erased
+                    out.update(erased)
+                } else if var stream = state.stream {
+                    out.update(stream.finalize())
                 } else {
-                    out += AuditChain.groupDigest(group, seq: seq, members: state.bytes, key: key)
+                    out.update(AuditChain.groupDigest(group, seq: seq, members: state.bytes, key: key))
                 }
             }
             var body = self.body
-            out += body.finalize()
-            return out
+            out.update(body.finalize())
+        }
+    }
+
+    /// Starts a group's digest: HMAC-SHA256(key, "policylang-audit-group-1" LF group LF seq LF …).
+    static func startGroupDigest(_ group: Group, seq: Int, in stream: inout HMACSHA256.PreparedKey.Stream) {
+        stream.update(groupPrefix)
+        update(&stream, group.name)
+        stream.update(lineFeed)
+        update(&stream, seq)
+    }
+
+    private static let groupPrefix = Array("policylang-audit-group-1\n".utf8)
+    private static let macPrefix = Array("policylang-audit-1\n".utf8)
+    private static let lineFeed: [UInt8] = [0x0A]
+
+    /// Adds a string's UTF-8 to a MAC.
+    private static func update(_ stream: inout HMACSHA256.PreparedKey.Stream, _ text: String) {
+        var text = text
+        text.withUTF8 { stream.update(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Adds a number in decimal and a line feed to a MAC, without building a string.
+    private static func update(_ stream: inout HMACSHA256.PreparedKey.Stream, _ number: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var end = 24
+            buffer[end - 1] = 0x0A
+            end -= 1
+            var value = number.magnitude
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(0x30 + value % 10)
+                value /= 10
+            } while value > 0
+            if number < 0 {
+                end -= 1
+                buffer[end] = UInt8(ascii: "-")
+            }
+            stream.update(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[end...])))
         }
     }
 
     /// A group's digest: HMAC-SHA256(key, "policylang-audit-group-1" LF group LF seq LF members).
     static func groupDigest(_ group: Group, seq: Int, members: [UInt8], key: AuditKey) -> [UInt8] {
         var stream = key.stream()
-        stream.update(Array("policylang-audit-group-1\n\(group.name)\n\(seq)\n".utf8))
+        startGroupDigest(group, seq: seq, in: &stream)
         stream.update(members)
         return stream.finalize()
     }
@@ -169,11 +243,17 @@ enum AuditChain {
         return SealedBody(members: members, digester: digester)
     }
 
-    /// The MAC of a record at `seq` after `prev`, from its parts' digests.
-    static func mac(seq: Int, prev: String, kid: String, digests: [UInt8], key: AuditKey) -> String {
-        var message = Array("policylang-audit-1\n\(seq)\n\(prev)\n\(kid)\n".utf8)
-        message += digests
-        return Hex.encode(key.mac(message))
+    /// The MAC of a record at `seq` after `prev`, whose members `digester` took, in hex.
+    static func mac(seq: Int, prev: String, kid: String, digester: Digester, key: AuditKey) throws(AuditError) -> String {
+        var stream = key.stream()
+        stream.update(macPrefix)
+        update(&stream, seq)
+        update(&stream, prev)
+        stream.update(lineFeed)
+        update(&stream, kid)
+        stream.update(lineFeed)
+        try digester.finish(seq: seq, key: key, into: &stream)
+        return Hex.encode(stream.finalize())
     }
 
     /// The record's line, with its line feed.
@@ -186,13 +266,13 @@ enum AuditChain {
 
     /// The MAC a scanned line should carry under `key`.
     static func expectedMAC(_ line: AuditLineScanner.Line, bytes: UnsafeBufferPointer<UInt8>, key: AuditKey) throws(AuditError) -> String {
-        var digester = Digester()
+        var digester = Digester(seq: line.seq, key: key)
         let raw = UnsafeRawBufferPointer(bytes)
         for member in line.members {
             try digester.add(key: member.key, member: UnsafeRawBufferPointer(rebasing: raw[member.range]),
                              value: UnsafeRawBufferPointer(rebasing: raw[member.valueStart..<member.range.upperBound]))
         }
-        return mac(seq: line.seq, prev: line.prev, kid: line.kid, digests: try digester.finish(seq: line.seq, key: key), key: key)
+        return try mac(seq: line.seq, prev: line.prev, kid: line.kid, digester: digester, key: key)
     }
 }
 

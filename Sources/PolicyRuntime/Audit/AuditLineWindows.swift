@@ -2,9 +2,10 @@ import Dispatch
 import Foundation
 
 /// A trail file read a window of lines at a time, each window's lines worked on every core:
-/// what `verify` and `report` share, so that memory stays bounded however many lines a file has
-/// and a record's work (its MAC, its fields) runs in parallel, while the chain's order is still
-/// checked line by line after.
+/// what `verify` and `report` share. A file is read whole (a trail rotates at 64 MiB by default);
+/// the work on its lines is bounded by the window, however many lines it has, and a record's work
+/// (its MAC, its fields) runs in parallel while the chain's order is still checked line by line
+/// after.
 enum AuditLineWindows {
     /// Lines in a window.
     static let windowLines = 16_384

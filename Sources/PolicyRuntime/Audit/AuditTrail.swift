@@ -197,7 +197,7 @@ public final class AuditTrail: @unchecked Sendable {
                 }
                 if fileBytes + pending.count == 0 { fileDay = day }
                 let seq = lastSeq + 1
-                let mac = AuditChain.mac(seq: seq, prev: lastMAC, kid: key.id, digests: try entry.body.digester.finish(seq: seq, key: key), key: key)
+                let mac = try AuditChain.mac(seq: seq, prev: lastMAC, kid: key.id, digester: entry.body.digester, key: key)
                 AuditChain.line(seq: seq, prev: lastMAC, kid: key.id, mac: mac, body: entry.body, into: &pending)
                 lastSeq = seq
                 lastMAC = mac

@@ -24,9 +24,11 @@ enum ReportCommand: Command {
         Default: the \(ReportPeriod.defaultDays) days up to now.
 
         With a key (--audit-key, repeatable across a rotation, or the file
-        $\(AuditKey.environmentVariable) names) each trail's chain is verified first and a trail that
-        does not verify is not reported (exit 1). Without one the report is made and says, on
-        standard error and in the report, that the trail was not verified.
+        $\(AuditKey.environmentVariable) names) each trail's chain is verified as it is read and a
+        trail that does not verify is not reported (exit 1); a directory's end is checked against
+        its checkpoint (files given alone have none). Without a key the report is made and says,
+        on standard error and at its top, that the trail was not verified. A file may be given
+        once (directly or in a directory).
 
         --format md (default) prints Markdown; json one object with every section (money in
         integer micro-dollars); html one self-contained page with inline SVG charts, readable
@@ -71,9 +73,7 @@ enum ReportCommand: Command {
             }
             throw .usage("\(command): \(error.message)")
         }
-        if keys.isEmpty {
-            Output.err("\(command): warning: the trail was not verified (no audit key): give --audit-key FILE to check its chain first\n")
-        }
+        for warning in report.warnings { Output.err("\(command): warning: \(warning)\n") }
         let text: String
         switch arguments.value("format") {
         case "json": text = String(decoding: report.jsonBytes(), as: UTF8.self)

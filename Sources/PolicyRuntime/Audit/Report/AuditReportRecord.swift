@@ -36,12 +36,29 @@ struct AuditReportRecord: Sendable {
     var policy: PolicyIdentity?
     /// Whether erasure replaced the identity group (`erased_identity`).
     var identityErased = false
+    /// Whether the record has a `cost_micros` (it was metered).
+    var hasCost = false
 
-    /// Whether this record is a completion whose spend counts: settled or settled late, or a
-    /// completion decided without a usage meter. One whose reservation was unknown or already
-    /// settled charged nothing.
-    var countsAsSpend: Bool {
-        action == "completion" && (settlement == nil || settlement == "settled" || settlement == "late")
+    /// What a completion's record says of spend (docs/audit.md, "Reports").
+    enum Spend {
+        /// Not a completion, or one that charged nothing (its reservation was unknown or already settled).
+        case none
+        /// Settled (or settled late) by the usage store, or decided without a meter: its tokens,
+        /// and its cost when metered, are the period's spend.
+        case spent
+        /// Metered but not settled: the usage store was unavailable. Its cost is the provider's
+        /// but no budget counted it, so it is reported apart.
+        case unsettled
+    }
+
+    /// What this record says of spend.
+    var spend: Spend {
+        guard action == "completion" else { return .none }
+        switch settlement {
+        case "settled", "late": return .spent
+        case nil: return hasCost ? .unsettled : .spent
+        default: return .none
+        }
     }
 
     /// Reads a line of a trail file, or says why it is not a record.
@@ -93,10 +110,12 @@ struct AuditReportRecord: Sendable {
             case "action": action = try need(Self.string(value), "a string")
             case "outcome": outcome = try need(Self.string(value), "a string")
             case "settlement": settlement = try need(Self.string(value), "a string")
-            case "risk_percent": riskPercent = try need(Self.integer(value), "a whole number")
-            case "cost_micros": costMicros = try need(Self.integer(value), "a whole number")
-            case "tokens_in": tokensIn = try need(Self.integer(value), "a whole number")
-            case "tokens_out": tokensOut = try need(Self.integer(value), "a whole number")
+            case "risk_percent": riskPercent = try need(Self.integer(value), "a whole number from 0 to \(Self.largestNumber)")
+            case "cost_micros":
+                costMicros = try need(Self.integer(value), "a whole number from 0 to \(Self.largestNumber)")
+                hasCost = true
+            case "tokens_in": tokensIn = try need(Self.integer(value), "a whole number from 0 to \(Self.largestNumber)")
+            case "tokens_out": tokensOut = try need(Self.integer(value), "a whole number from 0 to \(Self.largestNumber)")
             case "alerts": alerts = try need(Self.strings(value), "a list of strings")
             case "playbooks": playbooks = try need(Self.strings(value), "a list of strings")
             case "files_modified": filesModified = try need(Self.strings(value), "a list of strings")
@@ -144,17 +163,20 @@ struct AuditReportRecord: Sendable {
         return text
     }
 
-    /// A whole number written in decimal, within 18 digits.
+    /// The largest amount or count a record's number may hold (a trillion: a million dollars in
+    /// micro-dollars, a trillion tokens), so that a period's sums cannot overflow before
+    /// millions of records each at the limit; larger is not a record this project writes.
+    static let largestNumber = 1_000_000_000_000
+
+    /// A whole number written in decimal, from 0 to ``largestNumber``.
     private static func integer(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard !value.isEmpty, value.count <= 19 else { return nil }
+        guard !value.isEmpty, value.count <= 13 else { return nil }
         var result = 0
-        var negative = false
-        for (index, byte) in value.enumerated() {
-            if index == 0, byte == UInt8(ascii: "-"), value.count > 1 { negative = true; continue }
+        for byte in value {
             guard byte >= 0x30, byte <= 0x39 else { return nil }
             result = result * 10 + Int(byte - 0x30)
         }
-        return negative ? -result : result
+        return result <= largestNumber ? result : nil
     }
 
     /// A list of strings.

@@ -1,6 +1,6 @@
-/// Adds a trail's records up into a ``ComplianceReport``, one record at a time, so that a trail
-/// of any length is reported in bounded memory (what grows is one entry per distinct user,
-/// session, team, model, file and reason).
+/// Adds a trail's records up into a ``ComplianceReport``, one record at a time: no record is
+/// kept, only one entry per distinct user, session, team, model, file and reason (and the `top`
+/// riskiest records).
 struct ComplianceAggregator {
     private let from: Int
     private let to: Int
@@ -20,8 +20,8 @@ struct ComplianceAggregator {
     private var files = ComplianceTally()
     private var highRiskUsers = ComplianceTally()
     private var trailEvents = ComplianceTally()
-    /// The riskiest records so far, at most `top` of them, riskiest first.
-    private var highRisk: [HighRiskActivity.Record] = []
+    /// The riskiest records so far, at most `top` of them.
+    private var highRisk = MinHeap<RiskRank>()
     private var policies: [String: ComplianceReport.PolicySeen] = [:]
     private var controls: [ControlEvidence]?
     /// For each implementer reference, the (control, implementer) positions it fills.
@@ -55,9 +55,10 @@ struct ComplianceAggregator {
         }
     }
 
-    /// Counts one record, if it falls in the period.
-    /// - Throws: ``AuditError`` (`badInput`) for a decision whose `outcome` is not one of the three.
-    mutating func add(_ record: AuditReportRecord, at location: @autoclosure () -> String) throws(AuditError) {
+    /// Counts one record of trail `trail` (its index in the report's trails), if it falls in the period.
+    /// - Throws: ``AuditError`` (`badInput`) for a decision whose `outcome` is not one of the
+    ///   three, or a period whose sums would overflow.
+    mutating func add(_ record: AuditReportRecord, trail: Int, at location: @autoclosure () -> String) throws(AuditError) {
         guard record.time >= from, record.time < to else { return }
         totals.records += 1
         guard record.kind == "decision" else {
@@ -84,18 +85,24 @@ struct ComplianceAggregator {
         if let user = record.user { users.insert(user) }
         if record.identityErased { totals.erasedIdentities += 1 }
 
-        let spends = record.countsAsSpend
-        let tokensIn = spends ? record.tokensIn : 0
-        let tokensOut = spends ? record.tokensOut : 0
-        let cost = spends ? record.costMicros : 0
-        totals.tokensIn += tokensIn
-        totals.tokensOut += tokensOut
-        totals.costMicros += cost
+        var tokensIn = 0, tokensOut = 0, cost = 0
+        switch record.spend {
+        case .spent: (tokensIn, tokensOut, cost) = (record.tokensIn, record.tokensOut, record.costMicros)
+        case .unsettled: try Self.add(record.costMicros, to: &totals.unsettledCostMicros, location())
+        case .none: break
+        }
+        // Each record's numbers are at most a trillion, so only the totals can overflow, and
+        // every other sum is part of one of them.
+        try Self.add(tokensIn, to: &totals.tokensIn, location())
+        try Self.add(tokensOut, to: &totals.tokensOut, location())
+        try Self.add(cost, to: &totals.costMicros, location())
         models.add(record.model, user: record.user, tokensIn: tokensIn, tokensOut: tokensOut, costMicros: cost)
         byUser.add(record.user, user: record.user, tokensIn: tokensIn, tokensOut: tokensOut, costMicros: cost)
         byTeam.add(record.team, user: record.user, tokensIn: tokensIn, tokensOut: tokensOut, costMicros: cost)
 
-        var isSecurityEvent = !record.detections.isEmpty || !record.alerts.isEmpty
+        // A security event: a security reason, a detection, or an incident playbook started.
+        // Alerts alone are not (a budget's alerts are spending, not security).
+        var isSecurityEvent = !record.detections.isEmpty || !record.playbooks.isEmpty
         var codes: [String] = []
         for reason in record.reasons where !codes.contains(reason.code) {
             codes.append(reason.code)
@@ -106,45 +113,74 @@ struct ComplianceAggregator {
             }
         }
         if isSecurityEvent { totals.securityEvents += 1 }
-        var types: [String] = []
-        for type in record.detections where !types.contains(type) {
-            types.append(type)
-            detections.add(type, user: record.user)
-        }
-        for alert in record.alerts { alerts.add(alert, user: record.user) }
-        for path in record.filesModified {
+        for type in Self.unique(record.detections) { detections.add(type, user: record.user) }
+        let raised = Self.unique(record.alerts)
+        for alert in raised { alerts.add(alert, user: record.user) }
+        for path in Self.unique(record.filesModified) {
             totals.fileModifications += 1
             files.add(path, user: record.user)
         }
         if record.riskPercent > threshold {
             totals.highRisk += 1
             highRiskUsers.add(record.user, user: record.user)
-            keepHighRisk(HighRiskActivity.Record(seq: record.seq, time: record.time, user: record.user, model: record.model,
-                                                 riskPercent: record.riskPercent, outcome: outcome.rawValue, reasons: codes,
-                                                 alerts: record.alerts))
+            keepHighRisk(HighRiskActivity.Record(trail: trail, seq: record.seq, time: record.time, user: record.user, model: record.model,
+                                                 riskPercent: record.riskPercent, outcome: outcome.rawValue, reasons: codes, alerts: raised))
         }
         if let policy = record.policy {
             policies[policy.digest, default: ComplianceReport.PolicySeen(identity: policy, decisions: 0)].decisions += 1
         }
-        if controls != nil { addEvidence(record, outcome) }
+        if controls != nil { addEvidence(record, trail: trail, outcome) }
     }
 
-    /// Keeps `record` if it is among the `top` riskiest so far (riskier, then older, first).
+    /// `value` added to `total`, refused when the sum would not fit.
+    private static func add(_ value: Int, to total: inout Int, _ location: @autoclosure () -> String) throws(AuditError) {
+        let (sum, overflow) = total.addingReportingOverflow(value)
+        guard !overflow else { throw AuditError(.badInput, "\(location()): the period's sums exceed what a report can add up (2^63)") }
+        total = sum
+    }
+
+    /// The values without repeats, first occurrence kept: a decision counts once per name.
+    private static func unique(_ values: [String]) -> [String] {
+        guard values.count > 1 else { return values }
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    /// A high-risk record's rank: riskier first, then older, then read earlier.
+    private struct RiskRank: Comparable, Sendable {
+        var record: HighRiskActivity.Record
+        var arrival: Int
+
+        /// Whether `left` ranks after `right` (the heap's minimum is the one to drop first).
+        static func < (left: RiskRank, right: RiskRank) -> Bool {
+            if left.record.riskPercent != right.record.riskPercent { return left.record.riskPercent < right.record.riskPercent }
+            if left.record.time != right.record.time { return left.record.time > right.record.time }
+            return left.arrival > right.arrival
+        }
+
+        static func == (left: RiskRank, right: RiskRank) -> Bool { left.arrival == right.arrival }
+    }
+
+    /// Keeps `record` if it is among the `top` riskiest so far: a heap of the `top` kept, its
+    /// minimum the first to go, so that any `top` costs O(log top) a record.
     private mutating func keepHighRisk(_ record: HighRiskActivity.Record) {
-        func before(_ a: HighRiskActivity.Record, _ b: HighRiskActivity.Record) -> Bool {
-            a.riskPercent != b.riskPercent ? a.riskPercent > b.riskPercent : a.time != b.time ? a.time < b.time : a.seq < b.seq
+        let rank = RiskRank(record: record, arrival: totals.highRisk)
+        guard let top else {
+            highRisk.insert(rank)
+            return
         }
-        if let top, highRisk.count >= top {
-            guard top > 0, let last = highRisk.last, before(record, last) else { return }
-            highRisk.removeLast()
+        guard top > 0 else { return }
+        if highRisk.count < top {
+            highRisk.insert(rank)
+        } else if let weakest = highRisk.minimum, weakest < rank {
+            highRisk.removeMinimum()
+            highRisk.insert(rank)
         }
-        let index = highRisk.firstIndex { before(record, $0) } ?? highRisk.count
-        highRisk.insert(record, at: index)
     }
 
     /// Counts the decision for every control whose rule gave a reason, alert was raised or
     /// playbook started in it.
-    private mutating func addEvidence(_ record: AuditReportRecord, _ outcome: Decision.Outcome) {
+    private mutating func addEvidence(_ record: AuditReportRecord, trail: Int, _ outcome: Decision.Outcome) {
         var references = record.reasons.map { "rule:" + $0.rule }
         references += record.alerts.map { "alert:" + $0 }
         references += record.playbooks.map { "playbook:" + $0 }
@@ -163,30 +199,30 @@ struct ComplianceAggregator {
         }
         for control in touched {
             controls![control].decisions += 1
-            if controls![control].firstSeq == nil || record.time < controls![control].firstTime {
-                controls![control].firstSeq = record.seq
-                controls![control].firstTime = record.time
-            }
-            if controls![control].lastSeq == nil || record.time >= controls![control].lastTime {
-                controls![control].lastSeq = record.seq
-                controls![control].lastTime = record.time
-            }
+            let evidence = ControlEvidence.Decision(trail: trail, seq: record.seq, time: record.time)
+            if let first = controls![control].first, first.time <= record.time {} else { controls![control].first = evidence }
+            if let last = controls![control].last, last.time > record.time {} else { controls![control].last = evidence }
         }
     }
 
     /// The report.
     func report(trails: [ComplianceReport.TrailRead], policy: PolicyIdentity?) -> ComplianceReport {
+        var ranked = highRisk
+        var riskiest: [HighRiskActivity.Record] = []
+        while let rank = ranked.removeMinimum() { riskiest.append(rank.record) }
+        riskiest.reverse()
         var totals = self.totals
         totals.sessions = sessions.count
         totals.uniqueUsers = users.count
         return ComplianceReport(
-            from: from, to: to, top: top, trails: trails, policy: policy, totals: totals, timeline: timeline,
+            from: from, to: to, top: top, trails: trails, policy: policy,
+            policyDecisions: policy.map { policies[$0.digest]?.decisions ?? 0 }, totals: totals, timeline: timeline,
             models: models.ranked(by: .count, top: top), costByUser: byUser.ranked(by: .cost, top: top),
             costByTeam: byTeam.ranked(by: .cost, top: top), costByModel: models.ranked(by: .cost, top: top),
             securityEvents: securityEvents.ranked(by: .count, top: top), detections: detections.ranked(by: .count, top: top),
             alerts: alerts.ranked(by: .count, top: top), fileModifications: files.ranked(by: .count, top: top),
             highRisk: HighRiskActivity(thresholdPercent: threshold, thresholdFromPolicy: thresholdFromPolicy,
-                                       byUser: highRiskUsers.ranked(by: .count, top: top), records: highRisk),
+                                       byUser: highRiskUsers.ranked(by: .count, top: top), records: riskiest),
             controls: controls,
             policies: policies.values.sorted {
                 $0.decisions != $1.decisions ? $0.decisions > $1.decisions : $0.identity.digest < $1.identity.digest

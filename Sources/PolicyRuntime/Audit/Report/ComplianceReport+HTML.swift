@@ -20,8 +20,8 @@ extension ComplianceReport {
             <p class="period">\(Timestamp(secondsSinceEpoch: from).rfc3339) to \(Timestamp(secondsSinceEpoch: to).rfc3339) (the end excluded)</p>
 
             """
-        if trails.contains(where: { !$0.verified }) {
-            page += "<p class=\"warning\"><strong>Not verified.</strong> The trail was read without its key, so its integrity was not checked.</p>\n"
+        for warning in warnings {
+            page += "<p class=\"warning\"><strong>Warning.</strong> \(MarkupText.escaped(warning))</p>\n"
         }
         page += "<section class=\"cards\">"
         for (label, cell) in summaryCards {

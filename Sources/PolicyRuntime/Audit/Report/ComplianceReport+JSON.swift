@@ -21,7 +21,7 @@ extension ComplianceReport {
             .init("models", models.json),
             .init("period", .object([.init("from", ComplianceReport.time(from)), .init("to", ComplianceReport.time(to))])),
             .init("policies", .array(policies.map { .object(ComplianceReport.members($0.identity) + [.init("decisions", .integer($0.decisions))]) })),
-            .init("policy", policy.map { .object(ComplianceReport.members($0)) } ?? .null()),
+            .init("policy", policy.map { .object(ComplianceReport.members($0) + [.init("decisions", .integer(policyDecisions ?? 0))]) } ?? .null()),
             .init("report", .string("compliance")),
             .init("security_events", securityEvents.json),
             .init("timeline", timeline.json),
@@ -48,6 +48,7 @@ extension ComplianceReport.Totals {
             .init("high_risk", .integer(highRisk)), .init("records", .integer(records)),
             .init("security_events", .integer(securityEvents)), .init("sessions", .integer(sessions)),
             .init("tokens_in", .integer(tokensIn)), .init("tokens_out", .integer(tokensOut)), .init("unique_users", .integer(uniqueUsers)),
+            .init("unsettled_cost_micros", .integer(unsettledCostMicros)),
         ])
     }
 }
@@ -55,7 +56,7 @@ extension ComplianceReport.Totals {
 extension ComplianceReport.TrailRead {
     var json: JSONTree {
         .object([
-            .init("files", .integer(files)), .init("first_seq", .integer(firstSeq)), .init("last_seq", .integer(lastSeq)),
+            .init("end_checked", .bool(endChecked)), .init("files", .integer(files)), .init("first_seq", .integer(firstSeq)), .init("last_seq", .integer(lastSeq)),
             .init("path", .string(path)), .init("records", .integer(records)), .init("verified", .bool(verified)),
         ])
     }
@@ -99,7 +100,8 @@ extension HighRiskActivity {
                     .init("alerts", .array(record.alerts.map { .string($0) })), .init("model", record.model.map { .string($0) } ?? .null()),
                     .init("outcome", .string(record.outcome)), .init("reasons", .array(record.reasons.map { .string($0) })),
                     .init("risk_percent", .integer(record.riskPercent)), .init("seq", .integer(record.seq)),
-                    .init("time", ComplianceReport.time(record.time)), .init("user", record.user.map { .string($0) } ?? .null()),
+                    .init("time", ComplianceReport.time(record.time)), .init("trail", .integer(record.trail)),
+                    .init("user", record.user.map { .string($0) } ?? .null()),
                 ])
             })),
             .init("threshold_from", .string(thresholdFromPolicy ? "policy" : "default")),
@@ -112,8 +114,7 @@ extension ControlEvidence {
     var json: JSONTree {
         .object([
             .init("decisions", .integer(decisions)), .init("description", .string(description)),
-            .init("first_seq", firstSeq.map(JSONTree.integer) ?? .null()),
-            .init("first_time", firstSeq == nil ? .null() : ComplianceReport.time(firstTime)),
+            .init("first", first?.json ?? .null()),
             .init("id", .string(id)),
             .init("implemented_by", .array(implementedBy.map { implementer in
                 .object([
@@ -122,9 +123,14 @@ extension ControlEvidence {
                     .init("reference", .string(implementer.reference)),
                 ])
             })),
-            .init("last_seq", lastSeq.map(JSONTree.integer) ?? .null()),
-            .init("last_time", lastSeq == nil ? .null() : ComplianceReport.time(lastTime)),
+            .init("last", last?.json ?? .null()),
             .init("source", .string(source)),
         ])
+    }
+}
+
+extension ControlEvidence.Decision {
+    var json: JSONTree {
+        .object([.init("seq", .integer(seq)), .init("time", ComplianceReport.time(time)), .init("trail", .integer(trail))])
     }
 }

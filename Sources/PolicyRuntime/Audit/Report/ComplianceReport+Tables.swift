@@ -8,8 +8,12 @@ extension ComplianceReport {
         var text: String
         var path: String?
         var value: Int?
+        /// Whether the text is a name from the records (a user, a file): data, never markup.
+        var isName = false
 
         static func text(_ text: String) -> Cell { Cell(text: text) }
+
+        static func name(_ text: String) -> Cell { Cell(text: text, isName: true) }
 
         static func count(_ value: Int, _ path: String) -> Cell { Cell(text: ComplianceReport.grouped(value), path: path, value: value) }
 
@@ -63,6 +67,7 @@ extension ComplianceReport {
             ("High-risk decisions", .count(totals.highRisk, "totals.high_risk")),
             ("File modifications", .count(totals.fileModifications, "totals.file_modifications")),
             ("Spend", .money(totals.costMicros, "totals.cost_micros")),
+            ("Spend no budget counted (usage store unavailable)", .money(totals.unsettledCostMicros, "totals.unsettled_cost_micros")),
             ("Tokens in", .count(totals.tokensIn, "totals.tokens_in")),
             ("Tokens out", .count(totals.tokensOut, "totals.tokens_out")),
         ]
@@ -73,8 +78,8 @@ extension ComplianceReport {
     /// A ranking as a table, with the rest added up in a last row.
     func rankingTable(_ ranking: ComplianceRanking, path: String, id: String, title: String, note: String, name: String,
                       missing: String, columns: [RankingColumn]) -> Table {
-        func cells(_ row: ComplianceRow, _ rowPath: String, label: String) -> [Cell] {
-            [.text(label)] + columns.map { column in
+        func cells(_ row: ComplianceRow, _ rowPath: String, label: Cell) -> [Cell] {
+            [label] + columns.map { column in
                 switch column {
                 case .count: return .count(row.count, rowPath + ".count")
                 case .users: return .count(row.users, rowPath + ".users")
@@ -85,10 +90,10 @@ extension ComplianceReport {
             }
         }
         var rows = ranking.rows.enumerated().map { index, row in
-            cells(row, "\(path).rows.\(index)", label: ComplianceReport.shown(row.name, missing: missing))
+            cells(row, "\(path).rows.\(index)", label: row.name.map(Cell.name) ?? .text(missing))
         }
         if let others = ranking.others {
-            rows.append(cells(others, "\(path).others", label: "\(ranking.entries - ranking.rows.count) more"))
+            rows.append(cells(others, "\(path).others", label: .text("\(ranking.entries - ranking.rows.count) more")))
         }
         return Table(id: id, title: title, note: note, columns: [name] + columns.map(\.heading), rows: rows)
     }
@@ -112,19 +117,42 @@ extension ComplianceReport {
         }
     }
 
+    /// A decision's `seq`, with its trail's number when the report read several.
+    private func seqCell(_ seq: Int, trail: Int, _ path: String) -> Cell {
+        var cell = Cell.count(seq, path)
+        if trails.count > 1 { cell.text += " (trail \(trail + 1))" }
+        return cell
+    }
+
+    /// What a reader must know before trusting the figures, one sentence each (the Markdown
+    /// and HTML show them at the top; `policyc report` also prints them on standard error).
+    public var warnings: [String] {
+        var warnings: [String] = []
+        if trails.contains(where: { !$0.verified }) {
+            warnings.append("Not verified. The trail was read without its key, so its integrity was not checked.")
+        } else if trails.contains(where: { !$0.endChecked }) {
+            warnings.append("End not checked. Files given without their directory have no checkpoint: records cut off their end cannot be found.")
+        }
+        if let policy, let made = policyDecisions, made < totals.decisions {
+            warnings.append("The policy given (\(policy.name) v\(policy.version)) made \(made) of the period's \(totals.decisions) decisions: "
+                            + "the evidence per control counts the rules, alerts and playbooks it names wherever they decided.")
+        }
+        return warnings
+    }
+
     /// Every table, in the order the report shows them.
     var tables: [Table] {
         let spend: [RankingColumn] = [.count("Decisions"), .users, .tokensIn, .tokensOut, .cost]
         var tables = [summaryTable]
         tables.append(Table(
             id: "trails", title: "Trails read",
-            note: trails.allSatisfy(\.verified) ? "Each trail's chain was verified with its key before it was read."
-                : "A trail not verified was read as it is: run `policyc audit verify` (or give the key) before relying on it.",
-            columns: ["Trail", "Files", "Records", "First seq", "Last seq", "Verified"],
+            note: "Verified: every record's MAC and place in the chain checked with the key as it was read. End checked: the "
+                + "trail reaches its checkpoint, so no record was cut off its end (a directory only).",
+            columns: ["Trail", "Files", "Records", "First seq", "Last seq", "Verified", "End checked"],
             rows: trails.enumerated().map { index, trail in
-                [.text(trail.path), .count(trail.files, "trails.\(index).files"), .count(trail.records, "trails.\(index).records"),
+                [.name(trail.path), .count(trail.files, "trails.\(index).files"), .count(trail.records, "trails.\(index).records"),
                  .count(trail.firstSeq, "trails.\(index).first_seq"), .count(trail.lastSeq, "trails.\(index).last_seq"),
-                 .text(trail.verified ? "yes" : "no")]
+                 .text(trail.verified ? "yes" : "no"), .text(trail.endChecked ? "yes" : "no")]
             }))
         tables.append(rankingTable(models, path: "models", id: "models", title: "Model usage",
                                    note: "Decisions per model; tokens and spend of its completions.", name: "Model",
@@ -157,9 +185,10 @@ extension ComplianceReport {
             columns: ["Seq", "Time", "User", "Model", "Risk", "Outcome", "Reasons", "Alerts"],
             rows: highRisk.records.enumerated().map { index, record in
                 let path = "high_risk.records.\(index)"
-                return [.count(record.seq, path + ".seq"), .text(Timestamp(secondsSinceEpoch: record.time).rfc3339),
-                        .text(record.user ?? "(no user, or erased)"), .text(record.model ?? ""), .percent(record.riskPercent, path + ".risk_percent"),
-                        .text(record.outcome), .text(record.reasons.joined(separator: ", ")), .text(record.alerts.joined(separator: ", "))]
+                return [seqCell(record.seq, trail: record.trail, path + ".seq"), .text(Timestamp(secondsSinceEpoch: record.time).rfc3339),
+                        record.user.map(Cell.name) ?? .text("(no user, or erased)"), .name(record.model ?? ""),
+                        .percent(record.riskPercent, path + ".risk_percent"), .text(record.outcome), .name(record.reasons.joined(separator: ", ")),
+                        .name(record.alerts.joined(separator: ", "))]
             }))
         if let controls {
             tables.append(Table(
@@ -170,11 +199,11 @@ extension ComplianceReport {
                     let path = "controls.\(index)"
                     let head: [Cell] = [.text("\(control.id): \(control.description)"), .text(control.implementedBy.isEmpty ? "nothing in the policy" : "any of the \(control.implementedBy.count) below"),
                                         .count(control.decisions, path + ".decisions"), .text(""), .text(""), .text(""),
-                                        control.firstSeq.map { .count($0, path + ".first_seq") } ?? .text("–"),
-                                        control.lastSeq.map { .count($0, path + ".last_seq") } ?? .text("–")]
+                                        control.first.map { seqCell($0.seq, trail: $0.trail, path + ".first.seq") } ?? .text("–"),
+                                        control.last.map { seqCell($0.seq, trail: $0.trail, path + ".last.seq") } ?? .text("–")]
                     return [head] + control.implementedBy.enumerated().map { position, implementer in
                         let path = "\(path).implemented_by.\(position)"
-                        return [.text(""), .text(implementer.reference), .count(implementer.decisions, path + ".decisions"),
+                        return [.text(""), .name(implementer.reference), .count(implementer.decisions, path + ".decisions"),
                                 .count(implementer.allowed, path + ".allowed"), .count(implementer.denied, path + ".denied"),
                                 .count(implementer.approvalRequired, path + ".approval_required"), .text(""), .text("")]
                     }
@@ -184,7 +213,7 @@ extension ComplianceReport {
             id: "policies", title: "Policies in force", note: "The policies the period's decisions were made under.",
             columns: ["Policy", "Version", "Digest", "Decisions"],
             rows: policies.enumerated().map { index, seen in
-                [.text(seen.identity.name), .count(seen.identity.version, "policies.\(index).version"), .text(seen.identity.digest),
+                [.name(seen.identity.name), .count(seen.identity.version, "policies.\(index).version"), .name(seen.identity.digest),
                  .count(seen.decisions, "policies.\(index).decisions")]
             }))
         tables.append(rankingTable(trailEvents, path: "trail_events", id: "trail-events", title: "Other records",

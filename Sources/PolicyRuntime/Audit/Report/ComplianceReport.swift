@@ -15,6 +15,9 @@ public struct ComplianceReport: Sendable, Equatable {
     public var trails: [TrailRead]
     /// The policy given to the report (its controls and high-risk threshold), if any.
     public var policy: PolicyIdentity?
+    /// With a policy: how many of the period's decisions it made (by digest). Fewer than all
+    /// means its controls' evidence may miss what another policy's rules did.
+    public var policyDecisions: Int?
     /// The period's figures.
     public var totals: Totals
     /// Decisions by outcome over the period, an hour or a day at a time.
@@ -64,8 +67,11 @@ public struct ComplianceReport: Sendable, Equatable {
         public var firstSeq: Int
         /// The last `seq` read.
         public var lastSeq: Int
-        /// Whether its chain was verified with the key before it was read.
+        /// Whether its chain was verified with the key as it was read.
         public var verified: Bool
+        /// Whether its end was checked against its checkpoint too: only for a directory. Files
+        /// given alone have no checkpoint, so records cut off their end cannot be found.
+        public var endChecked: Bool
     }
 
     /// The period's figures.
@@ -86,14 +92,17 @@ public struct ComplianceReport: Sendable, Equatable {
         public var uniqueUsers = 0
         /// Decisions whose identity was erased (right to erasure).
         public var erasedIdentities = 0
-        /// Decisions that are security events: a security reason, a detection or an alert.
+        /// Decisions that are security events: a security reason, a detection or a playbook started.
         public var securityEvents = 0
         /// Decisions above the high-risk threshold.
         public var highRisk = 0
-        /// Files modified, counted once per decision that modified them.
+        /// Files modified, each counted once per decision that modified it.
         public var fileModifications = 0
-        /// Spend, in micro-dollars: completions that settled (or were decided without a meter).
+        /// Spend, in micro-dollars: completions the usage store settled.
         public var costMicros = 0
+        /// Cost of completions metered while the usage store was unavailable: spent with the
+        /// provider, counted by no budget.
+        public var unsettledCostMicros = 0
         /// Input tokens of that spend.
         public var tokensIn = 0
         /// Output tokens of that spend.
@@ -134,6 +143,8 @@ public struct ComplianceTimeline: Sendable, Equatable {
 public struct HighRiskActivity: Sendable, Equatable {
     /// One such decision.
     public struct Record: Sendable, Equatable {
+        /// Its trail: an index into the report's ``ComplianceReport/trails``.
+        public var trail: Int
         /// Its `seq` in its trail.
         public var seq: Int
         /// When.
@@ -187,14 +198,20 @@ public struct ControlEvidence: Sendable, Equatable {
     public var source: String
     /// What implements it, as the policy lists them.
     public var implementedBy: [Implementer]
+    /// A decision named as evidence.
+    public struct Decision: Sendable, Equatable {
+        /// Its trail: an index into the report's ``ComplianceReport/trails``.
+        public var trail: Int
+        /// Its `seq` there.
+        public var seq: Int
+        /// When.
+        public var time: Int
+    }
+
     /// Decisions any of them took part in, each counted once.
     public var decisions = 0
-    /// The first decision's `seq` (nil when there were none).
-    public var firstSeq: Int?
-    /// The first decision's time.
-    public var firstTime = 0
-    /// The last decision's `seq`.
-    public var lastSeq: Int?
-    /// The last decision's time.
-    public var lastTime = 0
+    /// The first such decision (nil when there were none).
+    public var first: Decision?
+    /// The last.
+    public var last: Decision?
 }
