@@ -45,7 +45,7 @@ case nil, "-h", "--help":
         audit:    audit records appended/s from 1–256 threads (in DIR, default .build/bench-audit),
                   and verifying the trail in MB/s
         audit-report: the compliance report over N records (default 1,000,000; the trail is written
-                  once into DIR, default .build/bench-audit-report), read alone and verified first
+                  once into DIR, default .build/bench-audit-report), read alone and verified as read
         """)
 default:
     runCompilerBench(arguments)

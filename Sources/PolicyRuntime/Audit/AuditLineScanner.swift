@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads one record line of the audit trail without building a tree (docs/audit.md, "Record
 /// lines"): checks that it is well-formed JSON — an object whose first four members are `seq`,
 /// `prev`, `kid` and `mac`, in that order — and gives each other member's key and the byte range
@@ -67,19 +69,22 @@ struct AuditLineScanner {
             throw .notRecord("`seq` must be a whole number from 1")
         }
         var chain: [String] = []
-        for name in ["prev", "kid", "mac"] {
+        for (name, digits) in [("prev", 64), ("kid", 16), ("mac", 64)] {
             try expect(UInt8(ascii: ","), "`\(name)` must follow")
             guard try key() == name else { throw .notRecord("`seq` must be followed by `prev`, `kid` and `mac`, in that order") }
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw .notRecord("`\(name)` must be a string") }
             let start = position + 1
             try skipString()
-            chain.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)]), as: UTF8.self))
-        }
-        guard AuditLineScanner.isHex(chain[0], 64), AuditLineScanner.isHex(chain[2], 64), AuditLineScanner.isHex(chain[1], 16) else {
-            throw .notRecord("`prev` and `mac` must be 64 and `kid` 16 lower-case hex digits")
+            let value = UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)])
+            guard value.count == digits, value.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+                throw .notRecord("`prev` and `mac` must be 64 and `kid` 16 lower-case hex digits")
+            }
+            chain.append(String(decoding: value, as: UTF8.self))
         }
         var members: [Member] = []
+        members.reserveCapacity(32)
         var ordered = true
+        var previousKey: Range<Int>?
         while true {
             guard position < bytes.count else { throw .notJSON("the object is not closed") }
             if bytes[position] == UInt8(ascii: "}") {
@@ -89,17 +94,24 @@ struct AuditLineScanner {
             try expect(UInt8(ascii: ","), "expected `,` or `}`")
             let start = position
             let name = try key()
+            // The key's bytes as written, between its quotes (the colon follows the closing one).
+            let keyBytes = (start + 1)..<(position - 2)
             let valueStart = position
             try skipValue(depth: 1)
-            if let previous = members.last, !previous.key.utf8.lexicographicallyPrecedes(name.utf8) { ordered = false }
+            if let previousKey, !precedes(previousKey, keyBytes) { ordered = false }
+            previousKey = keyBytes
             members.append(Member(key: name, range: start..<position, valueStart: valueStart))
         }
         guard position == bytes.count else { throw .notJSON("bytes after the object") }
         return Line(seq: seq, prev: chain[0], kid: chain[1], mac: chain[2], members: members, ordered: ordered)
     }
 
-    private static func isHex(_ text: String, _ count: Int) -> Bool {
-        text.utf8.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    /// Whether the bytes at `left` sort strictly before those at `right` (bytewise, as the writer
+    /// orders keys).
+    private func precedes(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
+        let common = min(left.count, right.count)
+        let order = memcmp(bytes.baseAddress! + left.lowerBound, bytes.baseAddress! + right.lowerBound, common)
+        return order != 0 ? order < 0 : left.count < right.count
     }
 
     private mutating func expect(_ byte: UInt8, _ message: String) throws(Failure) {

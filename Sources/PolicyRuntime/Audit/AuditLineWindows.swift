@@ -46,8 +46,7 @@ enum AuditLineWindows {
     /// - Returns: the file's size in bytes.
     static func read<Line>(_ path: String, extract: (_ line: UnsafeBufferPointer<UInt8>, _ torn: Bool, _ number: Int) -> Line,
                            consume: (_ line: Line, _ number: Int) throws(AuditError) -> Void) throws(AuditError) -> Int {
-        guard let data = FileManager.default.contents(atPath: path) else { throw AuditError(.io, "cannot read `\(path)`") }
-        let bytes = [UInt8](data)
+        guard let bytes = POSIXFile.readWhole(path) else { throw AuditError(.io, "cannot read `\(path)`") }
         var position = 0
         var number = 0
         while position < bytes.count {

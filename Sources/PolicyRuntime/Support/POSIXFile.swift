@@ -30,7 +30,19 @@ enum POSIXFile {
             if result == 0 { break }
             done += result
         }
-        return Array(bytes[..<done])
+        if done < count { bytes.removeLast(count - done) }
+        return bytes
+    }
+
+    /// The whole file at `path`, read into one buffer (no second copy); nil when it cannot be
+    /// opened or read, or is not a regular file.
+    static func readWhole(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return read(descriptor, at: 0, count: Int(status.st_size))
     }
 
     /// The size of an open file, or nil.
