@@ -37,10 +37,10 @@ public enum AuditVerifier {
     /// fields), so that a trail is read once: `extract` runs beside the MAC's check, on every
     /// core; `consume` gets each record in chain order once its place in the chain is checked.
     struct LineReader<Extra> {
-        var extract: (_ line: UnsafeBufferPointer<UInt8>, _ path: String, _ number: Int) -> Result<Extra, AuditError>
+        var extract: (_ line: UnsafeBufferPointer<UInt8>, _ scanned: AuditLineScanner.Line, _ path: String, _ number: Int) -> Result<Extra, AuditError>
         var consume: (_ extra: Extra, _ path: String, _ number: Int) throws(AuditError) -> Void
 
-        static var none: LineReader<Void> { LineReader<Void>(extract: { _, _, _ in .success(()) }, consume: { _, _, _ in }) }
+        static var none: LineReader<Void> { LineReader<Void>(extract: { _, _, _, _ in .success(()) }, consume: { _, _, _ in }) }
     }
 
     /// ``verify(directory:keys:)``, handing each record to `reader`.
@@ -81,9 +81,9 @@ public enum AuditVerifier {
         var previousMAC = AuditChain.genesis
         for path in files {
             report.bytes += try AuditLineWindows.read(path) { line, torn, number -> (LineOutcome, Result<Extra, AuditError>?) in
-                let outcome = check(line, torn: torn, at: "\(path):\(number)", keys: keys)
-                guard case .record = outcome else { return (outcome, nil) }
-                return (outcome, reader.extract(line, path, number))
+                let (outcome, scanned) = check(line, torn: torn, at: "\(path):\(number)", keys: keys)
+                guard case .record = outcome, let scanned else { return (outcome, nil) }
+                return (outcome, reader.extract(line, scanned, path, number))
             } consume: { (read: (LineOutcome, Result<Extra, AuditError>?), number: Int) throws(AuditError) in
                 let record: Checked
                 switch read.0 {
@@ -139,9 +139,11 @@ public enum AuditVerifier {
     }
 
     /// Reads one line and checks its MAC.
-    private static func check(_ text: UnsafeBufferPointer<UInt8>, torn: Bool, at location: String, keys: [AuditKey]) -> LineOutcome {
+    /// Reads one line and checks its MAC; the scanned line too, for a reader.
+    private static func check(_ text: UnsafeBufferPointer<UInt8>, torn: Bool, at location: String, keys: [AuditKey])
+        -> (LineOutcome, AuditLineScanner.Line?) {
         if torn {
-            return .failure(AuditError(.tampered, "\(location): the last line is cut short (no line feed): a torn or truncated record"))
+            return (.failure(AuditError(.tampered, "\(location): the last line is cut short (no line feed): a torn or truncated record")), nil)
         }
         let line: AuditLineScanner.Line
         do throws(AuditLineScanner.Failure) {
@@ -152,12 +154,12 @@ public enum AuditVerifier {
             let why: String
             switch error { case .notJSON(let text), .notRecord(let text): why = text }
             guard let tree = try? JSONTree.parse(Array(text)), case .object = tree else {
-                return .failure(AuditError(.badInput, "\(location): not a JSON object (\(why)); is this an audit trail?"))
+                return (.failure(AuditError(.badInput, "\(location): not a JSON object (\(why)); is this an audit trail?")), nil)
             }
-            return .failure(AuditError(.badInput, "\(location): not an audit record: \(why)"))
+            return (.failure(AuditError(.badInput, "\(location): not an audit record: \(why)")), nil)
         }
         guard let key = keys.first(where: { $0.id == line.kid }) else {
-            return .failure(AuditError(.badKey, "\(location): seq \(line.seq) was written with key id \(line.kid), which is not among the keys given (\(keys.map(\.id).joined(separator: ", ")))"))
+            return (.failure(AuditError(.badKey, "\(location): seq \(line.seq) was written with key id \(line.kid), which is not among the keys given (\(keys.map(\.id).joined(separator: ", ")))")), nil)
         }
         var problem: String? = line.ordered ? nil : "(its fields are out of order or repeated)"
         do throws(AuditError) {
@@ -168,6 +170,6 @@ public enum AuditVerifier {
         } catch {
             problem = "(\(error.message))"
         }
-        return .record(Checked(seq: line.seq, prev: line.prev, mac: line.mac, macProblem: problem))
+        return (.record(Checked(seq: line.seq, prev: line.prev, mac: line.mac, macProblem: problem)), line)
     }
 }

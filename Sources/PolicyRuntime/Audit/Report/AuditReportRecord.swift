@@ -61,6 +61,16 @@ struct AuditReportRecord: Sendable {
         }
     }
 
+    /// Reads a line the verifier has scanned, or says why it is not a record the report can read.
+    static func read(_ line: UnsafeBufferPointer<UInt8>, scanned: AuditLineScanner.Line, at location: @autoclosure () -> String)
+        -> Result<AuditReportRecord, AuditError> {
+        do throws(AuditError) {
+            return .success(try AuditReportRecord(line: line, scanned: scanned, at: location()))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Reads a line of a trail file, or says why it is not a record.
     static func read(_ line: UnsafeBufferPointer<UInt8>, torn: Bool, at location: @autoclosure () -> String) -> Result<AuditReportRecord, AuditError> {
         if torn {
@@ -86,6 +96,11 @@ struct AuditReportRecord: Sendable {
             case .notRecord(let why): throw AuditError(.badInput, "\(location()): not an audit record: \(why)")
             }
         }
+        try self.init(line: line, scanned: scanned, at: location())
+    }
+
+    /// Reads a record line the record scanner has already read (the verifier's pass).
+    init(line: UnsafeBufferPointer<UInt8>, scanned: AuditLineScanner.Line, at location: @autoclosure () -> String) throws(AuditError) {
         seq = scanned.seq
         kind = ""
         time = Int.min

@@ -48,7 +48,7 @@ extension ComplianceReport {
                 // Verified and read in one pass: each line's MAC and fields are read together, and a
                 // record is counted only once its place in the chain is checked.
                 let reader = AuditVerifier.LineReader<AuditReportRecord>(
-                    extract: { line, path, number in AuditReportRecord.read(line, torn: false, at: "\(path):\(number)") },
+                    extract: { line, scanned, path, number in AuditReportRecord.read(line, scanned: scanned, at: "\(path):\(number)") },
                     consume: consume)
                 _ = trail.directory ? try AuditVerifier.verify(directory: trail.path, keys: keys, reader: reader)
                     : try AuditVerifier.verify(files: trail.files, keys: keys, reader: reader)
