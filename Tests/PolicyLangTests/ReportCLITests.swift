@@ -107,6 +107,15 @@ final class ReportCLITests: XCTestCase {
         let shown = ReportCLITests.dataValues(in: page)
         XCTAssertGreaterThan(shown.count, 200)
         for (path, value) in shown { XCTAssertEqual(json.integer(path), value, "the page shows \(value) for \(path)") }
+        // Lists cut short: the rest of each is one row, and its numbers are the JSON's too.
+        let cutJSON = try XCTUnwrap(JSONValue.parse(Data(try report(week, ["--format", "json", "--top", "2"]).stdout.utf8)))
+        let cutPage = try report(week, ["--format", "html", "--top", "2"]).stdout
+        let cutShown = ReportCLITests.dataValues(in: cutPage)
+        for (path, value) in cutShown { XCTAssertEqual(cutJSON.integer(path), value, "the cut page shows \(value) for \(path)") }
+        for path in ["cost.by_user.others.cost_micros", "cost.by_team.others.count", "models.others.count", "security_events.others.count",
+                     "file_modifications.others.count", "timeline.points.6.allowed", "controls.3.implemented_by.1.denied"] {
+            XCTAssertTrue(cutShown.contains { $0.path == path }, "the page shows \(path)")
+        }
         XCTAssertTrue(page.contains("<h1>Compliance report: acme-enterprise v3</h1>"))
         // And against eval's own decisions, not only the report's JSON: the card and the table say so.
         let denied = week.decisions.filter { $0["decision"] == .string("deny") }.count
