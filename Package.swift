@@ -8,15 +8,18 @@ let package = Package(
     products: [
         .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
         .library(name: "PolicyLang", targets: ["PolicyLang"]),
+        .library(name: "PolicyServer", targets: ["PolicyServer"]),
         .executable(name: "policyc", targets: ["policyc"]),
         .executable(name: "policyc-bench", targets: ["policyc-bench"]),
     ],
     targets: [
         // The compiled-policy contract and (later) the evaluator. Never imports PolicyLang.
         .target(name: "PolicyRuntime"),
+        // The decision service: an HTTP/1.1 server on POSIX sockets and its endpoints (`policyc serve`).
+        .target(name: "PolicyServer", dependencies: ["PolicyRuntime"]),
         // Lexer, parser, checker and lowering of `.pol` sources into the compiled model.
         .target(name: "PolicyLang", dependencies: ["PolicyRuntime"]),
-        .executableTarget(name: "policyc", dependencies: ["PolicyLang", "PolicyRuntime"]),
+        .executableTarget(name: "policyc", dependencies: ["PolicyLang", "PolicyRuntime", "PolicyServer"]),
         .executableTarget(name: "policyc-bench", dependencies: ["PolicyLang", "PolicyRuntime"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], exclude: ["testdata"]),
         .testTarget(

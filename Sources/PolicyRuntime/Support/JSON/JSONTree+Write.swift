@@ -121,7 +121,7 @@ extension JSONTree {
     }
 
     /// A string literal with RFC 8785's escapes.
-    static func writeString(_ text: String, into out: inout [UInt8]) {
+    package static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

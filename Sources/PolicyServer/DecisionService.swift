@@ -1,0 +1,167 @@
+import Foundation
+import PolicyRuntime
+
+/// The endpoints of `policyc serve` (docs/serve.md): decisions over HTTP from the plan that is
+/// loaded now, which a reload replaces atomically while requests are being decided.
+public final class DecisionService: @unchecked Sendable {
+    /// A planned policy and when and where it was loaded.
+    public struct LoadedPolicy: Sendable {
+        /// The plan requests are decided with.
+        public var plan: Plan
+        /// Seconds since the epoch when it was loaded.
+        public var loadedAt: Int
+        /// The file it was loaded from.
+        public var source: String
+
+        /// Creates one.
+        public init(plan: Plan, loadedAt: Int, source: String) {
+            self.plan = plan
+            self.loadedAt = loadedAt
+            self.source = source
+        }
+    }
+
+    private let lock = NSLock()
+    private var loaded: LoadedPolicy
+    /// The counters `GET /metrics` reports.
+    public let metrics = ServerMetrics()
+
+    /// A service deciding with `policy`.
+    public init(policy: LoadedPolicy) {
+        loaded = policy
+    }
+
+    /// The policy serving now.
+    public var current: LoadedPolicy {
+        lock.lock()
+        defer { lock.unlock() }
+        return loaded
+    }
+
+    /// Serves `policy` from now on; requests being decided finish with the one they started with.
+    public func replace(with policy: LoadedPolicy) {
+        lock.lock()
+        loaded = policy
+        lock.unlock()
+    }
+
+    /// The paths, and the method each takes.
+    static let routes: [String: String] = [
+        "/v1/decide": "POST", "/v1/decide/batch": "POST", "/v1/chat/completions/check": "POST", "/v1/messages/check": "POST",
+        "/v1/health": "GET", "/v1/policy": "GET", "/metrics": "GET",
+    ]
+
+    /// Answers one request.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let response = route(request)
+        metrics.responded(response.status)
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) -> HTTPResponse {
+        guard let method = DecisionService.routes[request.path] else {
+            return .error(404, "no endpoint `\(HTTPParser.printable(request.path))`; see docs/serve.md")
+        }
+        guard request.method == method else {
+            var response = HTTPResponse.error(405, "`\(request.path)` takes \(method)")
+            response.headers.append(("allow", method))
+            return response
+        }
+        let policy = current
+        switch request.path {
+        case "/v1/decide": return decide(request.body, explain: request.queryHas("explain", "true"), policy.plan)
+        case "/v1/decide/batch": return batch(request.body, policy.plan)
+        case "/v1/chat/completions/check": return vendor(.openAIChat, request, policy.plan)
+        case "/v1/messages/check": return vendor(.anthropicMessages, request, policy.plan)
+        case "/v1/health": return .json(200, Array(#"{"status":"ok"}"#.utf8) + [0x0A])
+        case "/v1/policy": return .json(200, policyJSON(policy))
+        case "/metrics":
+            return HTTPResponse(status: 200, headers: [("content-type", "text/plain; version=0.0.4; charset=utf-8")],
+                                body: Array(metrics.text(policy: policy.plan.compiled.policy).utf8))
+        default:
+            return .error(404, "no endpoint `\(HTTPParser.printable(request.path))`")
+        }
+    }
+
+    /// One decision, as `policyc eval` writes it (with `explain` when asked).
+    private func decide(_ body: [UInt8], explain: Bool, _ plan: Plan) -> HTTPResponse {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var out: [UInt8]
+        let decision: Decision
+        if explain {
+            let request: Request
+            do throws(RequestError) {
+                request = try RequestReader.read(body)
+            } catch {
+                return finish(plan.invalidRequest(error.description), start)
+            }
+            let (decided, explanations) = plan.explain(request)
+            decision = decided
+            out = decided.jsonBytes()
+            out.removeLast()  // the closing brace; the explanation joins the object
+            out.append(contentsOf: #","explain":["#.utf8)
+            for (index, explanation) in explanations.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                explanation.writeJSON(into: &out)
+            }
+            out.append(contentsOf: "]}\n".utf8)
+        } else {
+            decision = plan.evaluate(json: body)
+            out = decision.jsonBytes()
+            out.append(0x0A)
+        }
+        metrics.decided(decision, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return .json(200, out)
+    }
+
+    private func finish(_ decision: Decision, _ start: UInt64) -> HTTPResponse {
+        metrics.decided(decision, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return .json(200, decision.jsonBytes() + [0x0A])
+    }
+
+    /// A vendor's body and the caller's header fields, decided as the request they make.
+    private func vendor(_ format: VendorRequest.Format, _ request: HTTPRequest, _ plan: Plan) -> HTTPResponse {
+        let start = DispatchTime.now().uptimeNanoseconds
+        switch VendorRequest.requestJSON(format, body: request.body, headers: request) {
+        case .success(let json): return decide(json, explain: request.queryHas("explain", "true"), plan)
+        case .failure(let refusal): return finish(plan.invalidRequest(refusal.message), start)
+        }
+    }
+
+    /// JSON Lines in, a decision line out for each line, streamed as each is decided.
+    private func batch(_ body: [UInt8], _ plan: Plan) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("content-type", "application/x-ndjson")]) { [metrics] writer in
+            var start = 0
+            var number = 0
+            while start < body.count, !writer.failed {
+                var end = start
+                while end < body.count, body[end] != 0x0A { end += 1 }
+                number += 1
+                let began = DispatchTime.now().uptimeNanoseconds
+                let line = body[start..<end]
+                let decision: Decision
+                do throws(RequestError) {
+                    decision = plan.evaluate(try RequestReader.read(Array(line)))
+                } catch {
+                    decision = plan.invalidRequest("line \(number): \(error.description)")
+                }
+                metrics.decided(decision, seconds: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)
+                writer.write(decision.jsonBytes() + [0x0A])
+                start = end + 1
+            }
+        }
+    }
+
+    private func policyJSON(_ policy: LoadedPolicy) -> [UInt8] {
+        let identity = policy.plan.compiled.policy
+        let tree = JSONTree.object([
+            .init("digest", .string(identity.digest)), .init("loaded_at", .string(Timestamp(secondsSinceEpoch: policy.loadedAt).rfc3339)),
+            .init("name", .string(identity.name)), .init("schema_version", .integer(policy.plan.compiled.schemaVersion)),
+            .init("source", .string(policy.source)), .init("version", .integer(identity.version)),
+        ])
+        var out: [UInt8] = []
+        tree.writeCanonical(into: &out)
+        out.append(0x0A)
+        return out
+    }
+}
