@@ -9,12 +9,16 @@ let package = Package(
         .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
         .library(name: "PolicyLang", targets: ["PolicyLang"]),
         .library(name: "PolicyServer", targets: ["PolicyServer"]),
+        // The C library of include/policy_runtime.h: libpolicy_runtime.so.
+        .library(name: "policy_runtime", type: .dynamic, targets: ["PolicyRuntimeC"]),
         .executable(name: "policyc", targets: ["policyc"]),
         .executable(name: "policyc-bench", targets: ["policyc-bench"]),
     ],
     targets: [
         // The compiled-policy contract and (later) the evaluator. Never imports PolicyLang.
         .target(name: "PolicyRuntime"),
+        // The C interface (@_cdecl functions) of include/policy_runtime.h, for in-process use from any language.
+        .target(name: "PolicyRuntimeC", dependencies: ["PolicyRuntime"]),
         // The decision service: an HTTP/1.1 server on POSIX sockets and its endpoints (`policyc serve`).
         .target(name: "PolicyServer", dependencies: ["PolicyRuntime"]),
         // Lexer, parser, checker and lowering of `.pol` sources into the compiled model.

@@ -3,7 +3,7 @@ import PolicyLang
 import PolicyRuntime
 
 /// `policyc`: the PolicyLang command-line tool.
-let version = "0.1.0"
+let version = ReleaseVersion.text
 
 // A file grown past the process's size limit (`ulimit -f`) is a write error to handle, as a full
 // disk is (the audit trail fails closed on it), not a signal that ends the process.
