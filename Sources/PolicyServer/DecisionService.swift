@@ -8,27 +8,69 @@ public final class DecisionService: @unchecked Sendable {
     public struct LoadedPolicy: Sendable {
         /// The plan requests are decided with.
         public var plan: Plan
+        /// The plan's usage meter, when budgets and rate limits are kept (`--state`): every
+        /// decision reserves, and every completion settles, through it.
+        public var meter: UsageMeter?
         /// Seconds since the epoch when it was loaded.
         public var loadedAt: Int
         /// The file it was loaded from.
         public var source: String
 
         /// Creates one.
-        public init(plan: Plan, loadedAt: Int, source: String) {
+        public init(plan: Plan, meter: UsageMeter? = nil, loadedAt: Int, source: String) {
             self.plan = plan
+            self.meter = meter
             self.loadedAt = loadedAt
             self.source = source
+        }
+
+        /// The decision for a request: metered when there is a meter.
+        func decide(_ request: Request) -> Decision {
+            meter?.evaluate(request) ?? plan.evaluate(request)
+        }
+    }
+
+    /// Where decisions are recorded (`--audit`).
+    public struct Recording: Sendable {
+        /// The trail.
+        public var trail: AuditTrail
+        /// Whether its storage encrypts at rest (`--audit-storage-encrypted`).
+        public var storageEncrypted: Bool
+
+        /// Creates one.
+        public init(trail: AuditTrail, storageEncrypted: Bool) {
+            self.trail = trail
+            self.storageEncrypted = storageEncrypted
         }
     }
 
     private let lock = NSLock()
     private var loaded: LoadedPolicy
+    private let recording: Recording?
+    private let warn: @Sendable (String, [(String, String)]) -> Void
     /// The counters `GET /metrics` reports.
     public let metrics = ServerMetrics()
 
-    /// A service deciding with `policy`.
-    public init(policy: LoadedPolicy) {
+    /// A service deciding with `policy`, recording each decision in `recording`'s trail when
+    /// given (a decision is answered only once it is recorded; one that cannot be is denied
+    /// `audit_unavailable`, unless the policy's auditing fails open).
+    public init(policy: LoadedPolicy, recording: Recording? = nil, warn: @escaping @Sendable (String, [(String, String)]) -> Void = { _, _ in }) {
         loaded = policy
+        self.recording = recording
+        self.warn = warn
+    }
+
+    /// `decision` recorded in the trail, if there is one: what may be answered.
+    private func recorded(_ decision: Decision, for request: Request, _ policy: LoadedPolicy) -> Decision {
+        guard let recording else { return decision }
+        let time = request.timestamp?.secondsSinceEpoch ?? Int(Date().timeIntervalSince1970)
+        let (answer, failure) = recording.trail.record(decision, for: request, audit: policy.plan.compiled.audit, time: time,
+                                                       storageEncrypted: recording.storageEncrypted)
+        if let failure {
+            metrics.auditFailed()
+            warn("audit_record_failed", [("error", failure.message), ("answered", answer.outcome.rawValue)])
+        }
+        return answer
     }
 
     /// The policy serving now.
@@ -69,10 +111,10 @@ public final class DecisionService: @unchecked Sendable {
         }
         let policy = current
         switch request.path {
-        case "/v1/decide": return decide(request.body, explain: request.queryHas("explain", "true"), policy.plan)
-        case "/v1/decide/batch": return batch(request.body, policy.plan)
-        case "/v1/chat/completions/check": return vendor(.openAIChat, request, policy.plan)
-        case "/v1/messages/check": return vendor(.anthropicMessages, request, policy.plan)
+        case "/v1/decide": return decide(request.body, explain: request.queryHas("explain", "true"), policy)
+        case "/v1/decide/batch": return batch(request.body, policy)
+        case "/v1/chat/completions/check": return vendor(.openAIChat, request, policy)
+        case "/v1/messages/check": return vendor(.anthropicMessages, request, policy)
         case "/v1/health": return .json(200, Array(#"{"status":"ok"}"#.utf8) + [0x0A])
         case "/v1/policy": return .json(200, policyJSON(policy))
         case "/metrics":
@@ -83,33 +125,30 @@ public final class DecisionService: @unchecked Sendable {
         }
     }
 
-    /// One decision, as `policyc eval` writes it (with `explain` when asked).
-    private func decide(_ body: [UInt8], explain: Bool, _ plan: Plan) -> HTTPResponse {
+    /// One decision, as `policyc eval` writes it (with `explain` when asked): metered when
+    /// usage is kept, recorded when there is a trail.
+    private func decide(_ body: [UInt8], explain: Bool, _ policy: LoadedPolicy) -> HTTPResponse {
         let start = DispatchTime.now().uptimeNanoseconds
-        var out: [UInt8]
-        let decision: Decision
-        if explain {
-            let request: Request
-            do throws(RequestError) {
-                request = try RequestReader.read(body)
-            } catch {
-                return finish(plan.invalidRequest(error.description), start)
-            }
-            let (decided, explanations) = plan.explain(request)
-            decision = decided
-            out = decided.jsonBytes()
-            out.removeLast()  // the closing brace; the explanation joins the object
-            out.append(contentsOf: #","explain":["#.utf8)
-            for (index, explanation) in explanations.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                explanation.writeJSON(into: &out)
-            }
-            out.append(contentsOf: "]}\n".utf8)
-        } else {
-            decision = plan.evaluate(json: body)
-            out = decision.jsonBytes()
-            out.append(0x0A)
+        let request: Request
+        do throws(RequestError) {
+            request = try RequestReader.read(body)
+        } catch {
+            return finish(recorded(policy.plan.invalidRequest(error.description), for: Request(), policy), start)
         }
+        guard explain else { return finish(recorded(policy.decide(request), for: request, policy), start) }
+        guard policy.meter == nil else {
+            return .error(400, "explain=true cannot be combined with metered usage: an explanation does not reserve; ask without it")
+        }
+        let (decided, explanations) = policy.plan.explain(request)
+        let decision = recorded(decided, for: request, policy)
+        var out = decision.jsonBytes()
+        out.removeLast()  // the closing brace; the explanation joins the object
+        out.append(contentsOf: #","explain":["#.utf8)
+        for (index, explanation) in explanations.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            explanation.writeJSON(into: &out)
+        }
+        out.append(contentsOf: "]}\n".utf8)
         metrics.decided(decision, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return .json(200, out)
     }
@@ -120,17 +159,17 @@ public final class DecisionService: @unchecked Sendable {
     }
 
     /// A vendor's body and the caller's header fields, decided as the request they make.
-    private func vendor(_ format: VendorRequest.Format, _ request: HTTPRequest, _ plan: Plan) -> HTTPResponse {
+    private func vendor(_ format: VendorRequest.Format, _ request: HTTPRequest, _ policy: LoadedPolicy) -> HTTPResponse {
         let start = DispatchTime.now().uptimeNanoseconds
         switch VendorRequest.requestJSON(format, body: request.body, headers: request) {
-        case .success(let json): return decide(json, explain: request.queryHas("explain", "true"), plan)
-        case .failure(let refusal): return finish(plan.invalidRequest(refusal.message), start)
+        case .success(let json): return decide(json, explain: request.queryHas("explain", "true"), policy)
+        case .failure(let refusal): return finish(recorded(policy.plan.invalidRequest(refusal.message), for: Request(), policy), start)
         }
     }
 
     /// JSON Lines in, a decision line out for each line, streamed as each is decided.
-    private func batch(_ body: [UInt8], _ plan: Plan) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: [("content-type", "application/x-ndjson")]) { [metrics] writer in
+    private func batch(_ body: [UInt8], _ policy: LoadedPolicy) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("content-type", "application/x-ndjson")]) { [self] writer in
             var start = 0
             var number = 0
             while start < body.count, !writer.failed {
@@ -141,9 +180,10 @@ public final class DecisionService: @unchecked Sendable {
                 let line = body[start..<end]
                 let decision: Decision
                 do throws(RequestError) {
-                    decision = plan.evaluate(try RequestReader.read(Array(line)))
+                    let request = try RequestReader.read(Array(line))
+                    decision = recorded(policy.decide(request), for: request, policy)
                 } catch {
-                    decision = plan.invalidRequest("line \(number): \(error.description)")
+                    decision = recorded(policy.plan.invalidRequest("line \(number): \(error.description)"), for: Request(), policy)
                 }
                 metrics.decided(decision, seconds: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)
                 writer.write(decision.jsonBytes() + [0x0A])

@@ -18,6 +18,7 @@ public final class ServerMetrics: @unchecked Sendable {
     private var latencySum = 0.0
     private var reloads: [String: Int] = ["ok": 0, "failed": 0]
     private var badRequests = 0
+    private var auditFailures = 0
 
     /// Creates empty metrics.
     public init() {}
@@ -39,6 +40,13 @@ public final class ServerMetrics: @unchecked Sendable {
         defer { lock.unlock() }
         statuses[status, default: 0] += 1
         if status == 400 || status == 408 || status == 413 || status == 431 || status == 501 || status == 505 { badRequests += 1 }
+    }
+
+    /// Counts a decision the audit trail could not record.
+    public func auditFailed() {
+        lock.lock()
+        defer { lock.unlock() }
+        auditFailures += 1
     }
 
     /// Counts a reload, successful or not.
@@ -76,6 +84,8 @@ public final class ServerMetrics: @unchecked Sendable {
         out += "policylang_http_bad_requests_total \(badRequests)\n"
         family("policylang_policy_reloads_total", "counter", "Policy reloads, by result (a failed one keeps the old policy serving).")
         for result in ["failed", "ok"] { out += "policylang_policy_reloads_total{result=\"\(result)\"} \(reloads[result] ?? 0)\n" }
+        family("policylang_audit_failures_total", "counter", "Decisions the audit trail could not record (denied audit_unavailable unless auditing fails open).")
+        out += "policylang_audit_failures_total \(auditFailures)\n"
         family("policylang_policy_info", "gauge", "The policy serving, as labels.")
         out += "policylang_policy_info{name=\"\(Self.label(policy.name))\",version=\"\(policy.version)\",digest=\"\(Self.label(policy.digest))\"} 1\n"
         return out

@@ -193,6 +193,33 @@ final class ServeTests: XCTestCase {
         }
     }
 
+    func testBudgetsAndTheAuditTrailWorkThroughServe() throws {
+        let directory = try makeTemporaryDirectory()
+        let key = directory.appendingPathComponent("audit.key").path
+        try Data("7c1c2a9e7b3d5f60812a4c6e8b0d2f4a6c8e0a2b4d6f8091a3c5e7f9b1d3f5a7\n".utf8).write(to: URL(fileURLWithPath: key))
+        let trail = directory.appendingPathComponent("trail").path
+        let state = directory.appendingPathComponent("state").path
+        let server = try Server(["--policy", "examples/enterprise.pol", "--state", state, "--audit", trail, "--audit-key", key], in: self)
+        let now = ISO8601DateFormatter().string(from: Date())
+        let prompt = #"{"request_id":"r1","user":{"id":"u-7","role":"senior_developer","team":"platform"},"model":"claude-3-opus","feature":"agent_mode","context_tokens":1000,"max_tokens":500,"prompt":"Plan the migration","timestamp":"\#(now)"}"#
+        let reserved = try server.request("POST", "/v1/decide", body: Array(prompt.utf8))
+        XCTAssertTrue(reserved.body.contains(#""decision":"allow""#) && reserved.body.contains(#""usage":{"#), reserved.body)
+        let completion = #"{"request_id":"r1","action":"completion","user":{"id":"u-7","role":"senior_developer","team":"platform"},"model":"claude-3-opus","feature":"agent_mode","context_tokens":1000,"tokens_in":1000,"tokens_out":400,"response":"Here is the plan.","timestamp":"\#(now)"}"#
+        let settled = try server.request("POST", "/v1/decide", body: Array(completion.utf8))
+        XCTAssertTrue(settled.body.contains(#""settlement":"settled""#), settled.body)
+        // Explaining does not reserve, so it is refused while usage is metered.
+        XCTAssertEqual(try server.request("POST", "/v1/decide?explain=true", body: Array(prompt.utf8)).status, 400)
+        server.process.terminate()
+        server.process.waitUntilExit()
+        // Both decisions are in the trail, whole; the spend is in the store: $0.015 + 400 × $0.075/1k = $0.045.
+        let verify = try CLITests.run(["audit", "verify", "--audit-key", key, trail])
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("2 records"), verify.stdout)
+        let usage = try CLITests.run(["usage", "report", "--state", state, "--format", "json"])
+        XCTAssertEqual(usage.status, 0, usage.stderr)
+        XCTAssertEqual(JSONValue.parse(Data(usage.stdout.utf8))?["totals"]?["cost_micros"]?.integer, 45_000, usage.stdout)
+    }
+
     func testMalformedHTTPAndEveryLimitGetTheirStatusAndTheServerLivesOn() throws {
         let server = try Server(["--policy", "examples/enterprise.pol", "--max-body", "1000", "--request-timeout", "1"], in: self)
         let body = #"{"user":{"id":"u","role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":10,"prompt":"hi"}"#

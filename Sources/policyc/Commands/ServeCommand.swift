@@ -10,7 +10,7 @@ enum ServeCommand: Command {
     static let name = "serve"
     static let summary = "serve decisions over HTTP: /v1/decide, /v1/decide/batch, health, policy, Prometheus metrics; hot reload"
     static let usage = "policyc serve --policy FILE [--listen HOST:PORT] [--workers N] [--max-body BYTES] [--request-timeout SECONDS] "
-        + "[--keep-alive SECONDS] [--verify-key FILE [--key-id ID]]"
+        + "[--keep-alive SECONDS] [--state DIR|URL] [--audit DIR --audit-key FILE [--audit-storage-encrypted]] [--verify-key FILE [--key-id ID]]"
     static let details = """
         serve answers decisions over HTTP/1.1 (docs/serve.md describes every endpoint):
           POST /v1/decide            a request (the JSON format eval reads) -> its decision
@@ -20,6 +20,11 @@ enum ServeCommand: Command {
           GET  /v1/policy            name, version, digest, schema_version, source, loaded_at
           GET  /metrics              Prometheus text: decisions by outcome and reason code, latency,
                                      responses by status, malformed requests, reloads
+
+        With --state, budgets and rate limits are kept as `policyc eval --state` keeps them (a
+        request reserves, its completion settles; timestamps within 300 s of the clock). With
+        --audit, every decision is recorded in the trail before it is answered; one that cannot
+        be recorded is denied `audit_unavailable` unless the policy says `audit { fail_open true }`.
 
         The policy is reloaded on SIGHUP and when its file (or an imported file) changes: the new
         one is loaded and planned beside the old one and swapped in at once; a policy that fails
@@ -41,6 +46,10 @@ enum ServeCommand: Command {
         OptionSpec("max-body", value: "BYTES", help: "the largest body accepted (default 16 MiB: the request format's limit)"),
         OptionSpec("request-timeout", value: "SECONDS", help: "how long a request may take to arrive once begun (default 10)"),
         OptionSpec("keep-alive", value: "SECONDS", help: "how long an idle connection stays open (default 30)"),
+        UsageState.option,
+        OptionSpec("audit", value: "DIR", help: "record every decision in the audit trail in DIR (answered once recorded)"),
+        OptionSpec("audit-key", value: "FILE", help: "with --audit: the audit key; default: the file $\(AuditKey.environmentVariable) names"),
+        OptionSpec("audit-storage-encrypted", help: "with --audit: DIR is on storage that encrypts at rest, so a policy with `audit { encrypt true }` may keep text"),
         OptionSpec("verify-key", value: "FILE", help: "refuse a compiled policy not signed with the key in FILE (on every reload too)"),
         OptionSpec("key-id", value: "ID", help: "the id the signature must name (default `default`)"),
     ]
@@ -69,9 +78,23 @@ enum ServeCommand: Command {
             apply(&limits, value)
         }
         let key = try PolicyLoader.key(arguments, option: "verify-key", command: name)
-        let first = try load(path, key: key)
-        let service = DecisionService(policy: first)
         let log = ServeLog()
+        let store = try arguments.value("state").map { location throws(CommandFailure) in try UsageState.open(location, command: name) }
+        var recording: DecisionService.Recording?
+        if let directory = arguments.value("audit") {
+            let keys = try AuditCommand.keys(arguments, command: name, required: true)
+            guard keys.count == 1 else { throw .usage("serve: give one --audit-key: the key the trail is written with") }
+            do {
+                let trail = try AuditTrail(directory: directory, key: keys[0], warn: { log.write("warning", "audit_repair", [("message", $0)]) })
+                recording = DecisionService.Recording(trail: trail, storageEncrypted: arguments.has("audit-storage-encrypted"))
+            } catch {
+                throw .usage("serve: cannot open the audit trail: \(error.message)")
+            }
+        } else if !arguments.values("audit-key").isEmpty {
+            throw .usage("serve: --audit-key needs --audit DIR")
+        }
+        let first = try load(path, key: key, store: store)
+        let service = DecisionService(policy: first, recording: recording, warn: { event, fields in log.write("error", event, fields) })
         let server = HTTPServer(limits: limits, log: { event, fields in log.write("warning", event, fields) },
                                 refused: service.metrics.responded, handler: service.handle)
         do {
@@ -87,7 +110,7 @@ enum ServeCommand: Command {
         var watched = fingerprint(of: first)
         func reload(_ cause: String) {
             do {
-                let next = try load(path, key: key)
+                let next = try load(path, key: key, store: store)
                 service.replace(with: next)
                 service.metrics.reloaded(ok: true)
                 watched = fingerprint(of: next)
@@ -141,10 +164,19 @@ enum ServeCommand: Command {
         return .success
     }
 
-    /// Loads and plans the policy; a failure is the message to report.
-    static func load(_ path: String, key: DocumentKey?) throws(CommandFailure) -> DecisionService.LoadedPolicy {
+    /// Loads and plans the policy, with a usage meter on `store` when there is one; a failure is
+    /// the message to report.
+    static func load(_ path: String, key: DocumentKey?, store: (any UsageStore)?) throws(CommandFailure) -> DecisionService.LoadedPolicy {
         let plan = try PolicyLoader.plan(path, verifyingWith: key, command: name)
-        return DecisionService.LoadedPolicy(plan: plan, loadedAt: Int(Date().timeIntervalSince1970), source: path)
+        var meter: UsageMeter?
+        if let store {
+            do {
+                meter = try UsageMeter(plan: plan, store: store)
+            } catch {
+                throw .usage("serve: cannot meter `\(path)`: \(error)")
+            }
+        }
+        return DecisionService.LoadedPolicy(plan: plan, meter: meter, loadedAt: Int(Date().timeIntervalSince1970), source: path)
     }
 
     /// What identifies the policy's files as they are now: each file's path, size, modification
