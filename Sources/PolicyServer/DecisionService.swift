@@ -167,9 +167,18 @@ public final class DecisionService: @unchecked Sendable {
         }
     }
 
+    /// Requests in one batch, at most: a bound on the answer a small body can ask for (an empty
+    /// line is a request too, decided `invalid_request`, as `policyc eval` decides it).
+    public static let maximumBatchRequests = 10_000
+
     /// JSON Lines in, a decision line out for each line, streamed as each is decided.
     private func batch(_ body: [UInt8], _ policy: LoadedPolicy) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: [("content-type", "application/x-ndjson")]) { [self] writer in
+        var lines = body.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        if let last = body.last, last != 0x0A { lines += 1 }
+        guard lines <= DecisionService.maximumBatchRequests else {
+            return .error(413, "the batch holds \(lines) requests; the limit is \(DecisionService.maximumBatchRequests)")
+        }
+        return HTTPResponse(status: 200, headers: [("content-type", "application/x-ndjson")]) { [self] writer in
             var start = 0
             var number = 0
             while start < body.count, !writer.failed {

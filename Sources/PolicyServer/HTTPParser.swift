@@ -10,8 +10,10 @@ enum HTTPParser {
     /// What the bytes so far make.
     enum Outcome {
         /// More bytes are needed. `headersRead` tells whether the head is complete (the body is
-        /// still arriving) and `expectsContinue` whether the client waits for `100 Continue`.
-        case incomplete(headersRead: Bool, expectsContinue: Bool)
+        /// still arriving), `expectsContinue` whether the client waits for `100 Continue`, and
+        /// `awaiting` how many bytes the whole request takes when that is known (a
+        /// `Content-Length` body): the caller need not parse again until it has them.
+        case incomplete(headersRead: Bool, expectsContinue: Bool, awaiting: Int?)
         /// A whole request, and how many bytes of the buffer it took.
         case request(HTTPRequest, consumed: Int)
         /// The bytes cannot be a request: answer with `status` and close.
@@ -24,14 +26,15 @@ enum HTTPParser {
     }
 
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits) -> Outcome {
-        // Blank lines before a request line may be skipped (RFC 9112 §2.2).
+        // Blank lines before a request line may be skipped (RFC 9112 §2.2); they count towards
+        // the head's limit.
         var start = 0
         while start + 1 < bytes.count, bytes[start] == 0x0D, bytes[start + 1] == 0x0A { start += 2 }
-        guard let headEnd = headEnd(bytes, from: start, limit: limits.maximumHeaderBytes) else {
-            if bytes.count - start > limits.maximumHeaderBytes {
+        guard let headEnd = headEnd(bytes, from: start, limit: limits.maximumHeaderBytes - start) else {
+            if bytes.count > limits.maximumHeaderBytes {
                 return .failure(status: 431, message: "the request line and header fields are over \(limits.maximumHeaderBytes) bytes")
             }
-            return .incomplete(headersRead: false, expectsContinue: false)
+            return .incomplete(headersRead: false, expectsContinue: false, awaiting: nil)
         }
         // The head's lines, without their CRLF (the last one's CRLF starts the head's end).
         var lines: [Range<Int>] = []
@@ -55,7 +58,7 @@ enum HTTPParser {
         }
         let version = String(decoding: parts[2], as: UTF8.self)
         guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
-            return version.hasPrefix("HTTP/") ? .failure(status: 505, message: "HTTP version `\(printable(version))` is not supported; use HTTP/1.1")
+            return version.hasPrefix("HTTP/") ? .failure(status: 505, message: "only HTTP/1.1 and HTTP/1.0 are supported")
                 : .failure(status: 400, message: "the request line is not `METHOD TARGET HTTP/1.1`")
         }
         let target = parts[1]
@@ -72,23 +75,14 @@ enum HTTPParser {
             guard headers.count < limits.maximumHeaderFields else {
                 return .failure(status: 431, message: "more than \(limits.maximumHeaderFields) header fields")
             }
-            let field = bytes[line]
-            guard let first = field.first, first != 0x20, first != 0x09 else {
-                return .failure(status: 400, message: "a folded header field line (obsolete line folding is refused)")
+            switch field(bytes, line) {
+            case .success(let field): headers.append(field)
+            case .failure(let refusal): return .failure(status: 400, message: refusal.message)
             }
-            guard let colon = field.firstIndex(of: UInt8(ascii: ":")), colon > field.startIndex,
-                  bytes[field.startIndex..<colon].allSatisfy(isTokenByte) else {
-                return .failure(status: 400, message: "a header field is not `name: value` (no white space before the colon)")
-            }
-            var valueStart = colon + 1
-            var valueEnd = field.endIndex
-            while valueStart < valueEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
-            while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            guard bytes[valueStart..<valueEnd].allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }) else {
-                return .failure(status: 400, message: "a header field value holds a control character")
-            }
-            headers.append((String(decoding: bytes[field.startIndex..<colon], as: UTF8.self).lowercased(),
-                            String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)))
+        }
+        // One Host, as RFC 9112 §3.2 requires of HTTP/1.1 (a proxy and this server must agree on it).
+        if version == "HTTP/1.1", headers.filter({ $0.name == "host" }).count != 1 {
+            return .failure(status: 400, message: "an HTTP/1.1 request needs one Host header field")
         }
 
         let http10 = version == "HTTP/1.0"
@@ -110,7 +104,7 @@ enum HTTPParser {
                 return .failure(status: 501, message: "only `Transfer-Encoding: chunked` is supported")
             }
             switch dechunk(bytes, from: bodyStart, limit: limits.maximumBodyBytes) {
-            case .incomplete: return .incomplete(headersRead: true, expectsContinue: expectsContinue)
+            case .incomplete: return .incomplete(headersRead: true, expectsContinue: expectsContinue, awaiting: nil)
             case .failure(let status, let message): return .failure(status: status, message: message)
             case .body(let decoded, let end):
                 body = decoded
@@ -124,7 +118,9 @@ enum HTTPParser {
             guard length <= limits.maximumBodyBytes else {
                 return .failure(status: 413, message: "the body is \(length) bytes; the limit is \(limits.maximumBodyBytes)")
             }
-            guard bytes.count - bodyStart >= length else { return .incomplete(headersRead: true, expectsContinue: expectsContinue) }
+            guard bytes.count - bodyStart >= length else {
+                return .incomplete(headersRead: true, expectsContinue: expectsContinue, awaiting: bodyStart + length)
+            }
             body = Array(bytes[bodyStart..<(bodyStart + length)])
             consumed = bodyStart + length
         } else {
@@ -153,47 +149,101 @@ enum HTTPParser {
         case body([UInt8], end: Int)
     }
 
-    /// The body of a chunked message from `start`: its chunks joined, trailers skipped.
+    /// Chunks in one body, at most: with the body limit, a bound on the work of reading a body
+    /// that arrives in many small chunks (a real client's chunks are kilobytes).
+    static let maximumChunks = 4_096
+    /// Bytes of trailer fields, at most.
+    static let maximumTrailerBytes = 8 * 1_024
+
+    /// The body of a chunked message from `start`: its chunks joined, trailers checked and
+    /// skipped. The chunks are walked first without copying, so that a body still arriving costs
+    /// a walk over its chunk headers, and copied once when it is whole.
     private static func dechunk(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int) -> Dechunked {
-        var body: [UInt8] = []
+        var chunks: [Range<Int>] = []
+        var total = 0
         var position = start
         while true {
-            // chunk-size [; extensions] CRLF
+            // chunk-size [ chunk-ext ] CRLF: hex digits, then nothing or `;` extensions of visible
+            // ASCII, space and tab; a bare CR or LF, a NUL or junk after the size is refused.
             guard let lineEnd = crlf(bytes, from: position, within: 1_024) else {
                 return bytes.count - position > 1_024 ? .failure(400, "a chunk size line is over 1,024 bytes") : .incomplete
             }
             var size = 0
-            var digits = 0
+            var significant = 0
             var index = position
             while index < lineEnd, let digit = hexValue(bytes[index]) {
+                if significant > 0 || digit != 0 { significant += 1 }
+                guard significant <= 8 else { return .failure(413, "a chunk is over the body limit of \(limit) bytes") }
                 size = size * 16 + digit
-                digits += 1
-                guard digits <= 8 else { return .failure(413, "a chunk is over the body limit of \(limit) bytes") }
                 index += 1
             }
-            guard digits > 0, index == lineEnd || bytes[index] == UInt8(ascii: ";") || bytes[index] == 0x20 || bytes[index] == 0x09 else {
-                return .failure(400, "a chunk size is not hexadecimal")
+            guard index > position else { return .failure(400, "a chunk size is not hexadecimal") }
+            while index < lineEnd, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+            if index < lineEnd {
+                guard bytes[index] == UInt8(ascii: ";"),
+                      bytes[index..<lineEnd].allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) else {
+                    return .failure(400, "a chunk size is followed by something other than `;` extensions")
+                }
             }
             position = lineEnd + 2
             if size == 0 {
-                // Trailer fields, then the final CRLF.
+                // Trailer fields, each a valid field line, then the final CRLF.
+                let trailersStart = position
                 while true {
-                    guard let trailerEnd = crlf(bytes, from: position, within: 8 * 1_024) else {
-                        return bytes.count - position > 8 * 1_024 ? .failure(431, "trailer fields are over 8,192 bytes") : .incomplete
+                    guard let trailerEnd = crlf(bytes, from: position, within: maximumTrailerBytes) else {
+                        return bytes.count - trailersStart > maximumTrailerBytes ? .failure(431, "trailer fields are over \(maximumTrailerBytes) bytes")
+                            : .incomplete
                     }
-                    let empty = trailerEnd == position
+                    guard trailerEnd - trailersStart <= maximumTrailerBytes else {
+                        return .failure(431, "trailer fields are over \(maximumTrailerBytes) bytes")
+                    }
+                    if trailerEnd == position {
+                        var body: [UInt8] = []
+                        body.reserveCapacity(total)
+                        for chunk in chunks { body.append(contentsOf: bytes[chunk]) }
+                        return .body(body, end: trailerEnd + 2)
+                    }
+                    if case .failure(let refusal) = field(bytes, position..<trailerEnd) { return .failure(400, "a trailer field: " + refusal.message) }
                     position = trailerEnd + 2
-                    if empty { return .body(body, end: position) }
                 }
             }
-            guard body.count + size <= limit else { return .failure(413, "the body is over \(limit) bytes") }
+            guard chunks.count < maximumChunks else { return .failure(413, "the body is in more than \(maximumChunks) chunks") }
+            guard total + size <= limit else { return .failure(413, "the body is over \(limit) bytes") }
             guard bytes.count >= position + size + 2 else { return .incomplete }
             guard bytes[position + size] == 0x0D, bytes[position + size + 1] == 0x0A else {
                 return .failure(400, "a chunk is not followed by CRLF")
             }
-            body.append(contentsOf: bytes[position..<(position + size)])
+            chunks.append(position..<(position + size))
+            total += size
             position += size + 2
         }
+    }
+
+    /// Why a field line is refused.
+    struct Refusal: Error {
+        var message: String
+    }
+
+    /// A header or trailer field line (without its CRLF): `name: value`, the name a token with
+    /// no white space before the colon, the value without control characters; not folded.
+    private static func field(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Result<(name: String, value: String), Refusal> {
+        let field = bytes[line]
+        guard let first = field.first, first != 0x20, first != 0x09 else {
+            return .failure(Refusal(message: "a folded field line (obsolete line folding is refused)"))
+        }
+        guard let colon = field.firstIndex(of: UInt8(ascii: ":")), colon > field.startIndex,
+              bytes[field.startIndex..<colon].allSatisfy(isTokenByte) else {
+            return .failure(Refusal(message: "a field is not `name: value` (no white space before the colon)"))
+        }
+        var valueStart = colon + 1
+        var valueEnd = field.endIndex
+        while valueStart < valueEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
+        while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+        guard bytes[valueStart..<valueEnd].allSatisfy({ ($0 >= 0x20 && $0 != 0x7F) || $0 == 0x09 }) else {
+            return .failure(Refusal(message: "a field value holds a control character"))
+        }
+        return .success((String(decoding: bytes[field.startIndex..<colon], as: UTF8.self).lowercased(),
+                         String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)))
     }
 
     private static func crlf(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, within limit: Int) -> Int? {

@@ -13,7 +13,7 @@ public struct HTTPResponse: Sendable {
 
     /// The status code.
     public var status: Int
-    /// Header fields besides `Content-Length`, `Transfer-Encoding`, `Connection` and `Date`, which the server sets.
+    /// Header fields besides `Content-Length`, `Transfer-Encoding` and `Connection`, which the server sets.
     public var headers: [(name: String, value: String)]
     /// The body.
     public var body: Body

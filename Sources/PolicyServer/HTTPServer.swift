@@ -30,6 +30,10 @@ public final class HTTPServer: @unchecked Sendable {
     private var stopping = false
     private var workersRunning = 0
     private var acceptorRunning = false
+    /// Connections the acceptor holds while idle keep-alive connections are asked to close.
+    private var waiting = 0
+    /// How long a new connection may wait for an idle connection to make room before it is refused.
+    private static let makeRoomSeconds = 0.3
 
     /// Creates a server; nothing listens until ``start(host:port:)``.
     /// - Parameter refused: told the status of each response the server gives itself, without
@@ -145,6 +149,14 @@ public final class HTTPServer: @unchecked Sendable {
                 return
             }
             if pending.count >= idleWorkers {
+                // Every worker is busy: ask the idle keep-alive connections to close, and wait a
+                // moment for a worker to come free.
+                waiting += 1
+                let deadline = Date().addingTimeInterval(HTTPServer.makeRoomSeconds)
+                while pending.count >= idleWorkers, !stopping, lock.wait(until: deadline) {}
+                waiting -= 1
+            }
+            if pending.count >= idleWorkers || stopping {
                 lock.unlock()
                 log("connection_refused", [("reason", "all \(limits.workers) workers busy")])
                 refused(503)
@@ -171,6 +183,8 @@ public final class HTTPServer: @unchecked Sendable {
         while true {
             lock.lock()
             idleWorkers += 1
+            // The acceptor may be waiting for a worker to come free.
+            if waiting > 0 { lock.broadcast() }
             while pending.isEmpty, !stopping { lock.wait() }
             idleWorkers -= 1
             if stopping, pending.isEmpty {
@@ -194,18 +208,31 @@ public final class HTTPServer: @unchecked Sendable {
         return stopping
     }
 
-    /// Serves one connection until it closes, errs, idles out or the server stops.
+    /// Seconds on the monotonic clock (timeouts must not follow the wall clock's steps).
+    private static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// The most a connection may have buffered: a head, a body and its chunks' framing.
+    private var maximumBuffered: Int { limits.maximumHeaderBytes + limits.maximumBodyBytes + HTTPParser.maximumChunks * 1_100 + 16_384 }
+
+    /// Serves one connection until it closes, errs, idles out or the server stops. A new
+    /// connection must send its first request within the request timeout; between requests it
+    /// may idle for the keep-alive time, unless another connection is waiting for a worker,
+    /// when an idle one is closed to make room.
     private func serve(_ client: Int32) {
+        // A client that stops reading cannot hold the worker: a send blocks at most this long.
+        var sendTimeout = timeval(tv_sec: limits.requestTimeoutSeconds, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer: [UInt8] = []
         var served = 0
         var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
         var continueSent = false
-        var requestStarted: Double?
-        let idleSince = { Date().timeIntervalSince1970 }
-        var lastActivity = idleSince()
+        var awaiting: Int?
+        // The first request is due within the request timeout of the connection's arrival.
+        var requestStarted: Double? = HTTPServer.now()
+        var lastActivity = HTTPServer.now()
         while true {
             // A whole request may already be in the buffer (pipelining).
-            if !buffer.isEmpty {
+            if !buffer.isEmpty, buffer.count >= awaiting ?? 0 {
                 switch HTTPParser.parse(buffer, limits: limits) {
                 case .request(let request, let consumed):
                     buffer.removeFirst(consumed)
@@ -213,15 +240,17 @@ public final class HTTPServer: @unchecked Sendable {
                     let keepAlive = request.keepAlive && served < limits.maximumRequestsPerConnection && !isStopping
                     guard respond(client, handler(request), keepAlive: keepAlive), keepAlive else { return }
                     continueSent = false
-                    requestStarted = buffer.isEmpty ? nil : Date().timeIntervalSince1970
-                    lastActivity = Date().timeIntervalSince1970
+                    awaiting = nil
+                    lastActivity = HTTPServer.now()
+                    requestStarted = buffer.isEmpty ? nil : lastActivity
                     continue
                 case .failure(let status, let message):
                     log("bad_request", [("status", String(status)), ("error", message)])
                     refused(status)
                     _ = respond(client, .error(status, message), keepAlive: false)
                     return
-                case .incomplete(let headersRead, let expectsContinue):
+                case .incomplete(let headersRead, let expectsContinue, let total):
+                    awaiting = total
                     if headersRead, expectsContinue, !continueSent {
                         guard sendAll(client, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
                         continueSent = true
@@ -229,20 +258,22 @@ public final class HTTPServer: @unchecked Sendable {
                 }
             }
             // Wait for bytes: within the request timeout once a request has begun, within the
-            // keep-alive time between requests; a stopping server closes an idle connection.
-            let now = Date().timeIntervalSince1970
+            // keep-alive time between requests; a stopping server, or one with connections
+            // waiting for a worker, closes an idle connection.
+            let now = HTTPServer.now()
             let deadline = requestStarted.map { $0 + Double(limits.requestTimeoutSeconds) } ?? lastActivity + Double(limits.keepAliveSeconds)
             if now >= deadline {
-                if requestStarted != nil {
+                // A request begun and not finished is answered; a connection that sent nothing is closed.
+                if requestStarted != nil, !buffer.isEmpty {
                     log("request_timeout", [("after_seconds", String(limits.requestTimeoutSeconds))])
                     refused(408)
                     _ = respond(client, .error(408, "the request did not arrive within \(limits.requestTimeoutSeconds) s"), keepAlive: false)
                 }
                 return
             }
-            if requestStarted == nil, isStopping { return }
+            if requestStarted == nil, isStopping || connectionsWaiting { return }
             var descriptor = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
-            let slice = min(deadline - now, 0.25)
+            let slice = min(deadline - now, 0.1)
             let ready = poll(&descriptor, 1, Int32(max(1, slice * 1_000)))
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -255,9 +286,21 @@ public final class HTTPServer: @unchecked Sendable {
                 return
             }
             if count == 0 { return }  // the client closed
-            if requestStarted == nil { requestStarted = Date().timeIntervalSince1970 }
+            if requestStarted == nil { requestStarted = HTTPServer.now() }
             buffer.append(contentsOf: readBuffer[0..<count])
+            guard buffer.count <= maximumBuffered else {
+                refused(413)
+                _ = respond(client, .error(413, "more than \(maximumBuffered) bytes of request arrived"), keepAlive: false)
+                return
+            }
         }
+    }
+
+    /// Whether a connection is waiting for a worker (the acceptor asks idle connections to make room).
+    private var connectionsWaiting: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return waiting > 0
     }
 
     /// Sends a response; false when the connection is gone.

@@ -223,23 +223,33 @@ final class ServeTests: XCTestCase {
     func testMalformedHTTPAndEveryLimitGetTheirStatusAndTheServerLivesOn() throws {
         let server = try Server(["--policy", "examples/enterprise.pol", "--max-body", "1000", "--request-timeout", "1"], in: self)
         let body = #"{"user":{"id":"u","role":"contractor"},"model":"claude-3-haiku","feature":"ask_mode","context_tokens":10,"prompt":"hi"}"#
+        let host = "Host: t\r\n"
         let cases: [(String, [UInt8], Int)] = [
             ("garbage", Array("\u{1}\u{2}hello\r\n\r\n".utf8), 400),
             ("no version", Array("GET /v1/health\r\n\r\n".utf8), 400),
-            ("HTTP/2", Array("GET /v1/health HTTP/2.0\r\n\r\n".utf8), 505),
-            ("bare LF", Array("GET /v1/health HTTP/1.1\nHost: x\n\n".utf8) + Array("\r\n\r\n".utf8), 400),
+            ("HTTP/2", Array("GET /v1/health HTTP/2.0\r\n\(host)\r\n".utf8), 505),
+            ("no Host", Array("GET /v1/health HTTP/1.1\r\n\r\n".utf8), 400),
+            ("two Hosts", Array("GET /v1/health HTTP/1.1\r\n\(host)\(host)\r\n".utf8), 400),
+            ("bare LF", Array("GET /v1/health HTTP/1.1\n\(host)\n".utf8) + Array("\r\n\r\n".utf8), 400),
             ("space before colon", Array("GET /v1/health HTTP/1.1\r\nHost : x\r\n\r\n".utf8), 400),
-            ("folded header", Array("GET /v1/health HTTP/1.1\r\nHost: x\r\n  folded\r\n\r\n".utf8), 400),
-            ("absolute target", Array("GET http://x/v1/health HTTP/1.1\r\n\r\n".utf8), 400),
-            ("both framings", Array("POST /v1/decide HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".utf8), 400),
-            ("two lengths", Array("POST /v1/decide HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".utf8), 400),
-            ("signed length", Array("POST /v1/decide HTTP/1.1\r\nContent-Length: +3\r\n\r\nabc".utf8), 400),
-            ("gzip", Array("POST /v1/decide HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n".utf8), 501),
-            ("body over the limit", Array("POST /v1/decide HTTP/1.1\r\nContent-Length: 1001\r\n\r\n".utf8), 413),
-            ("chunks over the limit", Array("POST /v1/decide HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3e9\r\n".utf8) + Array(repeating: 0x20, count: 1_001), 413),
-            ("bad chunk size", Array("POST /v1/decide HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".utf8), 400),
+            ("folded header", Array("GET /v1/health HTTP/1.1\r\n\(host)  folded\r\n\r\n".utf8), 400),
+            ("absolute target", Array("GET http://x/v1/health HTTP/1.1\r\n\(host)\r\n".utf8), 400),
+            ("both framings", Array("POST /v1/decide HTTP/1.1\r\n\(host)Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".utf8), 400),
+            ("two lengths", Array("POST /v1/decide HTTP/1.1\r\n\(host)Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".utf8), 400),
+            ("signed length", Array("POST /v1/decide HTTP/1.1\r\n\(host)Content-Length: +3\r\n\r\nabc".utf8), 400),
+            ("gzip", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: gzip\r\n\r\n".utf8), 501),
+            ("body over the limit", Array("POST /v1/decide HTTP/1.1\r\n\(host)Content-Length: 1001\r\n\r\n".utf8), 413),
+            ("chunks over the limit", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n3e9\r\n".utf8) + Array(repeating: 0x20, count: 1_001), 413),
+            ("bad chunk size", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nzz\r\n".utf8), 400),
+            ("junk after a chunk size", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n2 99\r\nab\r\n0\r\n\r\n".utf8), 400),
+            ("LF in a chunk extension", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n2;\nzz\r\nab\r\n0\r\n\r\n".utf8), 400),
+            ("LF in a trailer", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\nX: a\nGET /smuggled HTTP/1.1\r\n\r\n".utf8), 400),
+            ("too many chunks", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n".utf8) + Array(String(repeating: "1\r\na\r\n", count: 4_097).utf8), 413),
+            ("trailers too large", Array("POST /v1/decide HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\n".utf8) + Array(String(repeating: "X: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", count: 300).utf8), 431),
+            ("blank lines before the request", Array(String(repeating: "\r\n", count: 9_000).utf8), 431),
             ("head too large", Array("GET /v1/health HTTP/1.1\r\nX: \(String(repeating: "a", count: 17_000))\r\n\r\n".utf8), 431),
             ("too many fields", Array(("GET /v1/health HTTP/1.1\r\n" + (0..<101).map { "X-\($0): 1\r\n" }.joined() + "\r\n").utf8), 431),
+            ("a batch too large", Array("POST /v1/decide/batch HTTP/1.1\r\n\(host)Content-Length: 10001\r\n\r\n".utf8) + Array(repeating: 0x0A, count: 10_001), 413),
         ]
         for (name, bytes, status) in cases {
             let response = try server.exchange(bytes)
@@ -248,7 +258,7 @@ final class ServeTests: XCTestCase {
         }
         // A request that never finishes arriving: 408 after the request timeout.
         let slow = try Connection(port: server.port)
-        try slow.send(Array("POST /v1/decide HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc".utf8))
+        try slow.send(Array("POST /v1/decide HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc".utf8))
         let started = Date()
         XCTAssertEqual(ServeTests.parse(slow.read(timeout: 5)).status, 408)
         XCTAssertLessThan(Date().timeIntervalSince(started), 4)
@@ -257,7 +267,10 @@ final class ServeTests: XCTestCase {
         // Chunked bodies, Expect: 100-continue and pipelined requests on one connection.
         let chunked = Array("POST /v1/decide HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
             + Array("\(String(body.utf8.count - 10, radix: 16))\r\n\(body.dropLast(10))\r\na;ext=1\r\n\(body.suffix(10))\r\n0\r\nTrailer: x\r\n\r\n".utf8)
-        let pipelined = try server.exchange(chunked + chunked + Array("GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n".utf8),
+        // Leading zeros in a chunk size are allowed.
+        let zeros = Array("POST /v1/decide HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+            + Array("000000000\(String(body.utf8.count, radix: 16))\r\n\(body)\r\n0000000000\r\n\r\n".utf8)
+        let pipelined = try server.exchange(chunked + zeros + Array("GET /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".utf8),
                                             until: "{\"status\":\"ok\"}")
         XCTAssertEqual(pipelined.components(separatedBy: #"{"decision":"allow""#).count - 1, 2, pipelined)
         XCTAssertTrue(pipelined.hasSuffix("{\"status\":\"ok\"}\n"), pipelined)
@@ -271,19 +284,34 @@ final class ServeTests: XCTestCase {
         // After all of that, it still decides; and the metrics counted the refusals.
         XCTAssertEqual(try server.request("POST", "/v1/decide", body: Array(body.utf8)).status, 200)
         let metrics = try server.request("GET", "/metrics").body
+        // Every case, and the timeout.
         XCTAssertTrue(metrics.contains("policylang_http_bad_requests_total \(cases.count + 1)\n"), metrics)
         XCTAssertTrue(server.log.contains(#""event":"bad_request""#))
     }
 
-    func testConnectionsBeyondTheWorkersAreRefusedAt503() throws {
-        let server = try Server(["--policy", "examples/enterprise.pol", "--workers", "1"], in: self)
-        let holder = try Connection(port: server.port)
-        try holder.send(Array("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
-        XCTAssertTrue(holder.read(until: "ok\"}", timeout: 2).contains("200 OK"), "kept alive, holding the one worker")
+    func testAnIdleConnectionMakesRoomAndABusyPoolRefusesAt503() throws {
+        let server = try Server(["--policy", "examples/enterprise.pol", "--workers", "1", "--request-timeout", "2"], in: self)
+        // An idle keep-alive connection holds the one worker only until another connection needs it.
+        let idle = try Connection(port: server.port)
+        try idle.send(Array("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+        XCTAssertTrue(idle.read(until: "ok\"}", timeout: 2).contains("200 OK"), "kept alive")
+        XCTAssertEqual(try server.request("GET", "/v1/health").status, 200, "the idle connection made room")
+        idle.close()
+        // A connection in the middle of a request is not evicted: the next one is refused at 503.
+        let busy = try Connection(port: server.port)
+        try busy.send(Array("GET /v1/health HTTP/1.1\r\nHost: t\r\n".utf8))
+        usleep(200_000)
         XCTAssertEqual(try server.request("GET", "/v1/health").status, 503)
-        holder.close()
-        usleep(300_000)
-        XCTAssertEqual(try server.request("GET", "/v1/health").status, 200, "the worker is free again")
+        try busy.send(Array("\r\n".utf8))
+        XCTAssertTrue(busy.read(until: "ok\"}", timeout: 2).contains("200 OK"))
+        busy.close()
+        // A client that never reads its answers cannot hold the worker past the request timeout.
+        let deaf = try Connection(port: server.port)
+        var small: Int32 = 4_096
+        setsockopt(deaf.descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        try deaf.send(Array(String(repeating: "GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n", count: 2_000).utf8))
+        try waitFor("the worker to give up on the deaf client") { (try? server.request("GET", "/v1/health").status) == 200 }
+        deaf.close()
     }
 
     func testAnEditedPolicyIsReloadedABrokenOneKeepsTheOldServingAndSIGTERMStops() throws {

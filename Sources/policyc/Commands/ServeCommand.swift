@@ -107,20 +107,25 @@ enum ServeCommand: Command {
                                         ("digest", identity.digest), ("workers", String(limits.workers))])
 
         let reloads = DispatchQueue(label: "policy-serve-reload")
-        var watched = fingerprint(of: first)
+        var watched = fingerprint(watchedFiles(of: first))
         func reload(_ cause: String) {
+            // The files as they are before loading: a change made while loading is seen next time.
+            let serving = watchedFiles(of: service.current)
+            let before = fingerprint(serving)
             do {
                 let next = try load(path, key: key, store: store)
                 service.replace(with: next)
                 service.metrics.reloaded(ok: true)
-                watched = fingerprint(of: next)
+                // The same files: as they were before loading. New imports: as they are now.
+                let files = watchedFiles(of: next)
+                watched = files == serving ? before : fingerprint(files)
                 let identity = next.plan.compiled.policy
                 log.write("info", "policy_reloaded", [("cause", cause), ("policy", identity.name), ("version", String(identity.version)),
                                                       ("digest", identity.digest)])
             } catch {
                 service.metrics.reloaded(ok: false)
                 // Looked at again only when the files change again, so a broken file is reported once.
-                watched = fingerprint(of: service.current)
+                watched = before
                 log.write("error", "policy_reload_failed", [("cause", cause), ("error", error.message), ("serving", service.current.plan.compiled.policy.digest)])
             }
         }
@@ -133,7 +138,7 @@ enum ServeCommand: Command {
         let timer = DispatchSource.makeTimerSource(queue: reloads)
         timer.schedule(deadline: .now() + watchSeconds, repeating: watchSeconds)
         timer.setEventHandler {
-            if fingerprint(of: service.current) != watched { reload("file changed") }
+            if fingerprint(watchedFiles(of: service.current)) != watched { reload("file changed") }
         }
         timer.resume()
         let stop = DispatchSemaphore(value: 0)
@@ -179,12 +184,16 @@ enum ServeCommand: Command {
         return DecisionService.LoadedPolicy(plan: plan, meter: meter, loadedAt: Int(Date().timeIntervalSince1970), source: path)
     }
 
-    /// What identifies the policy's files as they are now: each file's path, size, modification
-    /// time and inode — the file given, and for a `.pol` root every file it imports.
-    static func fingerprint(of policy: DecisionService.LoadedPolicy) -> [String] {
+    /// The files a reload watches: the file given, and for a `.pol` root every file it imports.
+    static func watchedFiles(of policy: DecisionService.LoadedPolicy) -> [String] {
         var files = [policy.source]
         if !policy.source.hasSuffix(".json") { files += policy.plan.compiled.sources.filter { $0 != policy.source } }
-        return files.map { file in
+        return files
+    }
+
+    /// What identifies files as they are now: each one's path, size, modification time and inode.
+    static func fingerprint(_ files: [String]) -> [String] {
+        files.map { file in
             var status = stat()
             guard stat(file, &status) == 0 else { return file + ":missing" }
             return "\(file):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec):\(status.st_ino)"
