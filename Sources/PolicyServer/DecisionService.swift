@@ -141,14 +141,7 @@ public final class DecisionService: @unchecked Sendable {
         }
         let (decided, explanations) = policy.plan.explain(request)
         let decision = recorded(decided, for: request, policy)
-        var out = decision.jsonBytes()
-        out.removeLast()  // the closing brace; the explanation joins the object
-        out.append(contentsOf: #","explain":["#.utf8)
-        for (index, explanation) in explanations.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            explanation.writeJSON(into: &out)
-        }
-        out.append(contentsOf: "]}\n".utf8)
+        let out = decision.jsonBytes(explaining: explanations) + [0x0A]
         metrics.decided(decision, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return .json(200, out)
     }

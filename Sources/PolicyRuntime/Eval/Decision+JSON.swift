@@ -226,3 +226,19 @@ package enum JSONWriter {
         }
     }
 }
+
+extension Decision {
+    /// The decision's JSON with `explain`: the checks, rules, alerts and playbooks evaluated
+    /// (`policyc eval --explain`, `POST /v1/decide?explain=true`), as one object.
+    public func jsonBytes(explaining explanations: [Plan.Explanation]) -> [UInt8] {
+        var out = jsonBytes()
+        out.removeLast()  // the closing brace; the explanation joins the object
+        out.append(contentsOf: #","explain":["#.utf8)
+        for (index, explanation) in explanations.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            explanation.writeJSON(into: &out)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+}

@@ -174,15 +174,7 @@ enum EvalCommand: Command {
             guard explain else { return emit(plan.evaluate(request), for: request, into: output) }
             let (decided, explanations) = plan.explain(request)
             let (decision, failure) = record(decided, for: request)
-            var out = decision.jsonBytes()
-            out.removeLast()  // the closing brace; the explanation joins the object
-            out.append(contentsOf: #","explain":["#.utf8)
-            for (index, explanation) in explanations.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                explanation.writeJSON(into: &out)
-            }
-            out.append(contentsOf: "]}".utf8)
-            output.append(out)
+            output.append(decision.jsonBytes(explaining: explanations))
             return failure
         }
 
