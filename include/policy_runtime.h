@@ -34,7 +34,8 @@ policy_plan *policy_plan_create(const char *document, size_t length, char **erro
  * Decides the request in `request` (`length` bytes of JSON). Returns the decision as
  * NUL-terminated UTF-8 JSON (one line, no line feed), which the caller frees with
  * policy_string_free; *decision_length, when not NULL, is set to its length without the NUL.
- * Returns NULL only when `plan` is NULL or memory is exhausted.
+ * Returns NULL (and a length of 0) only when `plan` is NULL. Memory exhausted inside the runtime
+ * ends the process, as it does any Swift program; it is not reported.
  */
 char *policy_plan_decide(const policy_plan *plan, const char *request, size_t length, size_t *decision_length);
 
@@ -42,7 +43,8 @@ char *policy_plan_decide(const policy_plan *plan, const char *request, size_t le
  * Decides into a buffer the caller owns: writes the decision and a NUL into `buffer` when it
  * has room (`capacity` bytes, the NUL included). Returns the decision's length without the NUL
  * either way: a result >= capacity means nothing was written and the call should be repeated
- * with a buffer of at least result + 1 bytes. No allocation is handed to the caller.
+ * with a buffer of at least result + 1 bytes. No allocation is handed to the caller. A NULL plan
+ * decides nothing: the empty string (0, and a NUL written when capacity > 0).
  */
 size_t policy_plan_decide_into(const policy_plan *plan, const char *request, size_t length, char *buffer, size_t capacity);
 

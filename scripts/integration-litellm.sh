@@ -43,17 +43,19 @@ wait_for() {  # URL, what, log
   return 1
 }
 
-run_proxy() {  # label, then environment assignments for the guardrail
+run_proxy() {  # label, then environment assignments for the guardrail (and EXPECT for the test)
   local label=$1; shift
   local port; port=$(free_port)
-  (cd integrations/litellm && env "$@" LITELLM_MASTER_KEY="sk-$(python3 -c 'import secrets; print(secrets.token_hex(24))')" PYTHONPATH="$root/integrations/litellm" \
+  # exec: the pid is LiteLLM's own, so that killing it stops the proxy.
+  (cd integrations/litellm && exec env "$@" LITELLM_MASTER_KEY="sk-$(python3 -c 'import secrets; print(secrets.token_hex(24))')" PYTHONPATH="$root/integrations/litellm" \
      "$venv/bin/litellm" --config config.yaml --host 127.0.0.1 --port "$port" >"$work/litellm-$label.log" 2>&1) &
   local pid=$!
   pids+=("$pid")
   wait_for "http://127.0.0.1:$port/health/liveliness" "the LiteLLM proxy ($label)" "$work/litellm-$label.log"
   echo "== $label: LiteLLM on 127.0.0.1:$port"
-  "$venv/bin/python" integrations/litellm/test_integration.py "http://127.0.0.1:$port"
+  env "$@" "$venv/bin/python" integrations/litellm/test_integration.py "http://127.0.0.1:$port"
   kill "$pid"
+  wait "$pid" 2>/dev/null || true
 }
 
 serve_port=$(free_port)
@@ -63,4 +65,6 @@ wait_for "http://127.0.0.1:$serve_port/v1/health" "policyc serve" "$work/serve.l
 
 run_proxy serve POLICYLANG_URL="http://127.0.0.1:$serve_port"
 run_proxy library POLICYLANG_DOCUMENT="$work/enterprise.json" POLICYLANG_LIBRARY="$root/.build/release/libpolicy_runtime.so"
-echo "the LiteLLM integration passed, through policyc serve and in-process"
+# Failing closed: PolicyLang unreachable (a port nothing listens on).
+run_proxy unavailable POLICYLANG_URL="http://127.0.0.1:$(free_port)" POLICYLANG_TIMEOUT=2 EXPECT=unavailable
+echo "the LiteLLM integration passed, through policyc serve and in-process, and fails closed"

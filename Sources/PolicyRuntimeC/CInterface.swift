@@ -21,8 +21,10 @@ private func mallocString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
     return memory
 }
 
-/// The bytes at `pointer` (none when it is NULL).
-private func bytes(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> UnsafeBufferPointer<UInt8> {
+/// The bytes at `pointer` (none when it is NULL). A `size_t` above `Int.max` arrives negative
+/// and is no buffer any process has: nil, decided as a request over the size limit.
+private func bytes(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> UnsafeBufferPointer<UInt8>? {
+    guard length >= 0 else { return nil }
     guard let pointer, length > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
     return UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length)
 }
@@ -30,7 +32,9 @@ private func bytes(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> UnsafeBuf
 /// The decision for a request's bytes, as JSON.
 private func decide(_ handle: OpaquePointer, _ request: UnsafePointer<CChar>?, _ length: Int) -> [UInt8] {
     let plan = Unmanaged<PlanHandle>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue().plan
-    let input = bytes(request, length)
+    guard let input = bytes(request, length) else {
+        return plan.invalidRequest("the request's length is over the limit of \(RequestReader.maxBytes) bytes").jsonBytes()
+    }
     let decision: Decision
     do throws(RequestError) {
         decision = plan.evaluate(try RequestReader.read(input))
@@ -43,7 +47,11 @@ private func decide(_ handle: OpaquePointer, _ request: UnsafePointer<CChar>?, _
 @_cdecl("policy_plan_create")
 public func policy_plan_create(_ document: UnsafePointer<CChar>?, _ length: Int,
                                _ error: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
-    let json = Data(buffer: bytes(document, length))
+    guard let document = bytes(document, length) else {
+        error?.pointee = mallocString(Array("the document's length is not a size".utf8))
+        return nil
+    }
+    let json = Data(buffer: document)
     do {
         let handle = PlanHandle(try Plan(json: json))
         return OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
@@ -56,7 +64,10 @@ public func policy_plan_create(_ document: UnsafePointer<CChar>?, _ length: Int,
 @_cdecl("policy_plan_decide")
 public func policy_plan_decide(_ plan: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ length: Int,
                                _ decisionLength: UnsafeMutablePointer<Int>?) -> UnsafeMutablePointer<CChar>? {
-    guard let plan else { return nil }
+    guard let plan else {
+        decisionLength?.pointee = 0
+        return nil
+    }
     let decision = decide(plan, request, length)
     decisionLength?.pointee = decision.count
     return mallocString(decision)
@@ -65,9 +76,10 @@ public func policy_plan_decide(_ plan: OpaquePointer?, _ request: UnsafePointer<
 @_cdecl("policy_plan_decide_into")
 public func policy_plan_decide_into(_ plan: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ length: Int,
                                     _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int {
-    guard let plan else { return 0 }
-    let decision = decide(plan, request, length)
-    if let buffer, capacity > decision.count {
+    // A NULL plan decides nothing: the empty string, so that the result (0) and the buffer agree.
+    let decision = plan.map { decide($0, request, length) } ?? []
+    // A `size_t` capacity above `Int.max` arrives negative: the buffer is larger than any decision.
+    if let buffer, capacity < 0 || capacity > decision.count {
         decision.withUnsafeBytes { source in
             if let base = source.baseAddress { memcpy(buffer, base, decision.count) }
         }

@@ -106,7 +106,20 @@ int main(int argc, char **argv) {
     odd = policy_plan_decide(plan, NULL, 0, NULL);
     if (!odd || !strstr(odd, "\"invalid_request\"")) return fail("no request was not denied");
     policy_string_free(odd);
-    if (policy_plan_decide(NULL, "{}", 2, NULL) != NULL) return fail("a NULL plan decided");
+    size_t null_length = 12345;
+    if (policy_plan_decide(NULL, "{}", 2, &null_length) != NULL || null_length != 0) return fail("a NULL plan decided");
+    char unset[8] = "XXXXXXX";
+    if (policy_plan_decide_into(NULL, "{}", 2, unset, sizeof unset) != 0 || unset[0] != 0)
+        return fail("a NULL plan's empty decision was not written as the empty string");
+    /* A length no buffer has (a size_t above the signed range) is a request over the limit, not a read. */
+    odd = policy_plan_decide(plan, "{}", (size_t)-1, NULL);
+    if (!odd || !strstr(odd, "over the limit")) return fail("an impossible length was not refused");
+    policy_string_free(odd);
+    /* A capacity above the signed range is a buffer larger than any decision. */
+    char *large = malloc(4096);
+    if (policy_plan_decide_into(plan, lines[0], lengths[0], large, (size_t)-1) != strlen(expected[0]) || strcmp(large, expected[0]) != 0)
+        return fail("a huge capacity was not written");
+    free(large);
 
     pthread_t threads[THREADS];
     for (int i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, decide_many, NULL);

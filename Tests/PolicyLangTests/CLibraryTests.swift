@@ -61,6 +61,6 @@ final class CLibraryTests: XCTestCase {
         process.waitUntilExit()
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         XCTAssertEqual(process.terminationStatus, 0, output)
-        XCTAssertTrue(output.contains("Ran 5 tests") && output.hasSuffix("OK\n"), output)
+        XCTAssertTrue(output.contains("Ran 7 tests") && output.hasSuffix("OK\n"), output)
     }
 }

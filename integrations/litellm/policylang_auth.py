@@ -10,6 +10,11 @@ KEYS = {
                           metadata={"policy_role": "contractor", "policy_feature": "ask_mode"}),
     "sk-senior": dict(user_id="u-7", team_id="platform",
                       metadata={"policy_role": "senior_developer", "policy_feature": "agent_mode"}),
+    # A key whose team sets the role: the team's metadata wins over what a key's owner could set.
+    "sk-promoted": dict(user_id="u-18", team_id="vendor-x", team_metadata={"policy_role": "contractor", "policy_feature": "ask_mode"},
+                        metadata={"policy_role": "senior_developer"}),
+    # A key with no role at all: PolicyLang denies it (unknown_role).
+    "sk-norole": dict(user_id="u-99", team_id="nobody"),
 }
 
 
