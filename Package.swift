@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "PolicyRuntimeC", dependencies: ["PolicyRuntime"]),
         // The decision service: an HTTP/1.1 server on POSIX sockets and its endpoints (`policyc serve`).
         .target(name: "PolicyServer", dependencies: ["PolicyRuntime"]),
+        // The language server of `policyc lsp` (issue 14): documents, the protocol's framing.
+        .target(name: "PolicyLanguageServer", dependencies: ["PolicyLang", "PolicyRuntime"]),
         // Lexer, parser, checker and lowering of `.pol` sources into the compiled model.
         .target(name: "PolicyLang", dependencies: ["PolicyRuntime"]),
         .executableTarget(name: "policyc", dependencies: ["PolicyLang", "PolicyRuntime", "PolicyServer"]),
@@ -28,7 +30,7 @@ let package = Package(
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], exclude: ["testdata"]),
         .testTarget(
             name: "PolicyLangTests",
-            dependencies: ["PolicyLang", "PolicyRuntime", "policyc"],
+            dependencies: ["PolicyLang", "PolicyRuntime", "PolicyLanguageServer", "policyc"],
             exclude: ["testdata"]
         ),
     ],
