@@ -1,4 +1,6 @@
 import PolicyLanguageServer
+import PolicyRuntime
+import Foundation
 import XCTest
 
 /// The language server's foundations (issue 14): positions in UTF-16 columns against byte
@@ -90,5 +92,68 @@ final class LSPFoundationTests: XCTestCase {
         var endless = LSPMessageReader()
         endless.append(Array(repeating: UInt8(ascii: "a"), count: LSPMessageReader.maximumHeaderBytes + 2))
         XCTAssertThrowsError(try endless.next())
+    }
+}
+
+/// The workspace: open buffers before the disk, the checker's diagnostics in the protocol's form.
+final class LSPWorkspaceTests: XCTestCase {
+    func testDiagnosticsComeFromTheBuffersWithUTF16RangesAndHelp() throws {
+        let directory = try makeTemporaryDirectory().path
+        let root = directory + "/root.pol"
+        let shared = directory + "/shared.pol"
+        try Data("policy \"p\" version 1\nimport \"shared.pol\"\nfeatures ask_mode\n".utf8).write(to: URL(fileURLWithPath: root))
+        try Data("policy \"s\" version 1\nmodel \"claude-3-opus\" { provider anthropic context 10k }\n".utf8).write(to: URL(fileURLWithPath: shared))
+        var workspace = LSPWorkspace()
+        XCTAssertEqual(workspace.diagnostics(root: root).values.flatMap { $0 }.count, 0, "the files on disk are clean")
+
+        // The root open in the editor with an unknown model, after a two-unit emoji on its line.
+        workspace.open(root, text: "policy \"p\" version 1\nimport \"shared.pol\"\nfeatures ask_mode\nrole r { models \"😀\", \"claude-3-opuss\" }\n", version: 1)
+        let report = workspace.diagnostics(root: root)
+        let rootDiagnostics = try XCTUnwrap(report[root])
+        XCTAssertEqual(report[shared]?.count, 0, "every file of the policy is listed, so a fixed one is cleared")
+        let unknown = try XCTUnwrap(rootDiagnostics.first { Self.string($0, "message")?.contains("claude-3-opuss") ?? false }, "\(rootDiagnostics)")
+        XCTAssertEqual(Self.string(unknown, "code"), "P2004")
+        XCTAssertEqual(Self.integer(unknown, "severity"), 1)
+        // `role r { models "😀", "` is 22 UTF-16 units (the emoji counts 2), 24 bytes.
+        XCTAssertEqual(Self.position(unknown, "start"), [3, 22])
+        XCTAssertEqual(Self.position(unknown, "end"), [3, 38])
+        var related = ""
+        unknown.writeCanonical(into: &related)
+        XCTAssertTrue(related.contains(#""message":"help: did you mean `claude-3-opus`?""#), related)
+
+        // An open import takes precedence over its file on disk; closing it brings the disk back.
+        workspace.open(shared, text: "policy \"s\" version 1\nmodel \"claude-3-opuss\" { provider anthropic context 10k }\n", version: 1)
+        XCTAssertFalse(workspace.diagnostics(root: root)[root]?.contains { Self.string($0, "message")?.contains("claude-3-opuss") ?? false } ?? true,
+                       "the edited import now declares the model")
+        workspace.close(shared)
+        workspace.change(root, "", from: .init(line: 3, character: 0), to: .init(line: 4, character: 0), version: 2)
+        XCTAssertEqual(workspace.diagnostics(root: root)[root]?.count, 0)
+        XCTAssertEqual(LSPURI.path(from: LSPURI.uri(for: directory + "/a b.pol")), directory + "/a b.pol")
+        XCTAssertNil(LSPURI.path(from: "untitled:Untitled-1"))
+    }
+
+    static func member(_ tree: JSONTree, _ key: String) -> JSONTree? {
+        guard case .object(let members, _) = tree else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    static func string(_ tree: JSONTree, _ key: String) -> String? {
+        guard case .string(let text, _)? = member(tree, key) else { return nil }
+        return text
+    }
+
+    static func integer(_ tree: JSONTree, _ key: String) -> Int? { member(tree, key)?.integerValue }
+
+    static func position(_ tree: JSONTree, _ end: String) -> [Int] {
+        guard let range = member(tree, "range"), let point = member(range, end) else { return [] }
+        return [integer(point, "line") ?? -1, integer(point, "character") ?? -1]
+    }
+}
+
+private extension JSONTree {
+    func writeCanonical(into text: inout String) {
+        var bytes: [UInt8] = []
+        writeCanonical(into: &bytes)
+        text = String(decoding: bytes, as: UTF8.self)
     }
 }
