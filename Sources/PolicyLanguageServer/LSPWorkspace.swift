@@ -34,9 +34,7 @@ public struct LSPWorkspace: Sendable {
         let disk = DiskSourceReader()
 
         public func read(_ path: String) -> Result<[UInt8], SourceReadError> {
-            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            let key = URL(fileURLWithPath: absolute).standardizedFileURL.path
-            if let bytes = buffers[key] {
+            if let bytes = buffers[LSPWorkspace.absolute(path)] {
                 return bytes.count > Limits.maxFileBytes ? .failure(.tooLarge(bytes.count)) : .success(bytes)
             }
             return disk.read(path)
@@ -71,6 +69,7 @@ public struct LSPWorkspace: Sendable {
         return out
     }
 
+    /// A path as the workspace keys files: absolute (against the working directory), standardized.
     static func absolute(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return URL(fileURLWithPath: absolute).standardizedFileURL.path
