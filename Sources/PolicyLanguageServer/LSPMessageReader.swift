@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the Language Server Protocol's base protocol from a byte stream: each message is a
 /// header (`Content-Length: N`, optionally `Content-Type`, each line ending in CRLF), an empty
 /// line, and N bytes of JSON. Bytes arrive in any pieces; complete messages come out in order.
@@ -53,7 +55,7 @@ public struct LSPMessageReader: Sendable {
         for line in String(decoding: buffer[start..<headerEnd], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false) {
             guard let colon = line.firstIndex(of: ":") else { throw Failure(message: "a header line is not `Name: value`") }
             let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if name == "content-length" {
                 guard length == nil, !value.isEmpty, value.count <= 10, value.allSatisfy(\.isASCII), let number = Int(value), number >= 0,
                       value.allSatisfy({ $0.isNumber }) else {
@@ -80,11 +82,5 @@ public struct LSPMessageReader: Sendable {
     /// A message body framed for writing.
     public static func frame(_ body: [UInt8]) -> [UInt8] {
         Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
-    }
-}
-
-private extension Substring {
-    func trimmingCharacters(in characters: String) -> String {
-        String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
     }
 }

@@ -57,8 +57,11 @@ public struct LSPWorkspace: Sendable {
         }
         var out: [String: [JSONTree]] = [:]
         for file in result.files { out[LSPWorkspace.absolute(file.path), default: []] = [] }
+        // One line table per file, built for its first diagnostic, for the text the compiler read.
+        var documents: [String: LSPTextDocument] = [:]
         for diagnostic in result.diagnostics {
-            let document = LSPTextDocument(text: String(decoding: diagnostic.file.bytes, as: UTF8.self), version: 0)
+            let document = documents[diagnostic.file.path] ?? LSPTextDocument(text: String(decoding: diagnostic.file.bytes, as: UTF8.self), version: 0)
+            documents[diagnostic.file.path] = document
             let range = (document.position(of: Int(diagnostic.span.start)), document.position(of: Int(diagnostic.span.end)))
             let severity = diagnostic.severity == .error ? 1 : diagnostic.severity == .warning ? 2 : 3
             let file = LSPWorkspace.absolute(diagnostic.file.path)

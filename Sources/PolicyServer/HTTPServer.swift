@@ -160,10 +160,8 @@ public final class HTTPServer: @unchecked Sendable {
                 lock.unlock()
                 log("connection_refused", [("reason", "all \(limits.workers) workers busy")])
                 refused(503)
-                let response = HTTPResponse.error(503, "the server is serving as many connections as it has workers (\(limits.workers)); retry")
-                let body: [UInt8]
-                if case .bytes(let bytes) = response.body { body = bytes } else { body = [] }
-                _ = sendAll(client, response.head(contentLength: body.count, keepAlive: false) + body)
+                _ = respond(client, .error(503, "the server is serving as many connections as it has workers (\(limits.workers)); retry"),
+                            keepAlive: false)
                 close(client)
                 continue
             }

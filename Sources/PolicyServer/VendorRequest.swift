@@ -1,3 +1,4 @@
+import Foundation
 import PolicyRuntime
 
 /// A vendor's request body, as a gateway forwards it, made into the request format
@@ -42,8 +43,8 @@ enum VendorRequest {
         } catch {
             return .failure(Refusal(message: "the body is not JSON: \(error.message) (at byte \(error.offset))"))
         }
-        guard case .object(let members, _) = tree else { return .failure(Refusal(message: "the body must be a JSON object")) }
-        func member(_ key: String) -> JSONTree? { members.first { $0.key == key }?.value }
+        guard case .object = tree else { return .failure(Refusal(message: "the body must be a JSON object")) }
+        let member = tree.member
 
         var out: [JSONTree.Member] = []
         var user: [JSONTree.Member] = []
@@ -55,7 +56,7 @@ enum VendorRequest {
             case "user.team": user.append(.init("team", .string(value)))
             case "user.department": user.append(.init("department", .string(value)))
             case "operations":
-                out.append(.init("operations", .array(value.split(separator: ",").map { .string($0.trimmingSpaces) }.filter { !$0.isEmptyString })))
+                out.append(.init("operations", .array(value.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmptyString })))
             case "context_tokens":
                 guard let tokens = Int(value), tokens >= 0 else { return .failure(Refusal(message: "X-Policy-Context-Tokens `\(value)` is not a whole number")) }
                 out.append(.init("context_tokens", .integer(tokens)))
@@ -97,12 +98,6 @@ enum VendorRequest {
         var json: [UInt8] = []
         JSONTree.object(out).writeCanonical(into: &json)
         return .success(json)
-    }
-}
-
-private extension Substring {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
 

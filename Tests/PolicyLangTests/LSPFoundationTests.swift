@@ -24,11 +24,9 @@ final class LSPFoundationTests: XCTestCase {
         XCTAssertEqual(document.offset(of: Position(line: 0, character: 99)), 8)
         XCTAssertEqual(document.offset(of: Position(line: 9, character: 0)), document.bytes.count)
         XCTAssertEqual(document.lineCount, 3)
-        for offset in 0...document.bytes.count where offset == 0 || document.bytes[offset - 1] & 0xC0 != 0x80 || offset == document.bytes.count {
-            let isBoundary = offset == document.bytes.count || document.bytes[offset] & 0xC0 != 0x80
-            if isBoundary {
-                XCTAssertEqual(document.offset(of: document.position(of: offset)), offset, "round trip at \(offset)")
-            }
+        // Every character boundary (not inside a UTF-8 sequence) round-trips.
+        for offset in 0...document.bytes.count where offset == document.bytes.count || document.bytes[offset] & 0xC0 != 0x80 {
+            XCTAssertEqual(document.offset(of: document.position(of: offset)), offset, "round trip at \(offset)")
         }
     }
 
@@ -132,20 +130,15 @@ final class LSPWorkspaceTests: XCTestCase {
         XCTAssertNil(LSPURI.path(from: "untitled:Untitled-1"))
     }
 
-    static func member(_ tree: JSONTree, _ key: String) -> JSONTree? {
-        guard case .object(let members, _) = tree else { return nil }
-        return members.first { $0.key == key }?.value
-    }
-
     static func string(_ tree: JSONTree, _ key: String) -> String? {
-        guard case .string(let text, _)? = member(tree, key) else { return nil }
+        guard case .string(let text, _)? = tree.member(key) else { return nil }
         return text
     }
 
-    static func integer(_ tree: JSONTree, _ key: String) -> Int? { member(tree, key)?.integerValue }
+    static func integer(_ tree: JSONTree, _ key: String) -> Int? { tree.member(key)?.integerValue }
 
     static func position(_ tree: JSONTree, _ end: String) -> [Int] {
-        guard let range = member(tree, "range"), let point = member(range, end) else { return [] }
+        guard let range = tree.member("range"), let point = range.member(end) else { return [] }
         return [integer(point, "line") ?? -1, integer(point, "character") ?? -1]
     }
 }

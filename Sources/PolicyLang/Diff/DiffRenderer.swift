@@ -61,15 +61,7 @@ public enum DiffRenderer {
     }
 
     /// `50000` as `50,000`.
-    static func grouped(_ number: Int) -> String {
-        let digits = Array(String(number))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
-    }
+    static func grouped(_ number: Int) -> String { GroupedNumber.text(number) }
 
     /// The JSON form: the identities, every change with its direction, and the counts.
     public static func json(_ diff: PolicyDiff) -> String {

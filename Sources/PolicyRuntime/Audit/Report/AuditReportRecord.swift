@@ -138,7 +138,7 @@ struct AuditReportRecord: Sendable {
             case "reasons":
                 guard case .array(let items, _)? = try? JSONTree.parse(value) else { throw fail("a list of {code, rule}") }
                 for item in items {
-                    guard case .string(let code, _)? = Self.member(item, "code"), case .string(let rule, _)? = Self.member(item, "rule") else {
+                    guard case .string(let code, _)? = item.member("code"), case .string(let rule, _)? = item.member("rule") else {
                         throw fail("a list of {code, rule}")
                     }
                     reasons.append(Reason(code: code, rule: rule))
@@ -146,12 +146,12 @@ struct AuditReportRecord: Sendable {
             case "detections":
                 guard case .array(let items, _)? = try? JSONTree.parse(value) else { throw fail("a list of detections") }
                 for item in items {
-                    guard case .string(let type, _)? = Self.member(item, "type") else { throw fail("a list of detections with a `type`") }
+                    guard case .string(let type, _)? = item.member("type") else { throw fail("a list of detections with a `type`") }
                     detections.append(type)
                 }
             case "policy":
-                guard let tree = try? JSONTree.parse(value), case .string(let name, _)? = Self.member(tree, "name"),
-                      let version = Self.member(tree, "version")?.integerValue, case .string(let digest, _)? = Self.member(tree, "digest") else {
+                guard let tree = try? JSONTree.parse(value), case .string(let name, _)? = tree.member("name"),
+                      let version = tree.member("version")?.integerValue, case .string(let digest, _)? = tree.member("digest") else {
                     throw fail("{name, version, digest}")
                 }
                 policy = PolicyIdentity(name: name, version: version, digest: digest)
@@ -160,12 +160,6 @@ struct AuditReportRecord: Sendable {
         }
         guard !kind.isEmpty else { throw AuditError(.badInput, "\(location()): seq \(seq): not an audit record: `kind` is missing") }
         guard time != Int.min else { throw AuditError(.badInput, "\(location()): seq \(seq): not an audit record: `time` is missing") }
-    }
-
-    /// The value of `key` in an object.
-    private static func member(_ tree: JSONTree, _ key: String) -> JSONTree? {
-        guard case .object(let members, _) = tree else { return nil }
-        return members.first { $0.key == key }?.value
     }
 
     /// A string value; without escapes (as almost every value the trail writes) it is taken from

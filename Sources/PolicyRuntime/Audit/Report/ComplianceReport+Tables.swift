@@ -34,15 +34,7 @@ extension ComplianceReport {
     }
 
     /// A whole number with thousands separators: 1234567 → `1,234,567`.
-    static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value.magnitude))
-        var text = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
-            text.append(digit)
-        }
-        return (value < 0 ? "-" : "") + text
-    }
+    static func grouped(_ value: Int) -> String { GroupedNumber.text(value) }
 
     /// Which of a table's columns hold numbers (shown right-aligned).
     static func numericColumns(_ table: Table) -> [Bool] {

@@ -84,6 +84,12 @@ public enum JSONTree: Sendable {
 }
 
 extension JSONTree {
+    /// The value of `key` when this is an object that has it (the first, should it repeat).
+    package func member(_ key: String) -> JSONTree? {
+        guard case .object(let members, _) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
     /// Whether the value is `null`.
     public var isNull: Bool {
         if case .null = self { return true }
