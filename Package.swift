@@ -21,12 +21,12 @@ let package = Package(
         .target(name: "PolicyRuntimeC", dependencies: ["PolicyRuntime"]),
         // The decision service: an HTTP/1.1 server on POSIX sockets and its endpoints (`policyc serve`).
         .target(name: "PolicyServer", dependencies: ["PolicyRuntime"]),
-        // The language server of `policyc lsp` (issue 14): documents, the protocol's framing.
+        // The language server of `policyc lsp`: documents, the protocol, navigation, completion, editor grammar.
         .target(name: "PolicyLanguageServer", dependencies: ["PolicyLang", "PolicyRuntime"]),
         // Lexer, parser, checker and lowering of `.pol` sources into the compiled model.
         .target(name: "PolicyLang", dependencies: ["PolicyRuntime"]),
-        .executableTarget(name: "policyc", dependencies: ["PolicyLang", "PolicyRuntime", "PolicyServer"]),
-        .executableTarget(name: "policyc-bench", dependencies: ["PolicyLang", "PolicyRuntime"]),
+        .executableTarget(name: "policyc", dependencies: ["PolicyLang", "PolicyRuntime", "PolicyServer", "PolicyLanguageServer"]),
+        .executableTarget(name: "policyc-bench", dependencies: ["PolicyLang", "PolicyRuntime", "PolicyLanguageServer"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], exclude: ["testdata"]),
         .testTarget(
             name: "PolicyLangTests",

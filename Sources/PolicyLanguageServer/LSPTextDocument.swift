@@ -33,6 +33,13 @@ public struct LSPTextDocument: Sendable, Equatable {
         lineStarts = LSPTextDocument.lineStarts(bytes)
     }
 
+    /// A line table for bytes the compiler read (version 0).
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        version = 0
+        lineStarts = LSPTextDocument.lineStarts(bytes)
+    }
+
     /// The text as a string.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

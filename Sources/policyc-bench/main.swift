@@ -22,6 +22,10 @@ case "audit":
     runAuditBench(Array(arguments.dropFirst()))
 case "audit-report":
     runAuditReportBench(Array(arguments.dropFirst()))
+case "lsp":
+    runLanguageServerBench(Array(arguments.dropFirst()))
+case "generate-editor-files":
+    runGenerateEditorFiles(Array(arguments.dropFirst()))
 case nil, "-h", "--help":
     print("""
         usage: policyc-bench compiler [--roles N] [--iterations K] [--write FILE]
@@ -32,6 +36,8 @@ case nil, "-h", "--help":
                policyc-bench redis-usage [--url redis://HOST:PORT] [--requests N] [--batch K]
                policyc-bench audit [--dir DIR] [--records N]
                policyc-bench audit-report [--dir DIR] [--records N]
+               policyc-bench lsp [--roles N] [--edits K]
+               policyc-bench generate-editor-files [--root DIR]
 
         compiler: lex, parse, check and compile a generated policy of N roles (default 10,000)
         runtime:  the W1/W2 workloads of ../shared/bench (DIR is gen_data.py's output)
@@ -46,6 +52,10 @@ case nil, "-h", "--help":
                   and verifying the trail in MB/s
         audit-report: the compliance report over N records (default 1,000,000; the trail is written
                   once into DIR, default .build/bench-audit-report), read alone and verified as read
+        lsp:      the language server: didChange → publishDiagnostics after a one-character edit of
+                  examples/enterprise.pol (and its imports) and of a generated N-role policy (10,000)
+        generate-editor-files: writes editors/vscode's TextMate grammar and hover's keyword lines
+                  from the lexer's keyword table and grammar.md (run from the package root)
         """)
 default:
     runCompilerBench(arguments)

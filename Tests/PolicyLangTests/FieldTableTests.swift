@@ -35,7 +35,7 @@ final class FieldTableTests: XCTestCase {
             XCTAssertNotNil(Keyword(rawValue: input.testProperty), "\(input): no keyword `\(input.testProperty)`")
         }
         // Each request field, `used` (prior use of budgets and rate limits), and the expectations.
-        XCTAssertEqual(Parser.testProperties.count, RequestInput.allCases.count + 1 + Parser.testExpectations.count)
+        XCTAssertEqual(GrammarTables.testProperties.count, RequestInput.allCases.count + 1 + GrammarTables.testExpectations.count)
         XCTAssertEqual(Set(RequestInput.allCases.map(\.testProperty)).count, RequestInput.allCases.count)
     }
 

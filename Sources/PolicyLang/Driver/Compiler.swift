@@ -15,6 +15,9 @@ public enum Compiler {
         public var syntax: [PolicyFileSyntax]
         /// The `test` blocks of the root file, resolved (empty when there are errors).
         public var tests: [PolicyTest] = []
+        /// What the checker resolved, as far as the policy checked (roles flattened, models, the
+        /// symbol index): for editors, which need it when there are errors too.
+        public var resolved = ResolvedPolicy()
 
         /// Number of errors.
         public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
@@ -82,6 +85,7 @@ public enum Compiler {
         let unparsed = Set(bag.items.filter { $0.code.rawValue.hasPrefix("P1") && $0.severity == .error }.map(\.file.path))
         let kept = bag.sorted(fileOrder: files.map(\.path)).filter { $0.severity != .warning || !unparsed.contains($0.file.path) }
         var result = Result(files: files, diagnostics: kept, policy: policy, syntax: syntax)
+        result.resolved = resolved
         if !bag.hasErrors { result.tests = resolved.tests.filter { $0.file == rootPath } }
         return result
     }

@@ -3,18 +3,7 @@ import PolicyRuntime
 /// Declarations and their property blocks.
 extension Parser {
     /// Keywords that start a top-level declaration; recovery resumes at one of them at line start.
-    static let declarationKeywords: Set<Keyword> = [
-        .policy, .import, .model, .features, .operations, .incidents, .actions, .patterns, .internalDomains,
-        .role, .rule, .alert, .playbook, .channel, .budget, .rateLimit, .usage, .audit, .retention, .control, .placeholders, .test, .detector,
-    ]
-
-    /// The properties of a test block: the request format's fields (``RequestInput``), then
-    /// the expectations.
-    static let testProperties: [Keyword] = RequestInput.allCases.compactMap { Keyword(rawValue: $0.testProperty) } + [.used]
-        + testExpectations
-
-    /// The expectations a test block may state.
-    static let testExpectations: [Keyword] = [.expect, .reasons, .alerts, .detections, .approvals, .playbooks, .audit]
+    static let declarationKeywords = Set(GrammarTables.declarationKeywords)
 
     mutating func parseFile() -> PolicyFileSyntax {
         var header: HeaderSyntax?
@@ -227,7 +216,7 @@ extension Parser {
         let what = BlockName("model", id.value)
         guard beginBlock(what) else { return model }
         var seen: [Keyword] = []
-        while let property = nextProperty([.provider, .context, .price, .aliases, .outputEstimate], in: what, seen: &seen,
+        while let property = nextProperty(GrammarTables.properties(.model), in: what, seen: &seen,
                                           repeatable: [.price]) {
             switch property {
             case .outputEstimate: model.outputEstimate = expectQuantity("a token count such as `4k`")
@@ -288,7 +277,7 @@ extension Parser {
         let what = BlockName("role", name.text)
         guard beginBlock(what) else { return role }
         var seen: [Keyword] = []
-        let allowed: [Keyword] = [.models, .features, .maxContext, .audit, .requiresApproval, .block]
+        let allowed = GrammarTables.properties(.role)
         while let property = nextProperty(allowed, in: what, seen: &seen, repeatable: [.block]) {
             switch property {
             case .models:
@@ -336,7 +325,7 @@ extension Parser {
         let what = BlockName("rule", name.text)
         guard beginBlock(what) else { return rule }
         var seen: [Keyword] = []
-        let allowed: [Keyword] = [.when, .deny, .requireApproval, .redact, .alert, .incident, .reason, .controls, .message]
+        let allowed = GrammarTables.properties(.rule)
         while let property = nextProperty(allowed, in: what, seen: &seen, repeatable: [.alert, .incident]) {
             switch property {
             case .when:
@@ -386,7 +375,7 @@ extension Parser {
         var body = ResponseSyntax()
         guard beginBlock(what) else { return body }
         var seen: [Keyword] = []
-        while let property = nextProperty([.when, .severity, .then, .controls], in: what, seen: &seen) {
+        while let property = nextProperty(GrammarTables.responseProperties, in: what, seen: &seen) {
             switch property {
             case .when:
                 let condition = parseExpression()
@@ -453,7 +442,7 @@ extension Parser {
         let what = BlockName("budget", name.text)
         guard beginBlock(what) else { return budget }
         var seen: [Keyword] = []
-        while let property = nextProperty([.scope, .period, .limit, .warnAt, .alert], in: what, seen: &seen) {
+        while let property = nextProperty(GrammarTables.properties(.budget), in: what, seen: &seen) {
             switch property {
             case .scope:
                 let (scope, member) = parseScope()
@@ -501,7 +490,7 @@ extension Parser {
         let what = BlockName("rate_limit", name.text)
         guard beginBlock(what) else { return limit }
         var seen: [Keyword] = []
-        while let property = nextProperty([.scope, .limit, .alert], in: what, seen: &seen) {
+        while let property = nextProperty(GrammarTables.properties(.rateLimit), in: what, seen: &seen) {
             switch property {
             case .scope:
                 let (scope, member) = parseScope()
@@ -539,7 +528,7 @@ extension Parser {
         let what = BlockName("the usage block")
         guard beginBlock(what) else { return usage }
         var seen: [Keyword] = []
-        while let property = nextProperty([.outputEstimate, .reservationTimeout, .failOpen], in: what, seen: &seen) {
+        while let property = nextProperty(GrammarTables.properties(.usage), in: what, seen: &seen) {
             switch property {
             case .outputEstimate:
                 let estimate = expectQuantity("a token count such as `4k`")
@@ -561,7 +550,7 @@ extension Parser {
         var audit = AuditSyntax(span: start)
         guard beginBlock(BlockName("the audit block")) else { return audit }
         var seen: [Keyword] = []
-        let allowed: [Keyword] = [.defaultLevel, .logPrompts, .logResponses, .redact, .encrypt, .highRiskThreshold, .highRiskAlert, .failOpen]
+        let allowed = GrammarTables.properties(.audit)
         while let property = nextProperty(allowed, in: BlockName("the audit block"), seen: &seen) {
             switch property {
             case .defaultLevel:
@@ -653,7 +642,7 @@ extension Parser {
         let what = BlockName("test", name.text)
         guard beginBlock(what) else { return test }
         var seen: [Keyword] = []
-        while let property = nextProperty(Parser.testProperties, in: what, seen: &seen) {
+        while let property = nextProperty(GrammarTables.testProperties, in: what, seen: &seen) {
             let keySpan = tokens[position - 1].span
             var values: [TestValueSyntax] = []
             if property == .used {
@@ -696,7 +685,7 @@ extension Parser {
         let what = BlockName("detector", name.text)
         guard beginBlock(what) else { return detector }
         var seen: [Keyword] = []
-        while let property = nextProperty([.category, .pattern, .validate, .examples, .rejects], in: what, seen: &seen) {
+        while let property = nextProperty(GrammarTables.properties(.detector), in: what, seen: &seen) {
             switch property {
             case .category: detector.category = expectName("a category: pii, secret, network or injection")
             case .validate: detector.validate = expectName("a check: luhn or mod97")

@@ -56,6 +56,40 @@ extension Checker {
         }
     }
 
+    /// Records in the symbol index where each declared name is declared (the first declaration
+    /// of a name; a repeat is an error, not a second definition). An incident type may be declared
+    /// twice over: in `incidents` and by its playbook.
+    mutating func indexDeclarations() {
+        for declared in symbols.models.all {
+            let id = declared.syntax.id.value
+            resolved.symbols.add(.model, id, declared.syntax.id, declared.file, declaration: true)
+            for alias in declared.syntax.aliases where symbols.modelNames[alias.value] == id {
+                resolved.symbols.add(.model, id, alias, declared.file, declaration: true)
+            }
+        }
+        func index<Syntax: NamedSyntax>(_ table: DeclarationTable<Syntax>, _ kind: SymbolIndex.Kind) {
+            for declared in table.all {
+                resolved.symbols.add(kind, declared.syntax.declaredName.text, declared.syntax.declaredName, declared.file, declaration: true)
+            }
+        }
+        index(symbols.roles, .role)
+        index(symbols.features, .feature)
+        index(symbols.operations, .operation)
+        index(symbols.incidents, .incident)
+        index(symbols.playbooks, .incident)
+        index(symbols.customActions, .action)
+        index(symbols.patternLists, .patternList)
+        index(symbols.detectors, .detector)
+        index(symbols.channels, .channel)
+        index(symbols.alerts, .alert)
+        index(symbols.budgets, .budget)
+        index(symbols.rateLimits, .rateLimit)
+        index(symbols.rules, .rule)
+        for declared in symbols.controls.all {
+            resolved.symbols.add(.control, declared.syntax.id.value, declared.syntax.id, declared.file, declaration: true)
+        }
+    }
+
     /// Reports a second declaration of a name, pointing back at the first.
     private mutating func reportDuplicate<Syntax: NamedSyntax>(_ earlier: Declared<Syntax>?, _ syntax: Syntax, _ what: String,
                                                                _ file: SourceFile) {

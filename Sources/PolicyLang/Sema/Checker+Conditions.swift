@@ -180,7 +180,10 @@ extension Checker {
             return resolveModel(literal, file).map { .string($0) }
         case (.role, .word), (.role, .string):
             let name = nameOf(value)!
-            if symbols.roles[name.text] != nil { return .string(name.text) }
+            if symbols.roles[name.text] != nil {
+                if case .string(let literal) = value { resolved.symbols.add(.role, name.text, literal, file) } else { _ = referenced(.role, name, file) }
+                return .string(name.text)
+            }
             error(.unknownRole, "unknown role `\(name.text)`", file, name.span,
                   help: Suggestion.help(for: name.text, in: symbols.roles.names))
             return nil

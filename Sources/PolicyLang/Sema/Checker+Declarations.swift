@@ -136,6 +136,7 @@ extension Checker {
         var result: [String] = []
         for tag in tags ?? [] {
             if symbols.controls[tag.value] != nil {
+                resolved.symbols.add(.control, tag.value, tag, file)
                 result.append(tag.value)
             } else {
                 error(.unknownControl, "unknown control `\(tag.value)`", file, tag.span,
@@ -158,8 +159,10 @@ extension Checker {
             if ref.parts.count == 1, DetectorCatalog.categories.contains(text) {
                 detectors += DetectorCatalog.detectors(inCategory: text) + custom.filter { $0.category == text }.map(\.type)
             } else if DetectorCatalog.entry(named: text) != nil || custom.contains(where: { $0.type == text }) {
+                if ref.parts.count == 2, DetectorCatalog.entry(named: text) == nil { _ = referenced(.detector, ref.parts[1], file) }
                 detectors.append(text)
             } else if ref.parts.count == 1, allowPatternLists, symbols.patternLists[text] != nil {
+                _ = referenced(.patternList, ref.parts[0], file)
                 patterns.append(text)
             } else {
                 failed = true

@@ -69,9 +69,13 @@ extension Checker {
     private mutating func resolveOwnGrants(_ declared: Declared<RoleSyntax>) -> OwnGrants {
         let role = declared.syntax
         let file = declared.file
-        if let parent = role.parent, symbols.roles[parent.text] == nil {
-            error(.unknownRole, "unknown role `\(parent.text)`", file, parent.span,
-                  help: Suggestion.help(for: parent.text, in: symbols.roles.names))
+        if let parent = role.parent {
+            if symbols.roles[parent.text] == nil {
+                error(.unknownRole, "unknown role `\(parent.text)`", file, parent.span,
+                      help: Suggestion.help(for: parent.text, in: symbols.roles.names))
+            } else {
+                resolved.symbols.add(.role, parent.text, parent, file)
+            }
         }
         var grants = OwnGrants(blocked: [])
         if let models = role.models {
@@ -98,6 +102,7 @@ extension Checker {
                 }
             case .list(let name):
                 if let list = symbols.patternLists[name.text] {
+                    resolved.symbols.add(.patternList, name.text, name, file)
                     grants.blocked += unique(list.syntax.terms.map(\.value)).filter { !$0.isEmpty }.map {
                         CompiledBlockedPattern(text: $0, wholeWord: list.syntax.wholeWord, list: name.text)
                     }
@@ -134,7 +139,10 @@ extension Checker {
 
     /// A model id or alias → canonical id, or nil after reporting P2004.
     mutating func resolveModel(_ literal: StringLiteral, _ file: SourceFile) -> String? {
-        if let id = symbols.modelNames[literal.value] { return id }
+        if let id = symbols.modelNames[literal.value] {
+            resolved.symbols.add(.model, id, literal, file)
+            return id
+        }
         error(.unknownModel, "unknown model `\(literal.value)`", file, literal.span,
               help: Suggestion.help(for: literal.value, in: symbols.models.names + symbols.modelNames.keys.sorted())
                 ?? (symbols.models.names.isEmpty ? "declare it: `model \"\(literal.value)\" { … }`" : nil))
@@ -145,24 +153,30 @@ extension Checker {
     mutating func resolveVocabulary(_ name: Name, _ file: SourceFile, kind: VocabularyKind) -> String? {
         switch kind {
         case .features:
-            if symbols.features[name.text] != nil { return name.text }
+            if symbols.features[name.text] != nil { return referenced(.feature, name, file) }
             error(.unknownFeature, "unknown feature `\(name.text)`", file, name.span,
                   help: Suggestion.help(for: name.text, in: symbols.features.names)
                     ?? "declare it: `features \(name.text)`")
         case .operations:
-            if symbols.operations[name.text] != nil { return name.text }
+            if symbols.operations[name.text] != nil { return referenced(.operation, name, file) }
             error(.unknownOperation, "unknown operation `\(name.text)`", file, name.span,
                   help: Suggestion.help(for: name.text, in: symbols.operations.names)
                     ?? "declare it: `operations \(name.text)`")
         case .incidents:
-            if symbols.isIncidentType(name.text) { return name.text }
+            if symbols.isIncidentType(name.text) { return referenced(.incident, name, file) }
             error(.unknownPlaybook, "unknown incident type `\(name.text)`", file, name.span,
                   help: Suggestion.help(for: name.text, in: symbols.incidentOrder)
                     ?? "declare it: `incidents \(name.text)`")
         case .actions:
-            return symbols.customActions[name.text] != nil ? name.text : nil
+            return symbols.customActions[name.text] != nil ? referenced(.action, name, file) : nil
         }
         return nil
+    }
+
+    /// Records a resolved use of a declared name in the symbol index and returns the name.
+    mutating func referenced(_ kind: SymbolIndex.Kind, _ name: Name, _ file: SourceFile) -> String {
+        resolved.symbols.add(kind, name.text, name, file)
+        return name.text
     }
 
     /// A word from a fixed set (audit level, severity, …), or nil after reporting P2013.

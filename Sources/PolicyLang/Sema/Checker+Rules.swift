@@ -123,7 +123,7 @@ extension Checker {
 
     /// An incident type that has a playbook, or nil after reporting P2007.
     mutating func resolvePlaybook(_ name: Name, _ file: SourceFile) -> String? {
-        if symbols.playbooks[name.text] != nil { return name.text }
+        if symbols.playbooks[name.text] != nil { return referenced(.incident, name, file) }
         if symbols.isIncidentType(name.text) {
             error(.unknownPlaybook, "incident type `\(name.text)` has no playbook", file, name.span,
                   help: "declare `playbook \(name.text) { severity … then … }`")
@@ -170,6 +170,7 @@ extension Checker {
                         failed = true
                         continue
                     }
+                    if symbols.channels[target.text] != nil { _ = referenced(.channel, target, file) }
                     names.append("notify_" + target.text)
                 case .incidentType:
                     names.append(name)
@@ -183,6 +184,7 @@ extension Checker {
                     failed = true
                     continue
                 }
+                if symbols.customActions[name] != nil { _ = referenced(.action, action.name, file) }
                 names.append(name)
             } else {
                 let known = ActionCatalog.plain + ActionCatalog.parameterised.keys.sorted() + symbols.customActions.names

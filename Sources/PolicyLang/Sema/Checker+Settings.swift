@@ -74,7 +74,7 @@ extension Checker {
         }
         if let alert = audit.highRiskAlert {
             if symbols.alerts[alert.text] != nil {
-                resolved.audit.highRiskAlert = alert.text
+                resolved.audit.highRiskAlert = referenced(.alert, alert, file)
             } else {
                 error(.unknownAlert, "unknown alert `\(alert.text)`", file, alert.span,
                       help: Suggestion.help(for: alert.text, in: symbols.alerts.names))

@@ -14,6 +14,8 @@ extension Checker {
                     continue
                 }
                 seen[test.name.text] = (syntax.file, test.name.span)
+                resolved.symbols.add(.test, test.name.text, test.name, syntax.file, declaration: true)
+                indexReferences(of: test, syntax.file)
                 if let resolved = resolveTest(test, syntax.file) { self.resolved.tests.append(resolved) }
             }
         }
@@ -175,7 +177,7 @@ extension Checker {
         json.append(UInt8(ascii: "}"))
 
         // The expectation.
-        let decisions = ["allow", "deny", "require_approval"]
+        let decisions = Decision.Outcome.allCases.map(\.rawValue)
         guard let expect = word(.expect) else {
             if fields[.expect] == nil {
                 fail("test `\(test.name.text)` has no `expect`", test.name.span, code: .missingProperty,
@@ -229,6 +231,41 @@ extension Checker {
         guard valid else { return nil }
         return PolicyTest(name: test.name.text, file: file.path, source: file.reference(test.span.start), request: request,
                           expectation: expectation, priorUse: priorUse)
+    }
+
+    /// Records the declared names a test's properties use (a test may name an undeclared role or
+    /// operation on purpose, to check it is refused; those are not references).
+    private mutating func indexReferences(of test: TestSyntax, _ file: SourceFile) {
+        for property in test.properties {
+            for value in property.values {
+                switch (property.key, value) {
+                case (.model, .string(let literal)):
+                    if let id = symbols.modelNames[literal.value] { resolved.symbols.add(.model, id, literal, file) }
+                case (_, .name(let reference)) where reference.parts.count == 2:
+                    if property.key == .detections, symbols.detectors[reference.parts[1].text] != nil,
+                       DetectorCatalog.entry(named: reference.text) == nil, reference.parts[0].text != "pattern" {
+                        _ = referenced(.detector, reference.parts[1], file)
+                    } else if property.key == .detections, reference.parts[0].text == "pattern",
+                              symbols.patternLists[reference.parts[1].text] != nil {
+                        _ = referenced(.patternList, reference.parts[1], file)
+                    }
+                case (_, .name(let reference)) where reference.parts.count == 1:
+                    let name = reference.parts[0]
+                    switch property.key {
+                    case .role where symbols.roles[name.text] != nil: _ = referenced(.role, name, file)
+                    case .feature where symbols.features[name.text] != nil: _ = referenced(.feature, name, file)
+                    case .operations where symbols.operations[name.text] != nil, .approvals where symbols.operations[name.text] != nil:
+                        _ = referenced(.operation, name, file)
+                    case .alerts where symbols.alerts[name.text] != nil: _ = referenced(.alert, name, file)
+                    case .playbooks where symbols.playbooks[name.text] != nil: _ = referenced(.incident, name, file)
+                    case .used where symbols.budgets[name.text] != nil: _ = referenced(.budget, name, file)
+                    case .used where symbols.rateLimits[name.text] != nil: _ = referenced(.rateLimit, name, file)
+                    default: break
+                    }
+                default: break
+                }
+            }
+        }
     }
 
     /// Whether a budget or rate limit counts each member of `scope` separately: then a test's

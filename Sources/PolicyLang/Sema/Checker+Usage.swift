@@ -77,9 +77,13 @@ extension Checker {
         if scope == .organization, let member {
             error(.invalidQuantity, "the organization scope has no members", file, member.span)
         }
-        if scope == .role, let member, symbols.roles[member.value] == nil {
-            error(.unknownRole, "unknown role `\(member.value)`", file, member.span,
-                  help: Suggestion.help(for: member.value, in: symbols.roles.names))
+        if scope == .role, let member {
+            if symbols.roles[member.value] == nil {
+                error(.unknownRole, "unknown role `\(member.value)`", file, member.span,
+                      help: Suggestion.help(for: member.value, in: symbols.roles.names))
+            } else {
+                resolved.symbols.add(.role, member.value, member, file)
+            }
         }
         return scope
     }
@@ -91,6 +95,7 @@ extension Checker {
         var alerts: [String] = []
         for alert in names {
             if let declared = symbols.alerts[alert.text] {
+                _ = referenced(.alert, alert, file)
                 let blocking = (declared.syntax.body.actions ?? []).first { ActionCatalog.blocking.contains($0.name.text) }
                 if notifyingOnly, let blocking {
                     error(.typeMismatch, "alert `\(alert.text)` blocks requests (`\(blocking.name.text)`); a budget or rate limit denies by itself when its limit is reached and raises alerts to notify",

@@ -19,6 +19,7 @@ public struct Checker {
     public static func check(_ files: [PolicyFileSyntax]) -> (ResolvedPolicy, DiagnosticBag) {
         var checker = Checker(files: files)
         checker.collect()
+        checker.indexDeclarations()
         checker.checkModels()
         checker.checkVocabularyLists()
         checker.checkInternalDomains()

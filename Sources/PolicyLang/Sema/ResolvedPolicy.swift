@@ -46,4 +46,9 @@ public struct ResolvedPolicy: Sendable {
     public var detectors: [CompiledDetector] = []
     /// `test` blocks of every file (the compiled document does not carry them).
     public var tests: [PolicyTest] = []
+    /// An empty policy: nothing resolved yet.
+    public init() {}
+
+    /// Where every declared name is written, declared and used (for editors).
+    public var symbols = SymbolIndex()
 }

@@ -4,7 +4,7 @@
 /// offsets only, and `redactedPrompt` has every finding replaced by its placeholder.
 public struct Decision: Sendable, Equatable {
     /// The outcome.
-    public enum Outcome: String, Sendable, Equatable {
+    public enum Outcome: String, Sendable, Equatable, CaseIterable {
         /// The request may go through.
         case allow
         /// The request is refused.

@@ -20,8 +20,19 @@ public enum Suggestion {
     /// `help:` text for a suggestion, or nil.
     public static func help<Candidates: Sequence>(for name: String, in candidates: Candidates) -> String?
     where Candidates.Element == String {
-        closest(to: name, in: candidates).map { "did you mean `\($0)`?" }
+        closest(to: name, in: candidates).map { helpPrefix + $0 + helpSuffix }
     }
+
+    /// The candidate a ``help(for:in:)`` text suggests, nil for any other help (the editor's
+    /// quick fix reads it back).
+    public static func suggested(inHelp help: String) -> String? {
+        guard help.hasPrefix(helpPrefix), help.hasSuffix(helpSuffix), help.count > helpPrefix.count + helpSuffix.count else { return nil }
+        let name = help.dropFirst(helpPrefix.count).dropLast(helpSuffix.count)
+        return name.contains("`") ? nil : String(name)
+    }
+
+    private static let helpPrefix = "did you mean `"
+    private static let helpSuffix = "`?"
 
     /// Optimal-string-alignment distance (a transposition counts as one edit), stopping early
     /// once every path exceeds `cap`.

@@ -37,4 +37,4 @@ extension Command {
 }
 
 /// Every command, in the order `policyc --help` lists them.
-var allCommands: [any Command.Type] { [CheckCommand.self, CompileCommand.self, EvalCommand.self, UsageCommand.self, AuditCommand.self, ReportCommand.self, ServeCommand.self, TestCommand.self, FmtCommand.self, LintCommand.self, DiffCommand.self, MatchCommand.self, ImportCommand.self] }
+var allCommands: [any Command.Type] { [CheckCommand.self, CompileCommand.self, EvalCommand.self, UsageCommand.self, AuditCommand.self, ReportCommand.self, ServeCommand.self, LspCommand.self, TestCommand.self, FmtCommand.self, LintCommand.self, DiffCommand.self, MatchCommand.self, ImportCommand.self] }
