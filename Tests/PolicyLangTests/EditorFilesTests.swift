@@ -50,4 +50,37 @@ final class EditorFilesTests: XCTestCase {
         let match = try XCTUnwrap(declaration.firstMatch(in: sample, range: NSRange(sample.startIndex..., in: sample)))
         XCTAssertEqual((sample as NSString).substring(with: match.range(at: 2)), "contractor")
     }
+
+    /// The VS Code extension's manifest holds together: its files exist, its grammar is the
+    /// generated one for the `pol` language, its language configuration's comment is the
+    /// lexer's, and the command it starts is one `policyc` accepts.
+    func testTheVSCodeExtensionManifest() throws {
+        let directory = TestSupport.root + "/editors/vscode/"
+        func json(_ name: String) throws -> JSONTree { try JSONTree.parse(Array(try Data(contentsOf: URL(fileURLWithPath: directory + name)))) }
+        func string(_ tree: JSONTree?) -> String? { if case .string(let text, _)? = tree { return text } else { return nil } }
+        func first(_ tree: JSONTree?) -> JSONTree? { if case .array(let items, _)? = tree { return items.first } else { return nil } }
+        let manifest = try json("package.json")
+        let main = try XCTUnwrap(string(manifest.member("main")))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + main), main)
+        let contributes = manifest.member("contributes")
+        let language = first(contributes?.member("languages"))
+        XCTAssertEqual(string(language?.member("id")), "pol")
+        XCTAssertEqual(string(first(language?.member("extensions"))), ".pol")
+        let grammar = first(contributes?.member("grammars"))
+        XCTAssertEqual(string(grammar?.member("language")), "pol")
+        let grammarPath = try XCTUnwrap(string(grammar?.member("path")))
+        XCTAssertEqual(URL(fileURLWithPath: directory + grammarPath).standardizedFileURL.path,
+                       URL(fileURLWithPath: TestSupport.root + "/" + EditorGrammar.textMatePath).standardizedFileURL.path)
+        XCTAssertEqual(string(grammar?.member("scopeName")), string(try json(grammarPath).member("scopeName")))
+        let configuration = try json(try XCTUnwrap(string(language?.member("configuration"))))
+        XCTAssertEqual(string(configuration.member("comments")?.member("lineComment")), "#", "the lexer's comment")
+        let properties = contributes?.member("configuration")?.member("properties")
+        XCTAssertEqual(string(properties?.member("policylang.server.path")?.member("default")), "policyc")
+        guard case .array(let arguments, _)? = properties?.member("policylang.server.arguments")?.member("default") else {
+            return XCTFail("no default arguments")
+        }
+        XCTAssertEqual(arguments.compactMap { string($0) }, ["lsp", "--stdio"])
+        let script = try String(contentsOfFile: directory + main, encoding: .utf8)
+        XCTAssertTrue(script.contains(#"settings.get("server.arguments", ["lsp", "--stdio"])"#), "extension.js's default matches the manifest's")
+    }
 }
