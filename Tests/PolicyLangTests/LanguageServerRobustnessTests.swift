@@ -143,39 +143,22 @@ final class LanguageServerRobustnessTests: XCTestCase {
     /// and the exit statuses the protocol prescribes.
     func testPolicycLspOverAPipe() throws {
         let executable = try XCTUnwrap(CLITests.executable, "policyc was not built")
-        func run(_ messages: [String], expectingStatus status: Int32) throws -> String {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["lsp", "--stdio"]
-            let input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            for message in messages { input.fileHandleForWriting.write(Data(LSPMessageReader.frame(Array(message.utf8)))) }
-            try input.fileHandleForWriting.close()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
+        func run(_ messages: [String], expectingStatus status: Int32) throws {
+            let (process, input, output) = try CLITests.coprocess(["lsp", "--stdio"])
+            for message in messages { input.write(Data(LSPMessageReader.frame(Array(message.utf8)))) }
+            try input.close()
+            _ = output.readDataToEndOfFile()
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, status, messages.last ?? "")
-            return String(decoding: data, as: UTF8.self)
         }
         // An editor's session: it waits for the diagnostics before shutting down.
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["lsp", "--stdio"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, input, output) = try CLITests.coprocess(["lsp", "--stdio"])
         var reader = LSPMessageReader()
-        func send(_ message: String) { input.fileHandleForWriting.write(Data(LSPMessageReader.frame(Array(message.utf8)))) }
+        func send(_ message: String) { input.write(Data(LSPMessageReader.frame(Array(message.utf8)))) }
         func receive() throws -> String {
             while true {
                 if let body = try reader.next() { return String(decoding: body, as: UTF8.self) }
-                let data = output.fileHandleForReading.availableData
+                let data = output.availableData
                 guard !data.isEmpty else { return "" }
                 reader.append(data)
             }
@@ -195,8 +178,8 @@ final class LanguageServerRobustnessTests: XCTestCase {
         XCTAssertEqual(try receive(), "", "nothing after the reply to shutdown")
 
         // `exit` without `shutdown`, input that ends without `exit`, and broken framing: status 1.
-        _ = try run([#"{"jsonrpc":"2.0","method":"exit"}"#], expectingStatus: 1)
-        _ = try run([#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#], expectingStatus: 1)
+        try run([#"{"jsonrpc":"2.0","method":"exit"}"#], expectingStatus: 1)
+        try run([#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#], expectingStatus: 1)
         let broken = Process()
         broken.executableURL = executable
         broken.arguments = ["lsp"]
