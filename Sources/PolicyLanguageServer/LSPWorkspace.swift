@@ -17,13 +17,18 @@ public struct LSPWorkspace: Sendable {
     public private(set) var folders: [String] = []
     /// The most `.pol` files read from the workspace folders to find importers.
     public static let maximumWorkspaceFiles = 2_000
+    /// The most directory entries visited looking for them (a folder such as `$HOME` is not
+    /// walked for ever).
+    public static let maximumWorkspaceEntries = 50_000
     /// The imports of the workspace's `.pol` files on disk, read once until the disk changes.
     private var diskImports: [String: [String]]?
     /// The `.pol` files under the folders, listed once until a file is created or deleted.
     private var listed: [String]?
-    /// Counts changes; an analysis of an older generation is stale.
-    private var generation = 0
-    private var cache: [String: (generation: Int, analysis: LSPAnalysis)] = [:]
+    /// The import graph (disk and buffers), until a buffer or the disk changes.
+    private var graph: [String: [String]]?
+    /// Compilations by root, each with the files it read: a change to a file makes stale only
+    /// the compilations that read it.
+    private var cache: [String: (files: Set<String>, analysis: LSPAnalysis)] = [:]
 
     /// An empty workspace.
     public init() {}
@@ -38,20 +43,20 @@ public struct LSPWorkspace: Sendable {
     /// `textDocument/didOpen`.
     public mutating func open(_ path: String, text: String, version: Int) {
         documents[path] = LSPTextDocument(text: text, version: version)
-        generation += 1
+        changed(path)
     }
 
     /// `textDocument/didChange`, one change.
     public mutating func change(_ path: String, _ text: String, from start: LSPTextDocument.Position?, to end: LSPTextDocument.Position?,
                                 version: Int) {
         documents[path, default: LSPTextDocument(text: "", version: version)].apply(text, from: start, to: end, version: version)
-        generation += 1
+        changed(path)
     }
 
     /// `textDocument/didClose`: the disk's version counts again.
     public mutating func close(_ path: String) {
         documents[path] = nil
-        generation += 1
+        changed(path)
     }
 
     /// Files changed on disk (`didSave`, `workspace/didChangeWatchedFiles`); `created` when files
@@ -59,7 +64,15 @@ public struct LSPWorkspace: Sendable {
     public mutating func filesChangedOnDisk(created: Bool = false) {
         if created { listed = nil }
         diskImports = nil
-        generation += 1
+        graph = nil
+        cache = [:]
+    }
+
+    /// Forgets what a change to `path` makes stale: the compilations that read it (or would
+    /// have it as their root) and the import graph.
+    private mutating func changed(_ path: String) {
+        graph = nil
+        cache = cache.filter { $0.key != path && !$0.value.files.contains(path) }
     }
 
     /// Reads open buffers first, then the disk.
@@ -79,25 +92,31 @@ public struct LSPWorkspace: Sendable {
     public var reader: Reader { Reader(buffers: documents.mapValues(\.bytes)) }
 
     /// The policy rooted at `root`, compiled from the buffers and the disk as they are now
-    /// (reused until something changes).
+    /// (reused until a file it read changes).
     mutating func analysis(root: String) -> LSPAnalysis {
-        if let cached = cache[root], cached.generation == generation { return cached.analysis }
+        if let cached = cache[root] { return cached.analysis }
         let analysis = LSPAnalysis(root: root, reader: reader)
-        cache = cache.filter { $0.value.generation == generation }
-        cache[root] = (generation, analysis)
+        cache[root] = (Set(analysis.paths.map(LSPWorkspace.absolute)), analysis)
         return analysis
     }
 
-    /// The policies `path` is part of.
+    /// The policies `path` is part of, the one it is most likely read in first: itself when it is
+    /// a root, then roots in its own directory, then the others by path.
     mutating func analyses(for path: String) -> [LSPAnalysis] {
-        roots(of: path).map { analysis(root: $0) }
+        let directory = (path as NSString).deletingLastPathComponent
+        let roots = roots(of: path).sorted { first, second in
+            let ranks = [first, second].map { $0 == path ? 0 : ($0 as NSString).deletingLastPathComponent == directory ? 1 : 2 }
+            return ranks[0] != ranks[1] ? ranks[0] < ranks[1] : first < second
+        }
+        return roots.map { analysis(root: $0) }
     }
 
-    /// The roots of the policies a file is part of (see the type's comment), sorted.
+    /// The roots of the policies a file is part of (see the type's comment). In an import cycle
+    /// that nothing outside imports, the files of the cycle that import it are its roots.
     mutating func roots(of path: String) -> [String] {
-        let graph = importGraph()
+        if graph == nil { graph = importGraph() }
         var importers: [String: [String]] = [:]
-        for (file, imports) in graph {
+        for (file, imports) in graph ?? [:] {
             for target in imports { importers[target, default: []].append(file) }
         }
         var seen: Set<String> = [path]
@@ -108,8 +127,8 @@ public struct LSPWorkspace: Sendable {
             if above.isEmpty { roots.append(file) }
             for importer in above where seen.insert(importer).inserted { stack.append(importer) }
         }
-        // An import cycle has no file that nothing imports: check the file itself.
-        return roots.isEmpty ? [path] : roots.sorted()
+        if roots.isEmpty { roots = seen.count > 1 ? Array(seen.subtracting([path])) : [path] }
+        return roots.sorted()
     }
 
     /// Each workspace file's and open buffer's imports, resolved to absolute paths.
@@ -118,8 +137,7 @@ public struct LSPWorkspace: Sendable {
         if diskImports == nil {
             var imports: [String: [String]] = [:]
             for path in listed ?? [] {
-                let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
-                imports[path] = LSPWorkspace.imports(in: bytes, of: path)
+                imports[path] = LSPWorkspace.imports(in: LSPWorkspace.readRegularFile(path) ?? [], of: path)
             }
             diskImports = imports
         }
@@ -128,6 +146,15 @@ public struct LSPWorkspace: Sendable {
             graph[path] = LSPWorkspace.imports(in: document.bytes, of: path)
         }
         return graph
+    }
+
+    /// A regular file's bytes, nil for anything else (a FIFO, a device, a directory) or a file
+    /// over the compiler's size limit, so reading the workspace cannot block or exhaust memory.
+    static func readRegularFile(_ path: String) -> [UInt8]? {
+        guard let values = try? URL(fileURLWithPath: path).resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]),
+              values.isRegularFile == true, (values.fileSize ?? 0) <= Limits.maxFileBytes,
+              let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return nil }
+        return [UInt8](data)
     }
 
     /// The targets of the `import "…"` lines of a file, resolved against its directory.
@@ -147,8 +174,7 @@ public struct LSPWorkspace: Sendable {
                     while close < bytes.count, bytes[close] != UInt8(ascii: "\""), bytes[close] != 0x0A { close += 1 }
                     if close < bytes.count, bytes[close] == UInt8(ascii: "\"") {
                         let target = String(decoding: bytes[open..<close], as: UTF8.self)
-                        let directory = (path as NSString).deletingLastPathComponent
-                        result.append(absolute(target.hasPrefix("/") ? target : directory + "/" + target))
+                        result.append(absolute(Compiler.importTarget(target, from: path)))
                     }
                 }
             }
@@ -165,7 +191,10 @@ public struct LSPWorkspace: Sendable {
         for folder in folders {
             guard let walker = FileManager.default.enumerator(at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isDirectoryKey],
                                                                options: [.skipsHiddenFiles, .skipsPackageDescendants]) else { continue }
+            var visited = 0
             for case let url as URL in walker {
+                visited += 1
+                if visited > maximumWorkspaceEntries { break }
                 if ["node_modules", ".build", "build"].contains(url.lastPathComponent) {
                     walker.skipDescendants()
                     continue
@@ -181,26 +210,38 @@ public struct LSPWorkspace: Sendable {
     /// The checker's diagnostics for the policy rooted at `path`, as `textDocument/publishDiagnostics`
     /// parameters' `diagnostics` per file (every file of the policy listed, an empty list clearing
     /// an earlier report). A root that cannot be read gives one diagnostic on it.
-    public mutating func diagnostics(root path: String) -> [String: [JSONTree]] {
-        LSPWorkspace.diagnostics(of: analysis(root: path))
+    public mutating func diagnostics(root path: String, relatedInformation: Bool = true) -> [String: [JSONTree]] {
+        LSPWorkspace.diagnostics(of: analysis(root: path), relatedInformation: relatedInformation)
+    }
+
+    /// The protocol's severity of a diagnostic: error 1, warning 2, note 3 (information).
+    static func severity(_ diagnostic: Diagnostic) -> Int {
+        switch diagnostic.severity {
+        case .error: return 1
+        case .warning: return 2
+        case .note: return 3
+        }
+    }
+
+    /// A diagnostic of a file the analysis read, in the protocol's form.
+    static func diagnostic(_ diagnostic: Diagnostic, in analysis: LSPAnalysis, relatedInformation: Bool) -> JSONTree {
+        let file = absolute(diagnostic.file.path)
+        return LSPWorkspace.diagnostic(range: analysis.range(diagnostic.file.path, diagnostic.span), severity: severity(diagnostic),
+                                       code: diagnostic.code.rawValue, message: diagnostic.message, help: diagnostic.help,
+                                       uri: LSPURI.uri(for: file), relatedInformation: relatedInformation)
     }
 
     /// The diagnostics of one analysis, per file.
-    static func diagnostics(of analysis: LSPAnalysis) -> [String: [JSONTree]] {
+    static func diagnostics(of analysis: LSPAnalysis, relatedInformation: Bool) -> [String: [JSONTree]] {
         guard let result = analysis.result else {
             return [analysis.root: [diagnostic(range: LSPJSON.range(.init(line: 0, character: 0), .init(line: 0, character: 0)), severity: 1,
                                                code: nil, message: analysis.failure ?? "cannot be read", help: nil,
-                                               uri: LSPURI.uri(for: analysis.root))]]
+                                               uri: LSPURI.uri(for: analysis.root), relatedInformation: relatedInformation)]]
         }
         var out: [String: [JSONTree]] = [:]
         for file in result.files { out[absolute(file.path), default: []] = [] }
-        for diagnostic in result.diagnostics {
-            let range = analysis.range(diagnostic.file.path, diagnostic.span)
-            let severity = diagnostic.severity == .error ? 1 : diagnostic.severity == .warning ? 2 : 3
-            let file = absolute(diagnostic.file.path)
-            out[file, default: []].append(LSPWorkspace.diagnostic(range: range, severity: severity, code: diagnostic.code.rawValue,
-                                                                  message: diagnostic.message, help: diagnostic.help,
-                                                                  uri: LSPURI.uri(for: file)))
+        for item in result.diagnostics {
+            out[absolute(item.file.path), default: []].append(diagnostic(item, in: analysis, relatedInformation: relatedInformation))
         }
         return out
     }
@@ -212,12 +253,15 @@ public struct LSPWorkspace: Sendable {
     }
 
     /// One diagnostic as the protocol writes it; the `help:` line becomes related information at
-    /// the same place, as the checker's suggestion.
-    static func diagnostic(range rangeTree: JSONTree, severity: Int, code: String?, message: String, help: String?, uri: String) -> JSONTree {
+    /// the same place, as the checker's suggestion — or, for a client that does not show related
+    /// information, a second line of the message.
+    static func diagnostic(range rangeTree: JSONTree, severity: Int, code: String?, message: String, help: String?, uri: String,
+                           relatedInformation: Bool) -> JSONTree {
+        let text = relatedInformation ? message : message + (help.map { "\nhelp: " + $0 } ?? "")
         var members: [JSONTree.Member] = [.init("range", rangeTree), .init("severity", .integer(severity)),
-                                          .init("source", .string("policyc")), .init("message", .string(message))]
+                                          .init("source", .string("policyc")), .init("message", .string(text))]
         if let code { members.append(.init("code", .string(code))) }
-        if let help {
+        if relatedInformation, let help {
             members.append(.init("relatedInformation", .array([.object([
                 .init("location", LSPJSON.location(uri: uri, range: rangeTree)),
                 .init("message", .string("help: " + help)),

@@ -20,40 +20,42 @@ extension LanguageServer {
         let detail: String
     }
 
-    /// Unit suffixes after a number, with what they mean (grammar.md, "Units").
-    static let units: [(String, String)] = [
-        ("k", "thousand"), ("M", "million"), ("%", "percent"), ("s", "seconds"), ("m", "minutes"), ("h", "hours"),
-        ("d", "days"), ("w", "weeks"), ("y", "years of 365 days"),
-    ]
+    /// What may follow a number, with what it means: the lexer's unit suffixes and `%`.
+    static let units: [(String, String)] = Quantity.countSuffixes.map { ($0.suffix, $0.meaning) } + [("%", "percent")]
+        + Quantity.durationSuffixes.map { ($0.suffix, $0.meaning) }
 
     mutating func completion(_ params: JSONTree?) throws(Failure) -> JSONTree {
         let cursor = try cursor(params)
         guard let analysis = cursor.analyses.first, let bytes = analysis.bytes(of: cursor.path) else { return .array([]) }
         let offset = min(Int(cursor.offset), bytes.count)
-        let items = LanguageServer.completions(before: offset, in: bytes, path: cursor.path, analysis: analysis)
+        let (items, start) = LanguageServer.completions(before: offset, in: bytes, path: cursor.path, analysis: analysis)
+        // Each item replaces what has been typed of it (from `start`), whatever the editor takes
+        // for a word: `20` becomes `20k`, `request.mo` becomes `request.model`.
+        let range = analysis.range(cursor.path, Span(start: UInt32(start), end: UInt32(offset)))
         return .array(items.map { item in
-            .object([.init("label", .string(item.label)), .init("kind", .integer(item.kind.rawValue)), .init("detail", .string(item.detail))])
+            .object([.init("label", .string(item.label)), .init("kind", .integer(item.kind.rawValue)), .init("detail", .string(item.detail)),
+                     .init("textEdit", LSPJSON.textEdit(range: range, newText: item.label))])
         })
     }
 
-    /// The completions at byte `offset` of a file.
-    static func completions(before offset: Int, in bytes: [UInt8], path: String, analysis: LSPAnalysis) -> [CompletionItem] {
-        // The word being typed, and whether the cursor is inside a string.
+    /// The completions at byte `offset` of a file, and where the text they replace starts.
+    static func completions(before offset: Int, in bytes: [UInt8], path: String, analysis: LSPAnalysis) -> ([CompletionItem], Int) {
+        // The word being typed (a name; inside a string, the string so far). Nothing in a comment.
+        let scan = LSPTextScan.context(bytes, offset)
+        if scan.inComment { return ([], offset) }
+        let inString = scan.inString
         var start = offset
-        while start > 0, isNameOrDotByte(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "-") { start -= 1 }
-        let lineStart = bytes[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-        let inString = bytes[lineStart..<offset].reduce(0) { $0 + ($1 == UInt8(ascii: "\"") ? 1 : 0) } % 2 == 1
-        if inString { start = (bytes[lineStart..<offset].lastIndex(of: UInt8(ascii: "\"")) ?? offset - 1) + 1 }
+        while start > 0, Lexer.isNameByte(bytes[start - 1]) { start -= 1 }
+        if let stringStart = scan.stringStart { start = stringStart }
         let typed = String(decoding: bytes[start..<offset], as: UTF8.self)
         // After a number: its unit.
         if let first = typed.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"), !inString {
             let digits = typed.prefix { $0.isNumber || $0 == "." || $0 == "_" }
-            return units.map { CompletionItem(label: digits + $0.0, kind: .unit, detail: $0.1) }
+            return (units.map { CompletionItem(label: digits + $0.0, kind: .unit, detail: $0.1) }, start)
         }
-        // The tokens before the word being typed.
-        var lexer = Lexer(file: SourceFile(path: path, bytes: Array(bytes[..<start])))
-        let tokens = lexer.tokenize().filter { $0.kind != .eof }
-        let context = Context(tokens: tokens, bytes: bytes, start: start)
+        // The tokens before the word (before the opening quote, inside a string).
+        let tokens = LSPTextScan.tokens(bytes, before: inString ? start - 1 : start)
+        let context = Context(tokens: tokens, bytes: bytes, start: inString ? start - 1 : start)
         let symbols = analysis.symbols
         let resolved = analysis.result?.resolved ?? ResolvedPolicy()
 
@@ -88,16 +90,19 @@ extension LanguageServer {
         var items: [CompletionItem]
         switch context.place {
         case .declaration:
-            items = keywords(GrammarTables.declarationKeywords, "declaration")
+            items = keywords(GrammarTables.declarationKeywords.filter { $0 != .policy || !context.afterHeader }, "declaration")
         case .property(let opener):
             switch opener {
             case .retention: items = words(Vocabulary.retentionKinds + ["erasure_within"], "retention setting")
             case .placeholders: items = targets
-            default: items = keywords(GrammarTables.blockProperties[opener] ?? [], "property of \(opener.rawValue)")
+            default: items = keywords(GrammarTables.properties(opener), "property of \(opener.rawValue)")
             }
         case .value(let opener, let property):
             switch (opener, property) {
-            case (.role, .extends), (.test, .role): items = names(.role, .classType)
+            case (.role, .extends): items = names(.role, .classType).filter { $0.label != context.declaredName }
+            case (.test, .role): items = names(.role, .classType)
+            case (.budget, .scope) where context.previous == "role", (.rateLimit, .scope) where context.previous == "role":
+                items = quoted(symbols.names(of: .role), .classType, "role")
             case (.role, .models), (.test, .model): items = models
             case (.role, .features), (.test, .feature): items = names(.feature, .enumMember)
             case (.role, .requiresApproval), (.test, .operations), (.test, .approvals): items = names(.operation, .enumMember)
@@ -138,8 +143,7 @@ extension LanguageServer {
         case .none:
             items = []
         }
-        let prefix = context.qualifier.map { _ in String(typed.split(separator: ".", omittingEmptySubsequences: false).last ?? "") } ?? typed
-        return items.filter { $0.label.hasPrefix(prefix) || ($0.label.hasPrefix("\"") && $0.label.dropFirst().hasPrefix(prefix)) }
+        return (items.filter { $0.label.hasPrefix(typed) }, start)
     }
 
     /// Completions inside a condition: after `has`, targets; after a comparison, the values of
@@ -193,16 +197,16 @@ extension LanguageServer {
         var afterHas = false
         /// In a condition, the field on the left of the comparison the cursor is the right side of.
         var comparedField: String?
+        /// The name the enclosing declaration declares (a role may not extend itself).
+        var declaredName: String?
+        /// Whether the file's `policy` header is above the cursor.
+        var afterHeader = false
 
         init(tokens: [Token], bytes: [UInt8], start: Int) {
             func text(_ token: Token) -> String { String(decoding: bytes[Int(token.span.start)..<Int(token.span.end)], as: UTF8.self) }
-            func isLineStart(_ index: Int) -> Bool {
-                index == 0 || bytes[Int(tokens[index - 1].span.end)..<Int(tokens[index].span.start)].contains(0x0A)
-            }
-            // A word being typed right after `word.`: the dot and the word are the last tokens.
+            // A word being typed right after `word.`: the dotted path before it is its qualifier.
             var end = tokens.count
             if end >= 2, tokens[end - 1].kind == .dot, Int(tokens[end - 1].span.end) == start, tokens[end - 2].kind == .word {
-                // A dotted path (`request.` or `pii.`): the whole path before the last dot.
                 var first = end - 2
                 while first >= 2, tokens[first - 1].kind == .dot, tokens[first - 2].kind == .word { first -= 2 }
                 qualifier = tokens[first..<(end - 1)].map(text).joined()
@@ -211,50 +215,39 @@ extension LanguageServer {
             previous = end > 0 ? text(tokens[end - 1]) : nil
             beforePrevious = end > 1 ? text(tokens[end - 2]) : nil
             let typingAtLineStart = end == 0 || bytes[Int(tokens[end - 1].span.end)..<start].contains(0x0A)
-            // The declaration the cursor is in: the last declaration keyword at line start at depth 0.
-            var depth = 0
-            var opener: Keyword?
-            var openerIndex = 0
-            var blockStart: Int?
-            for index in 0..<end {
-                let token = tokens[index]
-                switch token.kind {
-                case .leftBrace:
-                    depth += 1
-                    if depth == 1 { blockStart = index }
-                case .rightBrace:
-                    depth = max(0, depth - 1)
-                    if depth == 0 { blockStart = nil }
-                case .word where depth == 0 && isLineStart(index):
-                    if let keyword = Keyword(rawValue: text(token)), GrammarTables.declarationKeywords.contains(keyword) {
-                        opener = keyword
-                        openerIndex = index
-                    }
-                default: break
-                }
-            }
-            guard let opener else {
+            let enclosing = LSPTextScan.enclosing(tokens, upTo: end, bytes)
+            afterHeader = enclosing.afterHeader
+            guard let opener = enclosing.opener else {
                 place = typingAtLineStart ? .declaration : .none
                 return
             }
-            guard depth > 0, let blockStart else {
+            if enclosing.openerIndex + 1 < end, tokens[enclosing.openerIndex + 1].kind == .word {
+                declaredName = text(tokens[enclosing.openerIndex + 1])
+            }
+            guard let blockStart = enclosing.blockStart else {
                 if typingAtLineStart {
                     place = .declaration
-                } else if opener == .role, previous == "extends", end - openerIndex == 3 {
+                } else if opener == .role, previous == "extends", end - enclosing.openerIndex == 3 {
                     place = .value(.role, .extends)
                 }
                 return
             }
-            // Inside a block: the last property keyword that starts a line or follows `{`.
-            let properties = GrammarTables.blockProperties[opener] ?? []
+            // Inside a block: a new property at the start of a line or just after `{`; else the
+            // value of the last property keyword that starts a line, follows `{`, or follows a
+            // complete value on the same line (`role q { models "a" features |`).
+            let properties = GrammarTables.properties(opener)
             if typingAtLineStart || end - 1 == blockStart {
                 place = .property(opener)
                 return
             }
+            let separators: Set<TokenKind> = [.comma, .dot, .leftParen, .leftBracket, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+            let connectives: Set<String> = ["and", "or", "not", "in", "contains", "has", "at", "least"]
             var propertyIndex: Int?
             for index in stride(from: end - 1, to: blockStart, by: -1) where tokens[index].kind == .word {
-                if let keyword = Keyword(rawValue: text(tokens[index])), properties.contains(keyword),
-                   isLineStart(index) || index - 1 == blockStart {
+                guard let keyword = Keyword(rawValue: text(tokens[index])), properties.contains(keyword) else { continue }
+                let before = tokens[index - 1]
+                if LSPTextScan.isLineStart(tokens, index, bytes) || index - 1 == blockStart
+                    || (!separators.contains(before.kind) && !(before.kind == .word && connectives.contains(text(before))) && !(Keyword(rawValue: text(before)).map(properties.contains) ?? false)) {
                     propertyIndex = index
                     break
                 }
@@ -265,13 +258,14 @@ extension LanguageServer {
             }
             place = .value(opener, property)
             guard property == .when else { return }
-            // In a condition: after `has` (and its list), or the right side of a comparison.
+            // In a condition: after `has` (and its list, and `at least N`), or the right side of
+            // a comparison.
             var index = end - 1
             while index > propertyIndex {
                 let token = tokens[index]
                 let word = text(token)
                 if token.kind == .word, word == "has" { afterHas = true; break }
-                if token.kind == .word, ["and", "or", "not", "least"].contains(word) || token.kind == .leftParen { break }
+                if token.kind == .word, ["and", "or", "not"].contains(word) || token.kind == .leftParen { break }
                 if [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(token.kind) || (token.kind == .word && ["in", "contains"].contains(word)) {
                     // The field: the dotted path just before the operator (`not in` skips `not`).
                     var fieldEnd = index
@@ -281,7 +275,7 @@ extension LanguageServer {
                     if fieldStart >= 0, fieldStart < fieldEnd { comparedField = tokens[fieldStart..<fieldEnd].map(text).joined() }
                     break
                 }
-                if token.kind == .word || token.kind == .comma || token.kind == .leftBracket || token.kind == .dot || token.kind == .string {
+                if [.word, .comma, .leftBracket, .dot, .string, .number].contains(token.kind) {
                     index -= 1
                     continue
                 }

@@ -1,7 +1,7 @@
 import PolicyLang
 import PolicyRuntime
 
-/// Formatting, quick fixes and the outline: what changes or summarises one document.
+/// Formatting and quick fixes: the edits the server offers for one document.
 extension LanguageServer {
     /// `textDocument/formatting`: the formatter's canonical layout as one edit of the whole
     /// document; no edit when it is already canonical; null when it does not parse (the
@@ -22,12 +22,6 @@ extension LanguageServer {
                                         newText: formatted)])
     }
 
-    /// A byte of a name or a dotted name.
-    static func isNameOrDotByte(_ byte: UInt8) -> Bool {
-        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-    }
-
     /// `textDocument/codeAction`: for each of the checker's diagnostics in the range that carries a
     /// "did you mean" suggestion, a quick fix writing the suggested name in place of the unknown one.
     mutating func codeActions(_ params: JSONTree?) throws(Failure) -> JSONTree {
@@ -45,19 +39,19 @@ extension LanguageServer {
                 guard let help = diagnostic.help, let name = Suggestion.suggested(inHelp: help),
                       seen.insert("\(diagnostic.span.start):\(name)").inserted else { continue }
                 // Only where the span is the unknown name itself (a word, a dotted name or a
-                // string), not a larger construct such as `notify(x)`.
+                // string) and the suggestion is a plausible spelling of it, not where the span is
+                // a larger construct (`notify_sec_tem`, whose suggestion is the channel alone).
                 let written = bytes[Int(diagnostic.span.start)..<min(bytes.count, Int(diagnostic.span.end))]
                 let quoted = written.first == UInt8(ascii: "\"")
-                guard quoted || (!written.isEmpty && written.allSatisfy(LanguageServer.isNameOrDotByte)) else { continue }
+                let unknown = String(decoding: quoted ? written.dropFirst().dropLast() : written, as: UTF8.self)
+                guard quoted || (!written.isEmpty && written.allSatisfy(LSPTextScan.isNameOrDotByte)),
+                      Suggestion.closest(to: unknown, in: [name]) == name else { continue }
                 let range = analysis.range(path, diagnostic.span)
-                let severity = diagnostic.severity == .error ? 1 : 2
                 actions.append(.object([
                     .init("title", .string("Change to `\(name)`")),
                     .init("kind", .string("quickfix")),
                     .init("isPreferred", .bool(true)),
-                    .init("diagnostics", .array([LSPWorkspace.diagnostic(range: range, severity: severity, code: diagnostic.code.rawValue,
-                                                                         message: diagnostic.message, help: diagnostic.help,
-                                                                         uri: LSPURI.uri(for: path))])),
+                    .init("diagnostics", .array([LSPWorkspace.diagnostic(diagnostic, in: analysis, relatedInformation: client.relatedInformation)])),
                     .init("edit", .object([.init("changes", .object([
                         .init(LSPURI.uri(for: path), .array([LSPJSON.textEdit(range: range, newText: quoted ? "\"\(name)\"" : name)])),
                     ]))])),

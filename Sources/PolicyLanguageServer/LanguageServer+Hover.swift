@@ -1,3 +1,4 @@
+import Foundation
 import PolicyLang
 import PolicyRuntime
 
@@ -12,39 +13,33 @@ extension LanguageServer {
 
     mutating func hover(_ params: JSONTree?) throws(Failure) -> JSONTree {
         let cursor = try cursor(params)
-        let markdown: String?
+        guard let analysis = cursor.analyses.first else { return .null() }
+        var markdown: String?
         var span: Span?
-        if let target = occurrence(at: cursor), let analysis = cursor.analyses.first(where: { $0.symbols.occurrence(in: cursor.path, at: cursor.offset) != nil }) {
-            markdown = describe(target, analysis)
+        if let target = occurrence(at: cursor),
+           let owner = cursor.analyses.first(where: { $0.symbols.occurrence(in: cursor.path, at: cursor.offset) != nil }) {
+            markdown = describe(target, owner)
             span = target.span
-        } else if let (word, wordSpan) = LanguageServer.word(at: cursor.offset, in: cursor.analyses.lazy.compactMap { $0.bytes(of: cursor.path) }.first ?? []) {
-            markdown = LanguageServer.describeBuiltIn(word)
-            span = wordSpan
-        } else {
-            markdown = nil
+        } else if let bytes = analysis.bytes(of: cursor.path), let (word, wordSpan) = LSPTextScan.word(at: cursor.offset, in: bytes) {
+            // Words in strings and comments are text, not names.
+            let context = LSPTextScan.context(bytes, Int(wordSpan.start))
+            if !context.inString, !context.inComment {
+                let tokens = LSPTextScan.tokens(bytes, before: Int(wordSpan.start))
+                let enclosing = LSPTextScan.enclosing(tokens, upTo: tokens.count, bytes)
+                markdown = LanguageServer.describeBuiltIn(word, in: enclosing.blockStart == nil ? nil : enclosing.opener)
+                span = wordSpan
+            }
         }
-        guard let markdown, let analysis = cursor.analyses.first else { return .null() }
-        return LSPJSON.object([
-            ("contents", .object([.init("kind", .string("markdown")), .init("value", .string(markdown))])),
-            ("range", span.map { analysis.range(cursor.path, $0) }),
-        ])
-    }
-
-    /// The dotted word (`pii.email`, `request.model`, `role`) around a byte offset, and its span.
-    static func word(at offset: UInt32, in bytes: [UInt8]) -> (String, Span)? {
-        var start = min(Int(offset), bytes.count)
-        var end = start
-        while start > 0, isNameOrDotByte(bytes[start - 1]) { start -= 1 }
-        while end < bytes.count, isNameOrDotByte(bytes[end]) { end += 1 }
-        guard start < end else { return nil }
-        // A number with a unit (`200k`) is not a word.
-        if bytes[start] >= UInt8(ascii: "0"), bytes[start] <= UInt8(ascii: "9") { return nil }
-        return (String(decoding: bytes[start..<end], as: UTF8.self), Span(start: UInt32(start), end: UInt32(end)))
+        guard let markdown else { return .null() }
+        let contents: JSONTree = client.markdownHover
+            ? .object([.init("kind", .string("markdown")), .init("value", .string(markdown))])
+            : .object([.init("kind", .string("plaintext")), .init("value", .string(markdown.replacingOccurrences(of: "**", with: "")))])
+        return LSPJSON.object([("contents", contents), ("range", span.map { analysis.range(cursor.path, $0) })])
     }
 
     /// Hover text for a name the language defines: a built-in detector or category, a request
-    /// field, a keyword.
-    static func describeBuiltIn(_ word: String) -> String? {
+    /// field, a keyword (its grammar line for the block `opener` opens, when the cursor is in one).
+    static func describeBuiltIn(_ word: String, in opener: Keyword?) -> String? {
         if let entry = DetectorCatalog.entry(named: word) {
             return "**detector** `\(entry.name)` (built in)\n\nFinds \(entry.summary); redacted as `\(entry.placeholder)`."
         }
@@ -56,7 +51,11 @@ extension LanguageServer {
         if let field = RequestField.named(word) {
             return "**request field** `\(field.path)`: \(field.type.rawValue)\n\n\(field.summary)"
         }
-        if let line = KeywordGrammarLines.lines[word] {
+        if let lines = KeywordGrammarLines.lines[word], let first = lines.first {
+            // Inside a block, the line of that block's properties (`alert` in a rule is the rule's
+            // property, not the alert declaration); a playbook's properties are an alert's.
+            let block = opener.map { $0 == .playbook ? Keyword.alert.rawValue : $0.rawValue }
+            let line = block.flatMap { prefix in lines.first { $0.hasPrefix(prefix + "_") || $0.hasPrefix(prefix + " ") } } ?? first
             return "**keyword** `\(word)`\n\n```ebnf\n\(line)\n```"
         }
         return nil
@@ -77,7 +76,8 @@ extension LanguageServer {
             lines.append("- audit: " + (role.auditLevel.map { "`\($0.rawValue)`" } ?? "the policy's default level"))
             lines.append("- requires approval for: " + LanguageServer.list(role.requiresApproval))
             lines.append("- blocked patterns: " + LanguageServer.list(role.blockedPatterns.map { pattern in
-                LanguageServer.code(pattern.regex != nil ? "/\(pattern.text)/" : pattern.text) + (pattern.list.map { " (\($0))" } ?? "")
+                LanguageServer.code(pattern.regex.map { "/\(pattern.text)/" + ($0.caseInsensitive ? "i" : "") } ?? pattern.text)
+                    + (pattern.list.map { " (\($0))" } ?? "")
             }, rendered: true))
             return lines.joined(separator: "\n") + (role.inherits.isEmpty ? "" : "\n\nInherited grants included.") + location
         case .model:
@@ -101,8 +101,9 @@ extension LanguageServer {
             let terms: [String] = list.terms.map { "\"" + $0 + "\"" }
             let regexes: [String] = list.regexes.map { regex in "/" + regex.pattern + "/" + (regex.caseInsensitive ? "i" : "") }
             let items = terms + regexes
-            return "**pattern list** `\(list.name)`" + (list.wholeWord ? " (whole words)" : "") + "\n\nMatches, ignoring case"
-                + (list.wholeWord ? " and only as whole words" : "") + ": " + LanguageServer.list(items)
+            return "**pattern list** `\(list.name)`" + (list.wholeWord ? " (whole words)" : "")
+                + "\n\nMatches (literals ignoring case, regular expressions as their `i` flag says"
+                + (list.wholeWord ? ", only as whole words" : "") + "): " + LanguageServer.list(items)
                 + "\n\nIn conditions: `prompt has \(list.name)`; in tests' detections: `pattern.\(list.name)`." + location
         case .detector:
             guard let detector = resolved.detectors.first(where: { $0.name.hasSuffix("." + target.name) }) else { break }
@@ -137,11 +138,13 @@ extension LanguageServer {
         return "\n\n```pol\n\(text)\n```"
     }
 
-    /// `file:line:column` of an occurrence, the file relative to its policy's root's directory.
+    /// `file:line:column` of an occurrence as the compiler cites it (columns in scalars), the
+    /// file relative to the policy's root's directory.
     static func reference(_ occurrence: SymbolIndex.Occurrence, _ analysis: LSPAnalysis) -> String {
-        let position = LSPTextDocument(bytes: analysis.bytes(of: occurrence.path) ?? []).position(of: Int(occurrence.span.start))
-        let name = occurrence.path.split(separator: "/").last.map(String.init) ?? occurrence.path
-        return "\(name):\(position.line + 1):\(position.character + 1)"
+        guard let file = analysis.result?.files.first(where: { $0.path == occurrence.path }) else { return occurrence.path }
+        let directory = (analysis.root as NSString).deletingLastPathComponent + "/"
+        let reference = file.reference(occurrence.span.start)
+        return reference.hasPrefix(directory) ? String(reference.dropFirst(directory.count)) : reference
     }
 
     /// Names as inline code (or items already `rendered`), at most ``hoverListItems``.

@@ -10,11 +10,26 @@ extension LanguageServer {
         cursor.analyses.lazy.compactMap { $0.symbols.occurrence(in: cursor.path, at: cursor.offset) }.first
     }
 
-    /// Every occurrence of a name over the cursor's policies, each place once.
-    private func occurrences(of target: SymbolIndex.Occurrence, in cursor: Cursor) -> [(LSPAnalysis, SymbolIndex.Occurrence)] {
+    /// The policies a name lives in: the cursor file's, and those of every file that declares
+    /// it — so that a name declared in a shared file is found in every policy importing it.
+    mutating func analyses(for target: SymbolIndex.Occurrence, from cursor: Cursor) -> [LSPAnalysis] {
+        var roots = Set(cursor.analyses.map(\.root))
+        var result = cursor.analyses
+        for analysis in cursor.analyses {
+            for declaration in analysis.symbols.declarations(of: target.kind, target.name) {
+                for other in workspace.analyses(for: LSPWorkspace.absolute(declaration.path)) where roots.insert(other.root).inserted {
+                    result.append(other)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Every occurrence of a name in `analyses`, each place once.
+    private func occurrences(of target: SymbolIndex.Occurrence, in analyses: [LSPAnalysis]) -> [(LSPAnalysis, SymbolIndex.Occurrence)] {
         var seen = Set<String>()
         var result: [(LSPAnalysis, SymbolIndex.Occurrence)] = []
-        for analysis in cursor.analyses {
+        for analysis in analyses {
             for occurrence in analysis.symbols.occurrences(of: target.kind, target.name)
             where seen.insert("\(occurrence.path):\(occurrence.span.start)").inserted {
                 result.append((analysis, occurrence))
@@ -27,14 +42,16 @@ extension LanguageServer {
     mutating func definition(_ params: JSONTree?) throws(Failure) -> JSONTree {
         let cursor = try cursor(params)
         if let target = occurrence(at: cursor) {
-            let declarations = occurrences(of: target, in: cursor).filter { $0.1.isDeclaration && ($0.1.kind != .model || $0.1.text == $0.1.name) }
+            var seen = Set<String>()
+            let declarations = cursor.analyses.flatMap { analysis in
+                analysis.symbols.declarations(of: target.kind, target.name).map { (analysis, $0) }
+            }.filter { seen.insert("\($0.1.path):\($0.1.span.start)").inserted }
             return .array(declarations.map { analysis, occurrence in analysis.location(occurrence.path, occurrence.span) })
         }
         for analysis in cursor.analyses {
             guard let syntax = analysis.syntax(of: cursor.path) else { continue }
             for item in syntax.imports where item.path.span.start <= cursor.offset && cursor.offset <= item.path.span.end {
-                let directory = (cursor.path as NSString).deletingLastPathComponent
-                let target = LSPWorkspace.absolute(item.path.value.hasPrefix("/") ? item.path.value : directory + "/" + item.path.value)
+                let target = LSPWorkspace.absolute(Compiler.importTarget(item.path.value, from: cursor.path))
                 return .array([LSPJSON.location(uri: LSPURI.uri(for: target), range: LSPJSON.range(.init(line: 0, character: 0),
                                                                                                   .init(line: 0, character: 0)))])
             }
@@ -51,69 +68,103 @@ extension LanguageServer {
             if case .bool(let flag, _)? = params?.member("context")?.member("includeDeclaration") { return flag }
             return false
         }()
-        return .array(occurrences(of: target, in: cursor).filter { includeDeclaration || !$0.1.isDeclaration }.map { analysis, occurrence in
+        let analyses = analyses(for: target, from: cursor)
+        return .array(occurrences(of: target, in: analyses).filter { includeDeclaration || !$0.1.isDeclaration }.map { analysis, occurrence in
             analysis.location(occurrence.path, occurrence.span)
         })
     }
 
-    /// `textDocument/prepareRename`: the name's range and text, or an error for what cannot be
-    /// renamed (a built-in name, a keyword, nothing).
+    /// `textDocument/prepareRename`: the name's range and text; null where there is no declared
+    /// name; an error for a name the language defines.
     mutating func prepareRename(_ params: JSONTree?) throws(Failure) -> JSONTree {
         let cursor = try cursor(params)
-        let target = try renamable(cursor)
+        guard let target = occurrence(at: cursor) else { return .null() }
+        try checkRenamable(target, cursor)
         let analysis = cursor.analyses.first { $0.symbols.occurrence(in: cursor.path, at: cursor.offset) != nil }!
         return .object([.init("range", analysis.range(target.path, target.span)), .init("placeholder", .string(target.text))])
     }
 
-    /// The declared name under the cursor, when it can be renamed.
-    private func renamable(_ cursor: Cursor) throws(Failure) -> SymbolIndex.Occurrence {
-        guard let target = occurrence(at: cursor) else {
-            throw Failure(code: .requestFailed, message: "there is no declared name here to rename")
-        }
-        guard occurrences(of: target, in: cursor).contains(where: \.1.isDeclaration),
+    /// Refuses a name the policy does not declare (a built-in incident type's playbook included).
+    private mutating func checkRenamable(_ target: SymbolIndex.Occurrence, _ cursor: Cursor) throws(Failure) {
+        guard occurrences(of: target, in: analyses(for: target, from: cursor)).contains(where: \.1.isDeclaration),
               target.kind != .incident || !Vocabulary.builtinIncidentTypes.contains(target.name) else {
             throw Failure(code: .requestFailed, message: "`\(target.text)` is built in and cannot be renamed")
         }
-        if target.kind == .model, target.text != target.name {
-            throw Failure(code: .requestFailed, message: "`\(target.text)` is an alias of `\(target.name)`; rename the alias where it is declared")
-        }
-        return target
     }
 
-    /// `textDocument/rename`: a workspace edit replacing the name everywhere it is written
-    /// (aliases of a model keep their own spelling). The new name must be a valid name of its kind
-    /// and not already taken.
+    /// Words a name may not become although they are names: the constants of conditions, and
+    /// `none`, which in a test's list means "empty".
+    static let reservedNames: Set<String> = ["true", "false", "none"]
+
+    /// `textDocument/rename`: a workspace edit replacing the name everywhere it is written in
+    /// every policy that has it (a model's alias is renamed on its own). Refused when the new
+    /// name is not a name of its kind, is reserved, is taken, or would make any of those policies
+    /// fail to compile (a built-in detector's or channel's name, a budget's and rate limit's
+    /// shared namespace, a model alias): the edits are applied in memory and the policies checked
+    /// before they are offered.
     mutating func rename(_ params: JSONTree?) throws(Failure) -> JSONTree {
         let cursor = try cursor(params)
-        let target = try renamable(cursor)
+        guard let target = occurrence(at: cursor) else { throw Failure(code: .requestFailed, message: "there is no declared name here to rename") }
+        try checkRenamable(target, cursor)
         guard let newName = LSPJSON.string(params, "newName") else { throw Failure(code: .invalidParams, message: "`newName` is missing") }
-        let written = target.kind == .model || target.kind == .control
-        if written {
+        if target.kind == .model || target.kind == .control {
             guard !newName.isEmpty, !newName.contains(where: { $0 == "\"" || $0 == "\\" || $0.isNewline }),
                   newName.utf8.count <= Limits.maxStringBytes else {
                 throw Failure(code: .requestFailed, message: "`\(newName)` cannot be written inside quotes without escapes")
             }
         } else {
-            guard LanguageServer.isName(newName) else {
+            guard Lexer.isName(newName) else {
                 throw Failure(code: .requestFailed, message: "`\(newName)` is not a name: a letter or `_`, then letters, digits or `_`")
             }
+            guard !LanguageServer.reservedNames.contains(newName) else {
+                throw Failure(code: .requestFailed, message: "`\(newName)` is reserved: it is a constant in conditions or means an empty list in tests")
+            }
         }
-        for analysis in cursor.analyses where !analysis.symbols.occurrences(of: target.kind, newName).isEmpty && newName != target.name {
-            let taken = analysis.symbols.occurrences(of: target.kind, newName)[0]
+        let analyses = analyses(for: target, from: cursor)
+        if newName != target.text, let taken = analyses.lazy.compactMap({ $0.symbols.declarations(of: target.kind, newName).first }).first {
             throw Failure(code: .requestFailed, message: "\(target.kind.rawValue) `\(newName)` already exists at \(taken.path)")
         }
-        var edits: [String: [JSONTree]] = [:]
-        for (analysis, occurrence) in occurrences(of: target, in: cursor) where occurrence.text == target.name {
+        var edits: [String: [(Span, String, JSONTree)]] = [:]
+        for (analysis, occurrence) in occurrences(of: target, in: analyses) where occurrence.text == target.text {
             let text = occurrence.quoted ? "\"" + newName + "\"" : newName
-            edits[occurrence.path, default: []].append(LSPJSON.textEdit(range: analysis.range(occurrence.path, occurrence.span), newText: text))
+            edits[occurrence.path, default: []].append((occurrence.span, text, analysis.range(occurrence.path, occurrence.span)))
         }
-        return .object([.init("changes", .object(edits.keys.sorted().map { .init(LSPURI.uri(for: $0), .array(edits[$0]!)) }))])
+        try checkCompiles(after: edits, in: analyses, renaming: target.text, to: newName)
+        return .object([.init("changes", .object(edits.keys.sorted().map { path in
+            .init(LSPURI.uri(for: path), .array(edits[path]!.map { LSPJSON.textEdit(range: $0.2, newText: $0.1) }))
+        }))])
     }
 
-    /// Whether `text` is a name as the lexer reads one: `[A-Za-z_][A-Za-z0-9_]*`, within the word limit.
-    static func isName(_ text: String) -> Bool {
-        guard let first = text.utf8.first, text.utf8.count <= Limits.maxWordBytes else { return false }
-        func letter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "_") }
-        return letter(first) && text.utf8.allSatisfy { letter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
+    /// Compiles each policy with the edits applied; refuses the rename when one has more errors
+    /// than before, naming the first new one.
+    private func checkCompiles(after edits: [String: [(Span, String, JSONTree)]], in analyses: [LSPAnalysis], renaming old: String,
+                               to new: String) throws(Failure) {
+        var overlay: [String: [UInt8]] = [:]
+        for (path, changes) in edits {
+            guard var bytes = analyses.lazy.compactMap({ $0.bytes(of: path) }).first else { continue }
+            for (span, text, _) in changes.sorted(by: { $0.0.start > $1.0.start }) {
+                bytes.replaceSubrange(Int(span.start)..<Int(span.end), with: Array(text.utf8))
+            }
+            overlay[LSPWorkspace.absolute(path)] = bytes
+        }
+        let reader = OverlayReader(overlay: overlay, base: workspace.reader)
+        for analysis in analyses {
+            guard let before = analysis.result, let after = try? Compiler.compile([analysis.root], reader: reader, lower: false),
+                  after.errorCount > before.errorCount else { continue }
+            let known = Set(before.diagnostics.map(\.message))
+            let first = after.diagnostics.first { $0.severity == .error && !known.contains($0.message) } ?? after.diagnostics[0]
+            throw Failure(code: .requestFailed, message: "renaming `\(old)` to `\(new)` would break the policy: \(first.message) "
+                          + "(\(first.file.reference(first.span.start)))")
+        }
+    }
+
+    /// Edited texts in front of the workspace's reader.
+    private struct OverlayReader: SourceReader {
+        let overlay: [String: [UInt8]]
+        let base: LSPWorkspace.Reader
+
+        func read(_ path: String) -> Result<[UInt8], SourceReadError> {
+            overlay[LSPWorkspace.absolute(path)].map { .success($0) } ?? base.read(path)
+        }
     }
 }

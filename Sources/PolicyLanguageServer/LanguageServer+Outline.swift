@@ -2,7 +2,8 @@ import PolicyLang
 import PolicyRuntime
 
 /// `textDocument/documentSymbol`: the outline of one file, one entry per declaration (vocabulary
-/// lists with an entry per name), from the parsed file, so a file with errors still has one.
+/// lists with an entry per name), from the file parsed alone — no policy is checked for it, and a
+/// file with errors still has one.
 extension LanguageServer {
     /// The protocol's `SymbolKind` numbers the outline uses.
     private enum OutlineKind: Int {
@@ -14,14 +15,20 @@ extension LanguageServer {
         guard let path = LanguageServer.path(params?.member("textDocument")) else {
             throw Failure(code: .invalidParams, message: "`textDocument.uri` must be a file: URI")
         }
-        guard let analysis = workspace.analyses(for: path).first(where: { $0.syntax(of: path) != nil }),
-              let syntax = analysis.syntax(of: path) else { return .array([]) }
+        guard case .success(let bytes) = workspace.reader.read(path) else { return .array([]) }
+        let syntax = Parser.parse(SourceFile(path: path, bytes: bytes)).syntax
+        let document = LSPTextDocument(bytes: bytes)
+        func range(_ span: Span) -> JSONTree {
+            LSPJSON.range(document.position(of: Int(span.start)), document.position(of: Int(span.end)))
+        }
+        /// A declaration being typed may have a name but no block yet, so its span can end
+        /// before its name: the range covers both, as the protocol requires of selectionRange.
         func symbol(_ name: String, _ detail: String, _ kind: OutlineKind, _ span: Span, _ selection: Span,
                     children: [JSONTree] = []) -> JSONTree {
             var members: [JSONTree.Member] = [
                 .init("name", .string(name.isEmpty ? "(unnamed)" : name)), .init("detail", .string(detail)),
-                .init("kind", .integer(kind.rawValue)), .init("range", analysis.range(path, span)),
-                .init("selectionRange", analysis.range(path, selection)),
+                .init("kind", .integer(kind.rawValue)), .init("range", range(span.union(selection))),
+                .init("selectionRange", range(selection)),
             ]
             if !children.isEmpty { members.append(.init("children", .array(children))) }
             return .object(members)

@@ -52,6 +52,31 @@ public struct LanguageServer: Sendable {
     private var reported: Set<String> = []
     /// The server's version, in `initialize`'s `serverInfo`.
     let version: String
+    /// What the editor said it supports (`initialize`'s `capabilities`).
+    private(set) var client = ClientCapabilities()
+
+    /// The parts of the editor's capabilities the server adapts to.
+    struct ClientCapabilities {
+        /// Diagnostics may carry related information (else `help:` joins the message).
+        var relatedInformation = false
+        /// Hover may be Markdown (else plain text).
+        var markdownHover = true
+        /// The editor watches files for the server when asked (`client/registerCapability`).
+        var watchedFilesRegistration = false
+
+        init() {}
+
+        init(_ capabilities: JSONTree?) {
+            let textDocument = capabilities?.member("textDocument")
+            if case .bool(true, _)? = textDocument?.member("publishDiagnostics")?.member("relatedInformation") { relatedInformation = true }
+            if case .array(let formats, _)? = textDocument?.member("hover")?.member("contentFormat") {
+                markdownHover = formats.contains { if case .string("markdown", _) = $0 { return true } else { return false } }
+            }
+            if case .bool(true, _)? = capabilities?.member("workspace")?.member("didChangeWatchedFiles")?.member("dynamicRegistration") {
+                watchedFilesRegistration = true
+            }
+        }
+    }
 
     /// A server that has not been initialised; `version` is reported to the editor.
     public init(version: String) {
@@ -76,6 +101,18 @@ public struct LanguageServer: Sendable {
         let params = message.member("params")
         guard let id else {
             notify(method, params)
+            // Once initialised, ask an editor that can to watch the workspace's `.pol` files, so
+            // that changes made outside it reach the import graph and the compilations.
+            if method == "initialized", state == .running, client.watchedFilesRegistration {
+                return [LSPJSON.bytes(.object([
+                    .init("jsonrpc", .string("2.0")), .init("id", .string("policyc-watch-pol-files")),
+                    .init("method", .string("client/registerCapability")),
+                    .init("params", .object([.init("registrations", .array([.object([
+                        .init("id", .string("pol-files")), .init("method", .string("workspace/didChangeWatchedFiles")),
+                        .init("registerOptions", .object([.init("watchers", .array([.object([.init("globPattern", .string("**/*.pol"))])]))])),
+                    ])]))])),
+                ]))]
+            }
             return []
         }
         switch reply(method, params) {
@@ -88,19 +125,17 @@ public struct LanguageServer: Sendable {
 
     /// `textDocument/publishDiagnostics` for every open file's policies, when due.
     public mutating func publishDiagnostics() -> [[UInt8]] {
-        guard diagnosticsDue else { return [] }
+        guard diagnosticsDue, state == .running else { return [] }
         diagnosticsDue = false
         var byFile: [String: [JSONTree]] = [:]
+        var seen: [String: Set<[UInt8]>] = [:]
         var seenRoots = Set<String>()
         for path in workspace.documents.keys.sorted() {
             for root in workspace.roots(of: path) where seenRoots.insert(root).inserted {
-                for (file, diagnostics) in LSPWorkspace.diagnostics(of: workspace.analysis(root: root)) {
+                for (file, diagnostics) in LSPWorkspace.diagnostics(of: workspace.analysis(root: root),
+                                                                    relatedInformation: client.relatedInformation) {
                     // A file in two policies is reported once per distinct diagnostic.
-                    var list = byFile[file] ?? []
-                    for diagnostic in diagnostics where !list.contains(where: { LSPJSON.bytes($0) == LSPJSON.bytes(diagnostic) }) {
-                        list.append(diagnostic)
-                    }
-                    byFile[file] = list
+                    byFile[file, default: []] += diagnostics.filter { seen[file, default: []].insert(LSPJSON.bytes($0)).inserted }
                 }
             }
         }
@@ -138,8 +173,13 @@ public struct LanguageServer: Sendable {
             let version = LSPJSON.integer(params?.member("textDocument"), "version") ?? 0
             for change in LSPJSON.array(params, "contentChanges") {
                 guard let text = LSPJSON.string(change, "text") else { continue }
-                let range = change.member("range")
-                workspace.change(path, text, from: LSPJSON.position(range, "start"), to: LSPJSON.position(range, "end"), version: version)
+                if let range = change.member("range") {
+                    // A range that cannot be read is skipped, not taken for a whole-text change.
+                    guard let start = LSPJSON.position(range, "start"), let end = LSPJSON.position(range, "end") else { continue }
+                    workspace.change(path, text, from: start, to: end, version: version)
+                } else {
+                    workspace.change(path, text, from: nil, to: nil, version: version)
+                }
             }
             diagnosticsDue = true
         case "textDocument/didClose":
@@ -170,6 +210,8 @@ public struct LanguageServer: Sendable {
         switch state {
         case .starting where method != "initialize":
             return .failure(Failure(code: .serverNotInitialized, message: "the server is not initialized"))
+        case .running where method == "initialize":
+            return .failure(Failure(code: .invalidRequest, message: "the server is already initialized"))
         case .shutDown, .exited:
             return .failure(Failure(code: .invalidRequest, message: "the server is shut down"))
         default:
@@ -199,6 +241,7 @@ public struct LanguageServer: Sendable {
     }
 
     private mutating func initialize(_ params: JSONTree?) -> JSONTree {
+        client = ClientCapabilities(params?.member("capabilities"))
         var folders = LSPJSON.array(params, "workspaceFolders").compactMap { LanguageServer.path($0) }
         if folders.isEmpty, let root = LSPJSON.string(params, "rootUri").flatMap(LSPURI.path(from:)) { folders = [root] }
         workspace.setFolders(folders)

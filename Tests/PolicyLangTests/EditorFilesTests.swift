@@ -17,16 +17,13 @@ final class EditorFilesTests: XCTestCase {
         }
     }
 
-    func testEveryKeywordIsInTheGrammarAndTheTextMateGrammar() throws {
+    func testEveryKeywordIsInTheGrammarAndTheTextMatePatternsCompile() throws {
         let grammar = try String(contentsOfFile: TestSupport.root + "/grammar.md", encoding: .utf8)
-        let lines = Dictionary(uniqueKeysWithValues: EditorGrammar.keywordLines(grammarMarkdown: grammar).map { ($0.keyword, $0.line) })
-        let textMate = EditorGrammar.textMate()
+        let lines = Dictionary(uniqueKeysWithValues: EditorGrammar.keywordLines(grammarMarkdown: grammar).map { ($0.keyword, $0.lines) })
         for keyword in Keyword.allCases {
             XCTAssertNotNil(lines[keyword.rawValue], "grammar.md's EBNF never writes `\"\(keyword.rawValue)\"`")
-            XCTAssertTrue(lines[keyword.rawValue]?.contains("\"\(keyword.rawValue)\"") ?? false)
-            XCTAssertTrue(textMate.contains("|\(keyword.rawValue)|") || textMate.contains("(?:\(keyword.rawValue)|") || textMate.contains("|\(keyword.rawValue))"),
-                          "`\(keyword.rawValue)` is in no TextMate pattern")
         }
+        let textMate = EditorGrammar.textMate()
         // Every pattern is a regular expression Foundation accepts (Oniguruma's syntax is a superset here).
         let tree = try JSONTree.parse(Array(textMate.utf8))
         var patterns: [String] = []

@@ -132,11 +132,36 @@ final class LanguageServerRobustnessTests: XCTestCase {
                 }
                 _ = editor.request("textDocument/references", "{\"textDocument\":{\"uri\":\"\(uri)\"},\"position\":{\"line\":\(at.line),\"character\":\(at.character)},\"context\":{\"includeDeclaration\":true}}")
             }
-            _ = editor.request("textDocument/documentSymbol", "{\"textDocument\":{\"uri\":\"\(uri)\"}}")
+            // The outline's invariant, which VS Code enforces: a selection range inside its range,
+            // children inside their parent.
+            let outline = try JSONTree.parse(Array(editor.result("textDocument/documentSymbol", "{\"textDocument\":{\"uri\":\"\(uri)\"}}").utf8))
+            assertNested(outline, inside: nil, "prefix of \(end) bytes")
             _ = editor.request("textDocument/formatting", "{\"textDocument\":{\"uri\":\"\(uri)\"},\"options\":{}}")
             _ = editor.request("textDocument/codeAction", "{\"textDocument\":{\"uri\":\"\(uri)\"},\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":999,\"character\":0}},\"context\":{\"diagnostics\":[]}}")
         }
         XCTAssertGreaterThan(requests, 1_000)
+    }
+
+    /// Checks that every symbol's selection range is inside its range and its children inside it.
+    private func assertNested(_ symbols: JSONTree, inside parent: (Int, Int, Int, Int)?, _ what: String) {
+        func bounds(_ range: JSONTree?) -> (Int, Int, Int, Int)? {
+            guard let start = range?.member("start"), let end = range?.member("end"), let a = start.member("line")?.integerValue,
+                  let b = start.member("character")?.integerValue, let c = end.member("line")?.integerValue,
+                  let d = end.member("character")?.integerValue else { return nil }
+            return (a, b, c, d)
+        }
+        func contains(_ outer: (Int, Int, Int, Int), _ inner: (Int, Int, Int, Int)) -> Bool {
+            (outer.0, outer.1) <= (inner.0, inner.1) && (inner.2, inner.3) <= (outer.2, outer.3)
+        }
+        guard case .array(let items, _) = symbols else { return XCTFail("\(what): not a list") }
+        for item in items {
+            guard let range = bounds(item.member("range")), let selection = bounds(item.member("selectionRange")) else {
+                return XCTFail("\(what): a symbol without ranges")
+            }
+            XCTAssertTrue(contains(range, selection), "\(what): selectionRange outside range")
+            if let parent { XCTAssertTrue(contains(parent, range), "\(what): a child outside its parent") }
+            if let children = item.member("children") { assertNested(children, inside: range, what) }
+        }
     }
 
     /// `policyc lsp` over a pipe, as an editor starts it: framed replies, diagnostics pushed,
@@ -169,7 +194,7 @@ final class LanguageServerRobustnessTests: XCTestCase {
         send(#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#)
         send(#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///tmp/policyc-lsp-pipe/a.pol","languageId":"pol","version":1,"text":"# + text + "}}}")
         let published = try receive()
-        XCTAssertTrue(published.hasPrefix(#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"diagnostics":[{"code":"P2004","message":"unknown model `nope`""#), published)
+        XCTAssertTrue(published.hasPrefix(#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"diagnostics":[{"code":"P2004","message":"unknown model `nope`\nhelp: declare it"#), published)
         send(#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)
         XCTAssertEqual(try receive(), #"{"id":2,"jsonrpc":"2.0","result":null}"#)
         send(#"{"jsonrpc":"2.0","method":"exit"}"#)

@@ -101,7 +101,7 @@ final class LanguageServerSessionTests: XCTestCase {
         try Data(Self.shared.utf8).write(to: URL(fileURLWithPath: directory + "/shared.pol"))
         var editor = Editor()
         let folder = URL(fileURLWithPath: directory).absoluteString
-        let reply = editor.request("initialize", "{\"processId\":null,\"workspaceFolders\":[{\"uri\":\"\(folder)\",\"name\":\"w\"}],\"capabilities\":{}}")
+        let reply = editor.request("initialize", "{\"processId\":null,\"workspaceFolders\":[{\"uri\":\"\(folder)\",\"name\":\"w\"}],\"capabilities\":{\"textDocument\":{\"publishDiagnostics\":{\"relatedInformation\":true}}}}")
         XCTAssertEqual(reply, #"{"id":1,"jsonrpc":"2.0","result":{"capabilities":{"codeActionProvider":{"codeActionKinds":["quickfix"]},"completionProvider":{"triggerCharacters":[".","("]},"definitionProvider":true,"documentFormattingProvider":true,"documentSymbolProvider":true,"hoverProvider":true,"positionEncoding":"utf-16","referencesProvider":true,"renameProvider":{"prepareProvider":true},"textDocumentSync":{"change":2,"openClose":true,"save":{"includeText":false}},"workspace":{"workspaceFolders":{"changeNotifications":true,"supported":true}}},"serverInfo":{"name":"policyc","version":"test"}}}"#)
         editor.notify("initialized", "{}")
         return (editor, URL(fileURLWithPath: directory + "/root.pol").absoluteString, URL(fileURLWithPath: directory + "/shared.pol").absoluteString)
@@ -166,14 +166,14 @@ final class LanguageServerSessionTests: XCTestCase {
         // Completion: a feature where a role's features are listed; units after a number.
         editor.notify("textDocument/didChange", "{\"textDocument\":{\"uri\":\"\(rootURI)\",\"version\":4},\"contentChanges\":[{\"range\":{\"start\":{\"line\":9,\"character\":19},\"end\":{\"line\":9,\"character\":19}},\"text\":\", a\"}]}")
         XCTAssertEqual(editor.result("textDocument/completion", Self.position(rootURI, 9, 22)),
-                       #"[{"detail":"feature","kind":20,"label":"ask_mode"},{"detail":"feature","kind":20,"label":"agent_mode"}]"#)
+                       #"[{"detail":"feature","kind":20,"label":"ask_mode","textEdit":{"newText":"ask_mode","range":{"end":{"character":22,"line":9},"start":{"character":21,"line":9}}}},{"detail":"feature","kind":20,"label":"agent_mode","textEdit":{"newText":"agent_mode","range":{"end":{"character":22,"line":9},"start":{"character":21,"line":9}}}}]"#)
         editor.notify("textDocument/didChange", "{\"textDocument\":{\"uri\":\"\(rootURI)\",\"version\":5},\"contentChanges\":[{\"range\":{\"start\":{\"line\":9,\"character\":19},\"end\":{\"line\":9,\"character\":22}},\"text\":\"\\n  max_context 20\"}]}")
         let units = editor.result("textDocument/completion", Self.position(rootURI, 10, 16))
-        XCTAssertTrue(units.hasPrefix(#"[{"detail":"thousand","kind":11,"label":"20k"},{"detail":"million","kind":11,"label":"20M"}"#), units)
+        XCTAssertTrue(units.hasPrefix(#"[{"detail":"thousand","kind":11,"label":"20k","textEdit":{"newText":"20k","range":{"end":{"character":16,"line":10},"start":{"character":14,"line":10}}}},{"detail":"million","kind":11,"label":"20M""#), units)
         // At the start of a property: the role's properties, from the grammar's table.
         editor.notify("textDocument/didChange", "{\"textDocument\":{\"uri\":\"\(rootURI)\",\"version\":6},\"contentChanges\":[{\"range\":{\"start\":{\"line\":10,\"character\":2},\"end\":{\"line\":10,\"character\":16}},\"text\":\"re\"}]}")
         XCTAssertEqual(editor.result("textDocument/completion", Self.position(rootURI, 10, 4)),
-                       #"[{"detail":"property of role","kind":14,"label":"requires_approval"}]"#)
+                       #"[{"detail":"property of role","kind":14,"label":"requires_approval","textEdit":{"newText":"requires_approval","range":{"end":{"character":4,"line":10},"start":{"character":2,"line":10}}}}]"#)
         editor.notify("textDocument/didChange", "{\"textDocument\":{\"uri\":\"\(rootURI)\",\"version\":7},\"contentChanges\":[{\"text\":\(Self.json(Self.root))}]}")
         XCTAssertEqual(editor.published(), [rootURI: "[]"])
 

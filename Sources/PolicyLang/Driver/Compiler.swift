@@ -36,6 +36,12 @@ public enum Compiler {
         public var message: String { "\(path): \(reason.message)" }
     }
 
+    /// The file an `import "path"` in `importer` names: relative paths against the importing
+    /// file's directory, `.` and `..` removed — the one rule the compiler and editors share.
+    public static func importTarget(_ path: String, from importer: String) -> String {
+        Loader.resolve(path, from: importer)
+    }
+
     /// Compiles the policy whose root is `paths[0]`; further paths are added like imports.
     /// - Parameter lower: build the compiled document; `policyc check` passes false, since it
     ///   only needs the diagnostics and the digest costs a pass over every byte.

@@ -252,6 +252,18 @@ public struct Lexer {
 
 @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
+extension Lexer {
+    /// Whether a byte may be part of a name (`[A-Za-z0-9_]`; a name starts with a letter or `_`):
+    /// the lexer's rule, for tools that find the word around a cursor.
+    public static func isNameByte(_ byte: UInt8) -> Bool { isWordByte(byte) }
+
+    /// Whether `text` is a whole name as the lexer reads one, within the length limit.
+    public static func isName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, !isDigit(first), text.utf8.count <= Limits.maxWordBytes else { return false }
+        return text.utf8.allSatisfy(isWordByte)
+    }
+}
+
 @inline(__always) func isWordByte(_ byte: UInt8) -> Bool {
     let lower = byte | 0x20
     return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || isDigit(byte) || byte == UInt8(ascii: "_")

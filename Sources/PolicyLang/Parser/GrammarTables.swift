@@ -38,5 +38,5 @@ public enum GrammarTables {
     static let testExpectations: [Keyword] = [.expect, .reasons, .alerts, .detections, .approvals, .playbooks, .audit]
 
     /// The properties of the block `opener` opens.
-    static func properties(_ opener: Keyword) -> [Keyword] { blockProperties[opener] ?? [] }
+    public static func properties(_ opener: Keyword) -> [Keyword] { blockProperties[opener] ?? [] }
 }

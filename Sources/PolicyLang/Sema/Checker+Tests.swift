@@ -242,8 +242,7 @@ extension Checker {
                 case (.model, .string(let literal)):
                     if let id = symbols.modelNames[literal.value] { resolved.symbols.add(.model, id, literal, file) }
                 case (_, .name(let reference)) where reference.parts.count == 2:
-                    if property.key == .detections, symbols.detectors[reference.parts[1].text] != nil,
-                       DetectorCatalog.entry(named: reference.text) == nil, reference.parts[0].text != "pattern" {
+                    if property.key == .detections, customDetectorTypes.contains(where: { $0.type == reference.text }) {
                         _ = referenced(.detector, reference.parts[1], file)
                     } else if property.key == .detections, reference.parts[0].text == "pattern",
                               symbols.patternLists[reference.parts[1].text] != nil {

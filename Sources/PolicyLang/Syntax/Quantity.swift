@@ -3,6 +3,16 @@
 /// Money stays exact end to end (the compiled form holds integer micro-dollars), so a literal
 /// is never turned into a floating-point value.
 public struct Quantity: Sendable, Equatable {
+    /// The suffixes that scale a count (grammar.md, "Units"): `200k`, `1.5M`.
+    public static let countSuffixes: [(suffix: String, multiplier: Int, meaning: String)] = [
+        ("k", 1_000, "thousand"), ("M", 1_000_000, "million"),
+    ]
+    /// The suffixes that make a number a duration: `30d`, `5m` (minutes), `7y` (365-day years).
+    public static let durationSuffixes: [(suffix: String, seconds: Int, meaning: String)] = [
+        ("s", 1, "seconds"), ("m", 60, "minutes"), ("h", 3_600, "hours"), ("d", 86_400, "days"), ("w", 604_800, "weeks"),
+        ("y", 31_536_000, "years of 365 days"),
+    ]
+
     /// What the literal measures.
     public enum Unit: String, Sendable, Equatable {
         /// A plain count, possibly with a `k` (thousand) or `M` (million) multiplier: `200k`.
@@ -91,15 +101,12 @@ public struct Quantity: Sendable, Equatable {
                                 text: text, span: span)
         guard !suffix.isEmpty else { return .success(quantity) }
         guard unit == .count else { return .failure(.unknownSuffix(suffix)) }
-        let multiplier: Int
-        switch suffix {
-        case "k": multiplier = 1_000
-        case "M": multiplier = 1_000_000
-        case "s", "m", "h", "d", "w", "y":
+        if let duration = Quantity.durationSuffixes.first(where: { $0.suffix == suffix }) {
             quantity.unit = .duration
-            quantity.secondsPerUnit = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800, "y": 31_536_000][suffix]!
+            quantity.secondsPerUnit = duration.seconds
             return .success(quantity)
-        default:
+        }
+        guard let multiplier = Quantity.countSuffixes.first(where: { $0.suffix == suffix })?.multiplier else {
             return .failure(.unknownSuffix(suffix))
         }
         let (product, overflow) = mantissa.multipliedReportingOverflow(by: multiplier)
