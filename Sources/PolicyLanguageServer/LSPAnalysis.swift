@@ -17,7 +17,7 @@ struct LSPAnalysis {
     init(root: String, reader: some SourceReader) {
         self.root = root
         do {
-            let result = try Compiler.compile([root], reader: reader, lower: false)
+            let result = try Compiler.compile([root], reader: reader, lower: false, indexSymbols: true)
             self.result = result
             failure = nil
             for file in result.files {

@@ -13,6 +13,9 @@ public enum LSPConnection {
     /// stream that cannot be read as the protocol's framing).
     public static func run(input: Int32 = 0, output: Int32 = 1, quietPeriod: Duration = .zero, version: String,
                            log: @escaping @Sendable (String) -> Void) -> Int32 {
+        // An editor that goes away closes the pipe: writing then fails with EPIPE, which ends the
+        // loop below, instead of the signal killing the process without its exit status.
+        signal(SIGPIPE, SIG_IGN)
         let inbox = Inbox()
         let reader = Thread {
             var framing = LSPMessageReader()

@@ -25,19 +25,20 @@ public struct LSPTextDocument: Sendable, Equatable {
     /// Where each line starts, in bytes (the first is 0). A line ends at LF, CR LF or CR, as the
     /// protocol counts lines.
     private var lineStarts: [Int]
+    /// Whether each line is ASCII: then a column is a byte count, found without walking the line
+    /// (a policy with a 100,000-character line must not make each position cost a walk of it).
+    private var asciiLines: [Bool]
 
     /// A document with `text` at `version`.
     public init(text: String, version: Int) {
-        bytes = Array(text.utf8)
-        self.version = version
-        lineStarts = LSPTextDocument.lineStarts(bytes)
+        self.init(bytes: Array(text.utf8), version: version)
     }
 
-    /// A line table for bytes the compiler read (version 0).
-    public init(bytes: [UInt8]) {
+    /// A line table for bytes the compiler read (version 0 unless given).
+    public init(bytes: [UInt8], version: Int = 0) {
         self.bytes = bytes
-        version = 0
-        lineStarts = LSPTextDocument.lineStarts(bytes)
+        self.version = version
+        (lineStarts, asciiLines) = LSPTextDocument.lines(bytes)
     }
 
     /// The text as a string.
@@ -46,19 +47,24 @@ public struct LSPTextDocument: Sendable, Equatable {
     /// The number of lines (an empty text has one).
     public var lineCount: Int { lineStarts.count }
 
-    private static func lineStarts(_ bytes: [UInt8]) -> [Int] {
+    private static func lines(_ bytes: [UInt8]) -> ([Int], [Bool]) {
         var starts = [0]
+        var ascii = [true]
         var index = 0
         while index < bytes.count {
             if bytes[index] == 0x0A {
                 starts.append(index + 1)
+                ascii.append(true)
             } else if bytes[index] == 0x0D {
                 if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
                 starts.append(index + 1)
+                ascii.append(true)
+            } else if bytes[index] >= 0x80 {
+                ascii[ascii.count - 1] = false
             }
             index += 1
         }
-        return starts
+        return (starts, ascii)
     }
 
     /// Where line `line`'s content ends (before its line break).
@@ -77,6 +83,7 @@ public struct LSPTextDocument: Sendable, Equatable {
         guard position.line < lineStarts.count else { return bytes.count }
         let start = lineStarts[position.line]
         let end = contentEnd(ofLine: position.line)
+        if asciiLines[position.line] { return start + min(max(0, position.character), end - start) }
         var units = 0
         var index = start
         while index < end, units < position.character {
@@ -98,9 +105,10 @@ public struct LSPTextDocument: Sendable, Equatable {
             let middle = (low + high + 1) / 2
             if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
+        let end = min(offset, contentEnd(ofLine: low))
+        if asciiLines[low] { return Position(line: low, character: max(0, end - lineStarts[low])) }
         var units = 0
         var index = lineStarts[low]
-        let end = min(offset, contentEnd(ofLine: low))
         while index < end {
             let length = LSPTextDocument.sequenceLength(bytes[index])
             units += length == 4 ? 2 : 1
@@ -131,6 +139,6 @@ public struct LSPTextDocument: Sendable, Equatable {
             bytes = Array(text.utf8)
         }
         self.version = version
-        lineStarts = LSPTextDocument.lineStarts(bytes)
+        (lineStarts, asciiLines) = LSPTextDocument.lines(bytes)
     }
 }

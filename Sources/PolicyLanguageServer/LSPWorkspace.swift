@@ -84,6 +84,12 @@ public struct LSPWorkspace: Sendable {
             if let bytes = buffers[LSPWorkspace.absolute(path)] {
                 return bytes.count > Limits.maxFileBytes ? .failure(.tooLarge(bytes.count)) : .success(bytes)
             }
+            // Only regular files: reading a FIFO or `/dev/stdin` (an import can name one) would
+            // block the server until something writes to it.
+            if let values = try? URL(fileURLWithPath: path).resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey]),
+               values.isRegularFile == false, values.isDirectory == false {
+                return .failure(.unreadable("not a regular file"))
+            }
             return disk.read(path)
         }
     }

@@ -108,9 +108,9 @@ extension LanguageServer {
         try checkRenamable(target, cursor)
         guard let newName = LSPJSON.string(params, "newName") else { throw Failure(code: .invalidParams, message: "`newName` is missing") }
         if target.kind == .model || target.kind == .control {
-            guard !newName.isEmpty, !newName.contains(where: { $0 == "\"" || $0 == "\\" || $0.isNewline }),
+            guard !newName.isEmpty, !newName.unicodeScalars.contains(where: { $0 == "\"" || $0 == "\\" || $0.properties.generalCategory == .control }),
                   newName.utf8.count <= Limits.maxStringBytes else {
-                throw Failure(code: .requestFailed, message: "`\(newName)` cannot be written inside quotes without escapes")
+                throw Failure(code: .requestFailed, message: "`\(newName)` cannot be written inside quotes without escapes or control characters")
             }
         } else {
             guard Lexer.isName(newName) else {
@@ -118,6 +118,10 @@ extension LanguageServer {
             }
             guard !LanguageServer.reservedNames.contains(newName) else {
                 throw Failure(code: .requestFailed, message: "`\(newName)` is reserved: it is a constant in conditions or means an empty list in tests")
+            }
+            // `prompt has pii` names the category even when a pattern list is called `pii`.
+            guard target.kind != .patternList || !DetectorCatalog.categories.contains(newName) else {
+                throw Failure(code: .requestFailed, message: "`\(newName)` is a detector category: `has \(newName)` would mean the category, not the list")
             }
         }
         let analyses = analyses(for: target, from: cursor)

@@ -60,6 +60,7 @@ private func measureEdits(_ label: String, _ server: LanguageServerTransport, fo
           let quote = lines[line].firstIndex(of: "\"") else { fail("lsp: no `models \"…\"` line in \(path)") }
     let column = lines[line].distance(from: lines[line].startIndex, to: quote) + 1
     var samples: [Double] = []
+    var followUps: [Double] = []
     var errorsSeen = 0
     for edit in 0..<edits {
         let typing = edit % 2 == 0
@@ -72,6 +73,13 @@ private func measureEdits(_ label: String, _ server: LanguageServerTransport, fo
         let published = server.receive { $0.contains("publishDiagnostics") && $0.contains("\"version\":\(version)}") }
         samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         if published.contains("\"severity\":1") { errorsSeen += 1 }
+        // What VS Code asks after each edit: the outline and the quick fixes at the cursor.
+        let followUp = DispatchTime.now().uptimeNanoseconds
+        server.send(message(1_000 + edit * 2, "textDocument/documentSymbol", "{\"textDocument\":{\"uri\":\"\(uri)\"}}"))
+        _ = server.receive { $0.contains("\"id\":\(1_000 + edit * 2),") }
+        server.send(message(1_001 + edit * 2, "textDocument/codeAction", "{\"textDocument\":{\"uri\":\"\(uri)\"},\"range\":\(range),\"context\":{\"diagnostics\":[]}}"))
+        _ = server.receive { $0.contains("\"id\":\(1_001 + edit * 2),") }
+        followUps.append(Double(DispatchTime.now().uptimeNanoseconds - followUp) / 1e6)
     }
     server.send(message(99, "shutdown", "null"))
     _ = server.receive { $0.contains("\"id\":99") }
@@ -79,7 +87,8 @@ private func measureEdits(_ label: String, _ server: LanguageServerTransport, fo
     let sorted = samples.sorted()
     print("  \(label): open + first diagnostics \(String(format: "%.1f", openMilliseconds)) ms; "
           + "edit → diagnostics median \(String(format: "%.2f", median(samples))) ms, p90 \(String(format: "%.2f", sorted[sorted.count * 9 / 10])) ms, "
-          + "worst \(String(format: "%.2f", sorted.last!)) ms; \(errorsSeen) of \(edits) edits reported an error")
+          + "worst \(String(format: "%.2f", sorted.last!)) ms; \(errorsSeen) of \(edits) edits reported an error; "
+          + "then outline + quick fixes median \(String(format: "%.2f", median(followUps))) ms")
 }
 
 /// A language server the benchmark talks to.

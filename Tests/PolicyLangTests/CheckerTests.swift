@@ -212,4 +212,22 @@ final class CheckerTests: XCTestCase {
         let second = try XCTUnwrap(TestSupport.compile(text).policy).canonicalJSON()
         XCTAssertEqual(first, second)
     }
+
+    /// A condition of thousands of terms joined by `and`/`or` parses one level per term; it is
+    /// checked in a loop, not by recursion, so it compiles instead of overflowing the stack; and a
+    /// long `extends` chain is flattened without a scan per step.
+    func testLongConditionChainsAndInheritanceChainsCompile() {
+        let chain = (0..<20_000).map { _ in "request.context_tokens > 1" }.joined(separator: " and ")
+        let mixed = (0..<3_000).map { _ in "prompt has pii and request.context_tokens > 1" }.joined(separator: " or ")
+        let roles = (1..<1_500).map { "role r\($0) extends r\($0 - 1) { features ask_mode }" }.joined(separator: "\n")
+        let result = TestSupport.compile(TestSupport.prelude + """
+            rule long { when \(chain)  deny "x" }
+            rule wide { when \(mixed)  deny "y" }
+            role r0 { models "claude-3-haiku" }
+            \(roles)
+
+            """)
+        XCTAssertEqual(result.errorCount, 0, result.diagnostics.prefix(3).map(\.message).joined(separator: "; "))
+        XCTAssertEqual(result.policy?.roles.last?.inherits.count, 1_499)
+    }
 }

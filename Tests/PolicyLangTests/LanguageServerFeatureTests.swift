@@ -119,6 +119,7 @@ final class LanguageServerFeatureTests: XCTestCase {
         XCTAssertTrue(rename("spend {", "rpm").contains("would break the policy"), rename("spend {", "rpm"))
         XCTAssertTrue(rename("claude-3-opus\" {", "opus").contains("would break the policy"))
         XCTAssertTrue(rename("dev {", "ops").contains("\"result\""), "a role may share a channel's name: another namespace")
+        XCTAssertTrue(rename("claude-3-opus\" {", "a\\u0007b").contains("control characters"))
         // An alias is renamed on its own, everywhere it is written.
         let alias = rename("opus\" }\nfeatures", "big")
         XCTAssertTrue(alias.contains("\"newText\":\"big\""), alias)
@@ -173,5 +174,18 @@ final class LanguageServerFeatureTests: XCTestCase {
         // prepareRename where there is no name: null, as the protocol says.
         var fresh = try workspace(["main.pol": Self.models]).0
         XCTAssertEqual(fresh.result("textDocument/prepareRename", LanguageServerSessionTests.position(uris["main.pol"]!, 0, 1)), "null")
+    }
+
+    /// A policy importing a FIFO (or `/dev/stdin`) gets a diagnostic, not a server blocked on a read.
+    func testAnImportThatIsNotARegularFileIsRefusedNotRead() throws {
+        let directory = try makeTemporaryDirectory().path
+        XCTAssertEqual(mkfifo(directory + "/pipe.pol", 0o600), 0)
+        let text = "policy \"p\" version 1\nimport \"pipe.pol\"\nimport \"/dev/stdin\"\n"
+        var editor = Editor()
+        _ = editor.request("initialize", "{\"workspaceFolders\":[{\"uri\":\"\(URL(fileURLWithPath: directory).absoluteString)\",\"name\":\"w\"}]}")
+        let uri = URL(fileURLWithPath: directory + "/main.pol").absoluteString
+        _ = open(&editor, uri, text)
+        let published = editor.published()[uri] ?? ""
+        XCTAssertEqual(published.components(separatedBy: "not a regular file").count - 1, 2, published)
     }
 }

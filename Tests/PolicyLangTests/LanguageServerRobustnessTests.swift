@@ -48,7 +48,7 @@ final class LanguageServerRobustnessTests: XCTestCase {
         _ = editor.request("initialize", "{\"workspaceFolders\":[{\"uri\":\"\(URL(fileURLWithPath: examples).absoluteString)\",\"name\":\"e\"}]}")
         var renamed = 0
         for root in paths {
-            let result = try Compiler.compile([root], reader: MemorySourceReader(texts), lower: false)
+            let result = try Compiler.compile([root], reader: MemorySourceReader(texts), lower: false, indexSymbols: true)
             XCTAssertEqual(result.errorCount, 0, root)
             var done = Set<String>()
             for occurrence in result.resolved.symbols.occurrences where occurrence.isDeclaration && occurrence.text == occurrence.name {

@@ -43,11 +43,13 @@ public enum Compiler {
     }
 
     /// Compiles the policy whose root is `paths[0]`; further paths are added like imports.
-    /// - Parameter lower: build the compiled document; `policyc check` passes false, since it
-    ///   only needs the diagnostics and the digest costs a pass over every byte.
+    /// - Parameters:
+    ///   - lower: build the compiled document; `policyc check` passes false, since it only needs
+    ///     the diagnostics and the digest costs a pass over every byte.
+    ///   - indexSymbols: record every name's declarations and uses in `resolved.symbols` (editors).
     /// - Throws: ``ReadFailure`` when a root file is missing, a directory or unreadable.
     public static func compile(_ paths: [String], reader: SourceReader = DiskSourceReader(),
-                               lower: Bool = true) throws(ReadFailure) -> Result {
+                               lower: Bool = true, indexSymbols: Bool = false) throws(ReadFailure) -> Result {
         var loader = Loader(reader: reader)
         for path in paths {
             try loader.loadRoot(path)
@@ -66,7 +68,7 @@ public enum Compiler {
                                       span: .at(0), help: "start the file with `policy \"name\" version 1`"))
             }
         }
-        let (resolved, checkBag) = Checker.check(syntax)
+        let (resolved, checkBag) = Checker.check(syntax, indexSymbols: indexSymbols)
         bag.merge(checkBag)
         var version = 0
         if let header, let file = files.first {

@@ -16,13 +16,31 @@ extension Checker {
     /// Resolves and types a condition; nil when it has errors (already reported).
     mutating func checkCondition(_ expression: ExpressionSyntax, _ file: SourceFile) -> Condition? {
         switch expression {
-        case .binary(.and, let left, let right, _), .binary(.or, let left, let right, _):
-            let isAnd: Bool
-            if case .binary(.and, _, _, _) = expression { isAnd = true } else { isAnd = false }
-            let lhs = checkCondition(left, file)
-            let rhs = checkCondition(right, file)
-            guard let lhs, let rhs else { return nil }
-            return isAnd ? .all(flatten(lhs, rhs, and: true)) : .any(flatten(lhs, rhs, and: false))
+        case .binary(let op, _, _, _) where op == .and || op == .or:
+            // `a and b and c …` parses left-deep, one level per term: walk the chain's left spine
+            // in a loop, so a condition of thousands of terms costs no stack (only parentheses
+            // nest, and the parser caps those).
+            var operands: [ExpressionSyntax] = []
+            var spine = expression
+            while case .binary(op, let left, let right, _) = spine {
+                operands.append(right)
+                spine = left
+            }
+            operands.append(spine)
+            var parts: [Condition] = []
+            var failed = false
+            for operand in operands.reversed() {
+                guard let condition = checkCondition(operand, file) else {
+                    failed = true
+                    continue
+                }
+                switch (condition, op) {
+                case (.all(let inner), .and), (.any(let inner), .or): parts += inner
+                default: parts.append(condition)
+                }
+            }
+            if failed { return nil }
+            return op == .and ? .all(parts) : .any(parts)
         case .binary(let op, let left, let right, let span):
             return checkComparison(op, left, right, span, file)
         case .not(let inner, _):
@@ -59,16 +77,6 @@ extension Checker {
         case .bad:
             return nil
         }
-    }
-
-    private func flatten(_ lhs: Condition, _ rhs: Condition, and: Bool) -> [Condition] {
-        func parts(_ condition: Condition) -> [Condition] {
-            switch (condition, and) {
-            case (.all(let inner), true), (.any(let inner), false): return inner
-            default: return [condition]
-            }
-        }
-        return parts(lhs) + parts(rhs)
     }
 
     /// Resolves a path to a field, a literal boolean or a bare word; reports unknown dotted paths.

@@ -44,10 +44,11 @@ extension Checker {
     /// The role and its ancestors, nearest first. Reports a cycle once, at the role that closes it.
     private mutating func inheritanceChain(of name: String) -> [String] {
         var chain = [name]
+        var members: Set<String> = [name]  // so a long chain costs a lookup per step, not a scan
         var current = name
         while let parent = symbols.roles[current]?.syntax.parent {
             guard symbols.roles[parent.text] != nil else { break }  // reported by resolveOwnGrants
-            if let index = chain.firstIndex(of: parent.text) {
+            if members.contains(parent.text), let index = chain.firstIndex(of: parent.text) {
                 // Every member of a cycle walks into it; report it once, from the member that
                 // is declared first.
                 let members = chain[index...]
@@ -61,6 +62,7 @@ extension Checker {
                 break
             }
             chain.append(parent.text)
+            members.insert(parent.text)
             current = parent.text
         }
         return chain

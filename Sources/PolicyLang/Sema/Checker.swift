@@ -15,9 +15,12 @@ public struct Checker {
     var ruleSpans: [(name: String, file: SourceFile, span: Span)] = []
 
     /// Checks a policy made of `files` (dependencies first, root last).
+    /// - Parameter indexSymbols: record where each name is declared and used
+    ///   (``ResolvedPolicy/symbols``), as editors need; it costs about a tenth of the check.
     /// - Returns: the resolved policy (meaningful only when the bag has no errors) and the diagnostics.
-    public static func check(_ files: [PolicyFileSyntax]) -> (ResolvedPolicy, DiagnosticBag) {
+    public static func check(_ files: [PolicyFileSyntax], indexSymbols: Bool = false) -> (ResolvedPolicy, DiagnosticBag) {
         var checker = Checker(files: files)
+        checker.resolved.symbols = SymbolIndex(recording: indexSymbols)
         checker.collect()
         checker.indexDeclarations()
         checker.checkModels()

@@ -58,12 +58,22 @@ public struct SymbolIndex: Sendable {
 
     /// Every occurrence, in the order the checker met them.
     public private(set) var occurrences: [Occurrence] = []
+    /// Whether occurrences are recorded (a compilation for the command line does without).
+    let recording: Bool
 
-    /// An empty index.
-    public init() {}
+    /// An empty index that records nothing.
+    public init() {
+        recording = false
+    }
+
+    /// An empty index, recording what it is given when `recording`.
+    init(recording: Bool) {
+        self.recording = recording
+    }
 
     /// Records a name written as a word.
     mutating func add(_ kind: Kind, _ name: String, _ written: Name, _ file: SourceFile, declaration: Bool = false) {
+        guard recording else { return }
         occurrences.append(Occurrence(kind: kind, name: name, text: written.text, path: file.path, span: written.span, quoted: false,
                                       isDeclaration: declaration))
     }
@@ -71,6 +81,7 @@ public struct SymbolIndex: Sendable {
     /// Records a name written as a string literal; the span is the text inside the quotes when
     /// the literal has no escapes (its bytes are then exactly its value plus two quotes).
     mutating func add(_ kind: Kind, _ name: String, _ written: StringLiteral, _ file: SourceFile, declaration: Bool = false) {
+        guard recording else { return }
         let plain = Int(written.span.end - written.span.start) == written.value.utf8.count + 2
         let span = plain ? Span(start: written.span.start + 1, end: written.span.end - 1) : written.span
         occurrences.append(Occurrence(kind: kind, name: name, text: written.value, path: file.path, span: span, quoted: !plain,

@@ -23,11 +23,19 @@ public indirect enum ExpressionSyntax: Sendable {
     case bad(span: Span)
 
     /// Whether a `bad` placeholder is inside, i.e. the parser already reported a problem here.
-    /// Recursion is bounded by the parser's nesting cap.
+    /// Recursion is bounded by the parser's nesting cap; a chain of `and`/`or`, which parses one
+    /// level per term, is walked along its left spine in a loop.
     public var containsError: Bool {
         switch self {
         case .bad: return true
-        case .binary(_, let left, let right, _), .membership(let left, let right, _, _), .contains(let left, let right, _):
+        case .binary:
+            var spine = self
+            while case .binary(_, let left, let right, _) = spine {
+                if right.containsError { return true }
+                spine = left
+            }
+            return spine.containsError
+        case .membership(let left, let right, _, _), .contains(let left, let right, _):
             return left.containsError || right.containsError
         case .not(let inner, _), .has(let inner, _, _, _): return inner.containsError
         case .list(let items, _): return items.contains { $0.containsError }
