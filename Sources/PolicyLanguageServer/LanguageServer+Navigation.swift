@@ -78,9 +78,11 @@ extension LanguageServer {
     /// name; an error for a name the language defines.
     mutating func prepareRename(_ params: JSONTree?) throws(Failure) -> JSONTree {
         let cursor = try cursor(params)
-        guard let target = occurrence(at: cursor) else { return .null() }
+        guard let target = occurrence(at: cursor),
+              let analysis = cursor.analyses.first(where: { $0.symbols.occurrence(in: cursor.path, at: cursor.offset) != nil }) else {
+            return .null()
+        }
         try checkRenamable(target, cursor)
-        let analysis = cursor.analyses.first { $0.symbols.occurrence(in: cursor.path, at: cursor.offset) != nil }!
         return .object([.init("range", analysis.range(target.path, target.span)), .init("placeholder", .string(target.text))])
     }
 

@@ -188,4 +188,43 @@ final class LanguageServerFeatureTests: XCTestCase {
         let published = editor.published()[uri] ?? ""
         XCTAssertEqual(published.components(separatedBy: "not a regular file").count - 1, 2, published)
     }
+
+    /// The symbol index at every place the grammar lets a declared name be used
+    /// (testdata/lsp/every-reference.pol, which uses each name in every way it can be used):
+    /// each name's uses, counted by hand, and each use's text is the name (or the model's alias).
+    func testTheSymbolIndexRecordsEveryKindOfUse() throws {
+        let path = TestSupport.root + "/Tests/PolicyLangTests/testdata/lsp/every-reference.pol"
+        let result = try Compiler.compile([path], lower: false, indexSymbols: true)
+        XCTAssertEqual(result.errorCount, 0, result.diagnostics.map(\.message).joined(separator: "; "))
+        let bytes = try XCTUnwrap(result.files.first).bytes
+        let expected: [(SymbolIndex.Kind, String, declarations: Int, uses: Int)] = [
+            (.role, "base", 1, 2),            // extends base; user.role == "base"
+            (.role, "child", 1, 3),           // user.role == child; scope role "child"; test role
+            (.model, "m", 2, 4),              // the id and alias "mm"; models "m", "mm"; request.model == "mm"; test model
+            (.feature, "f1", 1, 3), (.feature, "f2", 1, 1),
+            (.operation, "op1", 1, 4),        // requires_approval; contains; test operations and approvals
+            (.incident, "leak", 2, 3),        // incidents + playbook; create_incident(leak); incident leak; test playbooks
+            (.action, "page_oncall", 1, 1),
+            (.patternList, "plist", 1, 5),    // block; has; redact ×2; placeholders
+            (.detector, "cust", 1, 5),        // has, redact ×2, placeholders as pii.cust; test detections
+            (.channel, "ops", 1, 3),          // notify(ops) ×2; notify_ops
+            (.control, "C1", 1, 2),
+            (.alert, "a1", 1, 4),             // rule alert ×2; high_risk_alert; test alerts
+            (.alert, "a2", 1, 2),             // budget and rate limit
+            (.budget, "b1", 1, 1), (.rateLimit, "rl", 1, 1),
+            (.rule, "r1", 1, 0), (.rule, "r2", 1, 0), (.test, "t1", 1, 0),
+        ]
+        for (kind, name, declarations, uses) in expected {
+            let all = result.resolved.symbols.occurrences(of: kind, name)
+            XCTAssertEqual(all.filter(\.isDeclaration).count, declarations, "\(kind.rawValue) \(name) declarations")
+            XCTAssertEqual(all.filter { !$0.isDeclaration }.count, uses, "\(kind.rawValue) \(name) uses")
+            for occurrence in all {
+                let written = String(decoding: bytes[Int(occurrence.span.start)..<Int(occurrence.span.end)], as: UTF8.self)
+                XCTAssertEqual(written, occurrence.text, "\(kind.rawValue) \(name) at \(occurrence.span)")
+            }
+        }
+        let names = Set(expected.map { "\($0.0.rawValue) \($0.1)" })
+        XCTAssertEqual(result.resolved.symbols.occurrences.filter { !names.contains("\($0.kind.rawValue) \($0.name)") }.map { "\($0.kind.rawValue) \($0.name)" }, [],
+                       "no occurrence of another name")
+    }
 }
