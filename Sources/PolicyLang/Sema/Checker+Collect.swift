@@ -67,24 +67,18 @@ extension Checker {
                 resolved.symbols.add(.model, id, alias, declared.file, declaration: true)
             }
         }
-        func index<Syntax: NamedSyntax>(_ table: DeclarationTable<Syntax>, _ kind: SymbolIndex.Kind) {
-            for declared in table.all {
-                resolved.symbols.add(kind, declared.syntax.declaredName.text, declared.syntax.declaredName, declared.file, declaration: true)
-            }
+        let tables: [(SymbolIndex.Kind, [(name: Name, file: SourceFile)])] = [
+            (.role, symbols.roles.declaredNames), (.feature, symbols.features.declaredNames),
+            (.operation, symbols.operations.declaredNames), (.incident, symbols.incidents.declaredNames),
+            (.incident, symbols.playbooks.declaredNames), (.action, symbols.customActions.declaredNames),
+            (.patternList, symbols.patternLists.declaredNames), (.detector, symbols.detectors.declaredNames),
+            (.channel, symbols.channels.declaredNames), (.alert, symbols.alerts.declaredNames),
+            (.budget, symbols.budgets.declaredNames), (.rateLimit, symbols.rateLimits.declaredNames),
+            (.rule, symbols.rules.declaredNames),
+        ]
+        for (kind, names) in tables {
+            for (name, file) in names { resolved.symbols.add(kind, name.text, name, file, declaration: true) }
         }
-        index(symbols.roles, .role)
-        index(symbols.features, .feature)
-        index(symbols.operations, .operation)
-        index(symbols.incidents, .incident)
-        index(symbols.playbooks, .incident)
-        index(symbols.customActions, .action)
-        index(symbols.patternLists, .patternList)
-        index(symbols.detectors, .detector)
-        index(symbols.channels, .channel)
-        index(symbols.alerts, .alert)
-        index(symbols.budgets, .budget)
-        index(symbols.rateLimits, .rateLimit)
-        index(symbols.rules, .rule)
         for declared in symbols.controls.all {
             resolved.symbols.add(.control, declared.syntax.id.value, declared.syntax.id, declared.file, declaration: true)
         }

@@ -23,6 +23,9 @@ struct DeclarationTable<Syntax: NamedSyntax> {
     /// Every declaration, in order.
     var all: [Declared<Syntax>] { names.map { entries[$0]! } }
 
+    /// Each declaration's name as written, with its file, in order.
+    var declaredNames: [(name: Name, file: SourceFile)] { all.map { ($0.syntax.declaredName, $0.file) } }
+
     /// Adds a declaration unless its name is taken.
     /// - Returns: the earlier declaration of the same name, when there is one (nothing is added).
     mutating func add(_ syntax: Syntax, _ file: SourceFile) -> Declared<Syntax>? {
