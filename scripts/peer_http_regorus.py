@@ -5,7 +5,7 @@ deciding the W1 policy, for comparing `policyc serve` with a peer over HTTP on t
 
     python3 scripts/peer_http_regorus.py --bench ../shared/bench --data DATA --port 8282 [--noop]
 
-Python's standard library HTTP server, threaded; the rule is the shared bench's
+Python's standard library HTTP server, one request at a time; the rule is the shared bench's
 (../shared/bench/policy_model.py), so the decisions are the ones the peers were measured on."""
 import argparse
 import http.server

@@ -53,10 +53,4 @@ enum LSPJSON {
         return []
     }
 
-    /// Serialises a tree: RFC 8785's form, keys sorted, so equal replies are equal bytes.
-    static func bytes(_ tree: JSONTree) -> [UInt8] {
-        var out: [UInt8] = []
-        tree.writeCanonical(into: &out)
-        return out
-    }
 }

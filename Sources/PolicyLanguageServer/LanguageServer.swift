@@ -93,7 +93,7 @@ public struct LanguageServer: Sendable {
             return [LanguageServer.errorReply(id: .null(), .parseError, "the message is not JSON: \(error.message) at byte \(error.offset)")]
         }
         guard case .object = message, let method = LSPJSON.string(message, "method") else {
-            // A reply from the editor to a request of ours (we send none) or something else.
+            // The editor's reply to our one request (`client/registerCapability`) needs nothing.
             if message.member("id") != nil, message.member("result") != nil || message.member("error") != nil { return [] }
             return [LanguageServer.errorReply(id: message.member("id") ?? .null(), .invalidRequest, "a request needs a `method`")]
         }
@@ -104,20 +104,20 @@ public struct LanguageServer: Sendable {
             // Once initialised, ask an editor that can to watch the workspace's `.pol` files, so
             // that changes made outside it reach the import graph and the compilations.
             if method == "initialized", state == .running, client.watchedFilesRegistration {
-                return [LSPJSON.bytes(.object([
+                return [JSONTree.object([
                     .init("jsonrpc", .string("2.0")), .init("id", .string("policyc-watch-pol-files")),
                     .init("method", .string("client/registerCapability")),
                     .init("params", .object([.init("registrations", .array([.object([
                         .init("id", .string("pol-files")), .init("method", .string("workspace/didChangeWatchedFiles")),
                         .init("registerOptions", .object([.init("watchers", .array([.object([.init("globPattern", .string("**/*.pol"))])]))])),
                     ])]))])),
-                ]))]
+                ]).canonicalBytes]
             }
             return []
         }
         switch reply(method, params) {
         case .success(let result):
-            return [LSPJSON.bytes(.object([.init("jsonrpc", .string("2.0")), .init("id", id), .init("result", result)]))]
+            return [JSONTree.object([.init("jsonrpc", .string("2.0")), .init("id", id), .init("result", result)]).canonicalBytes]
         case .failure(let failure):
             return [LanguageServer.errorReply(id: id, failure.code, failure.message)]
         }
@@ -135,7 +135,7 @@ public struct LanguageServer: Sendable {
                 for (file, diagnostics) in LSPWorkspace.diagnostics(of: workspace.analysis(root: root),
                                                                     relatedInformation: client.relatedInformation) {
                     // A file in two policies is reported once per distinct diagnostic.
-                    byFile[file, default: []] += diagnostics.filter { seen[file, default: []].insert(LSPJSON.bytes($0)).inserted }
+                    byFile[file, default: []] += diagnostics.filter { seen[file, default: []].insert($0.canonicalBytes).inserted }
                 }
             }
         }
@@ -302,14 +302,14 @@ public struct LanguageServer: Sendable {
 
     /// A notification message body.
     static func notification(_ method: String, _ params: JSONTree) -> [UInt8] {
-        LSPJSON.bytes(.object([.init("jsonrpc", .string("2.0")), .init("method", .string(method)), .init("params", params)]))
+        JSONTree.object([.init("jsonrpc", .string("2.0")), .init("method", .string(method)), .init("params", params)]).canonicalBytes
     }
 
     /// An error reply's body.
     static func errorReply(id: JSONTree, _ code: ErrorCode, _ message: String) -> [UInt8] {
-        LSPJSON.bytes(.object([
+        JSONTree.object([
             .init("jsonrpc", .string("2.0")), .init("id", id),
             .init("error", .object([.init("code", .integer(code.rawValue)), .init("message", .string(message))])),
-        ]))
+        ]).canonicalBytes
     }
 }

@@ -201,9 +201,6 @@ public final class DecisionService: @unchecked Sendable {
             .init("name", .string(identity.name)), .init("schema_version", .integer(policy.plan.compiled.schemaVersion)),
             .init("source", .string(policy.source)), .init("version", .integer(identity.version)),
         ])
-        var out: [UInt8] = []
-        tree.writeCanonical(into: &out)
-        out.append(0x0A)
-        return out
+        return tree.canonicalBytes + [0x0A]
     }
 }

@@ -1,3 +1,5 @@
+import PolicyRuntime
+
 /// The server's limits, each documented in docs/serve.md and each failing closed: what is over a
 /// limit is refused with its status, never read on, and never a crash.
 public struct HTTPLimits: Sendable {
@@ -6,7 +8,7 @@ public struct HTTPLimits: Sendable {
     /// Header fields in one request (431 beyond).
     public var maximumHeaderFields = 100
     /// A body, in bytes, after de-chunking (413 beyond): the request format's own limit.
-    public var maximumBodyBytes = 16 * 1024 * 1024
+    public var maximumBodyBytes = RequestReader.maxBytes
     /// Seconds a request may take to arrive once its first byte has (408 after).
     public var requestTimeoutSeconds = 10
     /// Seconds an idle keep-alive connection stays open.

@@ -18,6 +18,10 @@ func runAuditReportBench(_ arguments: [String]) {
     }
     guard let key = try? AuditKey(bytes: Array(repeating: 7, count: 32)) else { fail("cannot make a key") }
     let trail = directory + "/trail-\(records)"
+    // The key beside the trail (a key file holds the key's bytes), so that
+    // `policyc audit verify --audit-key DIR/audit.key DIR/trail-N` can be timed on the same trail.
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try? Data(repeating: 7, count: 32).write(to: URL(fileURLWithPath: directory + "/audit.key"))
     let day = 1_796_601_600  // 2026-12-07T00:00:00Z
     let days = 30
     if (try? AuditVerifier.verify(directory: trail, keys: [key]))?.records != records {
@@ -26,7 +30,8 @@ func runAuditReportBench(_ arguments: [String]) {
         guard let writer = try? AuditTrail(directory: trail, key: key) else { fail("cannot open an audit trail in \(trail)") }
         let threads = 256
         let start = DispatchTime.now().uptimeNanoseconds
-        // Records go in time order (a day's file at a time), each thread taking every 256th.
+        // Records go in time order (a day's file at a time): the threads take the next index from
+        // one shared counter.
         let clock = Counter()
         let total = records
         runThreads(threads) { _ in

@@ -12,25 +12,22 @@ enum JUnitReport {
         xml += "<testsuites name=\"policyc test\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
         for file in files {
             let fileFailures = file.results.filter { !$0.passed }.count
-            xml += "  <testsuite name=\"\(escape(file.path))\" tests=\"\(file.results.count)\" failures=\"\(fileFailures)\" errors=\"\(file.error == nil ? 0 : 1)\">\n"
+            xml += "  <testsuite name=\"\(MarkupText.escaped(file.path))\" tests=\"\(file.results.count)\" failures=\"\(fileFailures)\" errors=\"\(file.error == nil ? 0 : 1)\">\n"
             if let error = file.error {
-                xml += "    <error message=\"\(escape(error))\"/>\n"
+                xml += "    <error message=\"\(MarkupText.escaped(error))\"/>\n"
             }
             for result in file.results {
                 let line = result.test.source.split(separator: ":").dropLast().last.map(String.init) ?? "0"
-                xml += "    <testcase name=\"\(escape(result.test.name))\" classname=\"\(escape(file.path))\" file=\"\(escape(file.path))\" line=\"\(line)\""
+                xml += "    <testcase name=\"\(MarkupText.escaped(result.test.name))\" classname=\"\(MarkupText.escaped(file.path))\" file=\"\(MarkupText.escaped(file.path))\" line=\"\(line)\""
                 if result.passed {
                     xml += "/>\n"
                     continue
                 }
                 let details = (result.mismatches + result.decidedBy.map { "decided by: " + $0 }).joined(separator: "\n")
-                xml += ">\n      <failure message=\"\(escape(result.mismatches.first ?? ""))\">\(escape(details))</failure>\n    </testcase>\n"
+                xml += ">\n      <failure message=\"\(MarkupText.escaped(result.mismatches.first ?? ""))\">\(MarkupText.escaped(details))</failure>\n    </testcase>\n"
             }
             xml += "  </testsuite>\n"
         }
         return xml + "</testsuites>\n"
     }
-
-    /// Escapes the five XML specials; control characters XML 1.0 cannot carry become U+FFFD.
-    static func escape(_ text: String) -> String { MarkupText.escaped(text) }
 }

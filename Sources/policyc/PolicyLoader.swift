@@ -7,9 +7,13 @@ import PolicyRuntime
 /// with its imports. Any failure is a usage error (exit 2) naming the path.
 enum PolicyLoader {
     /// The policy at `path`, planned.
-    /// - Parameter key: for a `.json` document, the key its signature must verify with. A `.pol`
-    ///   file cannot be verified, so asking to verify one is an error.
-    static func plan(_ path: String, verifyingWith key: DocumentKey? = nil, command: String) throws(CommandFailure) -> Plan {
+    /// - Parameters:
+    ///   - key: for a `.json` document, the key its signature must verify with. A `.pol` file
+    ///     cannot be verified, so asking to verify one is an error.
+    ///   - diagnosticsInFailure: put a `.pol` file's errors, as plain text, in the failure's
+    ///     message instead of printing them to standard error: for `serve`, whose log is JSON lines.
+    static func plan(_ path: String, verifyingWith key: DocumentKey? = nil, command: String,
+                     diagnosticsInFailure: Bool = false) throws(CommandFailure) -> Plan {
         if isCompiledDocument(path) {
             let data = try read(path, command: command)
             do {
@@ -21,7 +25,7 @@ enum PolicyLoader {
         if key != nil {
             throw .usage("\(command): `\(path)` is policy source; only a compiled, signed .json document can be verified")
         }
-        let compiled = try compile(path, command: command)
+        let compiled = try compile(path, command: command, diagnosticsInFailure: diagnosticsInFailure)
         do {
             return try Plan(compiled)
         } catch {
@@ -54,19 +58,24 @@ enum PolicyLoader {
         }
     }
 
-    private static func isCompiledDocument(_ path: String) -> Bool { path.hasSuffix(".json") }
+    /// Whether `path` names a compiled document rather than policy source.
+    static func isCompiledDocument(_ path: String) -> Bool { path.hasSuffix(".json") }
 
     private static func read(_ path: String, command: String) throws(CommandFailure) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else { throw .usage("\(command): cannot read `\(path)`") }
         return data
     }
 
-    private static func compile(_ path: String, command: String) throws(CommandFailure) -> CompiledPolicy {
+    private static func compile(_ path: String, command: String, diagnosticsInFailure: Bool = false) throws(CommandFailure) -> CompiledPolicy {
         let result = try DiagnosticOptions.compileRoot(path)
         let errors = result.diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty, let policy = result.policy else {
+            let failure = "\(command): `\(path)` has errors; fix them with `policyc check \(path)`"
+            if diagnosticsInFailure {
+                throw .usage(failure + "\n" + DiagnosticRenderer(format: .text, color: false).render(errors))
+            }
             Output.err(DiagnosticRenderer(format: .text, color: Output.useColor(nil, descriptor: 2)).render(errors))
-            throw .usage("\(command): `\(path)` has errors; fix them with `policyc check \(path)`")
+            throw .usage(failure)
         }
         return policy
     }

@@ -9,9 +9,7 @@ final class ServeLog: @unchecked Sendable {
         var members: [JSONTree.Member] = [.init("time", .string(Timestamp(secondsSinceEpoch: Int(Date().timeIntervalSince1970)).rfc3339)),
                                           .init("level", .string(level)), .init("event", .string(event))]
         for (key, value) in fields { members.append(.init(key, .string(value))) }
-        var out: [UInt8] = []
-        JSONTree.object(members).writeCanonical(into: &out)
-        out.append(0x0A)
+        let out = JSONTree.object(members).canonicalBytes + [0x0A]
         lock.lock()
         defer { lock.unlock() }
         out.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }

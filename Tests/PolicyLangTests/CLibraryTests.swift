@@ -48,19 +48,26 @@ final class CLibraryTests: XCTestCase {
         let directory = try makeTemporaryDirectory().path
         let expected = directory + "/expected.jsonl"
         try Data(try evalDecisions().utf8).write(to: URL(fileURLWithPath: expected))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSupport.root + "/bindings/python/test_policylang.py",
-                             TestSupport.root + "/" + CLibraryTests.compiled, TestSupport.root + "/" + CLibraryTests.requests, expected]
-        process.environment = ProcessInfo.processInfo.environment.merging(["POLICYLANG_LIBRARY": library]) { $1 }
-        let log = directory + "/python.log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = try XCTUnwrap(FileHandle(forWritingAtPath: log))
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        XCTAssertEqual(process.terminationStatus, 0, output)
-        XCTAssertTrue(output.contains("Ran 7 tests") && output.hasSuffix("OK\n"), output)
+        let run = try ReportCLITests.execute("/usr/bin/env", [
+            "python3", TestSupport.root + "/bindings/python/test_policylang.py",
+            TestSupport.root + "/" + CLibraryTests.compiled, TestSupport.root + "/" + CLibraryTests.requests, expected,
+        ], environment: ["POLICYLANG_LIBRARY": library])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("Ran 7 tests") && run.stderr.hasSuffix("OK\n"), run.stderr)
+    }
+
+    /// The C benchmark docs/embedding.md cites compiles without warnings and measures.
+    func testTheCBenchmarkCompilesAndMeasures() throws {
+        let library = try buildDirectory
+        let program = try makeTemporaryDirectory().path + "/c-bench"
+        let compile = try ReportCLITests.execute("/usr/bin/env", [
+            "cc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-I", TestSupport.root + "/include",
+            TestSupport.root + "/Tests/CLibrary/policy_runtime_bench.c", "-L", library, "-lpolicy_runtime", "-Wl,-rpath," + library, "-o", program,
+        ])
+        XCTAssertEqual(compile.status, 0, "cc: \(compile.stderr)")
+        let run = try ReportCLITests.execute(program, [TestSupport.root + "/" + CLibraryTests.compiled, TestSupport.root + "/" + CLibraryTests.requests, "1"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = try String(contentsOfFile: TestSupport.root + "/" + CLibraryTests.requests, encoding: .utf8).split(separator: "\n").count
+        XCTAssertTrue(run.stdout.hasPrefix("C API, policy_plan_decide_into: \(lines) requests x 1 rounds, median "), run.stdout)
     }
 }

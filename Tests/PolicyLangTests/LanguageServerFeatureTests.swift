@@ -147,6 +147,11 @@ final class LanguageServerFeatureTests: XCTestCase {
         let deny = lines.firstIndex { $0.hasPrefix("  deny") }!
         XCTAssertEqual(editor.result("textDocument/hover", LanguageServerSessionTests.position(uri, deny, 10)), "null", "`prompt` inside a string is text")
         XCTAssertTrue(editor.result("textDocument/hover", LanguageServerSessionTests.position(uri, deny - 2, 9)).contains("**request field** `prompt`"))
+        // An editor that takes only plain text gets plain text.
+        var (plain, plainURIs) = try workspace(["main.pol": text], capabilities: #"{"textDocument":{"hover":{"contentFormat":["plaintext"]}}}"#)
+        _ = open(&plain, plainURIs["main.pol"]!, text)
+        XCTAssertTrue(plain.result("textDocument/hover", LanguageServerSessionTests.position(plainURIs["main.pol"]!, deny - 2, 9))
+            .hasPrefix(#"{"contents":{"kind":"plaintext","value":"request field `prompt`"#))
     }
 
     func testTheProtocolsEdges() throws {

@@ -210,13 +210,14 @@ final class ReportCLITests: XCTestCase {
     }
 
     /// Runs a program; its standard error goes through a file, so that neither pipe can fill.
-    static func execute(_ executable: String, _ arguments: [String]) throws -> CLITests.Run {
+    static func execute(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CLITests.Run {
         let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)").path
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = try XCTUnwrap(FileHandle(forWritingAtPath: errPath))

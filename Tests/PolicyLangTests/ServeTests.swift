@@ -129,7 +129,15 @@ final class ServeTests: XCTestCase {
         let batch = try server.exchange(Array("POST /v1/decide/batch HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: \(ServeTests.requests.utf8.count)\r\n\r\n\(ServeTests.requests)".utf8))
         XCTAssertTrue(batch.hasPrefix("HTTP/1.1 200 OK\r\n"), batch)
         XCTAssertTrue(batch.contains("transfer-encoding: chunked\r\n"), "streamed")
-        for line in expected { XCTAssertTrue(batch.contains(line + "\n"), line) }
+        // De-chunked, the body is eval's output: a decision line per request line, in order.
+        var body = ""
+        var rest = Substring(batch[batch.range(of: "\r\n\r\n")!.upperBound...])
+        while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 {
+            let chunk = rest.utf8[lineEnd.upperBound...].prefix(size)
+            body += String(decoding: chunk, as: UTF8.self)
+            rest = Substring(rest.utf8[chunk.endIndex...].dropFirst(2))
+        }
+        XCTAssertEqual(body.split(separator: "\n").map(String.init), expected)
 
         let explained = try server.request("POST", "/v1/decide?explain=true", body: Array(ServeTests.requests.split(separator: "\n")[1].utf8))
         XCTAssertEqual(explained.status, 200)
@@ -333,6 +341,11 @@ final class ServeTests: XCTestCase {
         // A broken edit: logged and counted; the old policy keeps deciding.
         try Data("policy \"served\" version 2\nrole dev { models \"nope\" }\n".utf8).write(to: URL(fileURLWithPath: path))
         try waitFor("a failed reload") { server.log.contains(#""event":"policy_reload_failed""#) }
+        // The log stays JSON lines, the checker's message inside the failure's.
+        for line in server.log.split(separator: "\n") {
+            guard case .object? = JSONValue.parse(Data(line.utf8)) else { return XCTFail("not a JSON log line: \(line)") }
+        }
+        XCTAssertTrue(server.log.contains("unknown model `nope`"), server.log)
         XCTAssertEqual(try version(), 1)
         XCTAssertTrue(try server.request("POST", "/v1/decide", body: request).body.contains(#""decision":"allow""#))
         XCTAssertTrue(try server.request("GET", "/metrics").body.contains("policylang_policy_reloads_total{result=\"failed\"} 1\n"))

@@ -307,7 +307,8 @@ extension ComplianceReportTests {
                 XCTAssertEqual((error as? AuditError)?.kind, .tampered, "\(error)")
             }
         }
-        // At the limit, millions of records would be needed to overflow a sum: refused then, with the place.
+        // Records up to the cap add up exactly (overflowing a sum would take millions of them at the
+        // cap; the refusal itself is checked on the adder, in ComplianceSumTests).
         var entries: [AuditEntry] = []
         for index in 0..<3 {
             entries.append(try decision("a", at: Self.day + index, action: "completion", cost: 1_000_000_000_000, settlement: "settled"))

@@ -44,9 +44,9 @@ public enum DiffRenderer {
         let range = change.context
         switch (range.from, range.to) {
         case (0, nil): line += ":"
-        case (0, let to?): line += ": context up to \(grouped(to))"
-        case (let from, nil): line += ": context from \(grouped(from))"
-        case (let from, let to?): line += ": context \(grouped(from))–\(grouped(to))"
+        case (0, let to?): line += ": context up to \(GroupedNumber.text(to))"
+        case (let from, nil): line += ": context from \(GroupedNumber.text(from))"
+        case (let from, let to?): line += ": context \(GroupedNumber.text(from))–\(GroupedNumber.text(to))"
         }
         return line + " " + phrase(change.old, change.new)
     }
@@ -60,8 +60,6 @@ public enum DiffRenderer {
         }
     }
 
-    /// `50000` as `50,000`.
-    static func grouped(_ number: Int) -> String { GroupedNumber.text(number) }
 
     /// The JSON form: the identities, every change with its direction, and the counts.
     public static func json(_ diff: PolicyDiff) -> String {

@@ -1,9 +1,8 @@
 /// Conditions, by precedence climbing: `or` < `and` < `not` < comparisons and tests.
 extension Parser {
-    /// Properties of blocks that hold conditions; at the start of a line they end a condition.
-    static let blockPropertyKeywords: Set<Keyword> = [
-        .when, .deny, .requireApproval, .redact, .alert, .incident, .reason, .controls, .message, .severity, .then,
-    ]
+    /// Properties of blocks that hold conditions (rules, alerts, playbooks); at the start of a
+    /// line they end a condition.
+    static let blockPropertyKeywords = Set(GrammarTables.properties(.rule) + GrammarTables.responseProperties)
 
     /// Parses a condition. Nesting deeper than ``Limits/maxNestingDepth`` is reported once
     /// and the rest of the expression is skipped, so hostile input cannot exhaust the stack.

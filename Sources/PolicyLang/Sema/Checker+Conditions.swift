@@ -189,7 +189,7 @@ extension Checker {
         case (.role, .word), (.role, .string):
             let name = nameOf(value)!
             if symbols.roles[name.text] != nil {
-                if case .string(let literal) = value { resolved.symbols.add(.role, name.text, literal, file) } else { _ = referenced(.role, name, file) }
+                if case .string(let literal) = value { resolved.symbols.add(.role, name.text, literal, file) } else { referenced(.role, name, file) }
                 return .string(name.text)
             }
             error(.unknownRole, "unknown role `\(name.text)`", file, name.span,

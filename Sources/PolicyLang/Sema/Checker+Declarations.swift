@@ -159,10 +159,10 @@ extension Checker {
             if ref.parts.count == 1, DetectorCatalog.categories.contains(text) {
                 detectors += DetectorCatalog.detectors(inCategory: text) + custom.filter { $0.category == text }.map(\.type)
             } else if DetectorCatalog.entry(named: text) != nil || custom.contains(where: { $0.type == text }) {
-                if ref.parts.count == 2, DetectorCatalog.entry(named: text) == nil { _ = referenced(.detector, ref.parts[1], file) }
+                if ref.parts.count == 2, DetectorCatalog.entry(named: text) == nil { referenced(.detector, ref.parts[1], file) }
                 detectors.append(text)
             } else if ref.parts.count == 1, allowPatternLists, symbols.patternLists[text] != nil {
-                _ = referenced(.patternList, ref.parts[0], file)
+                referenced(.patternList, ref.parts[0], file)
                 patterns.append(text)
             } else {
                 failed = true

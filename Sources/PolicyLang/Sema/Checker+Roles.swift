@@ -176,6 +176,7 @@ extension Checker {
     }
 
     /// Records a resolved use of a declared name in the symbol index and returns the name.
+    @discardableResult
     mutating func referenced(_ kind: SymbolIndex.Kind, _ name: Name, _ file: SourceFile) -> String {
         resolved.symbols.add(kind, name.text, name, file)
         return name.text

@@ -170,7 +170,7 @@ extension Checker {
                         failed = true
                         continue
                     }
-                    if symbols.channels[target.text] != nil { _ = referenced(.channel, target, file) }
+                    if symbols.channels[target.text] != nil { referenced(.channel, target, file) }
                     names.append("notify_" + target.text)
                 case .incidentType:
                     names.append(name)
@@ -184,7 +184,7 @@ extension Checker {
                     failed = true
                     continue
                 }
-                if symbols.customActions[name] != nil { _ = referenced(.action, action.name, file) }
+                if symbols.customActions[name] != nil { referenced(.action, action.name, file) }
                 names.append(name)
             } else {
                 let known = ActionCatalog.plain + ActionCatalog.parameterised.keys.sorted() + symbols.customActions.names

@@ -243,22 +243,22 @@ extension Checker {
                     if let id = symbols.modelNames[literal.value] { resolved.symbols.add(.model, id, literal, file) }
                 case (_, .name(let reference)) where reference.parts.count == 2:
                     if property.key == .detections, customDetectorTypes.contains(where: { $0.type == reference.text }) {
-                        _ = referenced(.detector, reference.parts[1], file)
+                        referenced(.detector, reference.parts[1], file)
                     } else if property.key == .detections, reference.parts[0].text == "pattern",
                               symbols.patternLists[reference.parts[1].text] != nil {
-                        _ = referenced(.patternList, reference.parts[1], file)
+                        referenced(.patternList, reference.parts[1], file)
                     }
                 case (_, .name(let reference)) where reference.parts.count == 1:
                     let name = reference.parts[0]
                     switch property.key {
-                    case .role where symbols.roles[name.text] != nil: _ = referenced(.role, name, file)
-                    case .feature where symbols.features[name.text] != nil: _ = referenced(.feature, name, file)
+                    case .role where symbols.roles[name.text] != nil: referenced(.role, name, file)
+                    case .feature where symbols.features[name.text] != nil: referenced(.feature, name, file)
                     case .operations where symbols.operations[name.text] != nil, .approvals where symbols.operations[name.text] != nil:
-                        _ = referenced(.operation, name, file)
-                    case .alerts where symbols.alerts[name.text] != nil: _ = referenced(.alert, name, file)
-                    case .playbooks where symbols.playbooks[name.text] != nil: _ = referenced(.incident, name, file)
-                    case .used where symbols.budgets[name.text] != nil: _ = referenced(.budget, name, file)
-                    case .used where symbols.rateLimits[name.text] != nil: _ = referenced(.rateLimit, name, file)
+                        referenced(.operation, name, file)
+                    case .alerts where symbols.alerts[name.text] != nil: referenced(.alert, name, file)
+                    case .playbooks where symbols.playbooks[name.text] != nil: referenced(.incident, name, file)
+                    case .used where symbols.budgets[name.text] != nil: referenced(.budget, name, file)
+                    case .used where symbols.rateLimits[name.text] != nil: referenced(.rateLimit, name, file)
                     default: break
                     }
                 default: break

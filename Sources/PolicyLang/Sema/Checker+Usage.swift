@@ -95,7 +95,7 @@ extension Checker {
         var alerts: [String] = []
         for alert in names {
             if let declared = symbols.alerts[alert.text] {
-                _ = referenced(.alert, alert, file)
+                referenced(.alert, alert, file)
                 let blocking = (declared.syntax.body.actions ?? []).first { ActionCatalog.blocking.contains($0.name.text) }
                 if notifyingOnly, let blocking {
                     error(.typeMismatch, "alert `\(alert.text)` blocks requests (`\(blocking.name.text)`); a budget or rate limit denies by itself when its limit is reached and raises alerts to notify",

@@ -34,6 +34,22 @@ struct AuditLineScanner {
         case notRecord(String)
     }
 
+    /// Reads a record line, or says why it is not one — the one wording `verify` and `report`
+    /// share. The scanner reads records as the writer writes them; whether a line it refuses is
+    /// JSON at all is worth the full parser's word before saying which it is.
+    static func record(_ text: UnsafeBufferPointer<UInt8>, at location: @autoclosure () -> String) throws(AuditError) -> Line {
+        do throws(Failure) {
+            return try read(text)
+        } catch {
+            let why: String
+            switch error { case .notJSON(let text), .notRecord(let text): why = text }
+            guard let tree = try? JSONTree.parse(Array(text)), case .object = tree else {
+                throw AuditError(.badInput, "\(location()): not a JSON object (\(why)); is this an audit trail?")
+            }
+            throw AuditError(.badInput, "\(location()): not an audit record: \(why)")
+        }
+    }
+
     /// A string member's value in a record line (`user`, `time`), if the line is a record and
     /// the member a string.
     static func string(_ key: String, inLine line: some Collection<UInt8>) -> String? {

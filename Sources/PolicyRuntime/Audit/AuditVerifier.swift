@@ -138,28 +138,21 @@ public enum AuditVerifier {
         case failure(AuditError)
     }
 
-    /// Reads one line and checks its MAC.
-    /// Reads one line and checks its MAC; the scanned line too, for a reader.
-    private static func check(_ text: UnsafeBufferPointer<UInt8>, torn: Bool, at location: String, keys: [AuditKey])
+    /// Reads one line and checks its MAC; the scanned line too, for a reader. The location is
+    /// built only for a line that fails.
+    private static func check(_ text: UnsafeBufferPointer<UInt8>, torn: Bool, at location: @autoclosure () -> String, keys: [AuditKey])
         -> (LineOutcome, AuditLineScanner.Line?) {
         if torn {
-            return (.failure(AuditError(.tampered, "\(location): the last line is cut short (no line feed): a torn or truncated record")), nil)
+            return (.failure(AuditError(.tampered, "\(location()): the last line is cut short (no line feed): a torn or truncated record")), nil)
         }
         let line: AuditLineScanner.Line
-        do throws(AuditLineScanner.Failure) {
-            line = try AuditLineScanner.read(text)
+        do throws(AuditError) {
+            line = try AuditLineScanner.record(text, at: location())
         } catch {
-            // The scanner reads records as the writer writes them; whether the line is JSON at all
-            // is worth the full parser's word before saying which it is.
-            let why: String
-            switch error { case .notJSON(let text), .notRecord(let text): why = text }
-            guard let tree = try? JSONTree.parse(Array(text)), case .object = tree else {
-                return (.failure(AuditError(.badInput, "\(location): not a JSON object (\(why)); is this an audit trail?")), nil)
-            }
-            return (.failure(AuditError(.badInput, "\(location): not an audit record: \(why)")), nil)
+            return (.failure(error), nil)
         }
         guard let key = keys.first(where: { $0.id == line.kid }) else {
-            return (.failure(AuditError(.badKey, "\(location): seq \(line.seq) was written with key id \(line.kid), which is not among the keys given (\(keys.map(\.id).joined(separator: ", ")))")), nil)
+            return (.failure(AuditError(.badKey, "\(location()): seq \(line.seq) was written with key id \(line.kid), which is not among the keys given (\(keys.map(\.id).joined(separator: ", ")))")), nil)
         }
         var problem: String? = line.ordered ? nil : "(its fields are out of order or repeated)"
         do throws(AuditError) {

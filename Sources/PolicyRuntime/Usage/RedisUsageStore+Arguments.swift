@@ -99,8 +99,6 @@ extension RedisUsageStore {
             ("role", attribution.role), ("model", attribution.model), ("feature", attribution.feature),
         ]
         let members = fields.compactMap { key, value in value.map { JSONTree.Member(key, .string($0)) } }
-        var out: [UInt8] = []
-        JSONTree.object(members).writeCanonical(into: &out)
-        return out
+        return JSONTree.object(members).canonicalBytes
     }
 }

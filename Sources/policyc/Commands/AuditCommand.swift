@@ -132,6 +132,34 @@ enum AuditCommand: Command {
         }
     }
 
+    /// The options `eval` and `serve` take to record decisions; `--audit` says what the command
+    /// does with the trail.
+    static func writerOptions(audit help: String) -> [OptionSpec] {
+        [
+            OptionSpec("audit", value: "DIR", help: help),
+            OptionSpec("audit-key", value: "FILE", help: "with --audit: the audit key; default: the file $\(AuditKey.environmentVariable) names"),
+            OptionSpec("audit-storage-encrypted", help: "with --audit: DIR is on storage that encrypts at rest, so a policy with `audit { encrypt true }` may keep text"),
+        ]
+    }
+
+    /// The trail `--audit DIR` names, opened for writing with its one `--audit-key` (required),
+    /// or nil without `--audit`; `--audit-key` without `--audit` is a usage error. The one way
+    /// `eval` and `serve` open a trail.
+    static func openWriter(_ arguments: ParsedArguments, command: String, warn: @escaping @Sendable (String) -> Void) throws(CommandFailure) -> AuditTrail? {
+        guard let directory = arguments.value("audit") else {
+            if !arguments.values("audit-key").isEmpty { throw .usage("\(command): --audit-key needs --audit DIR") }
+            return nil
+        }
+        // Required: never empty. A writer seals with one key.
+        let keys = try AuditCommand.keys(arguments, command: command, required: true)
+        guard keys.count == 1 else { throw .usage("\(command): give one --audit-key: the key the trail is written with") }
+        do {
+            return try AuditTrail(directory: directory, key: keys[0], warn: warn)
+        } catch {
+            throw .usage("\(command): cannot open the audit trail: \(error.message)")
+        }
+    }
+
     /// The audit keys: every --audit-key, else the file the environment names.
     static func keys(_ arguments: ParsedArguments, command: String, required: Bool) throws(CommandFailure) -> [AuditKey] {
         do throws(AuditError) {

@@ -54,9 +54,7 @@ enum EvalCommand: Command {
         OptionSpec("key-id", value: "ID", help: "the id the signature must name (default `default`)"),
         OptionSpec("explain", help: "add the role checks, rules, alerts and playbooks evaluated and why each matched or not"),
         UsageState.option,
-        OptionSpec("audit", value: "DIR", help: "append every decision to the audit trail in DIR"),
-        OptionSpec("audit-key", value: "FILE", help: "with --audit: the audit key; default: the file $\(AuditKey.environmentVariable) names"),
-        OptionSpec("audit-storage-encrypted", help: "with --audit: DIR is on storage that encrypts at rest, so a policy with `audit { encrypt true }` may keep text"),
+    ] + AuditCommand.writerOptions(audit: "append every decision to the audit trail in DIR") + [
         OptionSpec("replay", help: "with --state: accept requests' timestamps however far from the clock (replaying recorded traffic)"),
     ]
 
@@ -70,18 +68,7 @@ enum EvalCommand: Command {
         let explain = arguments.has("explain")
         var decider = Decider(plan: plan, meter: nil, explain: explain, trail: nil,
                               storageEncrypted: arguments.has("audit-storage-encrypted"))
-        if let directory = arguments.value("audit") {
-            // Required: never empty. A writer seals with one key.
-            let keys = try AuditCommand.keys(arguments, command: name, required: true)
-            guard keys.count == 1 else { throw .usage("eval: give one --audit-key: the key the trail is written with") }
-            do {
-                decider.trail = try AuditTrail(directory: directory, key: keys[0], warn: { Output.err("eval: warning: \($0)\n") })
-            } catch {
-                throw .usage("eval: cannot open the audit trail: \(error.message)")
-            }
-        } else if !arguments.values("audit-key").isEmpty {
-            throw .usage("eval: --audit-key needs --audit DIR")
-        }
+        decider.trail = try AuditCommand.openWriter(arguments, command: name) { Output.err("eval: warning: \($0)\n") }
         if let state = arguments.value("state") {
             guard !explain else { throw .usage("eval: --explain and --state cannot be combined: an explanation does not reserve usage") }
             do {

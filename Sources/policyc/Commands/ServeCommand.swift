@@ -47,9 +47,7 @@ enum ServeCommand: Command {
         OptionSpec("request-timeout", value: "SECONDS", help: "how long a request may take to arrive once begun (default 10)"),
         OptionSpec("keep-alive", value: "SECONDS", help: "how long an idle connection stays open (default 30)"),
         UsageState.option,
-        OptionSpec("audit", value: "DIR", help: "record every decision in the audit trail in DIR (answered once recorded)"),
-        OptionSpec("audit-key", value: "FILE", help: "with --audit: the audit key; default: the file $\(AuditKey.environmentVariable) names"),
-        OptionSpec("audit-storage-encrypted", help: "with --audit: DIR is on storage that encrypts at rest, so a policy with `audit { encrypt true }` may keep text"),
+    ] + AuditCommand.writerOptions(audit: "record every decision in the audit trail in DIR (answered once recorded)") + [
         OptionSpec("verify-key", value: "FILE", help: "refuse a compiled policy not signed with the key in FILE (on every reload too)"),
         OptionSpec("key-id", value: "ID", help: "the id the signature must name (default `default`)"),
     ]
@@ -80,19 +78,8 @@ enum ServeCommand: Command {
         let key = try PolicyLoader.key(arguments, option: "verify-key", command: name)
         let log = ServeLog()
         let store = try arguments.value("state").map { location throws(CommandFailure) in try UsageState.open(location, command: name) }
-        var recording: DecisionService.Recording?
-        if let directory = arguments.value("audit") {
-            let keys = try AuditCommand.keys(arguments, command: name, required: true)
-            guard keys.count == 1 else { throw .usage("serve: give one --audit-key: the key the trail is written with") }
-            do {
-                let trail = try AuditTrail(directory: directory, key: keys[0], warn: { log.write("warning", "audit_repair", [("message", $0)]) })
-                recording = DecisionService.Recording(trail: trail, storageEncrypted: arguments.has("audit-storage-encrypted"))
-            } catch {
-                throw .usage("serve: cannot open the audit trail: \(error.message)")
-            }
-        } else if !arguments.values("audit-key").isEmpty {
-            throw .usage("serve: --audit-key needs --audit DIR")
-        }
+        let recording = try AuditCommand.openWriter(arguments, command: name) { log.write("warning", "audit_repair", [("message", $0)]) }
+            .map { DecisionService.Recording(trail: $0, storageEncrypted: arguments.has("audit-storage-encrypted")) }
         let first = try load(path, key: key, store: store)
         let service = DecisionService(policy: first, recording: recording, warn: { event, fields in log.write("error", event, fields) })
         let server = HTTPServer(limits: limits, log: { event, fields in log.write("warning", event, fields) },
@@ -172,7 +159,7 @@ enum ServeCommand: Command {
     /// Loads and plans the policy, with a usage meter on `store` when there is one; a failure is
     /// the message to report.
     static func load(_ path: String, key: DocumentKey?, store: (any UsageStore)?) throws(CommandFailure) -> DecisionService.LoadedPolicy {
-        let plan = try PolicyLoader.plan(path, verifyingWith: key, command: name)
+        let plan = try PolicyLoader.plan(path, verifyingWith: key, command: name, diagnosticsInFailure: true)
         var meter: UsageMeter?
         if let store {
             do {
@@ -187,7 +174,7 @@ enum ServeCommand: Command {
     /// The files a reload watches: the file given, and for a `.pol` root every file it imports.
     static func watchedFiles(of policy: DecisionService.LoadedPolicy) -> [String] {
         var files = [policy.source]
-        if !policy.source.hasSuffix(".json") { files += policy.plan.compiled.sources.filter { $0 != policy.source } }
+        if !PolicyLoader.isCompiledDocument(policy.source) { files += policy.plan.compiled.sources.filter { $0 != policy.source } }
         return files
     }
 

@@ -19,7 +19,7 @@ enum UsageCommand: Command {
         docs/runtime.md, "Usage reports", describes every section and the JSON.
 
         --from and --to are YYYY-MM-DD (midnight UTC) or RFC 3339 times; --to is excluded.
-        Default: the \(ReportPeriod.defaultDays) days up to now (--from alone: up to now; --to alone: the 30 days before).
+        Default: the \(ReportPeriod.defaultDays) days up to now (--from alone: up to now; --to alone: the \(ReportPeriod.defaultDays) days before).
 
         --format table (default) prints aligned sections, money in dollars and cents; json one
         object with every section, money in integer micro-dollars; csv the grouped rows only.

@@ -53,10 +53,10 @@ struct AuditReportRecord: Sendable {
 
     /// What this record says of spend.
     var spend: Spend {
-        guard action == "completion" else { return .none }
-        switch settlement {
-        case "settled", "late": return .spent
-        case nil: return hasCost ? .unsettled : .spent
+        guard action == RequestAction.completion.rawValue else { return .none }
+        guard let settlement else { return hasCost ? .unsettled : .spent }
+        switch SettlementResult(rawValue: settlement) {
+        case .settled?, .late?: return .spent
         default: return .none
         }
     }
@@ -87,16 +87,7 @@ struct AuditReportRecord: Sendable {
     /// - Throws: ``AuditError`` (`badInput`) naming `location` for a line that is not a record, or
     ///   a field the report reads that does not have its documented type.
     init(line: UnsafeBufferPointer<UInt8>, at location: @autoclosure () -> String) throws(AuditError) {
-        let scanned: AuditLineScanner.Line
-        do throws(AuditLineScanner.Failure) {
-            scanned = try AuditLineScanner.read(line)
-        } catch {
-            switch error {
-            case .notJSON(let why): throw AuditError(.badInput, "\(location()): not a JSON object (\(why)); is this an audit trail?")
-            case .notRecord(let why): throw AuditError(.badInput, "\(location()): not an audit record: \(why)")
-            }
-        }
-        try self.init(line: line, scanned: scanned, at: location())
+        try self.init(line: line, scanned: try AuditLineScanner.record(line, at: location()), at: location())
     }
 
     /// Reads a record line the record scanner has already read (the verifier's pass).

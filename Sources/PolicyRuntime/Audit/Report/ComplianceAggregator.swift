@@ -133,7 +133,7 @@ struct ComplianceAggregator {
     }
 
     /// `value` added to `total`, refused when the sum would not fit.
-    private static func add(_ value: Int, to total: inout Int, _ location: @autoclosure () -> String) throws(AuditError) {
+    static func add(_ value: Int, to total: inout Int, _ location: @autoclosure () -> String) throws(AuditError) {
         let (sum, overflow) = total.addingReportingOverflow(value)
         guard !overflow else { throw AuditError(.badInput, "\(location()): the period's sums exceed what a report can add up (2^63)") }
         total = sum

@@ -68,10 +68,10 @@ extension ComplianceReport {
     private var timelineChart: String {
         let columns = timeline.points.enumerated().map { index, point -> [SVGChart.Bar] in
             let path = "timeline.points.\(index)"
-            return [SVGChart.Bar(label: "allowed", value: point.allowed, shown: ComplianceReport.grouped(point.allowed), path: path + ".allowed"),
-                    SVGChart.Bar(label: "denied", value: point.denied, shown: ComplianceReport.grouped(point.denied), path: path + ".denied"),
+            return [SVGChart.Bar(label: "allowed", value: point.allowed, shown: GroupedNumber.text(point.allowed), path: path + ".allowed"),
+                    SVGChart.Bar(label: "denied", value: point.denied, shown: GroupedNumber.text(point.denied), path: path + ".denied"),
                     SVGChart.Bar(label: "waiting for approval", value: point.approvalRequired,
-                                 shown: ComplianceReport.grouped(point.approvalRequired), path: path + ".approval_required")]
+                                 shown: GroupedNumber.text(point.approvalRequired), path: path + ".approval_required")]
         }
         let labels = timeline.points.map { point in
             let text = Timestamp(secondsSinceEpoch: point.start).rfc3339
@@ -90,20 +90,20 @@ extension ComplianceReport {
 
     private var securityChart: String {
         SVGChart.horizontalBars(bars(securityEvents, path: "security_events", missing: "", value: \.count, field: "count") {
-            ComplianceReport.grouped($0)
+            GroupedNumber.text($0)
         }, title: "Security events by type", colour: SVGChart.denyColour)
     }
 
     private var modelChart: String {
         SVGChart.horizontalBars(bars(models, path: "models", missing: "(no model)", value: \.count, field: "count") {
-            ComplianceReport.grouped($0)
+            GroupedNumber.text($0)
         }, title: "Model usage (decisions)")
     }
 
     private func bars(_ ranking: ComplianceRanking, path: String, missing: String, value: KeyPath<ComplianceRow, Int>, field: String,
                       shown: (Int) -> String) -> [SVGChart.Bar] {
         var bars = ranking.rows.enumerated().map { index, row in
-            SVGChart.Bar(label: ComplianceReport.shown(row.name, missing: missing), value: row[keyPath: value], shown: shown(row[keyPath: value]),
+            SVGChart.Bar(label: row.name ?? missing, value: row[keyPath: value], shown: shown(row[keyPath: value]),
                          path: "\(path).rows.\(index).\(field)")
         }
         if let others = ranking.others {

@@ -3,11 +3,7 @@
 /// documented in docs/audit.md, "Reports"; the Markdown and HTML forms show these numbers.
 extension ComplianceReport {
     /// The JSON text, indented, with a final newline.
-    public func jsonBytes() -> [UInt8] {
-        var out: [UInt8] = []
-        json.writeIndented(into: &out)
-        return out
-    }
+    public func jsonBytes() -> [UInt8] { json.indentedBytes }
 
     /// The JSON value.
     public var json: JSONTree {

@@ -15,7 +15,7 @@ extension ComplianceReport {
 
         static func name(_ text: String) -> Cell { Cell(text: text, isName: true) }
 
-        static func count(_ value: Int, _ path: String) -> Cell { Cell(text: ComplianceReport.grouped(value), path: path, value: value) }
+        static func count(_ value: Int, _ path: String) -> Cell { Cell(text: GroupedNumber.text(value), path: path, value: value) }
 
         static func money(_ value: Int, _ path: String) -> Cell { Cell(text: MicroDollars.text(value), path: path, value: value) }
 
@@ -34,15 +34,11 @@ extension ComplianceReport {
     }
 
     /// A whole number with thousands separators: 1234567 → `1,234,567`.
-    static func grouped(_ value: Int) -> String { GroupedNumber.text(value) }
 
     /// Which of a table's columns hold numbers (shown right-aligned).
     static func numericColumns(_ table: Table) -> [Bool] {
         table.columns.indices.map { column in table.rows.contains { $0[column].value != nil } }
     }
-
-    /// A row's name as shown: a missing one says why it is missing.
-    static func shown(_ name: String?, missing: String) -> String { name ?? missing }
 
     /// The key figures.
     var summaryTable: Table {

@@ -19,12 +19,17 @@ struct ComplianceTally {
     private var entries: [String?: Entry] = [:]
 
     /// Counts one record (or one file modification) under `name`.
-    mutating func add(_ name: String?, user: String?, count: Int = 1, tokensIn: Int = 0, tokensOut: Int = 0, costMicros: Int = 0) {
-        entries[name, default: Entry()].count += count
-        if let user { entries[name, default: Entry()].users.insert(user) }
-        entries[name, default: Entry()].tokensIn += tokensIn
-        entries[name, default: Entry()].tokensOut += tokensOut
-        entries[name, default: Entry()].costMicros += costMicros
+    mutating func add(_ name: String?, user: String?, tokensIn: Int = 0, tokensOut: Int = 0, costMicros: Int = 0) {
+        Self.update(&entries[name, default: Entry()], user: user, tokensIn: tokensIn, tokensOut: tokensOut, costMicros: costMicros)
+    }
+
+    /// One look-up per record: the entry is updated in place.
+    private static func update(_ entry: inout Entry, user: String?, tokensIn: Int, tokensOut: Int, costMicros: Int) {
+        entry.count += 1
+        if let user { entry.users.insert(user) }
+        entry.tokensIn += tokensIn
+        entry.tokensOut += tokensOut
+        entry.costMicros += costMicros
     }
 
     /// The entries ranked by `order`, the first `top` kept (all when `top` is nil) and the rest

@@ -51,7 +51,7 @@ enum SVGChart {
             svg += "<text x=\"\(x + 14)\" y=\"31\" class=\"label\">\(MarkupText.escaped(name))</text>"
         }
         svg += "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(width - 10)\" y2=\"\(top + plotHeight)\" stroke=\"#999\"/>"
-        svg += "<text x=\"\(left - 6)\" y=\"\(top + 4)\" text-anchor=\"end\" class=\"value\">\(ComplianceReport.grouped(largest))</text>"
+        svg += "<text x=\"\(left - 6)\" y=\"\(top + 4)\" text-anchor=\"end\" class=\"value\">\(GroupedNumber.text(largest))</text>"
         svg += "<text x=\"\(left - 6)\" y=\"\(top + plotHeight)\" text-anchor=\"end\" class=\"value\">0</text>"
         for (index, segments) in columns.enumerated() {
             let x = Double(left) + Double(index) * step + (step - barWidth) / 2

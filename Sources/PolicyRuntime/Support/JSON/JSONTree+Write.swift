@@ -32,6 +32,20 @@ extension JSONTree {
         }
     }
 
+    /// The RFC 8785 form as a new byte array.
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        writeCanonical(into: &out)
+        return out
+    }
+
+    /// The indented layout (``writeIndented(into:)``) as a new byte array.
+    public var indentedBytes: [UInt8] {
+        var out: [UInt8] = []
+        writeIndented(into: &out)
+        return out
+    }
+
     /// The layout of a compiled document file: the canonical form with two-space indentation,
     /// `"key": value`, one value per line, empty containers as `[]` and `{}`, and a final newline.
     public func writeIndented(into out: inout [UInt8]) {
